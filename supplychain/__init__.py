@@ -1,0 +1,38 @@
+"""supplychain: stress the semiconductor supply chain with export controls and shocks.
+
+>>> import supplychain as sc
+>>> net = sc.read_network("tiny")
+>>> net.facilities["id"].tolist()[:3]
+['sand_cn', 'sand_us', 'asml']
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import InputError, Problem, SolverError, SupplychainError
+from .io import read_network, write_network
+from .network import Network
+from .reports import write_reports
+from .results import StressResult
+from .scenario import Scenario, read_scenario, scenario_json_schema
+from .stress import stress
+
+try:
+    __version__ = version("supplychain")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "InputError",
+    "Network",
+    "Problem",
+    "Scenario",
+    "SolverError",
+    "StressResult",
+    "SupplychainError",
+    "__version__",
+    "read_network",
+    "read_scenario",
+    "scenario_json_schema",
+    "stress",
+    "write_network",
+    "write_reports",
+]

@@ -1,0 +1,96 @@
+"""Command line: ``run_scenario.py SCENARIO.yaml [--out DIR] [--quiet] [--validate]``.
+
+Arguments -> API calls -> exit codes: 0 success, 2 bad input (one paragraph naming the file,
+line or row, and what would be valid; no traceback; no report written), 1 internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from .errors import InputError, SupplychainError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = argparse.ArgumentParser(
+        prog="run-scenario",
+        description="Stress the supply network a scenario names with its export controls and disruptions, "
+                    "and write CSV reports (facilities, countries, controls, summary, run.json).",
+        epilog="Exit codes: 0 success, 2 bad input (nothing written), 1 internal error.",
+    )
+    p.add_argument("scenario", type=Path, help="scenario YAML file (see scenarios/)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="report folder (default: reports/<scenario name>/); replaced atomically")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--validate", action="store_true",
+                   help="check the scenario and its network, print what it covers, write nothing")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    p.add_argument("--version", action="version", version=f"supplychain {__version__}")
+    return p
+
+
+def _say(quiet: bool, text: str) -> None:
+    if not quiet:
+        print(text, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command for parsed arguments; raises InputError on bad input."""
+    from .scenario import compile_scenario, read_scenario
+    from .stress import stress
+
+    started = time.perf_counter()
+    scenario = read_scenario(args.scenario)
+    network = scenario.read_network()
+    if args.validate:
+        compiled = compile_scenario(scenario, network)
+        _say(args.quiet, f"{args.scenario}: valid. {network!r}")
+        for name, covered in zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True):
+            _say(args.quiet, f"  control {name}: covers {covered} supply edges")
+        for label, factor in zip(compiled.disruption_labels, compiled.disruption_factor, strict=True):
+            _say(args.quiet, f"  disruption {label}: hits {int((factor < 1).sum())} facilities")
+        return EXIT_OK
+    result = stress(network, scenario)
+    out = args.out if args.out is not None else Path("reports") / scenario.name
+    from .reports import write_reports
+
+    result.timings["total_s"] = time.perf_counter() - started
+    folder = write_reports(result, out)
+    _say(args.quiet, f"{result!r}\nreports written to {folder}/")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``run_scenario.py`` and the ``run-scenario`` console command."""
+    args = _parser().parse_args(argv)
+    try:
+        return run(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except SupplychainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("interrupted; no report written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so, keep the traceback for a report
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in supplychain; please report it with the scenario (rerun with --debug "
+              "for the traceback).", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

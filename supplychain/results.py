@@ -1,0 +1,122 @@
+"""Result objects: the tables a run produces, with a short text repr.
+
+Inputs and results never share a table: a ``StressResult`` holds new DataFrames derived from
+the network and the engine's arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .schema import KINDS
+
+if TYPE_CHECKING:
+    from .network import Network
+    from .scenario import Scenario
+
+__all__ = ["StressResult"]
+
+_TOLERANCE = 1e-9
+
+
+@dataclass
+class StressResult:
+    """What a scenario does to a network (SPEC sections 3 and 6).
+
+    Tables (pandas DataFrames, columns as the report files of the same name):
+
+    - ``facilities``: per facility its capacity (units/week), ``availability`` (share of
+      normal output over the horizon, 0–1), ``lost_capacity`` = capacity·(1 − availability),
+      ``limiting_item`` and ``limiting_control`` (empty when none);
+    - ``countries``: per country × kind the capacity, lost capacity and ``lost_share``;
+    - ``controls``: per control the supply edges it covers, the facilities and compute it
+      hits on its own (``standalone_lost_compute``) and what lifting it alone would restore
+      (``marginal_lost_compute``);
+    - ``summary``: headline metrics (``compute_lost``, ``final_output_lost_share``, …).
+    """
+
+    network: Network
+    scenario: Scenario
+    facilities: pd.DataFrame
+    countries: pd.DataFrame
+    controls: pd.DataFrame
+    summary: pd.DataFrame
+    timings: dict[str, float] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_facilities(cls, network: Network, scenario: Scenario, facilities: pd.DataFrame,
+                        controls: pd.DataFrame) -> StressResult:
+        """Aggregate the facilities table into countries and summary tables."""
+        arr = network.arrays
+        value = arr.value
+        frame = facilities.assign(value=facilities["capacity"] * value,
+                                  lost_value=facilities["lost_capacity"] * value)
+        countries = (frame.groupby(["country", "kind"], sort=False)[["capacity", "lost_capacity", "value",
+                                                                      "lost_value"]]
+                     .sum().reset_index())
+        countries["kind_rank"] = countries["kind"].map({k: i for i, k in enumerate(KINDS)})
+        countries = countries.sort_values(["country", "kind_rank"], kind="stable").drop(columns="kind_rank")
+        countries.insert(4, "lost_share", _share(countries["lost_capacity"], countries["capacity"]))
+        countries = countries.reset_index(drop=True)
+
+        alpha = facilities["availability"].to_numpy()
+        final = arr.is_final
+        compute = (facilities["kind"] == "compute").to_numpy()
+        final_value = float((value * arr.capacity)[final].sum())
+        final_lost = float((value * arr.capacity * (1 - alpha))[final].sum())
+        compute_capacity = float(arr.capacity[compute].sum())
+        compute_lost = float(facilities["lost_capacity"].to_numpy()[compute].sum())
+        metrics: list[tuple[str, float]] = [
+            ("facilities", len(facilities)),
+            ("supply_edges", arr.n_edges),
+            ("controls", len(scenario.controls)),
+            ("disruptions", len(scenario.disruptions)),
+            ("horizon_weeks", float(scenario.horizon_weeks)),
+            ("facilities_hit", int((alpha < 1 - _TOLERANCE).sum())),
+            ("final_output_value", final_value),
+            ("final_output_lost", final_lost),
+            ("final_output_lost_share", final_lost / final_value if final_value else 0.0),
+            ("compute_capacity", compute_capacity),
+            ("compute_lost", compute_lost),
+            ("compute_lost_share", compute_lost / compute_capacity if compute_capacity else 0.0),
+        ]
+        by_country = frame[compute].groupby("country", sort=True)["lost_capacity"].sum()
+        metrics += [(f"compute_lost[{c}]", float(v)) for c, v in by_country.items()]
+        summary = pd.DataFrame(metrics, columns=["metric", "value"])
+        return cls(network, scenario, facilities, countries, controls, summary)
+
+    def metric(self, name: str) -> float:
+        """One summary metric by name, e.g. ``result.metric("compute_lost")``."""
+        hit = self.summary.loc[self.summary["metric"] == name, "value"]
+        if hit.empty:
+            raise KeyError(f"no metric {name!r}; metrics: {', '.join(self.summary['metric'])}")
+        return float(hit.iloc[0])
+
+    @property
+    def compute_at_risk(self) -> pd.Series:
+        """Compute capacity lost per country (units/week), largest first."""
+        rows = self.countries[self.countries["kind"] == "compute"]
+        return rows.set_index("country")["lost_capacity"].sort_values(ascending=False, kind="stable")
+
+    def __repr__(self) -> str:
+        m = {r.metric: r.value for r in self.summary.itertuples()}
+        hit, n = int(m["facilities_hit"]), int(m["facilities"])
+        text = (f"<StressResult '{self.scenario.name}' on '{self.network.name}': {hit} of {n} facilities hit; "
+                f"compute lost {m['compute_lost']:.6g} of {m['compute_capacity']:.6g} "
+                f"({100 * m['compute_lost_share']:.1f} %); final output lost "
+                f"{100 * m['final_output_lost_share']:.1f} %")
+        worst = self.countries[self.countries["kind"] == "compute"]
+        worst = worst[worst["lost_capacity"] > 0].sort_values("lost_share", ascending=False, kind="stable")
+        if len(worst):
+            top = worst.iloc[0]
+            text += f"; worst: {top['country']} {100 * top['lost_share']:.1f} % of its compute"
+        return text + ">"
+
+
+def _share(part: pd.Series, whole: pd.Series) -> np.ndarray:
+    whole_ = whole.to_numpy(dtype=float)
+    return np.divide(part.to_numpy(dtype=float), whole_, out=np.zeros(len(whole_)), where=whole_ > 0)

@@ -1,0 +1,125 @@
+"""The network tables' columns, as data (SPEC section 1).
+
+One ``Column`` per column of each table: its type, whether it is required, its default, its
+unit and what it means. Reading, validation, defaults and the README's table reference all
+come from here, so a column is described once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["COUNTRY_CODES", "KINDS", "TABLES", "TOOL_KINDS", "Column", "columns"]
+
+Dtype = Literal["str", "float", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a network table.
+
+    ``dtype`` is ``"str"`` (an id or text), ``"float"`` (a finite number) or ``"bool"``;
+    ``default`` fills a missing cell of an optional column (``None``: stays missing);
+    ``minimum`` / ``exclusive_minimum`` / ``maximum`` bound numbers.
+    """
+
+    name: str
+    dtype: Dtype
+    required: bool = False
+    default: Any = None
+    unit: str = ""
+    description: str = ""
+    minimum: float | None = None
+    exclusive_minimum: bool = False
+    maximum: float | None = None
+
+
+KINDS: tuple[str, ...] = ("material", "equipment", "eda_ip", "design", "foundry", "memory", "osat", "compute")
+"""Facility kinds, upstream to downstream."""
+
+TOOL_KINDS: frozenset[str] = frozenset({"equipment", "eda_ip"})
+"""Kinds whose items are tools (equipment, EDA, IP) unless the item's ``tool`` says otherwise."""
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "items": (
+        Column("id", "str", True, description="item id, unique"),
+        Column("name", "str", description="human-readable name"),
+        Column("tags", "str", default="", description="';'-separated tags, e.g. 'eccn:3B001.f;euv'"),
+        Column("node_nm", "float", unit="nm", minimum=0, description="process node of a chip or tool"),
+        Column("tpp", "float", minimum=0, description="total processing performance (EAR 3A090)"),
+        Column("value", "float", default=1.0, unit="value per unit", minimum=0,
+               description="value of one unit; weights de minimis content and final output"),
+        Column("tool", "bool", description="technology that makes other goods (equipment, EDA, IP); "
+               "default true for items produced by equipment or eda_ip facilities"),
+    ),
+    "facilities": (
+        Column("id", "str", True, description="facility id, unique"),
+        Column("name", "str", description="human-readable name"),
+        Column("company", "str", True, description="owning company (entity lists name companies)"),
+        Column("country", "str", True, unit="ISO 3166 alpha-3", description="where the facility is"),
+        Column("kind", "str", True, description="one of " + ", ".join(KINDS)),
+        Column("produces", "str", True, description="the item id it makes"),
+        Column("capacity", "float", True, unit="units of its item per week", minimum=0,
+               exclusive_minimum=True, description="normal output"),
+        Column("recovery_weeks", "float", default=26.0, unit="weeks", minimum=0,
+               description="time to recover if lost"),
+    ),
+    "recipes": (
+        Column("facility", "str", True, description="the facility that needs the input"),
+        Column("item", "str", True, description="the input item"),
+        Column("quantity", "float", True, unit="units of item per unit of output", minimum=0,
+               exclusive_minimum=True, description="bill of materials"),
+        Column("stock_weeks", "float", default=0.0, unit="weeks of normal use", minimum=0,
+               description="inventory held"),
+        Column("stock_cost", "float", unit="cost per extra week", minimum=0,
+               description="cost of one more week of stock (optimiser); empty: cannot be bought"),
+    ),
+    "supplies": (
+        Column("supplier", "str", True, description="supplying facility id"),
+        Column("buyer", "str", True, description="buying facility id"),
+        Column("item", "str", True, description="the item supplied (the supplier's produces)"),
+        Column("share", "float", True, unit="fraction", minimum=0, exclusive_minimum=True, maximum=1,
+               description="fraction of the buyer's need for the item this supplier normally delivers"),
+    ),
+    "candidates": (
+        Column("supplier", "str", True, description="would-be supplier facility id"),
+        Column("buyer", "str", True, description="buying facility id"),
+        Column("item", "str", True, description="the item"),
+        Column("cost", "float", True, unit="currency", minimum=0, description="one-off qualification cost"),
+        Column("lead_weeks", "float", default=0.0, unit="weeks", minimum=0, description="time to qualify"),
+        Column("max_share", "float", default=1.0, unit="fraction", minimum=0, exclusive_minimum=True,
+               maximum=1, description="largest share of the buyer's need it could deliver"),
+    ),
+    "certifications": (
+        Column("supplier", "str", True, description="supplier facility id to certify"),
+        Column("item", "str", True, description="the item"),
+        Column("cost", "float", True, unit="currency", minimum=0, description="one-off cost, shared"),
+        Column("lead_weeks", "float", default=0.0, unit="weeks", minimum=0, description="time to certify"),
+        Column("max_share", "float", default=1.0, unit="fraction", minimum=0, exclusive_minimum=True,
+               maximum=1, description="largest share of each member buyer's need"),
+    ),
+}
+"""Every network table and its columns, in the order reports and written files use."""
+
+OPTIONAL_TABLES: frozenset[str] = frozenset({"candidates", "certifications"})
+
+
+def columns(table: str) -> list[str]:
+    """The column names of ``table`` in schema order."""
+    return [c.name for c in TABLES[table]]
+
+
+# ISO 3166-1 alpha-3 codes (officially assigned), for validating countries and suggesting typos.
+COUNTRY_CODES: frozenset[str] = frozenset("""
+ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR
+BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG
+COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH
+FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY
+HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM
+KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL
+MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR
+NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU
+SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA
+TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB
+VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
+""".split())
