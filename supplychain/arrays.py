@@ -164,7 +164,6 @@ def build_arrays(network: Network) -> NetworkArrays:
     edge_src = _codes(sup["supplier"].tolist(), facility_ids)
     edge_dst = _codes(sup["buyer"].tolist(), facility_ids)
     edge_item = _codes(sup["item"].tolist(), item_ids)
-    n_items = len(item_ids)
     recipe_key = {k: r for r, k in enumerate(zip(recipe_facility.tolist(), recipe_item.tolist(), strict=True))}
     edge_recipe = np.fromiter((recipe_key[k] for k in zip(edge_dst.tolist(), edge_item.tolist(), strict=True)),
                               dtype=np.int64, count=len(edge_dst))
@@ -173,7 +172,6 @@ def build_arrays(network: Network) -> NetworkArrays:
 
     share = sup["share"].to_numpy(dtype=float)
     plan = _plan(n, recipe_facility, recipe_item, item_ids, edge_src, edge_dst, edge_recipe, share)
-    del n_items
     return NetworkArrays(
         facility_ids=facility_ids,
         index=index,

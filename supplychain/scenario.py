@@ -20,7 +20,17 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from .errors import InputError, Problem
 from .io import KeyPath, format_key_path, load_yaml
@@ -47,6 +57,16 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 def _as_list(value: Any) -> Any:
     """Let a single string stand for a one-element list (``issuer: USA``)."""
     return [value] if isinstance(value, str) else value
+
+
+def _one_or_many(item_schema: dict[str, Any]) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [item_schema, {"type": "array", "items": item_schema}]})
+
+
+Names = Annotated[list[str], BeforeValidator(_as_list), _one_or_many({"type": "string"})]
+"""A list of names; a single string stands for a one-element list."""
+Kinds = Annotated[list[Literal[KINDS]], BeforeValidator(_as_list),  # type: ignore[valid-type]
+                  _one_or_many({"enum": list(KINDS), "type": "string"})]
 
 
 def _suggest(word: str, valid: typing.Iterable[str], n: int = 1) -> str:
@@ -114,16 +134,14 @@ class Control(_Model):
     """
 
     name: str = Field(min_length=1)
-    issuer: list[str] = Field(min_length=1)
-    items: list[str] | None = None
+    issuer: Names = Field(min_length=1)
+    items: Names | None = None
     where: dict[str, Threshold] = Field(default_factory=dict)
-    destinations: list[str] = Field(default_factory=list)
-    end_users: list[str] = Field(default_factory=list)
+    destinations: Names = Field(default_factory=list)
+    end_users: Names = Field(default_factory=list)
     reach: Reach = Field(default_factory=Reach)
     licence_approval: Probability = 0.0
     probability: Probability = 1.0
-
-    _as_lists = field_validator("issuer", "items", "destinations", "end_users", mode="before")(_as_list)
 
     @field_validator("issuer")
     @classmethod
@@ -152,15 +170,13 @@ class Disruption(_Model):
     """
 
     name: str | None = None
-    facilities: list[str] | None = None
-    countries: list[str] | None = None
-    kinds: list[Literal[KINDS]] | None = None  # type: ignore[valid-type]
-    companies: list[str] | None = None
+    facilities: Names | None = None
+    countries: Names | None = None
+    kinds: Kinds | None = None
+    companies: Names | None = None
     capacity_factor: Probability = 0.0
     weeks: float | None = Field(None, ge=0)
     probability: Probability = 1.0
-
-    _as_lists = field_validator("facilities", "countries", "kinds", "companies", mode="before")(_as_list)
 
     @field_validator("countries")
     @classmethod
@@ -499,7 +515,6 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
     companies = set(arr.companies)
 
     coverage = np.zeros((len(scenario.controls), arr.n_edges), dtype=bool)
-    countries = np.asarray(arr.countries)
     buyer_country = arr.country[arr.edge_dst]
     supplier_country = arr.country[arr.edge_src]
     cross_border = buyer_country != supplier_country
@@ -530,7 +545,6 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
             covered |= (item_ok & (dest | listed_edge) & (buyer_country != code) & cross_border
                         & reach[arr.edge_src])
         coverage[i] = covered
-    del countries
 
     n = arr.n_facilities
     horizon = float(scenario.horizon_weeks)

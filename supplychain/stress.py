@@ -130,8 +130,11 @@ def stress(network: Network | None, scenario: Scenario) -> StressResult:
     >>> scen = sc.Scenario.model_validate({"name": "litho", "controls": [
     ...     {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"]}]})
     >>> res = sc.stress(net, scen)
-    >>> res.facilities.set_index("facility").loc["fab_cn", ["availability", "limiting_item"]].tolist()
-    [0.0, 'euv']
+    >>> row = res.facilities.set_index("facility").loc["fab_cn"]
+    >>> float(row["availability"]), row["limiting_item"], row["limiting_control"]
+    (0.25, 'euv', 'nl-litho')
+    >>> res
+    <StressResult 'litho' on 'tiny': 2 of 8 facilities hit; compute lost 15 of 150 (10.0 %); final output lost 10.0 %; worst: CHN 30.0 % of its compute>
     """
     if network is None:
         network = scenario.read_network()
