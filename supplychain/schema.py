@@ -123,3 +123,18 @@ SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ 
 TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB
 VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
 """.split())
+
+
+def markdown_reference() -> str:
+    """The tables' columns as Markdown (the README's network reference is this text)."""
+    out = []
+    for table, cols in TABLES.items():
+        optional = " (optional table)" if table in OPTIONAL_TABLES else ""
+        out.append(f"**{table}**{optional}\n")
+        out.append("| column | required | default | unit | meaning |")
+        out.append("|---|---|---|---|---|")
+        for c in cols:
+            default = "" if c.default is None else ("empty" if c.default == "" else f"{c.default:g}")
+            out.append(f"| `{c.name}` | {'yes' if c.required else ''} | {default} | {c.unit} | {c.description} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
