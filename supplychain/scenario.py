@@ -12,6 +12,7 @@ import difflib
 import fnmatch
 import hashlib
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -466,18 +467,23 @@ def _item_matches(scenario: Scenario, i: int, control: Control, items: pd.DataFr
     """Which items a control's ``items`` patterns and ``where`` thresholds select."""
     ids = items["id"].tolist()
     tags = [[t.strip() for t in str(s).split(";") if t.strip()] for s in items["tags"]]
+    vocabulary = sorted({t for ts in tags for t in ts})
+    tag_code = {t: j for j, t in enumerate(vocabulary)}
+    pair_item = np.fromiter((k for k, ts in enumerate(tags) for _ in ts), dtype=np.int64)
+    pair_tag = np.fromiter((tag_code[t] for ts in tags for t in ts), dtype=np.int64)
     if control.items is None:
         chosen = np.ones(len(ids), dtype=bool)
     else:
         chosen = np.zeros(len(ids), dtype=bool)
         for j, pattern in enumerate(control.items):
-            hit = np.array([fnmatch.fnmatchcase(k, pattern) or any(fnmatch.fnmatchcase(t, pattern) for t in ts)
-                            for k, ts in zip(ids, tags, strict=True)], dtype=bool)
+            match = re.compile(fnmatch.translate(pattern)).match
+            tag_hit = np.fromiter((match(t) is not None for t in vocabulary), dtype=bool, count=len(vocabulary))
+            hit = np.fromiter((match(k) is not None for k in ids), dtype=bool, count=len(ids))
+            hit |= np.bincount(pair_item[tag_hit[pair_tag]], minlength=len(ids)) > 0
             if not hit.any():
-                vocabulary = set(ids) | {t for ts in tags for t in ts}
                 problems.append(Problem(scenario.locate("controls", i, "items", j),
                                         f"pattern '{pattern}' matches no item id or tag"
-                                        f"{_suggest(pattern, vocabulary)}"))
+                                        f"{_suggest(pattern, set(ids) | set(vocabulary))}"))
             chosen |= hit
     attributes = [c for c in items.columns if c not in ("id", "name", "tags", "tool")]
     for attr, threshold in control.where.items():

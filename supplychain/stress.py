@@ -134,7 +134,7 @@ def stress(network: Network | None, scenario: Scenario) -> StressResult:
     >>> float(row["availability"]), row["limiting_item"], row["limiting_control"]
     (0.25, 'euv', 'nl-litho')
     >>> res
-    <StressResult 'litho' on 'tiny': 2 of 8 facilities hit; compute lost 15 of 150 (10.0 %); final output lost 10.0 %; worst: CHN 30.0 % of its compute>
+    <StressResult 'litho' on 'tiny': 2 of 8 facilities hit; compute lost 15 of 150 (10.0 %); ...>
     """
     if network is None:
         network = scenario.read_network()
