@@ -32,10 +32,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem
 from .io import KeyPath, format_key_path, load_yaml
-from .schema import COUNTRY_CODES, KINDS
+from .schema import COUNTRY_CODES, KINDS, suggest_country
 
 __all__ = [
     "CompiledScenario",
@@ -84,14 +85,14 @@ def _check_countries(codes: list[str], allow_star: bool = False) -> list[str]:
         if allow_star and code == "*":
             continue
         if code not in COUNTRY_CODES:
-            hint = _suggest(code.upper(), COUNTRY_CODES) if code.upper() not in COUNTRY_CODES else (
-                f"; did you mean '{code.upper()}'?")
+            near = suggest_country(code)
+            hint = f"; did you mean '{near}'?" if near else ""
             raise ValueError(f"'{code}' is not an ISO 3166 alpha-3 country code{hint}")
     return codes
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Threshold(_Model):
@@ -256,10 +257,15 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _unique_control_names(self) -> Scenario:
-        names = [c.name for c in self.controls]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"control names must be unique (reports name controls): {', '.join(dupes)} repeated")
+        first: dict[str, int] = {}
+        for i, control in enumerate(self.controls):
+            if control.name in first:
+                raise PydanticCustomError(
+                    "duplicate_name",
+                    "control name '{name}' repeats controls[{first}].name; control names must be unique (reports "
+                    "name controls)", {"name": control.name, "first": first[control.name],
+                                       "at": ("controls", i, "name")})
+            first[control.name] = i
         return self
 
     def __repr__(self) -> str:
@@ -346,7 +352,7 @@ def _problems_from(exc: ValidationError, src: str, lines: dict[KeyPath, int]) ->
     """Turn pydantic's errors into problems naming file, line and key path."""
     problems = []
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        loc = tuple(err.get("ctx", {}).get("at") or err["loc"])
         line = _line_of(lines, loc)
         where = f"{src} line {line}" if line else src
         key = format_key_path(loc) or "(top level)"

@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["COUNTRY_CODES", "KINDS", "TABLES", "TOOL_KINDS", "Column", "columns"]
+__all__ = [
+    "COUNTRY_CODES",
+    "KINDS",
+    "TABLES",
+    "TOOL_KINDS",
+    "Column",
+    "columns",
+    "markdown_reference",
+    "suggest_country",
+]
 
 Dtype = Literal["str", "float", "bool"]
 
@@ -138,3 +147,44 @@ def markdown_reference() -> str:
             out.append(f"| `{c.name}` | {'yes' if c.required else ''} | {default} | {c.unit} | {c.description} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+PROMINENT_COUNTRIES: tuple[str, ...] = tuple(
+    "USA CHN TWN KOR JPN NLD DEU FRA GBR ISR SGP MYS VNM PHL THA IND IRL ITA CAN MEX BRA SAU ARE "
+    "CHE AUS IDN ZAF RUS BEL AUT HKG MAC".split())
+"""Economies prominent in the chip supply chain, in order of preference when a typo is equally
+near several codes."""
+
+COUNTRY_ALIASES: dict[str, str] = {
+    "US": "USA", "CN": "CHN", "PRC": "CHN", "TW": "TWN", "ROC": "TWN", "KR": "KOR", "ROK": "KOR",
+    "JP": "JPN", "JAP": "JPN", "NL": "NLD", "HOL": "NLD", "DE": "DEU", "GER": "DEU", "FR": "FRA",
+    "GB": "GBR", "UK": "GBR", "IL": "ISR", "SG": "SGP", "MY": "MYS", "VN": "VNM", "PH": "PHL",
+    "TH": "THA", "IN": "IND", "IE": "IRL", "IT": "ITA", "CA": "CAN", "MX": "MEX", "BR": "BRA",
+    "SA": "SAU", "AE": "ARE", "UAE": "ARE", "CH": "CHE", "AU": "AUS", "ID": "IDN", "ZA": "ZAF",
+    "RU": "RUS", "BE": "BEL", "AT": "AUT", "HK": "HKG", "MO": "MAC",
+}
+"""Common non-ISO spellings (ISO alpha-2 and habits) of prominent economies, for suggestions."""
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions, transpositions."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+def suggest_country(code: str) -> str | None:
+    """The ISO 3166 alpha-3 code a typo most likely meant (``CHM`` -> ``CHN``, ``usa`` -> ``USA``):
+    nearest by edit distance (a swap counts once), prominent chip economies first, or None."""
+    upper = code.strip().upper()
+    if upper in COUNTRY_CODES:
+        return upper
+    if upper in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[upper]
+    preference = {c: i for i, c in enumerate(PROMINENT_COUNTRIES)}
+    ranked = sorted((_edit_distance(upper, c), preference.get(c, len(preference)), c) for c in COUNTRY_CODES)
+    return ranked[0][2] if ranked and ranked[0][0] <= 1 else None
