@@ -55,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
         compiled = compile_scenario(scenario, network)
         _say(args.quiet, f"{args.scenario}: valid. {network!r}")
         for name, covered in zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True):
-            _say(args.quiet, f"  control {name}: covers {covered} supply edges")
+            _say(args.quiet, f"  control {name}: covers {covered} supply edge{'s' * (covered != 1)}")
         for label, factor in zip(compiled.disruption_labels, compiled.disruption_factor, strict=True):
-            _say(args.quiet, f"  disruption {label}: hits {int((factor < 1).sum())} facilities")
+            hit = int((factor < 1).sum())
+            _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")
         return EXIT_OK
     result = stress(network, scenario)
     out = args.out if args.out is not None else Path("reports") / scenario.name

@@ -8,8 +8,6 @@ CSV cells are deterministic (same result, same bytes): numbers as plain decimals
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -63,18 +61,26 @@ def _format_column(values: pd.Series) -> list[str]:
         return ["true" if v else "false" for v in values.tolist()]
     if pd.api.types.is_numeric_dtype(values):
         return [format_number(v) for v in values.tolist()]
-    return [format_number(v) if isinstance(v, float | int | np.floating | np.integer) and not isinstance(v, bool)
+    return [format_number(v) if isinstance(v, float | int | np.floating | np.integer | np.bool_)
             else _format_text(v) for v in values.tolist()]
+
+
+def _csv_field(text: str) -> str:
+    """Quote a field holding a comma, quote, CR or LF (RFC 4180), so every reader splits it right."""
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def to_csv_bytes(table: pd.DataFrame) -> bytes:
     """A DataFrame as CSV bytes: header, then rows; ``\\n`` line ends; deterministic."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_format_text(c) for c in table.columns])
+    header = [_format_text(c) for c in table.columns]
     columns = [_format_column(table[c]) for c in table.columns]
-    writer.writerows(zip(*columns, strict=True))
-    return buffer.getvalue().encode("utf-8")
+    rows = [header, *zip(*columns, strict=True)]
+    lines = [",".join(_csv_field(f) for f in row) for row in rows]
+    if len(header) == 1:  # a lone empty field would read back as a blank line, which readers skip
+        lines = [line or '""' for line in lines]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def write_folder_atomically(target: Path, files: dict[str, bytes]) -> Path:
@@ -103,7 +109,12 @@ def write_folder_atomically(target: Path, files: dict[str, bytes]) -> Path:
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
             os.replace(target, old / target.name)
-            os.replace(staging, target)
+            try:
+                os.replace(staging, target)
+            except BaseException:
+                os.replace(old / target.name, target)  # put the previous report back
+                shutil.rmtree(old, ignore_errors=True)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, target)

@@ -79,6 +79,12 @@ def _suggest(word: str, valid: typing.Iterable[str], n: int = 1) -> str:
     return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
 
 
+def _examples(names: typing.Iterable[str], n: int = 8) -> str:
+    """``"; companies include: a, b, c, …"`` to show what is valid when nothing is near."""
+    shown = sorted(names)[:n]
+    return "; valid names include: " + ", ".join(shown) + (", …" if len(set(names)) > n else "")
+
+
 def _check_countries(codes: list[str], allow_star: bool = False) -> list[str]:
     """Validate ISO 3166 alpha-3 codes, suggesting the nearest code for a typo."""
     for code in codes:
@@ -92,7 +98,8 @@ def _check_countries(codes: list[str], allow_star: bool = False) -> list[str]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False,
+                              strict=True)
 
 
 class Threshold(_Model):
@@ -390,8 +397,9 @@ def read_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     data, lines = load_yaml(path)
     if not isinstance(data, dict):
+        holds = "nothing" if data is None else f"a {type(data).__name__}"
         raise InputError(f"{path}: a scenario is a YAML mapping with keys such as name, network, controls; "
-                         f"this file holds {type(data).__name__}")
+                         f"this file holds {holds}")
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -537,7 +545,7 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
             j = control.end_users.index(u)
             problems.append(Problem(scenario.locate("controls", i, "end_users", j),
                                     f"'{u}' is neither a company nor a facility id of network "
-                                    f"'{network.name}'{_suggest(u, companies | facility_ids)}"))
+                                    f"'{network.name}'{_suggest(u, companies | facility_ids) or _examples(companies)}"))
         listed_fac = np.isin(np.asarray(arr.facility_ids, dtype=object), control.end_users)
         listed_fac |= np.isin(np.asarray(arr.companies, dtype=object)[arr.company], control.end_users)
         listed_edge = listed_fac[arr.edge_dst]
