@@ -26,7 +26,8 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert len(commands) == 2
     run, test = commands
     scenario = re.search(r"(scenarios/\S+\.yaml)", run)
-    assert scenario and (ROOT / scenario.group(1)).exists()
+    assert scenario
+    assert (ROOT / scenario.group(1)).exists()
     assert "pytest" in test
 
 
