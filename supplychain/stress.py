@@ -108,7 +108,7 @@ def _limiting_items(network: Network, avail: np.ndarray) -> list[str]:
     starts = np.flatnonzero(np.r_[True, fac[1:] != fac[:-1]])
     minima = np.minimum.reduceat(eng, starts)
     counts = np.diff(np.r_[starts, len(fac)])
-    at_min = np.flatnonzero(eng <= np.repeat(minima, counts))
+    at_min = np.flatnonzero(eng <= np.repeat(minima, counts) + TOLERANCE)  # ties within the tolerance
     segment = np.searchsorted(starts, at_min, side="right") - 1
     _, first = np.unique(segment, return_index=True)  # first minimum of each facility
     for r in at_min[first].tolist():
@@ -178,7 +178,8 @@ def _assemble(network: Network, scenario: Scenario, compiled: CompiledScenario, 
     limiting_control = [""] * arr.n_facilities
     if n_controls:
         gain = lifted - base  # C × N: how much lifting each control raises α
-        best = np.argmax(np.round(gain / TOLERANCE) * TOLERANCE, axis=0)  # first listed among ties
+        near_best = gain >= gain.max(axis=0) - TOLERANCE  # ties within the tolerance
+        best = np.argmax(near_best, axis=0)  # the first listed of them
         raised = gain[best, np.arange(arr.n_facilities)] > TOLERANCE
         names = compiled.control_names
         limiting_control = [names[c] if ok else "" for c, ok in zip(best.tolist(), raised.tolist(), strict=True)]
