@@ -1,0 +1,1570 @@
+"""Build the bundled ``semiconductors`` network from the sourced tables in this file.
+
+Run ``python supplychain/data/semiconductors/build.py`` to rewrite the CSV files and README.md
+beside this script; ``write(folder)`` writes them elsewhere. The output is deterministic: the
+shipped files are exactly what this script writes (``tests/test_bundled_network.py`` checks it).
+
+Every figure carries a key into ``SOURCES``; ``est`` marks an estimate of this project, derived as
+the README explains. The published country shares the data is checked against live in
+``VALIDATION``; the README's validation table is generated from it, so the two cannot drift.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HEADROOM = 1.2
+"""Derived supplier capacity = normal demand on it x HEADROOM (suppliers run at ~83 % utilisation)."""
+
+# =============================================================================================
+# sources
+# =============================================================================================
+
+SOURCES: dict[str, tuple[str, str, str, str]] = {
+    # key: (author, title, year, url)
+    "siabcg2021": ("Varas, Varadarajan, Goodrich, Yinug (BCG and SIA)",
+                   "Strengthening the Global Semiconductor Supply Chain in an Uncertain Era", "2021",
+                   "https://www.semiconductors.org/strengthening-the-global-semiconductor-supply-chain-in-an-"
+                   "uncertain-era/"),
+    "siabcg2021chart": ("BCG and SIA (2019 data), as charted by datawrapper",
+                        "% logic wafer fabrication capacity by region, 2019", "2021",
+                        "https://datawrapper.dwcdn.net/DzKhW/1"),
+    "siabcg2024": ("Varadarajan, Koch-Weser, Richard, Fitzgerald, Singh, Thornton, Casanova, Isaacs (BCG and SIA)",
+                   "Emerging Resilience in the Semiconductor Supply Chain (2022 sub-10 nm shares as "
+                   "summarised by thincb2b.com)", "2024",
+                   "https://www.bcg.com/publications/2024/emerging-resilience-in-semiconductor-supply-chain"),
+    "eto2024": ("Emerging Technology Observatory (CSET), CC BY 4.0",
+                "Advanced Semiconductor Supply Chain Dataset, provision.csv: CSET analysis of TechInsights "
+                "2024 data (tool market shares by company and country)", "2025",
+                "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv"),
+    "cset2021": ("Khan, Mann, Peterson (CSET), via the ETO dataset",
+                 "The Semiconductor Supply Chain: Assessing National Competitiveness (2019 shares: EDA, "
+                 "core IP, wafers, photomasks)", "2021",
+                 "https://cset.georgetown.edu/publication/the-semiconductor-supply-chain/"),
+    "eto2022stages": ("Emerging Technology Observatory (CSET)",
+                      "Advanced Semiconductor Supply Chain Dataset: stage shares 2022 (assembly, testing and "
+                      "packaging by country)", "2025",
+                      "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv"),
+    "asml2023": ("ASML Holding N.V.",
+                 "Q4/FY2023 results: 449 lithography systems sold (new and used); 2023 net sales by customer "
+                 "location (China EUR 7.25 bn of EUR 27.56 bn)", "2024",
+                 "https://www.sec.gov/Archives/edgar/data/937966/000093796624000003/financialstatementsusgaapq.htm"),
+    "trendforce_dram": ("TrendForce",
+                        "DRAM industry revenue 4Q23: Samsung 45.5 %, SK hynix 31.8 %, Micron 19.2 %", "2024",
+                        "https://trendforce.com/presscenter/news/20240305-12060.html"),
+    "trendforce_hbm": ("TrendForce",
+                       "HBM supply leader SK hynix's market share to exceed 50 % in 2023 (SK hynix 53 %, "
+                       "Samsung 38 %, Micron 9 %)", "2023",
+                       "https://iconnect007.com/article/136045/hbm-supply-leader-sk-hynixs-market-share-to-"
+                       "exceed-50-in-2023-due-to-demand-for-ai-servers/136048/ein"),
+    "trendforce_nand": ("TrendForce (as reported by e4ds)",
+                        "NAND flash market share 1Q24: Samsung 36.7 %, SK Group 22.2 %, Kioxia 12.4 %, "
+                        "Micron 11.7 %, WDC 11.6 %, others 5.4 %", "2024",
+                        "https://e4ds.com/sub_view.asp?ch=2&t=0&idx=19063"),
+    "nikkei_resist": ("Nikkei, as reported by TrendForce News",
+                      "Japan ramps up photoresist investment: Japanese makers hold about 91 % of the global "
+                      "photoresist market", "2025", "https://www.trendforce.com/news/?p=47920"),
+    "japantimes2019": ("The Japan Times",
+                       "Japanese manufacturers use decades of experience to dominate key chemical market "
+                       "(TOK, JSR, Shin-Etsu ~90 % of EUV resists)", "2019",
+                       "https://japantimes.co.jp/news/2019/10/09/business/japanese-manufacturers-use-decades-"
+                       "experience-dominate-key-chemical-market-cutting-edge-chips"),
+    "yomiuri2019": ("The Japan News (Yomiuri Shimbun), via Fluoride Action Network",
+                    "Japan invokes export controls against S. Korea (Korea holds about one month of reserves "
+                    "of the three materials; Japan holds 70 % to nearly 100 % of their world market)", "2019",
+                    "https://fluoridealert.org/news/japan-invokes-export-controls-against-s-korea/"),
+    "businesskorea2019": ("BusinessKorea (citing Kyodo News and Japan's Ministry of Finance)",
+                          "Tokyo's export curbs increasingly affecting Korean firms (Korea's reliance on "
+                          "Japanese hydrogen fluoride 44.6 % in H1 2019; over 90 % for FPI and resists)", "2019",
+                          "http://www.businesskorea.co.kr/news/articleView.html?idxno=35511"),
+    "motie2021": ("Korea Ministry of Trade, Industry and Energy, via ChinaFlashMarket",
+                  "HF imports from Japan fell from 32.2 % to 12.8 % of Korea's HF imports (2018-2020); "
+                  "Soulbrain doubled 12N HF output", "2021", "https://en.chinaflashmarket.com/news/view?id=13870"),
+    "reuters_neon2022": ("Reuters (figures from Ingas, Cryoin and Techcet), as reported by TechHQ",
+                         "Ukraine's two neon suppliers (45-54 % of semiconductor-grade neon) halt output; "
+                         "large chipmakers hold two months or more of stock", "2022",
+                         "http://dev.techhq.com/2022/03/heres-how-the-attacks-on-ukraine-aggravate-the-chips-"
+                         "shortage/"),
+    "fr2022": ("US Bureau of Industry and Security", "Implementation of Additional Export Controls: Certain "
+               "Advanced Computing and Semiconductor Manufacturing Items (87 FR 62186)", "2022",
+               "https://www.federalregister.gov/d/2022-21658"),
+    "fr2023": ("US Bureau of Industry and Security", "Export Controls on Semiconductor Manufacturing Items "
+               "(88 FR 73424; removes 3B090 and folds it into 3B001/3B002)", "2023",
+               "https://www.govinfo.gov/content/pkg/FR-2023-10-25/html/2023-23049.htm"),
+    "fr2024": ("US Bureau of Industry and Security", "Foreign-Produced Direct Product Rule Additions, and "
+               "Refinements to Controls for Advanced Computing and Semiconductor Manufacturing Items "
+               "(89 FR 96790; HBM under 3A090.c)", "2024",
+               "https://www.govinfo.gov/content/pkg/FR-2024-12-05/html/2024-28270.htm"),
+    "nvidia_specs": ("NVIDIA", "H100 / A100 / H20 / B200 data sheets (dense FP8/FP16 throughput, die area, "
+                     "NVLink bandwidth); TPP = dense TOPS x bit length (EAR 3A090 note)", "2024",
+                     "https://www.nvidia.com/en-us/data-center/h100/"),
+    "est": ("supplychain maintainers", "Estimate derived as stated in this README (no single published figure "
+            "verified for this build)", "2025", "https://github.com/ (this repository)"),
+}
+
+# =============================================================================================
+# items
+# =============================================================================================
+# (id, name, unit, tags, value per unit, attributes, source); value in USD million per unit.
+
+ATTRS = ("node_nm", "tpp", "perf_density", "io_gbps", "hbm_bandwidth_density", "dram_half_pitch_nm", "nand_layers")
+
+ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
+    # --- materials (value None: derived from the market size below) ---
+    ("polysilicon", "Electronic-grade polysilicon", "t", "material;polysilicon", 0.05, {}, "est"),
+    ("wafer_300mm", "Prime silicon wafers (300 mm equivalent)", "kwafer", "material;wafer", 0.12, {}, "est"),
+    ("photoresist", "Photoresist (KrF/ArF/ArFi/EUV)", "su", "material;photoresist;jp_kr_2019", None, {}, "est"),
+    ("fluorinated_polyimide", "Fluorinated / photosensitive polyimide", "su",
+     "material;fluorinated_polyimide;polyimide;jp_kr_2019", None, {}, "est"),
+    ("hydrogen_fluoride", "High-purity hydrogen fluoride (etching gas and acid)", "su",
+     "material;hydrogen_fluoride;jp_kr_2019", None, {}, "est"),
+    ("neon", "Semiconductor-grade neon (excimer laser gas)", "su", "material;neon;noble_gas", None, {}, "est"),
+    ("gallium", "Gallium metal (primary, 4N+)", "t", "material;gallium;critical_mineral", 0.3, {}, "est"),
+    ("germanium", "Germanium metal and dioxide", "t", "material;germanium;critical_mineral", 1.3, {}, "est"),
+    ("specialty_gas", "Electronic specialty gases (NF3, WF6, GeH4, ...)", "su", "material;specialty_gas",
+     None, {}, "est"),
+    ("mask_blank", "Photomask blanks (ArF and EUV)", "su", "material;mask_blank;eccn:3B001.j", None, {}, "est"),
+    ("photomask", "Advanced photomasks", "su", "material;photomask", None, {}, "est"),
+    ("compound_substrate", "GaAs / InP compound semiconductor substrates", "kwafer",
+     "material;compound_substrate;gaas", 0.3, {}, "est"),
+    ("abf_substrate", "ABF / flip-chip package substrates for large dies", "kunit", "material;abf_substrate",
+     0.1, {}, "est"),
+    ("euv_optics", "EUV projection and illumination optics (one set per scanner)", "unit",
+     "component;euv_optics;euv", 40.0, {}, "est"),
+    # --- equipment: lithography in tool units, the rest in USD million of tools ---
+    ("euv_scanner", "EUV lithography scanner", "unit", "sme;lithography;euv;eccn:3B001.f.1", 180.0,
+     {"node_nm": 3}, "est"),
+    ("arfi_advanced", "ArF immersion scanner, advanced (NXT:2000i and later)", "unit",
+     "sme;lithography;duv;duv_immersion;arfi_advanced;eccn:3B001.f.1", 75.0, {"node_nm": 7}, "est"),
+    ("arfi_mainstream", "ArF immersion scanner, mainstream (NXT:1970i/1980i class)", "unit",
+     "sme;lithography;duv;duv_immersion;arfi_mainstream;eccn:3B993", 60.0, {"node_nm": 28}, "est"),
+    ("arf_dry", "ArF dry scanner", "unit", "sme;lithography;duv;duv_dry;arf_dry", 25.0, {"node_nm": 65}, "est"),
+    ("krf_scanner", "KrF scanner", "unit", "sme;lithography;duv;krf", 15.0, {"node_nm": 130}, "est"),
+    ("iline_stepper", "i-line stepper", "unit", "sme;lithography;iline", 5.0, {"node_nm": 350}, "est"),
+    ("resist_track", "Resist processing track (coater/developer)", "usd_m", "sme;lithography;track;eccn:3B993",
+     1.0, {}, "est"),
+    ("dep_advanced", "Deposition tools for advanced nodes (ALD, epi, advanced CVD)", "usd_m",
+     "sme;deposition;advanced_sme;eccn:3B001;eccn:3B090", 1.0, {"node_nm": 7}, "est"),
+    ("dep_mainstream", "Deposition tools, mainstream (CVD, PVD, furnaces)", "usd_m",
+     "sme;deposition;eccn:3B993", 1.0, {"node_nm": 28}, "est"),
+    ("etch_advanced", "Dry etch tools for advanced nodes and high-aspect-ratio 3D NAND", "usd_m",
+     "sme;etch;advanced_sme;eccn:3B001;eccn:3B090", 1.0, {"node_nm": 7}, "est"),
+    ("etch_mainstream", "Dry etch tools, mainstream", "usd_m", "sme;etch;eccn:3B993", 1.0, {"node_nm": 28}, "est"),
+    ("clean_tool", "Wet etch and cleaning tools", "usd_m", "sme;clean;eccn:3B993", 1.0, {}, "est"),
+    ("cmp_tool", "Chemical mechanical planarization tools", "usd_m", "sme;cmp;eccn:3B993", 1.0, {}, "est"),
+    ("ion_implanter", "Ion implanters", "usd_m", "sme;implant;eccn:3B993", 1.0, {}, "est"),
+    ("metrology", "Process control: metrology and inspection", "usd_m", "sme;metrology;inspection;eccn:3B993",
+     1.0, {}, "est"),
+    ("test_equipment", "Automatic test equipment (SoC and memory testers)", "usd_m", "sme;test;backend",
+     1.0, {}, "est"),
+    ("packaging_tool", "Die-attach, thermo-compression and hybrid bonders", "usd_m",
+     "sme;packaging;backend;advanced_packaging", 1.0, {}, "est"),
+    ("mask_writer", "Photomask writers (e-beam, multi-beam)", "usd_m", "sme;mask_writer;lithography", 1.0, {}, "est"),
+    # --- EDA and core IP ---
+    ("eda", "Electronic design automation software", "usd_m", "eda;software;eccn:3D006", 1.0, {}, "est"),
+    ("core_ip", "Core semiconductor IP (CPU cores, interfaces)", "usd_m", "ip;core_ip", 1.0, {}, "est"),
+    # --- chips (designed products) ---
+    ("gpu_h100", "NVIDIA H100/H200-class GPU", "kunit", "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a", 25.0,
+     {"node_nm": 4, "tpp": 15832, "perf_density": 19.4, "io_gbps": 900}, "nvidia_specs"),
+    ("gpu_b200", "NVIDIA B200-class GPU", "kunit", "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a", 35.0,
+     {"node_nm": 4, "tpp": 36000, "perf_density": 22.5, "io_gbps": 1800}, "nvidia_specs"),
+    ("gpu_a100", "NVIDIA A100 GPU", "kunit", "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a", 12.0,
+     {"node_nm": 7, "tpp": 4992, "perf_density": 6.04, "io_gbps": 600}, "nvidia_specs"),
+    ("gpu_h800", "NVIDIA H800 (China variant of H100, 2023)", "kunit",
+     "chip;ai_accelerator;gpu;nvidia;china_variant;eccn:3A090.a", 25.0,
+     {"node_nm": 4, "tpp": 15832, "perf_density": 19.4, "io_gbps": 400}, "nvidia_specs"),
+    ("gpu_a800", "NVIDIA A800 (China variant of A100, 2022)", "kunit",
+     "chip;ai_accelerator;gpu;nvidia;china_variant;eccn:3A090.a", 12.0,
+     {"node_nm": 7, "tpp": 4992, "perf_density": 6.04, "io_gbps": 400}, "nvidia_specs"),
+    ("gpu_h20", "NVIDIA H20 (China variant under the 2023 thresholds)", "kunit",
+     "chip;ai_accelerator;gpu;nvidia;china_variant", 12.0,
+     {"node_nm": 4, "tpp": 2368, "perf_density": 2.9, "io_gbps": 900}, "nvidia_specs"),
+    ("gpu_mi300", "AMD Instinct MI300X-class GPU", "kunit", "chip;ai_accelerator;gpu;amd;eccn:3A090.a", 15.0,
+     {"node_nm": 5, "tpp": 20900, "perf_density": 8.7, "io_gbps": 896}, "est"),
+    ("ai_asic", "Hyperscaler AI ASIC (Google TPU v5p, AWS Trainium2 class)", "kunit",
+     "chip;ai_accelerator;asic;eccn:3A090.a", 8.0,
+     {"node_nm": 5, "tpp": 7344, "perf_density": 10.0, "io_gbps": 600}, "est"),
+    ("ascend_910", "Huawei Ascend 910B-class AI accelerator", "kunit",
+     "chip;ai_accelerator;asic;huawei;eccn:3A090.a", 15.0,
+     {"node_nm": 7, "tpp": 5120, "perf_density": 7.7, "io_gbps": 392}, "est"),
+    ("mlu", "Cambricon MLU370/590-class AI accelerator", "kunit", "chip;ai_accelerator;asic;cambricon;eccn:3A090.a",
+     5.0, {"node_nm": 7, "tpp": 4096, "perf_density": 6.0, "io_gbps": 200}, "est"),
+    ("server_cpu", "Server CPU (x86 and Arm)", "kunit", "chip;cpu", 2.0, {}, "est"),
+    ("mobile_soc", "Smartphone application processor / 5G SoC", "kunit", "chip;mobile_soc", 0.08, {}, "est"),
+    ("fpga", "High-end FPGA", "kunit", "chip;fpga;eccn:3A001.a.7", 1.0, {"node_nm": 16}, "est"),
+    # --- foundry logic wafers by node class ---
+    ("logic_5nm", "Logic wafers, 5 nm class and below (N5/N4/N3, SF4/SF3)", "kwafer",
+     "wafer;logic;advanced_logic;sub10nm", 17.0, {"node_nm": 5}, "est"),
+    ("logic_7nm", "Logic wafers, 7 nm class (N7/N6, 7LPP, SMIC N+2, Intel 4)", "kwafer",
+     "wafer;logic;advanced_logic;sub10nm", 10.0, {"node_nm": 7}, "est"),
+    ("logic_16nm", "Logic wafers, 10-22 nm class (16/14/12 nm FinFET, Intel 7, 22FDX)", "kwafer",
+     "wafer;logic;advanced_logic", 6.0, {"node_nm": 14}, "est"),
+    ("logic_28nm", "Logic wafers, 28-45 nm class", "kwafer", "wafer;logic;mature_logic", 3.0, {"node_nm": 28}, "est"),
+    ("logic_mature", "Logic wafers, above 45 nm (300 mm equivalent)", "kwafer", "wafer;logic;mature_logic", 2.0,
+     {"node_nm": 65}, "est"),
+    # --- memory ---
+    ("dram", "DRAM wafers, leading nodes (1y/1z/1a/1b)", "kwafer", "memory;dram;wafer", 5.0,
+     {"dram_half_pitch_nm": 14}, "est"),
+    ("dram_legacy", "DRAM wafers, 18 nm class and older (CXMT)", "kwafer", "memory;dram;wafer", 4.0,
+     {"dram_half_pitch_nm": 18}, "est"),
+    ("hbm", "High-bandwidth memory stacks (HBM2E/HBM3/HBM3E)", "kunit", "memory;hbm;eccn:3A090.c", 0.36,
+     {"hbm_bandwidth_density": 7.4}, "est"),
+    ("nand", "3D NAND wafers (128 layers and more)", "kwafer", "memory;nand;wafer", 4.0, {"nand_layers": 200}, "est"),
+    # --- assembly, packaging, systems ---
+    ("cowos", "2.5D advanced packaging (CoWoS-class) of an accelerator with HBM", "kunit",
+     "packaging;advanced_packaging;cowos", 0.5, {}, "est"),
+    ("assembly_test", "Conventional assembly and test of packaged ICs", "munit", "packaging;assembly_test", 0.1,
+     {}, "est"),
+    ("optical_transceiver", "Optical transceivers (400G/800G) for AI clusters", "kunit", "network;optical", 0.8,
+     {}, "est"),
+    ("ai_server", "AI servers, counted by the accelerator capacity they hold", "h100e",
+     "system;ai_server;eccn:4A090.a", 0.03, {}, "est"),
+    ("ai_compute", "AI compute capacity brought online", "h100e", "compute;ai_compute", 0.04, {}, "est"),
+]
+
+UNITS = {
+    "t": "tonnes per week",
+    "kwafer": "thousand 300 mm-equivalent wafers (starts) per week",
+    "su": "supply units per week; 1 su = the quantity used for 1 000 wafer starts of a 28 nm-class logic flow",
+    "kunit": "thousand units per week",
+    "munit": "million units per week",
+    "unit": "units per week (fractional: 53 EUV systems a year = 1.02 a week)",
+    "usd_m": "USD million of tools, software or licences per week",
+    "h100e": "H100-equivalents (TPP 15 832) per week",
+}
+
+# market size (USD million a year) for items whose per-unit value is derived from it
+MARKETS_USD_M = {"photoresist": 2500, "fluorinated_polyimide": 300, "hydrogen_fluoride": 500, "neon": 300,
+                 "specialty_gas": 5000, "mask_blank": 1000, "photomask": 5500}
+
+# =============================================================================================
+# facilities
+# =============================================================================================
+# (id, name, company, hq country, country, kind, produces, capacity or None (derived), recovery weeks,
+#  source)
+
+F: list[tuple[str, str, str, str, str, str, str, float | None, float, str]] = []
+
+
+def fac(fid: str, name: str, company: str, hq: str, country: str, kind: str, produces: str,
+        capacity: float | None, recovery: float, source: str = "est") -> None:
+    F.append((fid, name, company, hq, country, kind, produces, capacity, recovery, source))
+
+
+# --- materials (recovery: chemical plants 26-52 weeks, estimate) ---
+for fid, name, comp, hq, cty in [
+    ("wacker_burghausen", "Wacker Burghausen polysilicon", "Wacker Chemie", "DEU", "DEU"),
+    ("hemlock_poly", "Hemlock Semiconductor, Michigan", "Hemlock Semiconductor", "USA", "USA"),
+    ("tokuyama_poly", "Tokuyama Shunan polysilicon", "Tokuyama", "JPN", "JPN"),
+    ("mitsubishi_poly", "Mitsubishi Materials Yokkaichi polysilicon", "Mitsubishi Materials", "JPN", "JPN"),
+    ("huanghe_poly", "Huanghe Hydropower electronic-grade polysilicon", "Huanghe Hydropower", "CHN", "CHN"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "polysilicon", None, 52)
+for fid, name, comp, hq, cty in [
+    ("shinetsu_wafer", "Shin-Etsu Handotai wafers", "Shin-Etsu Chemical", "JPN", "JPN"),
+    ("sumco_wafer", "SUMCO wafers", "SUMCO", "JPN", "JPN"),
+    ("globalwafers", "GlobalWafers", "GlobalWafers", "TWN", "TWN"),
+    ("siltronic_wafer", "Siltronic Freiberg/Burghausen", "Siltronic", "DEU", "DEU"),
+    ("sk_siltron", "SK Siltron Gumi", "SK Siltron", "KOR", "KOR"),
+    ("nsig_wafer", "NSIG / Zhonghuan 300 mm wafers", "NSIG", "CHN", "CHN"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "wafer_300mm", None, 52, "cset2021")
+for fid, name, comp, hq, cty in [
+    ("jsr_resist", "JSR photoresist", "JSR", "JPN", "JPN"),
+    ("tok_resist", "Tokyo Ohka Kogyo photoresist", "Tokyo Ohka Kogyo", "JPN", "JPN"),
+    ("shinetsu_resist", "Shin-Etsu photoresist", "Shin-Etsu Chemical", "JPN", "JPN"),
+    ("sumitomo_resist", "Sumitomo Chemical photoresist", "Sumitomo Chemical", "JPN", "JPN"),
+    ("fujifilm_resist", "Fujifilm Electronic Materials photoresist", "Fujifilm", "JPN", "JPN"),
+    ("dupont_resist", "DuPont photoresist", "DuPont", "USA", "USA"),
+    ("dongjin_resist", "Dongjin Semichem photoresist", "Dongjin Semichem", "KOR", "KOR"),
+    ("merck_resist", "Merck (EMD) photoresist", "Merck KGaA", "DEU", "DEU"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "photoresist", None, 26, "nikkei_resist")
+for fid, name, comp, hq, cty in [
+    ("toray_pi", "Toray photosensitive polyimide", "Toray", "JPN", "JPN"),
+    ("hdm_pi", "HD MicroSystems polyimide", "Resonac", "JPN", "JPN"),
+    ("kolon_pi", "Kolon Industries colourless/fluorinated polyimide", "Kolon Industries", "KOR", "KOR"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "fluorinated_polyimide", None, 26)
+for fid, name, comp, hq, cty in [
+    ("stella_hf", "Stella Chemifa high-purity HF", "Stella Chemifa", "JPN", "JPN"),
+    ("morita_hf", "Morita Chemical high-purity HF", "Morita Chemical", "JPN", "JPN"),
+    ("soulbrain_hf", "Soulbrain 12N HF", "Soulbrain", "KOR", "KOR"),
+    ("enf_hf", "ENF Technology HF", "ENF Technology", "KOR", "KOR"),
+    ("dofluoride_hf", "Do-Fluoride electronic-grade HF", "Do-Fluoride New Materials", "CHN", "CHN"),
+    ("honeywell_hf", "Honeywell electronic-grade HF", "Honeywell", "USA", "USA"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "hydrogen_fluoride", None, 26, "businesskorea2019")
+for fid, name, comp, hq, cty in [
+    ("ingas_neon", "Ingas, Mariupol", "Ingas", "UKR", "UKR"),
+    ("cryoin_neon", "Cryoin, Odesa", "Cryoin", "UKR", "UKR"),
+    ("hangyang_neon", "Hangzhou Hangyang rare gases", "Hangzhou Hangyang", "CHN", "CHN"),
+    ("linde_neon", "Linde rare-gas purification", "Linde", "DEU", "DEU"),
+    ("airliquide_neon", "Air Liquide rare gases", "Air Liquide", "FRA", "FRA"),
+    ("tnsc_neon", "Taiyo Nippon Sanso rare gases", "Nippon Sanso", "JPN", "JPN"),
+    ("posco_neon", "POSCO neon, Gwangyang", "POSCO", "KOR", "KOR"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "neon", None, 52, "reuters_neon2022")
+for fid, name, comp, hq, cty in [
+    ("chalco_gallium", "Chalco gallium recovery", "Chalco", "CHN", "CHN"),
+    ("fangyuan_gallium", "Zhuhai Fangyuan gallium", "Zhuhai Fangyuan", "CHN", "CHN"),
+    ("dowa_gallium", "Dowa gallium refining and recycling", "Dowa", "JPN", "JPN"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "gallium", None, 52)
+for fid, name, comp, hq, cty in [
+    ("yunnan_germanium", "Yunnan Germanium", "Yunnan Lincang Xinyuan Germanium", "CHN", "CHN"),
+    ("zhongjin_germanium", "Shenzhen Zhongjin Lingnan germanium", "Zhongjin Lingnan", "CHN", "CHN"),
+    ("umicore_germanium", "Umicore Olen germanium", "Umicore", "BEL", "BEL"),
+    ("teck_germanium", "Teck Trail germanium", "Teck Resources", "CAN", "CAN"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "germanium", None, 52)
+for fid, name, comp, hq, cty in [
+    ("airliquide_gas", "Air Liquide electronics specialty gases", "Air Liquide", "FRA", "FRA"),
+    ("linde_gas", "Linde electronics gases", "Linde", "DEU", "DEU"),
+    ("airproducts_gas", "Air Products electronics gases", "Air Products", "USA", "USA"),
+    ("tnsc_gas", "Taiyo Nippon Sanso electronics gases", "Nippon Sanso", "JPN", "JPN"),
+    ("resonac_gas", "Resonac (Showa Denko) electronic gases", "Resonac", "JPN", "JPN"),
+    ("sk_specialty_gas", "SK Specialty NF3 and WF6", "SK Specialty", "KOR", "KOR"),
+    ("peric_gas", "PERIC special gases", "PERIC", "CHN", "CHN"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "specialty_gas", None, 39)
+for fid, name, comp, hq, cty in [
+    ("hoya_blank", "Hoya mask blanks", "Hoya", "JPN", "JPN"),
+    ("agc_blank", "AGC EUV mask blanks", "AGC", "JPN", "JPN"),
+    ("sstech_blank", "S&S Tech mask blanks", "S&S Tech", "KOR", "KOR"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "mask_blank", None, 52)
+for fid, name, comp, hq, cty in [
+    ("toppan_mask", "Toppan Photomask", "Toppan", "JPN", "JPN"),
+    ("dnp_mask", "Dai Nippon Printing photomasks", "Dai Nippon Printing", "JPN", "JPN"),
+    ("photronics_mask", "Photronics", "Photronics", "USA", "USA"),
+    ("tmc_mask", "Taiwan Mask Corporation", "Taiwan Mask", "TWN", "TWN"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "photomask", None, 26, "cset2021")
+for fid, name, comp, hq, cty in [
+    ("sumitomo_electric_gaas", "Sumitomo Electric GaAs/InP substrates", "Sumitomo Electric", "JPN", "JPN"),
+    ("freiberger_gaas", "Freiberger Compound Materials", "Freiberger", "DEU", "DEU"),
+    ("axt_tongmei", "AXT Beijing Tongmei substrates", "AXT", "USA", "CHN"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "compound_substrate", None, 52)
+for fid, name, comp, hq, cty in [
+    ("ibiden_substrate", "Ibiden ABF substrates", "Ibiden", "JPN", "JPN"),
+    ("unimicron_substrate", "Unimicron ABF substrates", "Unimicron", "TWN", "TWN"),
+    ("shinko_substrate", "Shinko Electric substrates", "Shinko Electric", "JPN", "JPN"),
+    ("ats_substrate", "AT&S IC substrates, Leoben", "AT&S", "AUT", "AUT"),
+    ("semco_substrate", "Samsung Electro-Mechanics substrates", "Samsung Electro-Mechanics", "KOR", "KOR"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "abf_substrate", None, 52)
+fac("zeiss_smt", "Carl Zeiss SMT EUV optics, Oberkochen", "Carl Zeiss", "DEU", "DEU", "equipment", "euv_optics",
+    None, 104)
+
+# --- equipment (recovery: 52 weeks, EUV 104; estimates) ---
+EQUIP = [
+    # id, name, company, hq, country, produces
+    ("asml_euv", "ASML EUV (NXE/EXE)", "ASML", "NLD", "NLD", "euv_scanner"),
+    ("asml_arfi_adv", "ASML NXT:2000i+ immersion", "ASML", "NLD", "NLD", "arfi_advanced"),
+    ("nikon_arfi_adv", "Nikon NSR-S635E immersion", "Nikon", "JPN", "JPN", "arfi_advanced"),
+    ("asml_arfi_main", "ASML NXT:1970i/1980i immersion", "ASML", "NLD", "NLD", "arfi_mainstream"),
+    ("nikon_arfi_main", "Nikon NSR-S625E immersion", "Nikon", "JPN", "JPN", "arfi_mainstream"),
+    ("smee_arfi", "SMEE immersion prototype", "SMEE", "CHN", "CHN", "arfi_mainstream"),
+    ("asml_arf_dry", "ASML XT:1460K ArF dry", "ASML", "NLD", "NLD", "arf_dry"),
+    ("nikon_arf_dry", "Nikon ArF dry scanners", "Nikon", "JPN", "JPN", "arf_dry"),
+    ("smee_arf_dry", "SMEE SSA600 ArF dry", "SMEE", "CHN", "CHN", "arf_dry"),
+    ("asml_krf", "ASML KrF scanners", "ASML", "NLD", "NLD", "krf_scanner"),
+    ("canon_krf", "Canon KrF scanners", "Canon", "JPN", "JPN", "krf_scanner"),
+    ("nikon_krf", "Nikon KrF scanners", "Nikon", "JPN", "JPN", "krf_scanner"),
+    ("canon_iline", "Canon i-line steppers", "Canon", "JPN", "JPN", "iline_stepper"),
+    ("asml_iline", "ASML PAS 5500 i-line", "ASML", "NLD", "NLD", "iline_stepper"),
+    ("nikon_iline", "Nikon i-line steppers", "Nikon", "JPN", "JPN", "iline_stepper"),
+    ("veeco_iline", "Veeco i-line steppers", "Veeco", "USA", "USA", "iline_stepper"),
+    ("smee_iline", "SMEE i-line steppers", "SMEE", "CHN", "CHN", "iline_stepper"),
+    ("tel_track", "Tokyo Electron CLEAN TRACK", "Tokyo Electron", "JPN", "JPN", "resist_track"),
+    ("screen_track", "SCREEN coater/developers", "SCREEN", "JPN", "JPN", "resist_track"),
+    ("suss_track", "SUSS MicroTec coaters", "SUSS MicroTec", "DEU", "DEU", "resist_track"),
+    ("semes_track", "SEMES tracks", "SEMES", "KOR", "KOR", "resist_track"),
+    ("kingsemi_track", "Kingsemi tracks", "Kingsemi", "CHN", "CHN", "resist_track"),
+    ("amat_dep_adv", "Applied Materials advanced deposition", "Applied Materials", "USA", "USA", "dep_advanced"),
+    ("lam_dep_adv", "Lam Research advanced deposition", "Lam Research", "USA", "USA", "dep_advanced"),
+    ("tel_dep_adv", "Tokyo Electron advanced deposition", "Tokyo Electron", "JPN", "JPN", "dep_advanced"),
+    ("asmi_dep_adv", "ASM International ALD and epi", "ASM International", "NLD", "NLD", "dep_advanced"),
+    ("kokusai_dep_adv", "Kokusai Electric batch ALD", "Kokusai Electric", "JPN", "JPN", "dep_advanced"),
+    ("amat_dep_main", "Applied Materials CVD/PVD", "Applied Materials", "USA", "USA", "dep_mainstream"),
+    ("lam_dep_main", "Lam Research CVD/ECD", "Lam Research", "USA", "USA", "dep_mainstream"),
+    ("tel_dep_main", "Tokyo Electron furnaces and CVD", "Tokyo Electron", "JPN", "JPN", "dep_mainstream"),
+    ("asmi_dep_main", "ASM International PECVD and furnaces", "ASM International", "NLD", "NLD", "dep_mainstream"),
+    ("kokusai_dep_main", "Kokusai Electric furnaces", "Kokusai Electric", "JPN", "JPN", "dep_mainstream"),
+    ("naura_dep", "NAURA PVD/CVD/furnaces", "NAURA", "CHN", "CHN", "dep_mainstream"),
+    ("piotech_dep", "Piotech PECVD", "Piotech", "CHN", "CHN", "dep_mainstream"),
+    ("wonik_dep", "Wonik IPS CVD/ALD", "Wonik IPS", "KOR", "KOR", "dep_mainstream"),
+    ("lam_etch_adv", "Lam Research conductor and HAR etch", "Lam Research", "USA", "USA", "etch_advanced"),
+    ("amat_etch_adv", "Applied Materials advanced etch", "Applied Materials", "USA", "USA", "etch_advanced"),
+    ("tel_etch_adv", "Tokyo Electron dielectric etch", "Tokyo Electron", "JPN", "JPN", "etch_advanced"),
+    ("hitachi_etch_adv", "Hitachi High-Tech conductor etch", "Hitachi High-Tech", "JPN", "JPN", "etch_advanced"),
+    ("lam_etch_main", "Lam Research mainstream etch", "Lam Research", "USA", "USA", "etch_mainstream"),
+    ("amat_etch_main", "Applied Materials mainstream etch", "Applied Materials", "USA", "USA", "etch_mainstream"),
+    ("tel_etch_main", "Tokyo Electron mainstream etch", "Tokyo Electron", "JPN", "JPN", "etch_mainstream"),
+    ("hitachi_etch_main", "Hitachi High-Tech mainstream etch", "Hitachi High-Tech", "JPN", "JPN",
+     "etch_mainstream"),
+    ("amec_etch", "AMEC CCP/ICP etch", "AMEC", "CHN", "CHN", "etch_mainstream"),
+    ("naura_etch", "NAURA ICP etch", "NAURA", "CHN", "CHN", "etch_mainstream"),
+    ("screen_clean", "SCREEN wet cleaning", "SCREEN", "JPN", "JPN", "clean_tool"),
+    ("tel_clean", "Tokyo Electron cleaning", "Tokyo Electron", "JPN", "JPN", "clean_tool"),
+    ("lam_clean", "Lam Research wet clean", "Lam Research", "USA", "USA", "clean_tool"),
+    ("acm_clean", "ACM Research cleaning (Shanghai plants)", "ACM Research", "USA", "CHN", "clean_tool"),
+    ("semes_clean", "SEMES cleaning", "SEMES", "KOR", "KOR", "clean_tool"),
+    ("naura_clean", "NAURA cleaning", "NAURA", "CHN", "CHN", "clean_tool"),
+    ("amat_cmp", "Applied Materials CMP", "Applied Materials", "USA", "USA", "cmp_tool"),
+    ("ebara_cmp", "EBARA CMP", "EBARA", "JPN", "JPN", "cmp_tool"),
+    ("hwatsing_cmp", "Hwatsing CMP", "Hwatsing", "CHN", "CHN", "cmp_tool"),
+    ("kctech_cmp", "KCTech CMP", "KCTech", "KOR", "KOR", "cmp_tool"),
+    ("amat_implant", "Applied Materials (Varian) implanters, Gloucester", "Applied Materials", "USA", "USA",
+     "ion_implanter"),
+    ("axcelis_implant", "Axcelis implanters, Beverly", "Axcelis", "USA", "USA", "ion_implanter"),
+    ("smit_implant", "Sumitomo Heavy Industries Ion Technology", "Sumitomo Heavy Industries", "JPN", "JPN",
+     "ion_implanter"),
+    ("nissin_implant", "Nissin Ion Equipment", "Nissin Electric", "JPN", "JPN", "ion_implanter"),
+    ("kingstone_implant", "Kingstone ion implanters", "Kingstone", "CHN", "CHN", "ion_implanter"),
+    ("kla_metrology", "KLA inspection and metrology", "KLA", "USA", "USA", "metrology"),
+    ("amat_metrology", "Applied Materials e-beam inspection", "Applied Materials", "USA", "USA", "metrology"),
+    ("onto_metrology", "Onto Innovation metrology", "Onto Innovation", "USA", "USA", "metrology"),
+    ("lasertec_metrology", "Lasertec mask and wafer inspection", "Lasertec", "JPN", "JPN", "metrology"),
+    ("hitachi_metrology", "Hitachi High-Tech CD-SEM", "Hitachi High-Tech", "JPN", "JPN", "metrology"),
+    ("asml_hmi", "ASML HMI e-beam inspection, Hsinchu", "ASML", "NLD", "TWN", "metrology"),
+    ("nova_metrology", "Nova metrology, Rehovot", "Nova", "ISR", "ISR", "metrology"),
+    ("camtek_metrology", "Camtek inspection, Migdal HaEmek", "Camtek", "ISR", "ISR", "metrology"),
+    ("advantest_test", "Advantest testers", "Advantest", "JPN", "JPN", "test_equipment"),
+    ("teradyne_test", "Teradyne testers", "Teradyne", "USA", "USA", "test_equipment"),
+    ("cohu_test", "Cohu test and handlers", "Cohu", "USA", "USA", "test_equipment"),
+    ("changchuan_test", "Hangzhou Changchuan testers", "Hangzhou Changchuan", "CHN", "CHN", "test_equipment"),
+    ("accotest_test", "AccoTEST testers", "AccoTEST", "CHN", "CHN", "test_equipment"),
+    ("chroma_test", "Chroma ATE", "Chroma ATE", "TWN", "TWN", "test_equipment"),
+    ("yikc_test", "YIKC memory testers", "YIKC", "KOR", "KOR", "test_equipment"),
+    ("besi_bond", "Besi die attach and hybrid bonding, Duiven", "Besi", "NLD", "NLD", "packaging_tool"),
+    ("semes_bond", "SEMES die bonders", "SEMES", "KOR", "KOR", "packaging_tool"),
+    ("hanmi_bond", "Hanmi Semiconductor TC bonders", "Hanmi Semiconductor", "KOR", "KOR", "packaging_tool"),
+    ("asmpt_bond", "ASMPT bonders", "ASMPT", "SGP", "SGP", "packaging_tool"),
+    ("shinkawa_bond", "Shinkawa bonders", "Shinkawa", "JPN", "JPN", "packaging_tool"),
+    ("fasford_bond", "Fasford die bonders", "Fasford Technology", "JPN", "JPN", "packaging_tool"),
+    ("canon_bond", "Canon Machinery die bonders", "Canon", "JPN", "JPN", "packaging_tool"),
+    ("shibaura_bond", "Shibaura Mechatronics bonders", "Shibaura Mechatronics", "JPN", "JPN", "packaging_tool"),
+    ("hoson_bond", "Hoson die bonders", "Hoson", "CHN", "CHN", "packaging_tool"),
+    ("nuflare_writer", "NuFlare e-beam mask writers", "NuFlare", "JPN", "JPN", "mask_writer"),
+    ("jeol_writer", "JEOL e-beam writers", "JEOL", "JPN", "JPN", "mask_writer"),
+    ("ims_writer", "IMS Nanofabrication multi-beam writers, Vienna", "IMS Nanofabrication", "USA", "AUT",
+     "mask_writer"),
+]
+for fid, name, comp, hq, cty, item in EQUIP:
+    fac(fid, name, comp, hq, cty, "equipment", item, 0.02 if fid == "smee_arfi" else None,
+        104 if item == "euv_scanner" else 52, "eto2024")
+
+# --- EDA and core IP (recovery 26 weeks) ---
+for fid, name, comp, hq, cty, item in [
+    ("synopsys_eda", "Synopsys EDA", "Synopsys", "USA", "USA", "eda"),
+    ("cadence_eda", "Cadence EDA", "Cadence", "USA", "USA", "eda"),
+    ("siemens_eda", "Siemens EDA (Mentor), Wilsonville", "Siemens EDA", "USA", "USA", "eda"),
+    ("ansys_eda", "Ansys semiconductor simulation", "Ansys", "USA", "USA", "eda"),
+    ("empyrean_eda", "Empyrean Technology", "Empyrean", "CHN", "CHN", "eda"),
+    ("arm_ip", "Arm, Cambridge", "Arm", "GBR", "GBR", "core_ip"),
+    ("imagination_ip", "Imagination Technologies", "Imagination Technologies", "GBR", "GBR", "core_ip"),
+    ("synopsys_ip", "Synopsys interface IP", "Synopsys", "USA", "USA", "core_ip"),
+    ("cadence_ip", "Cadence IP", "Cadence", "USA", "USA", "core_ip"),
+    ("rambus_ip", "Rambus memory-interface IP", "Rambus", "USA", "USA", "core_ip"),
+    ("ceva_ip", "CEVA DSP IP", "CEVA", "USA", "USA", "core_ip"),
+    ("verisilicon_ip", "VeriSilicon IP", "VeriSilicon", "CHN", "CHN", "core_ip"),
+    ("ememory_ip", "eMemory NVM IP", "eMemory", "TWN", "TWN", "core_ip"),
+]:
+    fac(fid, name, comp, hq, cty, "eda_ip", item, None, 26, "cset2021")
+
+# --- design (AI accelerators derived from demand; CPUs, SoCs, FPGAs at estimated shipments) ---
+for fid, name, comp, hq, cty, item, cap in [
+    ("nvidia_h100", "NVIDIA H100/H200 line", "NVIDIA", "USA", "USA", "gpu_h100", None),
+    ("nvidia_b200", "NVIDIA Blackwell B200 line", "NVIDIA", "USA", "USA", "gpu_b200", None),
+    ("nvidia_a100", "NVIDIA A100 line", "NVIDIA", "USA", "USA", "gpu_a100", None),
+    ("nvidia_h800", "NVIDIA H800 line (China)", "NVIDIA", "USA", "USA", "gpu_h800", None),
+    ("nvidia_a800", "NVIDIA A800 line (China)", "NVIDIA", "USA", "USA", "gpu_a800", None),
+    ("nvidia_h20", "NVIDIA H20 line (China)", "NVIDIA", "USA", "USA", "gpu_h20", None),
+    ("amd_mi300", "AMD Instinct MI300 line", "AMD", "USA", "USA", "gpu_mi300", None),
+    ("google_tpu", "Google TPU", "Google", "USA", "USA", "ai_asic", None),
+    ("aws_trainium", "AWS Trainium (Annapurna Labs, Haifa)", "Amazon", "USA", "ISR", "ai_asic", None),
+    ("hisilicon_ascend", "HiSilicon Ascend 910", "Huawei", "CHN", "CHN", "ascend_910", None),
+    ("cambricon_mlu", "Cambricon MLU", "Cambricon", "CHN", "CHN", "mlu", None),
+    ("intel_xeon", "Intel Xeon", "Intel", "USA", "USA", "server_cpu", 300.0),
+    ("amd_epyc", "AMD EPYC", "AMD", "USA", "USA", "server_cpu", 100.0),
+    ("aws_graviton", "AWS Graviton (Annapurna Labs)", "Amazon", "USA", "ISR", "server_cpu", 30.0),
+    ("hygon_cpu", "Hygon x86 CPUs", "Hygon", "CHN", "CHN", "server_cpu", 15.0),
+    ("hisilicon_kunpeng", "HiSilicon Kunpeng 920", "Huawei", "CHN", "CHN", "server_cpu", 12.0),
+    ("apple_soc", "Apple A-series", "Apple", "USA", "USA", "mobile_soc", 4800.0),
+    ("qualcomm_soc", "Qualcomm Snapdragon", "Qualcomm", "USA", "USA", "mobile_soc", 5800.0),
+    ("mediatek_soc", "MediaTek Dimensity", "MediaTek", "TWN", "TWN", "mobile_soc", 4000.0),
+    ("hisilicon_kirin", "HiSilicon Kirin 5G SoCs", "Huawei", "CHN", "CHN", "mobile_soc", 1900.0),
+    ("amd_xilinx", "AMD (Xilinx) Versal/UltraScale+", "AMD", "USA", "USA", "fpga", 60.0),
+    ("intel_altera", "Intel (Altera) Agilex/Stratix", "Intel", "USA", "USA", "fpga", 40.0),
+]:
+    fac(fid, name, comp, hq, cty, "design", item, cap, 26)
+
+# --- foundry / logic fabs: capacity in kwafer (300 mm equivalent starts) per week; rebuild 2-3 years ---
+LOGIC = [
+    # id, name, company, hq, country, item, capacity
+    ("tsmc_fab18", "TSMC Fab 18, Tainan (N5/N3)", "TSMC", "TWN", "TWN", "logic_5nm", 34.0),
+    ("tsmc_fab21", "TSMC Fab 21, Arizona (N4)", "TSMC", "TWN", "USA", "logic_5nm", 1.5),
+    ("samsung_sf4", "Samsung Hwaseong/Pyeongtaek SF4/SF3", "Samsung Electronics", "KOR", "KOR", "logic_5nm", 12.0),
+    ("tsmc_fab15", "TSMC Fab 15, Taichung (N7/N6)", "TSMC", "TWN", "TWN", "logic_7nm", 18.0),
+    ("samsung_7lpp", "Samsung Hwaseong S3 (7LPP)", "Samsung Electronics", "KOR", "KOR", "logic_7nm", 10.0),
+    ("smic_sn2", "SMIC South, Shanghai (N+2)", "SMIC", "CHN", "CHN", "logic_7nm", 1.5),
+    ("intel_fab34", "Intel Fab 34, Leixlip (Intel 4)", "Intel", "USA", "IRL", "logic_7nm", 1.0),
+    ("intel_oregon", "Intel D1X/D1C, Hillsboro (Intel 7)", "Intel", "USA", "USA", "logic_16nm", 10.0),
+    ("intel_arizona", "Intel Fab 42, Chandler (Intel 7)", "Intel", "USA", "USA", "logic_16nm", 8.0),
+    ("gf_malta", "GlobalFoundries Fab 8, Malta (12/14 nm)", "GlobalFoundries", "USA", "USA", "logic_16nm", 5.0),
+    ("samsung_austin", "Samsung Austin S2 (14 nm)", "Samsung Electronics", "KOR", "USA", "logic_16nm", 3.0),
+    ("tsmc_fab12", "TSMC Fab 12/14 (16/12 nm)", "TSMC", "TWN", "TWN", "logic_16nm", 17.0),
+    ("tsmc_nanjing", "TSMC Nanjing Fab 16 (16/12 nm)", "TSMC", "TWN", "CHN", "logic_16nm", 1.0),
+    ("smic_sn1", "SMIC SN1, Shanghai (14 nm)", "SMIC", "CHN", "CHN", "logic_16nm", 0.8),
+    ("intel_fab28", "Intel Fab 28, Kiryat Gat (Intel 7)", "Intel", "USA", "ISR", "logic_16nm", 6.0),
+    ("samsung_giheung14", "Samsung Giheung (14 nm)", "Samsung Electronics", "KOR", "KOR", "logic_16nm", 5.0),
+    ("gf_dresden", "GlobalFoundries Fab 1, Dresden (22FDX)", "GlobalFoundries", "USA", "DEU", "logic_16nm", 4.6),
+    ("tsmc_fab14_28", "TSMC 28 nm (Fab 14/15)", "TSMC", "TWN", "TWN", "logic_28nm", 22.0),
+    ("umc_fab12a", "UMC Fab 12A, Tainan (28/40 nm)", "UMC", "TWN", "TWN", "logic_28nm", 15.6),
+    ("smic_beijing", "SMIC Beijing B2 (28/40 nm)", "SMIC", "CHN", "CHN", "logic_28nm", 9.0),
+    ("huali_shanghai", "Hua Hong Huali Fab 6/7, Shanghai (28/40 nm)", "Hua Hong", "CHN", "CHN", "logic_28nm", 4.0),
+    ("umc_xiamen", "UMC United Semi Fab 12X, Xiamen", "UMC", "TWN", "CHN", "logic_28nm", 2.2),
+    ("samsung_austin_legacy", "Samsung Austin S1/S2 (28-45 nm)", "Samsung Electronics", "KOR", "USA",
+     "logic_28nm", 4.8),
+    ("samsung_giheung28", "Samsung Giheung (28 nm)", "Samsung Electronics", "KOR", "KOR", "logic_28nm", 10.0),
+    ("gf_singapore", "GlobalFoundries Fab 7, Singapore (40 nm)", "GlobalFoundries", "USA", "SGP", "logic_28nm", 5.0),
+    ("umc_fab12i", "UMC Fab 12i, Singapore (40/28 nm)", "UMC", "TWN", "SGP", "logic_28nm", 4.4),
+    ("jasm_kumamoto", "JASM Kumamoto (TSMC/Sony, 28/22 nm)", "TSMC", "TWN", "JPN", "logic_28nm", 3.0),
+    ("tsmc_mature", "TSMC mature fabs (Fab 2-8, 65 nm+)", "TSMC", "TWN", "TWN", "logic_mature", 12.0),
+    ("umc_mature", "UMC 8-inch fabs", "UMC", "TWN", "TWN", "logic_mature", 8.0),
+    ("vis_fabs", "Vanguard International Semiconductor", "VIS", "TWN", "TWN", "logic_mature", 6.0),
+    ("psmc_fabs", "Powerchip (PSMC) mature fabs", "PSMC", "TWN", "TWN", "logic_mature", 5.0),
+    ("smic_mature", "SMIC mature fabs (Shanghai, Tianjin, Shenzhen)", "SMIC", "CHN", "CHN", "logic_mature", 10.0),
+    ("huahong_wuxi", "Hua Hong Fab 7/9, Wuxi", "Hua Hong", "CHN", "CHN", "logic_mature", 7.0),
+    ("nexchip_hefei", "Nexchip, Hefei", "Nexchip", "CHN", "CHN", "logic_mature", 6.0),
+    ("ti_rfab", "Texas Instruments RFAB, Richardson", "Texas Instruments", "USA", "USA", "logic_mature", 5.0),
+    ("gf_vermont", "GlobalFoundries Fab 9, Essex Junction", "GlobalFoundries", "USA", "USA", "logic_mature", 2.0),
+    ("onsemi_fishkill", "onsemi East Fishkill", "onsemi", "USA", "USA", "logic_mature", 2.0),
+    ("renesas_naka", "Renesas Naka", "Renesas", "JPN", "JPN", "logic_mature", 5.0),
+    ("toshiba_kaga", "Toshiba Kaga", "Toshiba", "JPN", "JPN", "logic_mature", 3.0),
+    ("db_hitek", "DB HiTek, Bucheon", "DB HiTek", "KOR", "KOR", "logic_mature", 4.0),
+    ("infineon_dresden", "Infineon Dresden", "Infineon", "DEU", "DEU", "logic_mature", 4.0),
+    ("bosch_reutlingen", "Bosch Reutlingen/Dresden", "Bosch", "DEU", "DEU", "logic_mature", 2.0),
+    ("infineon_villach", "Infineon Villach", "Infineon", "DEU", "AUT", "logic_mature", 3.0),
+    ("st_crolles", "STMicroelectronics Crolles", "STMicroelectronics", "CHE", "FRA", "logic_mature", 4.0),
+    ("st_agrate", "STMicroelectronics Agrate", "STMicroelectronics", "CHE", "ITA", "logic_mature", 3.0),
+    ("nxp_nijmegen", "NXP ICN8, Nijmegen", "NXP", "NLD", "NLD", "logic_mature", 2.0),
+    ("tower_migdal", "Tower Semiconductor, Migdal HaEmek", "Tower Semiconductor", "ISR", "ISR", "logic_mature", 3.0),
+    ("xfab_kuching", "X-FAB Sarawak, Kuching", "X-FAB", "DEU", "MYS", "logic_mature", 2.0),
+    ("silterra_kulim", "SilTerra, Kulim", "SilTerra", "MYS", "MYS", "logic_mature", 2.0),
+]
+for fid, name, comp, hq, cty, item, cap in LOGIC:
+    fac(fid, name, comp, hq, cty, "foundry", item, cap, 130)
+
+# --- memory fabs (kwafer per week) and HBM lines (derived) ---
+MEMORY = [
+    ("samsung_dram", "Samsung Pyeongtaek/Hwaseong DRAM", "Samsung Electronics", "KOR", "KOR", "dram", 150.0),
+    ("skhynix_icheon", "SK hynix Icheon M14/M16 DRAM", "SK hynix", "KOR", "KOR", "dram", 63.0),
+    ("skhynix_wuxi", "SK hynix Wuxi C2 DRAM", "SK hynix", "KOR", "CHN", "dram", 41.0),
+    ("micron_taichung", "Micron Taichung/Taoyuan DRAM", "Micron", "USA", "TWN", "dram", 45.0),
+    ("micron_hiroshima", "Micron Hiroshima DRAM", "Micron", "USA", "JPN", "dram", 23.0),
+    ("nanya_dram", "Nanya Technology, New Taipei", "Nanya", "TWN", "TWN", "dram", 14.0),
+    ("cxmt_hefei", "CXMT Hefei DRAM", "CXMT", "CHN", "CHN", "dram_legacy", 35.0),
+    ("samsung_nand", "Samsung Pyeongtaek/Hwaseong NAND", "Samsung Electronics", "KOR", "KOR", "nand", 75.0),
+    ("samsung_xian", "Samsung Xi'an NAND", "Samsung Electronics", "KOR", "CHN", "nand", 46.0),
+    ("skhynix_cheongju", "SK hynix Cheongju NAND", "SK hynix", "KOR", "KOR", "nand", 40.0),
+    ("solidigm_dalian", "Solidigm (SK hynix) Dalian NAND", "SK hynix", "KOR", "CHN", "nand", 25.0),
+    ("kioxia_yokkaichi", "Kioxia Yokkaichi/Kitakami NAND", "Kioxia", "JPN", "JPN", "nand", 45.0),
+    ("wdc_jv", "Western Digital share of the Kioxia JV fabs", "Western Digital", "USA", "JPN", "nand", 42.0),
+    ("micron_singapore", "Micron Singapore NAND", "Micron", "USA", "SGP", "nand", 40.0),
+    ("ymtc_wuhan", "YMTC Wuhan NAND", "YMTC", "CHN", "CHN", "nand", 16.0),
+]
+for fid, name, comp, hq, cty, item, cap in MEMORY:
+    fac(fid, name, comp, hq, cty, "memory", item, cap, 130)
+for fid, name, comp, hq, cty in [
+    ("skhynix_hbm", "SK hynix HBM (Icheon/Cheongju TSV lines)", "SK hynix", "KOR", "KOR"),
+    ("samsung_hbm", "Samsung HBM (Cheonan TSV lines)", "Samsung Electronics", "KOR", "KOR"),
+    ("micron_hbm", "Micron HBM (Taichung)", "Micron", "USA", "TWN"),
+    ("cxmt_hbm", "CXMT HBM2/HBM2E pilot", "CXMT", "CHN", "CHN"),
+]:
+    fac(fid, name, comp, hq, cty, "memory", "hbm", None, 52, "trendforce_hbm")
+
+# --- advanced packaging (derived) and assembly/test (fixed, million units per week) ---
+for fid, name, comp, hq, cty in [
+    ("tsmc_cowos", "TSMC CoWoS (AP3/AP5/AP6)", "TSMC", "TWN", "TWN"),
+    ("spil_cowos", "SPIL 2.5D packaging, Taichung", "ASE Technology", "TWN", "TWN"),
+    ("amkor_korea_adv", "Amkor Korea 2.5D (K5)", "Amkor", "USA", "KOR"),
+    ("jcet_adv", "JCET XDFOI 2.5D, Jiangyin", "JCET", "CHN", "CHN"),
+]:
+    fac(fid, name, comp, hq, cty, "osat", "cowos", None, 52)
+ATP = [
+    ("ase_kaohsiung", "ASE Kaohsiung", "ASE Technology", "TWN", "TWN", 150.0),
+    ("spil_taichung", "SPIL Taichung", "ASE Technology", "TWN", "TWN", 60.0),
+    ("pti_hsinchu", "Powertech Technology, Hsinchu", "Powertech", "TWN", "TWN", 40.0),
+    ("kyec_test", "King Yuan Electronics (test)", "KYEC", "TWN", "TWN", 30.0),
+    ("jcet_jiangyin", "JCET Jiangyin", "JCET", "CHN", "CHN", 140.0),
+    ("tongfu_nantong", "Tongfu Microelectronics, Nantong/Suzhou", "Tongfu", "CHN", "CHN", 90.0),
+    ("huatian_tianshui", "Huatian Technology, Tianshui", "Huatian", "CHN", "CHN", 70.0),
+    ("amkor_korea", "Amkor Technology Korea", "Amkor", "USA", "KOR", 90.0),
+    ("amkor_japan", "Amkor Japan (J-Devices)", "Amkor", "USA", "JPN", 60.0),
+    ("intel_rio_rancho", "Intel Rio Rancho assembly/test", "Intel", "USA", "USA", 30.0),
+    ("amkor_porto", "Amkor Portugal, Porto", "Amkor", "USA", "PRT", 30.0),
+    ("amkor_philippines", "Amkor Philippines", "Amkor", "USA", "PHL", 50.0),
+    ("amkor_vietnam", "Amkor Vietnam, Bac Ninh", "Amkor", "USA", "VNM", 30.0),
+    ("intel_vietnam", "Intel Products Vietnam, Ho Chi Minh City", "Intel", "USA", "VNM", 30.0),
+    ("intel_penang", "Intel Penang/Kulim assembly/test", "Intel", "USA", "MYS", 40.0),
+    ("utac_singapore", "UTAC Singapore", "UTAC", "SGP", "SGP", 20.0),
+    ("utac_thailand", "UTAC Thailand", "UTAC", "SGP", "THA", 30.0),
+]
+for fid, name, comp, hq, cty, cap in ATP:
+    fac(fid, name, comp, hq, cty, "osat", "assembly_test", cap, 52, "eto2022stages")
+
+# --- optical transceivers and AI servers (derived), counted as assembly (kind osat) ---
+for fid, name, comp, hq, cty in [
+    ("innolight_optics", "InnoLight, Suzhou", "InnoLight", "CHN", "CHN"),
+    ("eoptolink_optics", "Eoptolink, Chengdu", "Eoptolink", "CHN", "CHN"),
+    ("coherent_optics", "Coherent transceivers, Ipoh", "Coherent", "USA", "MYS"),
+    ("fabrinet_optics", "Fabrinet, Chonburi", "Fabrinet", "USA", "THA"),
+]:
+    fac(fid, name, comp, hq, cty, "osat", "optical_transceiver", None, 26)
+SERVERS = [
+    # id, name, company, hq, country, accelerator item
+    ("foxconn_hgx", "Foxconn HGX H100 servers", "Foxconn", "TWN", "TWN", "gpu_h100"),
+    ("foxconn_mex_gb200", "Foxconn Guadalajara Blackwell racks", "Foxconn", "TWN", "MEX", "gpu_b200"),
+    ("supermicro_hgx", "Supermicro HGX servers, San Jose", "Supermicro", "USA", "USA", "gpu_h100"),
+    ("dell_hgx", "Dell PowerEdge XE (Blackwell)", "Dell", "USA", "USA", "gpu_b200"),
+    ("supermicro_mi300", "Supermicro MI300X servers", "Supermicro", "USA", "USA", "gpu_mi300"),
+    ("quanta_asic", "Quanta TPU/Trainium racks", "Quanta", "TWN", "TWN", "ai_asic"),
+    ("inspur_h100", "Inspur H100 servers", "Inspur", "CHN", "CHN", "gpu_h100"),
+    ("inspur_a100", "Inspur A100 servers", "Inspur", "CHN", "CHN", "gpu_a100"),
+    ("h3c_h800", "H3C H800 servers", "H3C", "CHN", "CHN", "gpu_h800"),
+    ("inspur_a800", "Inspur A800 servers", "Inspur", "CHN", "CHN", "gpu_a800"),
+    ("lenovo_h20", "Lenovo H20 servers", "Lenovo", "CHN", "CHN", "gpu_h20"),
+    ("huawei_atlas", "Huawei Atlas 900 / CloudMatrix", "Huawei", "CHN", "CHN", "ascend_910"),
+    ("sugon_mlu", "Sugon MLU servers", "Sugon", "CHN", "CHN", "mlu"),
+]
+for fid, name, comp, hq, cty, _acc in SERVERS:
+    fac(fid, name, comp, hq, cty, "osat", "ai_server", None, 26)
+
+# --- compute centres: H100-equivalents brought online per week (estimates) ---
+COMPUTE = [
+    # id, name, company, country, capacity, server-mix key
+    ("msft_us", "Microsoft Azure / OpenAI clusters, US", "Microsoft", "USA", 14000.0, "us_mix"),
+    ("meta_us", "Meta AI clusters, US", "Meta", "USA", 12000.0, "us_mix"),
+    ("google_us", "Google Cloud TPU/GPU, US", "Google", "USA", 12000.0, "google_mix"),
+    ("aws_us", "AWS, US", "Amazon", "USA", 11000.0, "aws_mix"),
+    ("xai_colossus", "xAI Colossus, Memphis", "xAI", "USA", 4000.0, "us_mix"),
+    ("oracle_us", "Oracle Cloud, US", "Oracle", "USA", 5000.0, "us_mix"),
+    ("coreweave_us", "CoreWeave, US", "CoreWeave", "USA", 4000.0, "us_mix"),
+    ("doe_us", "US DOE national labs (El Capitan, Frontier)", "US DOE", "USA", 1500.0, "amd_mix"),
+    ("alibaba_cn", "Alibaba Cloud, China", "Alibaba", "CHN", 4000.0, "cn_cloud"),
+    ("bytedance_cn", "ByteDance / Volcano Engine, China", "ByteDance", "CHN", 5000.0, "cn_cloud"),
+    ("tencent_cn", "Tencent Cloud, China", "Tencent", "CHN", 3000.0, "cn_cloud"),
+    ("baidu_cn", "Baidu AI Cloud, China", "Baidu", "CHN", 2000.0, "cn_cloud"),
+    ("china_national", "China national computing hubs", "China national compute", "CHN", 3000.0, "cn_national"),
+    ("uk_airr", "UK AI Research Resource (Isambard-AI)", "UK AIRR", "GBR", 800.0, "eu_mix"),
+    ("france_ai", "France AI compute (Jean Zay, Mistral, Scaleway)", "France AI compute", "FRA", 800.0, "eu_mix"),
+    ("jupiter_de", "JUPITER, Juelich", "Forschungszentrum Juelich", "DEU", 600.0, "eu_mix"),
+    ("japan_ai", "Japan AI compute (ABCI 3.0, SoftBank)", "Japan AI compute", "JPN", 1500.0, "us_mix"),
+    ("korea_ai", "Korea AI compute (Naver, national centre)", "Korea AI compute", "KOR", 1000.0, "us_mix"),
+    ("taiwan_ai", "Taiwan AI compute (NCHC, Foxconn)", "Taiwan AI compute", "TWN", 800.0, "us_mix"),
+    ("singapore_ai", "Singapore national AI compute", "Singapore AI compute", "SGP", 600.0, "us_mix"),
+    ("israel_1", "Israel-1 (NVIDIA), Israel", "NVIDIA", "ISR", 300.0, "us_mix"),
+    ("canada_ai", "Canada sovereign AI compute", "Canada AI compute", "CAN", 500.0, "us_mix"),
+    ("india_ai", "IndiaAI Mission compute (Yotta and others)", "IndiaAI", "IND", 1200.0, "gs_mix"),
+    ("brazil_ai", "Brazil AI compute (LNCC Santos Dumont, clouds)", "Brazil AI compute", "BRA", 300.0, "gs_mix"),
+    ("indonesia_ai", "Indonesia AI compute (Indosat and others)", "Indonesia AI compute", "IDN", 250.0, "gs_huawei"),
+    ("south_africa_ai", "South Africa AI compute (CHPC, Cassava)", "South Africa AI compute", "ZAF", 150.0,
+     "gs_huawei"),
+    ("mexico_ai", "Mexico AI compute (clouds, universities)", "Mexico AI compute", "MEX", 200.0, "gs_mix"),
+    ("saudi_ai", "Saudi Arabia AI compute (HUMAIN, KAUST)", "HUMAIN", "SAU", 1500.0, "gulf_mix"),
+    ("uae_ai", "UAE AI compute (G42, Khazna)", "G42", "ARE", 2000.0, "gulf_mix"),
+    ("nigeria_ai", "Nigeria AI compute (Cassava AI factory)", "Nigeria AI compute", "NGA", 100.0, "gs_mix"),
+    ("kenya_ai", "Kenya AI compute", "Kenya AI compute", "KEN", 80.0, "gs_huawei"),
+    ("vietnam_ai", "Vietnam AI compute (Viettel, FPT)", "Vietnam AI compute", "VNM", 300.0, "gs_mix"),
+    ("malaysia_ai", "Malaysia AI compute (YTL, Johor)", "Malaysia AI compute", "MYS", 1200.0, "gs_mix"),
+]
+for fid, name, comp, cty, cap, _mix in COMPUTE:
+    fac(fid, name, comp, cty, cty, "compute", "ai_compute", cap, 52)
+
+# =============================================================================================
+# supplier splits: {item: {supplier: share}} (normalised), overridden per buyer where noted
+# =============================================================================================
+
+
+def norm(d: dict[str, float]) -> dict[str, float]:
+    total = sum(d.values())
+    return {k: v / total for k, v in d.items()}
+
+
+def mainstream_split(combined: dict[str, float], advanced: dict[str, float], adv_spend: float,
+                     main_spend: float) -> dict[str, float]:
+    """The mainstream split that, with the advanced split, gives the combined company shares."""
+    combined = norm(combined)
+    out = {k: (combined[k] * (adv_spend + main_spend) - adv_spend * advanced.get(k, 0.0)) / main_spend
+           for k in combined}
+    assert all(v > 0 for v in out.values()), out
+    return norm(out)
+
+
+# annual purchases: lithography in units a year, other tools in USD million a year (estimates)
+TOOL_SPEND = {"euv_scanner": 53, "arfi_advanced": 70, "arfi_mainstream": 55, "arf_dry": 30, "krf_scanner": 180,
+              "iline_stepper": 130, "resist_track": 3000, "dep_advanced": 12000, "dep_mainstream": 10000,
+              "etch_advanced": 12000, "etch_mainstream": 9000, "clean_tool": 6000, "cmp_tool": 3000,
+              "ion_implanter": 3000, "metrology": 12000}
+
+DEP_ADV = norm({"amat_dep_adv": .48, "lam_dep_adv": .17, "tel_dep_adv": .12, "asmi_dep_adv": .18,
+                "kokusai_dep_adv": .05})
+DEP_COMBINED = {"amat": 44.8, "lam": 14.5, "tel": 10.2, "asmi": 10.7, "kokusai": 3.8, "naura": 4.9,
+                "piotech": 1.8, "wonik": 1.5}  # ETO 2024 deposition tools (N36), company shares
+ETCH_ADV = norm({"lam_etch_adv": .45, "amat_etch_adv": .20, "tel_etch_adv": .32, "hitachi_etch_adv": .03})
+ETCH_COMBINED = {"lam": 38.7, "amat": 18.5, "tel": 26.4, "hitachi": 2.1, "amec": 5.5, "naura": 4.9}  # ETO N103
+
+
+def _combined_split(combined: dict[str, float], advanced: dict[str, float], main_ids: dict[str, str],
+                    adv_item: str, main_item: str) -> dict[str, float]:
+    adv_by_company = {k.split("_")[0]: v for k, v in advanced.items()}
+    main = mainstream_split(combined, adv_by_company, TOOL_SPEND[adv_item], TOOL_SPEND[main_item])
+    return {main_ids[k]: v for k, v in main.items()}
+
+
+DEP_MAIN = _combined_split(DEP_COMBINED, DEP_ADV, {
+    "amat": "amat_dep_main", "lam": "lam_dep_main", "tel": "tel_dep_main", "asmi": "asmi_dep_main",
+    "kokusai": "kokusai_dep_main", "naura": "naura_dep", "piotech": "piotech_dep", "wonik": "wonik_dep"},
+    "dep_advanced", "dep_mainstream")
+ETCH_MAIN = _combined_split(ETCH_COMBINED, ETCH_ADV, {
+    "lam": "lam_etch_main", "amat": "amat_etch_main", "tel": "tel_etch_main", "hitachi": "hitachi_etch_main",
+    "amec": "amec_etch", "naura": "naura_etch"}, "etch_advanced", "etch_mainstream")
+
+SPLITS: dict[str, dict[str, float]] = {
+    "polysilicon": norm({"wacker_burghausen": .35, "hemlock_poly": .25, "tokuyama_poly": .15,
+                         "mitsubishi_poly": .10, "huanghe_poly": .15}),
+    "wafer_300mm": norm({"shinetsu_wafer": .30, "sumco_wafer": .26, "globalwafers": .16, "siltronic_wafer": .14,
+                         "sk_siltron": .10, "nsig_wafer": .04}),
+    "photoresist": norm({"jsr_resist": .27, "tok_resist": .25, "shinetsu_resist": .17, "sumitomo_resist": .12,
+                         "fujifilm_resist": .10, "dupont_resist": .05, "dongjin_resist": .02, "merck_resist": .02}),
+    "fluorinated_polyimide": norm({"toray_pi": .45, "hdm_pi": .45, "kolon_pi": .10}),
+    "hydrogen_fluoride": norm({"stella_hf": .40, "morita_hf": .30, "dofluoride_hf": .20, "honeywell_hf": .10}),
+    "neon": norm({"ingas_neon": .30, "cryoin_neon": .20, "hangyang_neon": .20, "linde_neon": .10,
+                  "airliquide_neon": .10, "tnsc_neon": .05, "posco_neon": .05}),
+    "gallium": norm({"chalco_gallium": .60, "fangyuan_gallium": .38, "dowa_gallium": .02}),
+    "germanium": norm({"yunnan_germanium": .40, "zhongjin_germanium": .28, "umicore_germanium": .20,
+                       "teck_germanium": .12}),
+    "specialty_gas": norm({"airliquide_gas": .25, "linde_gas": .25, "airproducts_gas": .15, "tnsc_gas": .12,
+                           "resonac_gas": .08, "sk_specialty_gas": .10, "peric_gas": .05}),
+    "mask_blank": norm({"hoya_blank": .70, "agc_blank": .25, "sstech_blank": .05}),
+    "photomask": norm({"toppan_mask": .28, "dnp_mask": .25, "photronics_mask": .40, "tmc_mask": .07}),
+    "compound_substrate": norm({"sumitomo_electric_gaas": .40, "freiberger_gaas": .30, "axt_tongmei": .30}),
+    "abf_substrate": norm({"ibiden_substrate": .30, "unimicron_substrate": .30, "shinko_substrate": .15,
+                           "ats_substrate": .10, "semco_substrate": .15}),
+    "euv_optics": {"zeiss_smt": 1.0},
+    "euv_scanner": {"asml_euv": 1.0},
+    "arfi_advanced": {"asml_arfi_adv": .987, "nikon_arfi_adv": .013},
+    "arfi_mainstream": {"asml_arfi_main": .987, "nikon_arfi_main": .013},
+    "arf_dry": norm({"asml_arf_dry": .938, "nikon_arf_dry": .057, "smee_arf_dry": .005}),
+    "krf_scanner": norm({"asml_krf": .792, "canon_krf": .174, "nikon_krf": .034}),
+    "iline_stepper": norm({"canon_iline": .478, "asml_iline": .357, "nikon_iline": .057, "veeco_iline": .065,
+                           "smee_iline": .043}),
+    "resist_track": norm({"tel_track": .918, "screen_track": .021, "suss_track": .029, "semes_track": .013,
+                          "kingsemi_track": .006}),
+    "dep_advanced": DEP_ADV,
+    "dep_mainstream": DEP_MAIN,
+    "etch_advanced": ETCH_ADV,
+    "etch_mainstream": ETCH_MAIN,
+    "clean_tool": norm({"screen_clean": .379, "tel_clean": .215, "lam_clean": .175, "acm_clean": .114,
+                        "semes_clean": .045, "naura_clean": .035}),
+    "cmp_tool": norm({"amat_cmp": .601, "ebara_cmp": .278, "hwatsing_cmp": .091, "kctech_cmp": .015}),
+    "ion_implanter": norm({"amat_implant": .678, "axcelis_implant": .221, "smit_implant": .082,
+                           "nissin_implant": .012}),
+    "metrology": norm({"kla_metrology": .572, "amat_metrology": .105, "onto_metrology": .030,
+                       "lasertec_metrology": .077, "hitachi_metrology": .056, "asml_hmi": .052,
+                       "nova_metrology": .037, "camtek_metrology": .015}),
+    "test_equipment": norm({"advantest_test": .556, "teradyne_test": .277, "cohu_test": .010,
+                            "changchuan_test": .041, "accotest_test": .019, "chroma_test": .017, "yikc_test": .018}),
+    "packaging_tool": norm({"besi_bond": .319, "semes_bond": .170, "hanmi_bond": .104, "asmpt_bond": .153,
+                            "shinkawa_bond": .042, "fasford_bond": .042, "canon_bond": .023,
+                            "shibaura_bond": .038, "hoson_bond": .035}),
+    "mask_writer": norm({"nuflare_writer": .385, "jeol_writer": .150, "ims_writer": .464}),
+    "eda": norm({"synopsys_eda": .36, "cadence_eda": .33, "siemens_eda": .22, "ansys_eda": .07,
+                 "empyrean_eda": .02}),
+    "core_ip": norm({"arm_ip": .40, "imagination_ip": .03, "synopsys_ip": .26, "cadence_ip": .13,
+                     "rambus_ip": .06, "ceva_ip": .07, "verisilicon_ip": .02, "ememory_ip": .01}),
+    "dram": norm({"samsung_dram": .45, "skhynix_icheon": .20, "skhynix_wuxi": .12, "micron_taichung": .13,
+                  "micron_hiroshima": .07, "nanya_dram": .03}),
+    "nand": norm({"samsung_nand": .20, "samsung_xian": .15, "skhynix_cheongju": .12, "solidigm_dalian": .08,
+                  "kioxia_yokkaichi": .13, "wdc_jv": .12, "micron_singapore": .12, "ymtc_wuhan": .08}),
+    "hbm": norm({"skhynix_hbm": .53, "samsung_hbm": .38, "micron_hbm": .09}),
+    "optical_transceiver": norm({"innolight_optics": .35, "eoptolink_optics": .20, "coherent_optics": .25,
+                                 "fabrinet_optics": .20}),
+}
+SPLIT_SOURCE = {"wafer_300mm": "cset2021", "photoresist": "nikkei_resist", "neon": "reuters_neon2022",
+                "photomask": "cset2021", "eda": "cset2021", "core_ip": "cset2021", "dram": "trendforce_dram",
+                "nand": "trendforce_nand", "hbm": "trendforce_hbm"}
+for _k in ("euv_scanner", "arfi_advanced", "arfi_mainstream", "arf_dry", "krf_scanner", "iline_stepper",
+           "resist_track", "dep_advanced", "dep_mainstream", "etch_advanced", "etch_mainstream", "clean_tool",
+           "cmp_tool", "ion_implanter", "metrology", "test_equipment", "packaging_tool", "mask_writer"):
+    SPLIT_SOURCE[_k] = "eto2024"
+
+# Korean fabs in 2019: Japan 44.6 % of HF; the rest domestic and Chinese (businesskorea2019, motie2021)
+HF_KOREA = {"stella_hf": .25, "morita_hf": .196, "soulbrain_hf": .25, "enf_hf": .104, "dofluoride_hf": .20}
+# Chinese mature fabs also buy domestic implanters
+IMPLANT_CHINA = norm({**SPLITS["ion_implanter"], "kingstone_implant": .03})
+
+# =============================================================================================
+# fab recipes
+# =============================================================================================
+
+FAB_CLASS = {"logic_5nm": "L5", "logic_7nm": "L7", "logic_16nm": "L16", "logic_28nm": "L28",
+             "logic_mature": "LM", "dram": "DRAM", "dram_legacy": "DRAML", "nand": "NAND"}
+# relative intensity per wafer start of each input, by fab class (estimates)
+W = {
+    "euv_scanner": {"L5": 1.0, "L7": 0.4, "DRAM": 0.25},
+    "arfi_advanced": {"L5": 1.0, "L7": 1.0, "L16": 0.3, "DRAM": 0.6, "NAND": 0.2},
+    "arfi_mainstream": {"L16": 1.0, "L28": 0.6, "DRAM": 0.4, "DRAML": 0.8, "NAND": 0.4},
+    "arf_dry": {"L16": 0.3, "L28": 0.5, "LM": 0.3, "DRAM": 0.2, "DRAML": 0.3, "NAND": 0.2},
+    "krf_scanner": {"L5": 0.5, "L7": 0.5, "L16": 0.5, "L28": 0.5, "LM": 1.0, "DRAM": 0.5, "DRAML": 0.5, "NAND": 1.0},
+    "iline_stepper": {"L5": 0.2, "L7": 0.2, "L16": 0.2, "L28": 0.2, "LM": 1.0, "DRAM": 0.2, "DRAML": 0.2,
+                      "NAND": 0.2},
+    "resist_track": {"L5": 1.0, "L7": 1.0, "L16": 0.8, "L28": 0.6, "LM": 0.4, "DRAM": 0.8, "DRAML": 0.6, "NAND": 0.6},
+    "dep_advanced": {"L5": 1.0, "L7": 0.9, "L16": 0.7, "DRAM": 0.8, "NAND": 1.0},
+    "dep_mainstream": {"L5": 0.2, "L7": 0.2, "L16": 0.3, "L28": 1.0, "LM": 0.8, "DRAM": 0.2, "DRAML": 0.8,
+                       "NAND": 0.3},
+    "etch_advanced": {"L5": 1.0, "L7": 0.9, "L16": 0.7, "DRAM": 0.8, "NAND": 1.2},
+    "etch_mainstream": {"L5": 0.2, "L7": 0.2, "L16": 0.3, "L28": 1.0, "LM": 0.8, "DRAM": 0.2, "DRAML": 0.8,
+                        "NAND": 0.2},
+}
+for _t in ("clean_tool", "cmp_tool", "ion_implanter", "metrology"):
+    W[_t] = {"L5": 1.0, "L7": 0.9, "L16": 0.7, "L28": 0.5, "LM": 0.3, "DRAM": 0.7, "DRAML": 0.6, "NAND": 0.7}
+# consumables in su (or kwafer for wafers) per kwafer start
+CONSUMABLES = {
+    "wafer_300mm": {"L5": 1.0, "L7": 1.0, "L16": 1.0, "L28": 1.0, "LM": 1.0, "DRAM": 1.0, "DRAML": 1.0, "NAND": 1.0},
+    "photoresist": {"L5": 1.6, "L7": 1.4, "L16": 1.2, "L28": 1.0, "LM": 0.7, "DRAM": 1.2, "DRAML": 1.1, "NAND": 1.0},
+    "hydrogen_fluoride": {"L5": 1.2, "L7": 1.2, "L16": 1.1, "L28": 1.0, "LM": 0.8, "DRAM": 1.2, "DRAML": 1.1,
+                          "NAND": 1.5},
+    "neon": {"L5": 1.6, "L7": 1.4, "L16": 1.2, "L28": 1.0, "LM": 0.7, "DRAM": 1.2, "DRAML": 1.1, "NAND": 1.0},
+    "specialty_gas": {"L5": 1.4, "L7": 1.3, "L16": 1.2, "L28": 1.0, "LM": 0.8, "DRAM": 1.1, "DRAML": 1.0,
+                      "NAND": 1.5},
+    "photomask": {"L5": 1.5, "L7": 1.3, "L16": 1.1, "L28": 1.0, "LM": 0.6, "DRAM": 0.5, "DRAML": 0.5, "NAND": 0.4},
+}
+# stock held, weeks of normal use
+STOCK = {"wafer_300mm": 8.0, "photoresist": 4.3, "hydrogen_fluoride": 4.3, "neon": 8.7, "specialty_gas": 4.0,
+         "photomask": 2.0}
+TOOL_STOCK = 4.0  # spares and tools in transit (litho); other tools 8
+STOCK_SOURCE = {"photoresist": "yomiuri2019", "hydrogen_fluoride": "yomiuri2019", "neon": "reuters_neon2022"}
+
+
+def fab_weights(fid: str, country: str, cls: str) -> dict[str, float]:
+    """Tool intensity of one fab: the class weights, with Chinese fabs denied EUV (none shipped)."""
+    out = {t: w[cls] for t, w in W.items() if w.get(cls)}
+    if country == "CHN":
+        out.pop("euv_scanner", None)
+        if cls == "L7":  # SMIC N+2: multi-patterning with immersion instead of EUV
+            out["arfi_advanced"] = 2.5
+            out["arfi_mainstream"] = 1.0
+    return out
+
+
+# =============================================================================================
+# downstream recipes (per unit of output), estimates
+# =============================================================================================
+
+# accelerators: wafer item, good dies per wafer, HBM stacks, price (USD M per k units)
+ACCEL = {
+    "gpu_h100": ("logic_5nm", 29, 5, 25.0), "gpu_b200": ("logic_5nm", 14, 8, 35.0),
+    "gpu_a100": ("logic_7nm", 29, 5, 12.0), "gpu_h800": ("logic_5nm", 29, 5, 25.0),
+    "gpu_a800": ("logic_7nm", 29, 5, 12.0), "gpu_h20": ("logic_5nm", 29, 4, 12.0),
+    "gpu_mi300": ("logic_5nm", 8, 8, 15.0), "ai_asic": ("logic_5nm", 35, 6, 8.0),
+    "ascend_910": ("logic_7nm", 30, 4, 15.0), "mlu": ("logic_7nm", 40, 4, 5.0),
+}
+# design lines: {facility: {wafer supplier: share}}
+WAFER_SOURCES = {
+    "nvidia_h100": {"tsmc_fab18": 1.0}, "nvidia_b200": {"tsmc_fab18": 1.0}, "nvidia_a100": {"tsmc_fab15": 1.0},
+    "nvidia_h800": {"tsmc_fab18": 1.0}, "nvidia_a800": {"tsmc_fab15": 1.0}, "nvidia_h20": {"tsmc_fab18": 1.0},
+    "amd_mi300": {"tsmc_fab18": 1.0}, "google_tpu": {"tsmc_fab18": 1.0}, "aws_trainium": {"tsmc_fab18": 1.0},
+    # HiSilicon: the pre-September-2020 TSMC relation beside SMIC N+2 (the FDP rule cuts the former)
+    "hisilicon_ascend": {"tsmc_fab15": 0.5, "smic_sn2": 0.5}, "cambricon_mlu": {"tsmc_fab15": 0.6, "smic_sn2": 0.4},
+    "intel_xeon": {"intel_oregon": 0.45, "intel_arizona": 0.35, "intel_fab28": 0.2},
+    "amd_epyc": {"tsmc_fab18": 1.0}, "aws_graviton": {"tsmc_fab18": 1.0},
+    "hygon_cpu": {"smic_sn1": 0.6, "tsmc_nanjing": 0.4}, "hisilicon_kunpeng": {"tsmc_fab15": 0.5, "smic_sn2": 0.5},
+    "apple_soc": {"tsmc_fab18": 1.0}, "qualcomm_soc": {"tsmc_fab18": 0.7, "samsung_sf4": 0.3},
+    "mediatek_soc": {"tsmc_fab18": 1.0}, "hisilicon_kirin": {"tsmc_fab15": 0.8, "smic_sn2": 0.2},
+    "amd_xilinx": {"tsmc_fab12": 1.0}, "intel_altera": {"intel_arizona": 0.5, "tsmc_fab12": 0.5},
+}
+WAFER_ITEM = {"intel_xeon": ("logic_16nm", 60), "amd_epyc": ("logic_5nm", 70), "aws_graviton": ("logic_5nm", 90),
+              "hygon_cpu": ("logic_16nm", 80), "hisilicon_kunpeng": ("logic_7nm", 80),
+              "apple_soc": ("logic_5nm", 600), "qualcomm_soc": ("logic_5nm", 550), "mediatek_soc": ("logic_5nm", 600),
+              "hisilicon_kirin": ("logic_7nm", 500), "amd_xilinx": ("logic_16nm", 120),
+              "intel_altera": ("logic_16nm", 120)}
+CHIP_PRICE = {"server_cpu": 2.0, "mobile_soc": 0.08, "fpga": 1.0}
+ATP_SOURCES = {
+    "intel_xeon": {"intel_penang": 0.5, "intel_vietnam": 0.3, "intel_rio_rancho": 0.2},
+    "amd_epyc": {"tongfu_nantong": 0.6, "ase_kaohsiung": 0.4}, "aws_graviton": {"ase_kaohsiung": 0.5,
+                                                                                "spil_taichung": 0.5},
+    "hygon_cpu": {"jcet_jiangyin": 0.5, "tongfu_nantong": 0.5}, "hisilicon_kunpeng": {"jcet_jiangyin": 0.6,
+                                                                                      "ase_kaohsiung": 0.4},
+    "apple_soc": {"ase_kaohsiung": 0.6, "amkor_korea": 0.2, "amkor_vietnam": 0.2},
+    "qualcomm_soc": {"ase_kaohsiung": 0.4, "jcet_jiangyin": 0.3, "amkor_korea": 0.3},
+    "mediatek_soc": {"ase_kaohsiung": 0.5, "spil_taichung": 0.3, "kyec_test": 0.2},
+    "hisilicon_kirin": {"jcet_jiangyin": 0.5, "huatian_tianshui": 0.3, "ase_kaohsiung": 0.2},
+    "amd_xilinx": {"ase_kaohsiung": 0.5, "amkor_philippines": 0.5}, "intel_altera": {"intel_penang": 1.0},
+}
+COWOS_SOURCES = {
+    "nvidia_h100": {"tsmc_cowos": 0.9, "spil_cowos": 0.1}, "nvidia_b200": {"tsmc_cowos": 1.0},
+    "nvidia_a100": {"tsmc_cowos": 0.9, "spil_cowos": 0.1}, "nvidia_h800": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
+    "nvidia_a800": {"tsmc_cowos": 0.9, "spil_cowos": 0.1}, "nvidia_h20": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
+    "amd_mi300": {"tsmc_cowos": 1.0}, "google_tpu": {"tsmc_cowos": 0.8, "amkor_korea_adv": 0.2},
+    "aws_trainium": {"tsmc_cowos": 0.8, "amkor_korea_adv": 0.2}, "hisilicon_ascend": {"tsmc_cowos": 0.5,
+                                                                                      "jcet_adv": 0.5},
+    "cambricon_mlu": {"tsmc_cowos": 0.5, "jcet_adv": 0.5},
+}
+HBM_CHINA = {"samsung_hbm": 0.8, "cxmt_hbm": 0.2}
+CN_SERVER_CPU = norm({"intel_xeon": .5, "amd_epyc": .3, "hygon_cpu": .2})
+SERVER_CPU = {"default": norm({"intel_xeon": .62, "amd_epyc": .38}), "quanta_asic": {"intel_xeon": .5,
+                                                                                    "aws_graviton": .5},
+              "huawei_atlas": {"hisilicon_kunpeng": 1.0}}
+# compute-centre server mixes
+MIXES = {
+    "us_mix": {"foxconn_hgx": .30, "foxconn_mex_gb200": .25, "supermicro_hgx": .15, "dell_hgx": .20,
+               "supermicro_mi300": .10},
+    "google_mix": {"quanta_asic": .70, "foxconn_hgx": .30},
+    "aws_mix": {"quanta_asic": .40, "foxconn_hgx": .30, "dell_hgx": .30},
+    "amd_mix": {"supermicro_mi300": 1.0},
+    "eu_mix": {"foxconn_hgx": .30, "supermicro_hgx": .25, "dell_hgx": .25, "supermicro_mi300": .20},
+    "cn_cloud": {"inspur_h100": .15, "inspur_a100": .15, "h3c_h800": .20, "inspur_a800": .15, "lenovo_h20": .15,
+                 "huawei_atlas": .15, "sugon_mlu": .05},
+    "cn_national": {"huawei_atlas": .50, "sugon_mlu": .20, "inspur_a100": .10, "lenovo_h20": .10, "h3c_h800": .10},
+    "gs_mix": {"dell_hgx": .35, "supermicro_hgx": .35, "foxconn_hgx": .30},
+    "gs_huawei": {"dell_hgx": .30, "supermicro_hgx": .35, "huawei_atlas": .35},
+    "gulf_mix": {"dell_hgx": .35, "foxconn_hgx": .25, "supermicro_hgx": .30, "supermicro_mi300": .10},
+}
+H100_TPP = 15832.0
+
+# =============================================================================================
+# candidates and certifications (USD; lead weeks), estimates unless noted
+# =============================================================================================
+
+CANDIDATES = [
+    # supplier, buyer, item, cost, lead_weeks, max_share, source
+    ("soulbrain_hf", "samsung_dram", "hydrogen_fluoride", 2e6, 12, 0.6, "motie2021"),
+    ("enf_hf", "samsung_nand", "hydrogen_fluoride", 2e6, 12, 0.4, "motie2021"),
+    ("soulbrain_hf", "skhynix_cheongju", "hydrogen_fluoride", 2e6, 12, 0.6, "motie2021"),
+    ("dongjin_resist", "samsung_sf4", "photoresist", 1e7, 52, 0.3, "est"),
+    ("kolon_pi", "skhynix_hbm", "fluorinated_polyimide", 1e6, 26, 0.5, "est"),
+    ("smee_arfi", "smic_sn2", "arfi_mainstream", 3e8, 104, 0.2, "est"),
+    ("smee_arfi", "smic_sn1", "arfi_mainstream", 3e8, 104, 0.2, "est"),
+    ("kingstone_implant", "smic_sn2", "ion_implanter", 2e7, 52, 0.3, "est"),
+    ("kingstone_implant", "cxmt_hefei", "ion_implanter", 2e7, 52, 0.3, "est"),
+    ("hwatsing_cmp", "ymtc_wuhan", "cmp_tool", 1e7, 26, 0.5, "est"),
+    ("samsung_sf4", "nvidia_h100", "logic_5nm", 5e8, 78, 0.3, "est"),
+    ("amkor_korea_adv", "nvidia_h100", "cowos", 5e7, 39, 0.3, "est"),
+    ("cxmt_hbm", "cambricon_mlu", "hbm", 3e7, 52, 0.3, "est"),
+    ("huawei_atlas", "india_ai", "ai_server", 2e7, 26, 0.3, "est"),
+    ("supermicro_mi300", "india_ai", "ai_server", 1e7, 13, 0.3, "est"),
+    ("supermicro_mi300", "brazil_ai", "ai_server", 1e7, 13, 0.3, "est"),
+    ("huawei_atlas", "brazil_ai", "ai_server", 2e7, 26, 0.3, "est"),
+    ("supermicro_mi300", "indonesia_ai", "ai_server", 1e7, 13, 0.3, "est"),
+    ("supermicro_mi300", "mexico_ai", "ai_server", 1e7, 13, 0.3, "est"),
+    ("foxconn_mex_gb200", "mexico_ai", "ai_server", 1e7, 13, 0.5, "est"),
+    ("supermicro_mi300", "south_africa_ai", "ai_server", 1e7, 13, 0.3, "est"),
+    ("huawei_atlas", "nigeria_ai", "ai_server", 1.5e7, 26, 0.4, "est"),
+    ("supermicro_mi300", "vietnam_ai", "ai_server", 1e7, 13, 0.3, "est"),
+    ("huawei_atlas", "malaysia_ai", "ai_server", 2e7, 26, 0.3, "est"),
+]
+CERTIFICATIONS = [
+    # supplier, item, cost, lead_weeks, max_share, source
+    ("supermicro_mi300", "ai_server", 1.5e7, 26, 0.5, "est"),
+    ("huawei_atlas", "ai_server", 2e7, 26, 0.5, "est"),
+    ("dell_hgx", "ai_server", 1e7, 13, 0.5, "est"),
+    ("foxconn_mex_gb200", "ai_server", 1e7, 13, 0.5, "est"),
+    ("quanta_asic", "ai_server", 1.2e7, 26, 0.3, "est"),
+    ("samsung_hbm", "hbm", 2e7, 39, 0.5, "est"),
+    ("cxmt_hbm", "hbm", 3e7, 52, 0.3, "est"),
+    ("innolight_optics", "optical_transceiver", 2e6, 13, 0.5, "est"),
+    ("coherent_optics", "optical_transceiver", 2e6, 13, 0.5, "est"),
+    ("fabrinet_optics", "optical_transceiver", 2e6, 13, 0.5, "est"),
+]
+
+# =============================================================================================
+# validation: published country shares per segment (percent)
+# =============================================================================================
+# basis: "location" (facility country), "hq" (company headquarters), or "flows:<ISO>" (normal flows to
+# buyers in that country). "other" = every country not listed. Regions group countries.
+
+REGIONS = {"EUR": ("DEU", "FRA", "ITA", "NLD", "AUT", "IRL", "PRT", "BEL", "FIN", "ESP")}
+VALIDATION: list[dict] = [
+    {"segment": "EUV lithography", "items": ["euv_scanner"], "basis": "hq", "published": {"NLD": 100.0},
+     "source": "eto2024", "year": "2024"},
+    {"segment": "ArF immersion lithography", "items": ["arfi_advanced", "arfi_mainstream"], "basis": "hq",
+     "published": {"NLD": 98.7, "JPN": 1.3}, "source": "eto2024", "year": "2024"},
+    {"segment": "ArF dry lithography", "items": ["arf_dry"], "basis": "hq", "published": {"NLD": 94.3, "JPN": 5.7},
+     "source": "eto2024", "year": "2024"},
+    {"segment": "KrF lithography", "items": ["krf_scanner"], "basis": "hq", "published": {"NLD": 79.2, "JPN": 20.8},
+     "source": "eto2024", "year": "2024"},
+    {"segment": "i-line lithography", "items": ["iline_stepper"], "basis": "hq",
+     "published": {"JPN": 53.5, "NLD": 35.7, "USA": 6.5, "CHN": 4.3}, "source": "eto2024", "year": "2024"},
+    {"segment": "Resist processing (tracks)", "items": ["resist_track"], "basis": "hq",
+     "published": {"JPN": 93.9, "DEU": 2.9, "KOR": 1.3, "USA": 1.2, "CHN": 0.6}, "source": "eto2024",
+     "year": "2024"},
+    {"segment": "Deposition", "items": ["dep_advanced", "dep_mainstream"], "basis": "hq",
+     "published": {"USA": 61.5, "JPN": 15.2, "NLD": 10.7, "CHN": 7.4, "KOR": 3.2}, "source": "eto2024",
+     "year": "2024"},
+    {"segment": "Dry etch", "items": ["etch_advanced", "etch_mainstream"], "basis": "hq",
+     "published": {"USA": 58.7, "JPN": 28.9, "CHN": 10.7, "KOR": 1.0}, "source": "eto2024", "year": "2024"},
+    {"segment": "Wet etch and cleaning", "items": ["clean_tool"], "basis": "hq",
+     "published": {"JPN": 60.0, "USA": 29.2, "KOR": 5.6, "CHN": 3.8}, "source": "eto2024", "year": "2024"},
+    {"segment": "CMP", "items": ["cmp_tool"], "basis": "hq",
+     "published": {"USA": 60.3, "JPN": 28.7, "CHN": 9.5, "KOR": 1.5}, "source": "eto2024", "year": "2024"},
+    {"segment": "Ion implantation", "items": ["ion_implanter"], "basis": "hq",
+     "published": {"USA": 89.9, "JPN": 9.4, "TWN": 0.5, "CHN": 0.3}, "source": "eto2024", "year": "2024"},
+    {"segment": "Process control (metrology, inspection)", "items": ["metrology"], "basis": "hq",
+     "published": {"USA": 72.0, "JPN": 15.1, "NLD": 5.2, "ISR": 5.2, "CHN": 0.8}, "source": "eto2024",
+     "year": "2024"},
+    {"segment": "Test equipment", "items": ["test_equipment"], "basis": "hq",
+     "published": {"JPN": 56.2, "USA": 30.2, "CHN": 6.3, "KOR": 3.9, "TWN": 1.8}, "source": "eto2024",
+     "year": "2024"},
+    {"segment": "Die attach and bonding tools", "items": ["packaging_tool"], "basis": "hq",
+     "published": {"NLD": 31.9, "KOR": 29.1, "SGP": 18.1, "JPN": 15.5, "CHN": 4.1}, "source": "eto2024",
+     "year": "2024"},
+    {"segment": "E-beam mask writers", "items": ["mask_writer"], "basis": "location",
+     "published": {"JPN": 53.6, "AUT": 46.4}, "source": "eto2024", "year": "2024"},
+    {"segment": "EDA software", "items": ["eda"], "basis": "hq",
+     "published": {"USA": 96.0, "JPN": 3.0, "GBR": 1.0, "ISR": 1.0, "CHN": 1.0}, "source": "cset2021",
+     "year": "2019"},
+    {"segment": "Core IP", "items": ["core_ip"], "basis": "hq",
+     "published": {"USA": 52.0, "GBR": 43.0, "CHN": 2.0, "TWN": 1.0}, "source": "cset2021", "year": "2019"},
+    {"segment": "Silicon wafers", "items": ["wafer_300mm"], "basis": "hq",
+     "published": {"JPN": 56.0, "TWN": 16.0, "DEU": 14.0, "KOR": 10.0, "CHN": 4.0}, "source": "cset2021",
+     "year": "2019"},
+    {"segment": "Advanced photomasks", "items": ["photomask"], "basis": "hq",
+     "published": {"JPN": 53.0, "USA": 40.0, "TWN": 7.0}, "source": "cset2021", "year": "2019"},
+    {"segment": "Photoresist", "items": ["photoresist"], "basis": "hq", "published": {"JPN": 91.0},
+     "other": 9.0, "source": "nikkei_resist", "year": "2025"},
+    {"segment": "Semiconductor-grade neon", "items": ["neon"], "basis": "location", "published": {"UKR": 49.5},
+     "other": 50.5, "source": "reuters_neon2022", "year": "2021"},
+    {"segment": "HF supplied to Korean fabs", "items": ["hydrogen_fluoride"], "basis": "flows:KOR",
+     "published": {"JPN": 44.6}, "other": 55.4, "source": "businesskorea2019", "year": "2019"},
+    {"segment": "Logic capacity below 10 nm", "items": ["logic_5nm", "logic_7nm"], "basis": "location",
+     "published": {"TWN": 69.0, "KOR": 31.0}, "source": "siabcg2024", "year": "2022"},
+    {"segment": "Logic capacity 10-22 nm", "items": ["logic_16nm"], "basis": "location",
+     "published": {"TWN": 28.0, "USA": 43.0, "CHN": 3.0}, "other": 26.0, "source": "siabcg2021chart",
+     "year": "2019"},
+    {"segment": "Logic capacity 28-45 nm", "items": ["logic_28nm"], "basis": "location",
+     "published": {"TWN": 47.0, "USA": 6.0, "CHN": 19.0}, "other": 28.0, "source": "siabcg2021chart",
+     "year": "2019"},
+    {"segment": "Logic capacity above 45 nm", "items": ["logic_mature"], "basis": "location",
+     "published": {"TWN": 31.0, "USA": 9.0, "CHN": 23.0}, "other": 36.0, "source": "siabcg2021chart",
+     "year": "2019"},
+    {"segment": "DRAM (TrendForce-ranked makers)", "items": ["dram"], "basis": "hq",
+     "published": {"KOR": 77.3, "USA": 19.2}, "other": 3.5, "source": "trendforce_dram", "year": "2023"},
+    {"segment": "HBM", "items": ["hbm"], "basis": "hq", "published": {"KOR": 91.0, "USA": 9.0},
+     "source": "trendforce_hbm", "year": "2023"},
+    {"segment": "NAND flash", "items": ["nand"], "basis": "hq",
+     "published": {"KOR": 58.9, "USA": 23.3, "JPN": 12.4}, "other": 5.4, "source": "trendforce_nand",
+     "year": "2024"},
+    {"segment": "Assembly, test and packaging", "items": ["assembly_test"], "basis": "location",
+     "published": {"CHN": 30.0, "TWN": 28.0, "KOR": 9.0, "JPN": 6.0, "USA": 3.0, "EUR": 3.0}, "other": 20.0,
+     "source": "eto2022stages", "year": "2022"},
+]
+
+# =============================================================================================
+# assembly of the tables
+# =============================================================================================
+
+
+def _sig(x: float, digits: int = 6) -> float:
+    """Round to significant digits, so that the CSVs are short and stable."""
+    if x == 0:
+        return 0.0
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def _fmt(x: float | int | str | None) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def build() -> dict:
+    """All tables as lists of row dicts, plus derived facts for the README."""
+    fac_rows = {f[0]: f for f in F}
+    assert len(fac_rows) == len(F), "duplicate facility ids"
+    item_ids = [i[0] for i in ITEMS]
+    country_of = {f[0]: f[4] for f in F}
+    cap: dict[str, float | None] = {f[0]: f[7] for f in F}
+    produces = {f[0]: f[6] for f in F}
+    recipes: list[dict] = []  # facility, item, quantity, stock_weeks, source
+    supplies: list[dict] = []  # supplier, buyer, item, share, source
+
+    def add(facility: str, item: str, quantity: float, stock: float, sources: dict[str, float],
+            src: str = "est", stock_src: str = "est") -> None:
+        recipes.append({"facility": facility, "item": item, "quantity": quantity, "stock_weeks": stock,
+                        "source": stock_src})
+        total = sum(sources.values())
+        for sup, share in sources.items():
+            assert produces[sup] == item, (sup, item)
+            supplies.append({"supplier": sup, "buyer": facility, "item": item, "share": share / total,
+                             "source": src})
+
+    def split(item: str, buyer: str) -> dict[str, float]:
+        cty = country_of[buyer]
+        if item == "hydrogen_fluoride" and cty == "KOR":
+            return HF_KOREA
+        if item == "ion_implanter" and buyer in ("smic_mature", "huahong_wuxi", "nexchip_hefei"):
+            return IMPLANT_CHINA
+        return SPLITS[item]
+
+    # ---- fabs: consumables and tools, tool quantities from annual purchases ----
+    fabs = [(f[0], f[4], FAB_CLASS[f[6]]) for f in F if f[6] in FAB_CLASS]
+    weights = {fid: fab_weights(fid, cty, cls) for fid, cty, cls in fabs}
+    per_tool_denominator = defaultdict(float)
+    for fid, _cty, _cls in fabs:
+        for tool, w in weights[fid].items():
+            per_tool_denominator[tool] += cap[fid] * w
+    for fid, _cty, cls in fabs:
+        for item, per in CONSUMABLES.items():
+            add(fid, item, per[cls], STOCK[item], split(item, fid), SPLIT_SOURCE.get(item, "est"),
+                STOCK_SOURCE.get(item, "est"))
+        for tool, w in weights[fid].items():
+            q = TOOL_SPEND[tool] / 52.0 * w / per_tool_denominator[tool]
+            stock = TOOL_STOCK if tool in ("euv_scanner", "arfi_advanced", "arfi_mainstream", "arf_dry",
+                                           "krf_scanner", "iline_stepper") else 2 * TOOL_STOCK
+            add(fid, tool, q, stock, split(tool, fid), SPLIT_SOURCE.get(tool, "est"))
+
+    # ---- upstream of materials and tools ----
+    for f in F:
+        fid, item = f[0], f[6]
+        if item == "wafer_300mm":
+            add(fid, "polysilicon", 0.35, 8.0, SPLITS["polysilicon"])
+        elif item == "photomask":
+            add(fid, "mask_blank", 1.0, 4.0, SPLITS["mask_blank"])
+            add(fid, "mask_writer", 1.0, 8.0, SPLITS["mask_writer"], "eto2024")
+        elif item == "specialty_gas":
+            add(fid, "germanium", 0.0005, 8.0, SPLITS["germanium"])
+        elif item == "compound_substrate":
+            add(fid, "gallium", 0.1, 6.0, SPLITS["gallium"])
+        elif item == "euv_scanner":
+            add(fid, "euv_optics", 1.0, 8.0, SPLITS["euv_optics"])
+        elif item == "optical_transceiver":
+            add(fid, "compound_substrate", 0.002, 6.0, SPLITS["compound_substrate"])
+
+    # ---- memory (HBM) and advanced packaging ----
+    dram_supplier = {"skhynix_hbm": {"skhynix_icheon": 1.0}, "samsung_hbm": {"samsung_dram": 1.0},
+                     "micron_hbm": {"micron_taichung": 0.6, "micron_hiroshima": 0.4}}
+    for f in F:
+        fid, item = f[0], f[6]
+        if item == "hbm":
+            if fid == "cxmt_hbm":
+                add(fid, "dram_legacy", 0.02, 4.0, {"cxmt_hefei": 1.0})
+            else:
+                add(fid, "dram", 0.0167, 4.0, dram_supplier[fid])
+            add(fid, "packaging_tool", 0.01, 8.0, SPLITS["packaging_tool"], "eto2024")
+            add(fid, "test_equipment", 0.01, 8.0, SPLITS["test_equipment"], "eto2024")
+            add(fid, "fluorinated_polyimide", 0.5, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
+        elif item == "cowos":
+            interposer = {"jcet_adv": {"smic_mature": 1.0}}.get(fid, {"tsmc_mature": 1.0})
+            add(fid, "logic_mature", 0.033, 4.0, interposer)
+            add(fid, "abf_substrate", 1.0, 6.0, SPLITS["abf_substrate"])
+            add(fid, "packaging_tool", 0.02, 8.0, SPLITS["packaging_tool"], "eto2024")
+            add(fid, "test_equipment", 0.02, 8.0, SPLITS["test_equipment"], "eto2024")
+            add(fid, "fluorinated_polyimide", 0.3, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
+        elif item == "assembly_test":
+            add(fid, "packaging_tool", 0.002, 8.0, SPLITS["packaging_tool"], "eto2024")
+            add(fid, "test_equipment", 0.004, 8.0, SPLITS["test_equipment"], "eto2024")
+
+    # ---- design lines ----
+    eda_share, ip_share = 0.02, 0.005  # EDA and IP spend as a share of chip price (estimates)
+    for f in F:
+        fid, item = f[0], f[6]
+        if f[5] != "design":
+            continue
+        if item in ACCEL:
+            wafer_item, dies, stacks, price = ACCEL[item]
+            add(fid, wafer_item, 1.0 / dies, 6.0, WAFER_SOURCES[fid])
+            hbm_src = HBM_CHINA if country_of[fid] == "CHN" else SPLITS["hbm"]
+            add(fid, "hbm", float(stacks), 8.0, hbm_src, "trendforce_hbm")
+            add(fid, "cowos", 1.0, 4.0, COWOS_SOURCES[fid])
+        else:
+            wafer_item, dies = WAFER_ITEM[fid]
+            price = CHIP_PRICE[item]
+            add(fid, wafer_item, 1.0 / dies, 6.0, WAFER_SOURCES[fid])
+            add(fid, "assembly_test", 0.001, 4.0, ATP_SOURCES[fid], "eto2022stages")
+        add(fid, "eda", price * eda_share, 26.0, SPLITS["eda"], "cset2021")
+        add(fid, "core_ip", price * ip_share, 26.0, SPLITS["core_ip"], "cset2021")
+
+    # ---- servers and compute ----
+    accel_line = {f[6]: [] for f in F if f[6] in ACCEL}
+    for f in F:
+        if f[6] in ACCEL:
+            accel_line[f[6]].append(f[0])
+    item_attr = {i[0]: i[5] for i in ITEMS}
+    for fid, _n, _c, _h, cty, acc in SERVERS:
+        per_h100e = H100_TPP / item_attr[acc]["tpp"]  # accelerators per H100-equivalent
+        k_per = per_h100e / 1000.0  # thousand accelerators per H100e
+        add(fid, acc, k_per, 4.0, dict.fromkeys(accel_line[acc], 1.0))
+        cpu = SERVER_CPU.get(fid, CN_SERVER_CPU if cty == "CHN" else SERVER_CPU["default"])
+        add(fid, "server_cpu", k_per * 0.25, 4.0, cpu)
+        add(fid, "dram", k_per * 0.17, 4.0, SPLITS["dram"], "trendforce_dram")
+        add(fid, "nand", k_per * 0.033, 4.0, SPLITS["nand"], "trendforce_nand")
+    for fid, _n, _c, _cty, _cap, mix in COMPUTE:
+        add(fid, "ai_server", 1.0, 4.0, MIXES[mix])
+        add(fid, "optical_transceiver", 0.0025, 6.0, SPLITS["optical_transceiver"])
+
+    # ---- derived capacities, buyers first ----
+    qty = {(r["facility"], r["item"]): r["quantity"] for r in recipes}
+    assert len(qty) == len(recipes), "duplicate recipe rows"
+    demand_rows = defaultdict(list)
+    for s in supplies:
+        demand_rows[s["supplier"]].append(s)
+    demand: dict[str, float] = {}
+    pending = True
+    while pending:
+        pending = False
+        for fid in cap:
+            if fid in demand:
+                continue
+            rows = demand_rows.get(fid, [])
+            if any(cap[r["buyer"]] is None for r in rows):
+                pending = True
+                continue
+            demand[fid] = sum(cap[r["buyer"]] * qty[(r["buyer"], r["item"])] * r["share"] for r in rows)
+            if cap[fid] is None:
+                assert demand[fid] > 0, f"{fid} has no demand and no fixed capacity"
+                cap[fid] = _sig(demand[fid] * HEADROOM, 4)
+            elif demand[fid] > cap[fid] * (1 + 1e-9):
+                raise AssertionError(f"{fid}: fixed capacity {cap[fid]} below demand {demand[fid]:.4g}")
+
+    # ---- item values (USD M per unit); derived from the market size where given ----
+    item_demand = defaultdict(float)
+    for s in supplies:
+        item_demand[s["item"]] += cap[s["buyer"]] * qty[(s["buyer"], s["item"])] * s["share"]
+    items = []
+    for iid, name, unit, tags, value, attrs, src in ITEMS:
+        if value is None:
+            value = _sig(MARKETS_USD_M[iid] / 52.0 / item_demand[iid], 3)
+        row = {"id": iid, "name": name, "tags": tags, "node_nm": attrs.get("node_nm"), "tpp": attrs.get("tpp"),
+               "value": value, "tool": {"euv_optics": False}.get(iid), "unit": unit, "source": src}
+        for a in ATTRS[2:]:
+            row[a] = attrs.get(a)
+        items.append(row)
+    facilities = [{"id": f[0], "name": f[1], "company": f[2], "country": f[4], "kind": f[5], "produces": f[6],
+                   "capacity": cap[f[0]], "recovery_weeks": f[8], "hq_country": f[3], "source": f[9]} for f in F]
+    for r in recipes:
+        r["quantity"] = _sig(r["quantity"])
+    for s in supplies:
+        s["share"] = _sig(s["share"], 9)
+    # re-normalise rounded shares so each group sums to 1 within 1e-9
+    groups = defaultdict(list)
+    for s in supplies:
+        groups[(s["buyer"], s["item"])].append(s)
+    for rows in groups.values():
+        rows[-1]["share"] = _sig(1.0 - sum(r["share"] for r in rows[:-1]), 9)
+    candidates = [{"supplier": c[0], "buyer": c[1], "item": c[2], "cost": c[3], "lead_weeks": c[4],
+                   "max_share": c[5], "source": c[6]} for c in CANDIDATES]
+    certifications = [{"supplier": c[0], "item": c[1], "cost": c[2], "lead_weeks": c[3], "max_share": c[4],
+                       "source": c[5]} for c in CERTIFICATIONS]
+    assert set(item_ids) >= {r["produces"] for r in facilities}
+    return {"items": items, "facilities": facilities, "recipes": recipes, "supplies": supplies,
+            "candidates": candidates, "certifications": certifications}
+
+
+COLUMNS = {
+    "items": ["id", "name", "tags", "node_nm", "tpp", "value", "tool", "unit", *ATTRS[2:], "source"],
+    "facilities": ["id", "name", "company", "country", "kind", "produces", "capacity", "recovery_weeks",
+                   "hq_country", "source"],
+    "recipes": ["facility", "item", "quantity", "stock_weeks", "source"],
+    "supplies": ["supplier", "buyer", "item", "share", "source"],
+    "candidates": ["supplier", "buyer", "item", "cost", "lead_weeks", "max_share", "source"],
+    "certifications": ["supplier", "item", "cost", "lead_weeks", "max_share", "source"],
+}
+
+
+def _csv_text(table: str, rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS[table])
+    for r in rows:
+        out = []
+        for c in COLUMNS[table]:
+            v = r.get(c)
+            out.append("true" if v is True else "false" if v is False else _fmt(v))
+        w.writerow(out)
+    return buf.getvalue()
+
+
+# =============================================================================================
+# validation shares, computed from tables (also used by the tests on the shipped CSVs)
+# =============================================================================================
+
+
+def region_of(country: str, listed: set[str]) -> str:
+    if country in listed:
+        return country
+    for region, members in REGIONS.items():
+        if region in listed and country in members:
+            return region
+    return "other"
+
+
+def segment_shares(seg: dict, facilities: list[dict], recipes: list[dict], supplies: list[dict]) -> dict[str, float]:
+    """Percent share per listed country (and 'other') of a validation segment."""
+    listed = set(seg["published"])
+    by_id = {f["id"]: f for f in facilities}
+    totals: dict[str, float] = defaultdict(float)
+    basis = seg["basis"]
+    if basis.startswith("flows:"):
+        target = basis.split(":", 1)[1]
+        qty = {(r["facility"], r["item"]): float(r["quantity"]) for r in recipes}
+        for s in supplies:
+            if s["item"] in seg["items"] and by_id[s["buyer"]]["country"] == target:
+                sup = by_id[s["supplier"]]
+                flow = float(by_id[s["buyer"]]["capacity"]) * qty[(s["buyer"], s["item"])] * float(s["share"])
+                totals[region_of(sup["hq_country"], listed)] += flow
+    else:
+        col = "hq_country" if basis == "hq" else "country"
+        for f in facilities:
+            if f["produces"] in seg["items"]:
+                totals[region_of(f[col], listed)] += float(f["capacity"])
+    grand = sum(totals.values())
+    out = {c: 100.0 * totals.get(c, 0.0) / grand for c in sorted(listed)}
+    out["other"] = 100.0 * totals.get("other", 0.0) / grand
+    return out
+
+
+def published_other(seg: dict) -> float:
+    return seg.get("other", max(0.0, 100.0 - sum(seg["published"].values())))
+
+
+def validation_rows(tables: dict) -> list[tuple[str, str, str, float, float, str, str]]:
+    rows = []
+    for seg in VALIDATION:
+        shares = segment_shares(seg, tables["facilities"], tables["recipes"], tables["supplies"])
+        for c, pub in seg["published"].items():
+            rows.append((seg["segment"], seg["basis"], c, pub, shares[c], seg["source"], seg["year"]))
+        if "other" in seg:
+            rows.append((seg["segment"], seg["basis"], "other", seg["other"], shares["other"], seg["source"],
+                         seg["year"]))
+    return rows
+
+
+# =============================================================================================
+# README
+# =============================================================================================
+
+INTRO = """# The `semiconductors` network
+
+A semiconductor to AI-compute supply network built from public figures, bundled with `supplychain`
+so that every command runs with no download: `sc.read_network("semiconductors")` or
+`network: semiconductors` in a scenario. It is **generated**: `build.py` beside this file holds every
+figure as a Python table with a source key and writes the CSV files and this README
+deterministically (`python supplychain/data/semiconductors/build.py`; a test checks that the shipped
+files are exactly what it writes). Edit `build.py`, never the CSVs.
+
+**What it represents.** Capacities at about 2023-2024 levels; supplier relations as they would be
+*without* the export controls the scenarios model (the baseline keeps, for example, TSMC supplying
+HiSilicon as before September 2020, NVIDIA selling A100/H100 to Chinese server makers as before
+October 2022, and ASML selling immersion scanners to Chinese fabs as before September 2023), so that
+each scenario's controls cut relations that really existed. Menus of products from several years
+(A100, A800, H800, H20, H100, B200) sit side by side so that successive rules select different items.
+
+**Honesty about the numbers.** Country shares of the validated segments are *calibrated* to the
+published figures below (facility capacities are allocations of published shares), and the
+validation table shows how close the result is. Facility-level capacities, recipe quantities,
+stocks, recovery times, qualification costs and most item values are estimates (source key `est`),
+derived as described under *Modelling conventions*; treat results as orders of magnitude and
+relative exposures, not forecasts.
+"""
+
+CONVENTIONS = """## Modelling conventions
+
+- **Chain.** polysilicon -> wafers -> fabs (logic by node class, DRAM, NAND) which also consume
+  photoresist, HF, neon, specialty gases (made with germanium), photomasks (made from mask blanks
+  with mask writers) and tools; DRAM -> HBM stacks; logic wafers + HBM + CoWoS-class packaging
+  (which needs a mature-node interposer wafer, ABF substrate, bonders, testers, polyimide) + EDA + IP
+  -> an accelerator sold by its **design** facility (the fabless firm's product line is the
+  integrator that buys wafers, memory and packaging and sells the chip); accelerators + server CPUs
+  + DRAM + NAND -> **AI servers** (assembly, kind `osat`); servers + optical transceivers (GaAs/InP
+  substrates, gallium) -> **compute centres**, the final outputs. CPUs, smartphone SoCs and FPGAs
+  use conventional assembly and test. Fabs, design lines and tool makers whose output no modelled
+  facility buys are final outputs too (wafers and chips for the rest of the economy).
+- **Units.** Every item's unit is in the items table below. Wafers are thousand 300 mm-equivalent
+  wafer starts per week; lithography tools are units per week (fractional); other tools, EDA and IP
+  are USD million per week; chemicals are *supply units* (su: the quantity used for 1 000 wafer
+  starts of a 28 nm-class logic flow; leading-edge flows use 1.2-1.6 su per thousand wafers); AI
+  servers and compute are H100-equivalents per week (an accelerator counts TPP / 15 832).
+- **Tools as flows.** A fab's need for a tool is its share of that tool type's annual purchases
+  (replacement, spares, service and expansion) per wafer start: quantity = annual purchases x
+  class weight / sum over fabs of (capacity x class weight), with annual purchases in
+  `TOOL_SPEND` (53 EUV systems a year; 449 lithography systems of all kinds sold by ASML in 2023 per
+  its results). Cutting tool supply therefore bites within the horizon; the tool `stock_weeks`
+  (4 weeks for lithography, 8 for other tools) stand for spares and tools in transit, not for the
+  installed base, which in reality keeps running for a long time. Read tool-control losses as
+  capacity that cannot be maintained or expanded, an upper bound on the near-term effect.
+- **Capacities.** Fabs, memory fabs, assembly/test plants, CPU/SoC/FPGA lines and compute centres
+  have stated capacities (estimates at 2023-2024 levels, allocating the published country shares).
+  Every other supplier's capacity is derived: normal demand on it x 1.2 (about 83 % utilisation),
+  so the network closes (each supplier covers the demand on it).
+- **Shares.** A buyer's split between suppliers of an item follows the published company shares
+  of that market (the same split for every buyer) except where noted: no EUV to Chinese fabs (none
+  was ever shipped; SMIC's 7 nm line uses immersion multi-patterning instead), Korean fabs' HF mix
+  of 2019 (Japan 44.6 %), Chinese server makers' CPU mix, Chinese accelerators' HBM (Samsung, CXMT),
+  and each design line's foundry and packaging partners.
+- **Country.** `country` is where the facility is (what controls and disruptions act on);
+  `hq_country` is the company's home, used where published shares are by company (tools, EDA,
+  memory). Facilities of a foreign firm in China (SK hynix Wuxi, Samsung Xi'an, TSMC Nanjing) are
+  Chinese buyers for destination-based controls.
+- **Values** are USD million per unit: list or typical prices for tools and chips; for chemicals
+  the market size divided by the modelled demand. They weight de minimis content and final output.
+  De minimis shares are computed over the *modelled* inputs only, so they are coarse.
+- **Simplifications.** One item per node class (no per-node recipes inside a class); no yield
+  losses beyond dies per wafer; no inventory dynamics beyond `stock_weeks`; substitution between
+  products (e.g. H800 for H100) happens only through candidates and certifications, not
+  automatically; server lines each use one accelerator type; raw materials upstream of chemicals
+  (fluorspar, bauxite, zinc ores) are not modelled.
+"""
+
+TAGS_DOC = """## Tags and attributes for scenarios
+
+Controls select items with glob patterns on ids and tags, and `where:` thresholds on numeric
+columns. Tag families: `sme` (every tool), `lithography`, `euv`, `duv`, `duv_immersion`,
+`arfi_advanced`, `arfi_mainstream`, `duv_dry`, `krf`, `iline`, `track`, `deposition`, `etch`,
+`clean`, `cmp`, `implant`, `metrology`, `test`, `packaging`, `advanced_sme`; `ai_accelerator`,
+`gpu`, `asic`, `china_variant`, `nvidia`, `amd`, `huawei`, `cambricon`; `hbm`, `dram`, `nand`,
+`memory`; `logic`, `advanced_logic`, `sub10nm`, `mature_logic`; `ai_server`, `ai_compute`;
+`jp_kr_2019` (the three materials Japan licensed in July 2019), `critical_mineral` (Ga, Ge).
+ECCN tags (`eccn:3B001.f.1`, `eccn:3B001`, `eccn:3B090`, `eccn:3B993`, `eccn:3A090.a`,
+`eccn:3A090.c`, `eccn:4A090.a`, `eccn:3A001.a.7`, `eccn:3D006`, `eccn:3B001.j`) give the entry
+the item is commonly reported under; the Oct 2023 rule (fr2023) folded 3B090 into 3B001/3B002, so
+advanced deposition and etch carry both. The sub-paragraphs and the 3B993 tags on mainstream tools
+are leads to check against Supplement 1 to EAR part 774 before relying on them; prefer the
+functional tags. `node_nm` on tools is the most advanced node class the tool type is mainly bought
+for. Accelerator TPP = dense TOPS x bit length (H100: 1 979 dense FP8 TOPS x 8 = 15 832),
+`perf_density` = TPP / die area (mm2), `io_gbps` = aggregate bidirectional interconnect (GB/s).
+"""
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def readme_text(tables: dict) -> str:
+    items, facs = tables["items"], tables["facilities"]
+    parts = [INTRO]
+    n_countries = len({f["country"] for f in facs})
+    parts.append("## Size\n\n" + _md_table(["table", "rows"], [
+        ["items", str(len(items))], ["facilities", str(len(facs))], ["countries", str(n_countries)],
+        ["recipes", str(len(tables["recipes"]))], ["supplies (edges)", str(len(tables["supplies"]))],
+        ["candidates", str(len(tables["candidates"]))], ["certifications", str(len(tables["certifications"]))]]))
+    parts.append(CONVENTIONS)
+    parts.append("## Units\n\n" + _md_table(["unit", "meaning"], [[f"`{k}`", v] for k, v in UNITS.items()]))
+    rows = []
+    for it in items:
+        attrs = ", ".join(f"{a}={_fmt(it[a])}" for a in ATTRS if it.get(a) is not None)
+        rows.append([f"`{it['id']}`", it["name"], f"`{it['unit']}`", it["tags"].replace(";", ", "), attrs,
+                     _fmt(it["value"]), it["source"]])
+    parts.append("## Items\n\n" + _md_table(["id", "name", "unit", "tags", "attributes", "value (USD M)", "source"],
+                                            rows))
+    parts.append(TAGS_DOC)
+    # facilities by kind and country
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for f in facs:
+        counts[f["kind"]][f["country"]] += 1
+    rows = [[k, str(sum(c.values())), ", ".join(f"{cty} {n}" for cty, n in sorted(c.items()))]
+            for k, c in counts.items()]
+    parts.append("## Facilities by kind\n\n" + _md_table(["kind", "facilities", "countries"], rows))
+    rows = [[f"`{f['id']}`", f["company"], f["country"], f["kind"], f"`{f['produces']}`", _fmt(f["capacity"]),
+             _fmt(f["recovery_weeks"])] for f in facs]
+    parts.append("## Facilities\n\nCapacity in the unit of the item produced, per week.\n\n"
+                 + _md_table(["id", "company", "country", "kind", "produces", "capacity", "recovery weeks"], rows))
+    parts.append("""## Stocks and recovery times
+
+| input or facility | value | basis |
+|---|---|---|
+| photoresist, HF, polyimide stock | 4.3 weeks | Korea held about one month of the three materials in July 2019 \
+(yomiuri2019) |
+| neon stock | 8.7 weeks | large chipmakers held two months or more of neon in 2022 (reuters_neon2022) |
+| wafers, gases, photomasks stock | 8, 4, 2 weeks | estimate |
+| lithography tools / other tools stock | 4 / 8 weeks | spares and tools in transit (estimate) |
+| EDA and IP stock (design lines) | 26 weeks | term licences keep working until they expire (estimate) |
+| chips, HBM, wafers at design lines and servers | 4-8 weeks | die banks and component buffers (estimate) |
+| fab and memory fab recovery | 130 weeks | building or re-equipping a fab takes about 2-3 years (estimate) |
+| tool makers, materials | 52 weeks (EUV 104) | requalification and rebuild (estimate) |
+| design lines, EDA/IP, servers | 26 weeks | re-spin or re-qualification (estimate) |
+| packaging, assembly/test, compute | 52 weeks | rebuild of a line or data centre (estimate) |
+""")
+    vrows = validation_rows(tables)
+    rows = [[seg, basis, c, f"{pub:.1f}", f"{model:.1f}", f"{round(model - pub, 1) + 0.0:+.1f}", src, year]
+            for seg, basis, c, pub, model, src, year in vrows]
+    worst = max(abs(m - p) for _s, _b, _c, p, m, _src, _y in vrows)
+    parts.append("## Validation\n\nCountry shares of each segment's capacity in the bundled data beside the "
+                 "published figure (percent; basis `hq` = company headquarters, `location` = facility country, "
+                 "`flows:KOR` = normal flows to Korean buyers). Target: within 5 percentage points; the largest "
+                 f"difference is {worst:.1f} pp. `tests/test_bundled_network.py` recomputes every row from the "
+                 "shipped CSVs.\n\n"
+                 + _md_table(["segment", "basis", "country", "published %", "model %", "difference pp", "source",
+                              "year"], rows))
+    rows = [[c["supplier"], c["buyer"], c["item"], _fmt(c["cost"]), _fmt(c["lead_weeks"]), _fmt(c["max_share"]),
+             c["source"]] for c in tables["candidates"]]
+    parts.append("## Candidates and certifications\n\nAlternative suppliers a buyer could qualify, and suppliers "
+                 "a consortium could certify for its members. Costs (USD) and lead times are estimates: a "
+                 "second-source foundry port of a 5 nm design is put at USD 500 million and 18 months, a server "
+                 "platform at USD 10-20 million and 3-6 months, a Korean fab's qualification of domestic HF at "
+                 "USD 2 million and about 3 months (Korean fabs did qualify Soulbrain and ENF HF within months "
+                 "of July 2019; motie2021).\n\n"
+                 + _md_table(["supplier", "buyer", "item", "cost", "lead weeks", "max share", "source"], rows))
+    rows = [[c["supplier"], c["item"], _fmt(c["cost"]), _fmt(c["lead_weeks"]), _fmt(c["max_share"]), c["source"]]
+            for c in tables["certifications"]]
+    parts.append(_md_table(["certified supplier", "item", "cost", "lead weeks", "max share", "source"], rows))
+    parts.append("""## Data gaps (estimates to replace with sourced figures)
+
+- Facility capacities (wafer starts per fab, DRAM/NAND wafer capacity per company, assembly/test
+  volumes, compute brought online per centre) are estimates that allocate the published country
+  shares; the 10-45 nm and >45 nm logic shares are 2019 figures applied to a 2023-2024 network.
+- Tool purchases per year other than ASML's 2023 lithography total (EUV 53 a year, immersion,
+  dry, KrF and i-line counts; deposition, etch, clean, CMP, implant and metrology spend), the
+  class weights, chemical intensities and the market sizes behind chemical values.
+- Shares without a verified published figure: polysilicon, fluorinated polyimide, HF outside
+  Korea, specialty gases, mask blanks, gallium (China's share of primary gallium is commonly put
+  near 98 %, germanium lower; USGS Mineral Commodity Summaries are the place to check),
+  compound substrates, ABF substrates, optical transceivers, AI server makers.
+- TPP and performance density of MI300X, TPU/Trainium, Ascend 910B and Cambricon MLU; HBM
+  bandwidth density; DRAM half-pitch and NAND layer counts.
+- ECCN sub-paragraphs (see *Tags and attributes*).
+- Stock weeks other than the 2019 Korean reserves and 2022 neon stocks; every recovery time and
+  qualification cost.
+""")
+    rows = [[f"`{k}`", a, t, y, u] for k, (a, t, y, u) in SOURCES.items()]
+    parts.append("## Sources\n\nThe `source` column of items, facilities, recipes, supplies, candidates and "
+                 "certifications holds one of these keys.\n\n"
+                 + _md_table(["key", "author", "title", "year", "url"], rows))
+    return "\n".join(parts)
+
+
+def write(folder: str | Path) -> list[Path]:
+    """Write the six CSV files and README.md into ``folder``; return the paths written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = build()
+    paths = []
+    for table in COLUMNS:
+        path = folder / f"{table}.csv"
+        path.write_text(_csv_text(table, tables[table]), encoding="utf-8", newline="")
+        paths.append(path)
+    readme = folder / "README.md"
+    readme.write_text(readme_text(tables), encoding="utf-8", newline="")
+    paths.append(readme)
+    return paths
+
+
+if __name__ == "__main__":
+    for p in write(sys.argv[1] if len(sys.argv) > 1 else HERE):
+        print(p)
