@@ -1,0 +1,398 @@
+"""A plain reference implementation of the static stress (SPEC section 3), for the tests.
+
+Written straight from the SPEC text with dicts and loops, and deliberately slow and obvious:
+no arrays, no vectorisation, no shortcuts. The property tests compare ``sc.stress`` with it on
+random networks. It reads only data: the network's normalised tables (``net.items``,
+``net.facilities``, ``net.recipes``, ``net.supplies``) and the scenario as a plain dict
+(``scenario.model_dump(by_alias=True)``, or a dict shaped like the scenario YAML).
+
+Decisions beyond the SPEC text, as fixed by the lead:
+
+- ``where``: ``min`` and ``max`` are inclusive, ``in`` is membership; an item lacking the
+  attribute (missing / NaN) does not match.
+- ``destinations: ["*"]`` means every country but that issuer's.
+- A facility without recipes has issuer-origin content share 0.
+- A recipe limits only when A_vk < 1 - 1e-9; items within 1e-9 of the smallest A_vk tie, and
+  the tie goes to the smaller item id.
+- The limiting control must raise alpha by more than 1e-9; controls within 1e-9 of the largest
+  raise tie, and the tie goes to the control listed first.
+- A disruption hits a facility when it matches every selector it gives.
+"""
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Any
+
+__all__ = [
+    "LIMIT_TOL",
+    "reference_content_share",
+    "reference_controls",
+    "reference_covers",
+    "reference_edge_factors",
+    "reference_edges_covered",
+    "reference_own_factors",
+    "reference_solve",
+    "reference_stress",
+    "scenario_dict",
+]
+
+LIMIT_TOL = 1e-9
+"""Tolerance of the limiting-item and limiting-control rules."""
+
+FIXED_POINT_TOL = 1e-12
+"""The global iteration stops when no availability changes by this much."""
+
+MAX_ITERATIONS = 1_000_000
+
+
+# ---------------------------------------------------------------------------------------------
+# reading the inputs as plain data
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN and pandas' missing markers."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN is the only value unequal to itself
+    except (TypeError, ValueError):
+        return False
+
+
+def scenario_dict(scenario: Any) -> dict:
+    """The scenario as a plain dict with the YAML's keys (``in`` for the ``where`` membership)."""
+    if isinstance(scenario, dict):
+        return scenario
+    return scenario.model_dump(by_alias=True)
+
+
+def _records(table: Any) -> list[dict]:
+    if table is None:
+        return []
+    if isinstance(table, list):
+        return [dict(row) for row in table]
+    return table.to_dict("records")
+
+
+class _Data:
+    """The four tables as plain Python rows, read once."""
+
+    def __init__(self, net: Any) -> None:
+        self.items = {row["id"]: row for row in _records(net.items)}
+        self.facilities = _records(net.facilities)
+        self.recipes = _records(net.recipes)
+        self.supplies = _records(net.supplies)
+        self.by_id = {f["id"]: f for f in self.facilities}
+        self.content_shares: dict[tuple[str, str], float] = {}  # (facility, issuer) -> share
+
+
+def _data(net: Any) -> _Data:
+    return net if isinstance(net, _Data) else _Data(net)
+
+
+def _horizon(scen: dict) -> float:
+    h = scen.get("horizon_weeks")
+    return 52.0 if is_missing(h) else float(h)
+
+
+def _issuers(control: dict) -> list[str]:
+    issuer = control["issuer"]
+    if isinstance(issuer, str):
+        return [issuer]
+    return list(issuer)
+
+
+def _given(selector: Any) -> bool:
+    return selector is not None
+
+
+def _number(value: Any, default: float) -> float:
+    return default if is_missing(value) else float(value)
+
+
+def _stock_weeks(recipe: dict) -> float:
+    return _number(recipe.get("stock_weeks"), 0.0)
+
+
+def _is_tool(item: dict) -> bool:
+    value = item.get("tool")
+    return (not is_missing(value)) and bool(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. coverage
+
+
+def item_matches(control: dict, item: dict) -> bool:
+    """Some ``items`` pattern matches the id or a tag, and every ``where`` threshold holds."""
+    patterns = control.get("items")
+    if patterns is not None:
+        names = [item["id"]]
+        tags = item.get("tags")
+        if not is_missing(tags):
+            for tag in str(tags).split(";"):
+                if tag != "":
+                    names.append(tag)
+        matched = False
+        for pattern in patterns:
+            for name in names:
+                if fnmatchcase(name, pattern):
+                    matched = True
+        if not matched:
+            return False
+    where = control.get("where") or {}
+    for attribute, condition in where.items():
+        if condition is None:
+            continue
+        value = item.get(attribute)
+        if is_missing(value):
+            return False
+        low = condition.get("min")
+        high = condition.get("max")
+        allowed = condition.get("in", condition.get("in_"))
+        if low is not None and not value >= low:
+            return False
+        if high is not None and not value <= high:
+            return False
+        if allowed is not None and value not in allowed:
+            return False
+    return True
+
+
+def reference_content_share(net: Any, facility_id: str, issuer: str) -> float:
+    """u's issuer-origin content share: value x quantity weighted share of inputs from the issuer.
+
+    Sum over u's recipes of value_k * quantity * (shares of u's suppliers of k in the issuer's
+    country), divided by the sum of value_k * quantity; 0 for a facility with no recipe.
+    """
+    data = _data(net)
+    if (facility_id, issuer) in data.content_shares:
+        return data.content_shares[(facility_id, issuer)]
+    top = 0.0
+    bottom = 0.0
+    for recipe in data.recipes:
+        if recipe["facility"] != facility_id:
+            continue
+        weight = _number(data.items[recipe["item"]].get("value"), 1.0) * float(recipe["quantity"])
+        from_issuer = 0.0
+        for supply in data.supplies:
+            if (supply["buyer"] == facility_id and supply["item"] == recipe["item"]
+                    and data.by_id[supply["supplier"]]["country"] == issuer):
+                from_issuer += float(supply["share"])
+        top += weight * from_issuer
+        bottom += weight
+    share = 0.0 if bottom == 0 else top / bottom
+    data.content_shares[(facility_id, issuer)] = share
+    return share
+
+
+def _within_reach(data: _Data, control: dict, supplier: dict, issuer: str) -> bool:
+    if supplier["country"] == issuer:
+        return True
+    reach = control.get("reach") or {}
+    threshold = reach.get("de_minimis")
+    if threshold is not None and reference_content_share(data, supplier["id"], issuer) >= threshold:
+        return True
+    if reach.get("foreign_direct_product"):
+        for supply in data.supplies:
+            if (supply["buyer"] == supplier["id"] and _is_tool(data.items[supply["item"]])
+                    and data.by_id[supply["supplier"]]["country"] == issuer):
+                return True
+    return False
+
+
+def reference_covers(net: Any, control: dict, supply: dict) -> bool:
+    """Does ``control`` (a dict) cover the supply edge ``supply`` (a row of the supplies table)?"""
+    data = _data(net)
+    u = data.by_id[supply["supplier"]]
+    v = data.by_id[supply["buyer"]]
+    if not item_matches(control, data.items[supply["item"]]):
+        return False
+    destinations = control.get("destinations") or []
+    end_users = control.get("end_users") or []
+    for issuer in _issuers(control):
+        to_destination = v["country"] in destinations or ("*" in destinations and v["country"] != issuer)
+        listed = v["company"] in end_users or v["id"] in end_users
+        if not (to_destination or listed):
+            continue
+        if v["country"] == issuer or v["country"] == u["country"]:
+            continue
+        if _within_reach(data, control, u, issuer):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. and 3. edge factors and own factors
+
+
+def reference_edge_factors(net: Any, controls: list[dict]) -> list[float]:
+    """a_e per supplies row: the product of licence_approval over the controls covering it."""
+    data = _data(net)
+    factors = []
+    for supply in data.supplies:
+        a = 1.0
+        for control in controls:
+            if reference_covers(data, control, supply):
+                approval = control.get("licence_approval")
+                a *= 0.0 if approval is None else float(approval)
+        factors.append(a)
+    return factors
+
+
+def reference_own_factors(net: Any, scenario: Any) -> dict[str, float]:
+    """o_v = product over disruptions hitting v of 1 - (1 - capacity_factor) * min(1, weeks / H)."""
+    scen = scenario_dict(scenario)
+    horizon = _horizon(scen)
+    data = _data(net)
+    own = {}
+    for f in data.facilities:
+        o = 1.0
+        for disruption in scen.get("disruptions") or []:
+            hit = True
+            if _given(disruption.get("facilities")) and f["id"] not in disruption["facilities"]:
+                hit = False
+            if _given(disruption.get("countries")) and f["country"] not in disruption["countries"]:
+                hit = False
+            if _given(disruption.get("kinds")) and f["kind"] not in disruption["kinds"]:
+                hit = False
+            if _given(disruption.get("companies")) and f["company"] not in disruption["companies"]:
+                hit = False
+            if not hit:
+                continue
+            weeks = disruption.get("weeks")
+            weeks = horizon if weeks is None else float(weeks)
+            capacity_factor = float(disruption.get("capacity_factor", 0.0))
+            o *= 1.0 - (1.0 - capacity_factor) * min(1.0, weeks / horizon)
+        own[f["id"]] = o
+    return own
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. and 5. input availability and the greatest fixed point
+
+
+def reference_solve(net: Any, edge_factors: list[float], own: dict[str, float],
+                    horizon: float) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Iterate alpha from 1, all facilities at once, until nothing moves by 1e-12.
+
+    Returns (alpha per facility, A_vk per facility and recipe item).
+    """
+    data = _data(net)
+    edges_of = {}  # (buyer, item) -> the supplies rows into that recipe
+    for recipe in data.recipes:
+        edges_of[(recipe["facility"], recipe["item"])] = []
+    for e, supply in enumerate(data.supplies):
+        edges_of[(supply["buyer"], supply["item"])].append(e)
+    alpha = {f["id"]: 1.0 for f in data.facilities}
+    for _ in range(MAX_ITERATIONS):
+        inputs: dict[str, dict[str, float]] = {f["id"]: {} for f in data.facilities}
+        for recipe in data.recipes:
+            v, k = recipe["facility"], recipe["item"]
+            total = 0.0
+            for e in edges_of[(v, k)]:
+                supply = data.supplies[e]
+                total += float(supply["share"]) * edge_factors[e] * alpha[supply["supplier"]]
+            total += _stock_weeks(recipe) / horizon
+            inputs[v][k] = min(1.0, total)
+        new = {}
+        for f in data.facilities:
+            v = f["id"]
+            if inputs[v]:
+                new[v] = own[v] * min(1.0, min(inputs[v].values()))
+            else:
+                new[v] = own[v]
+        change = max(abs(new[v] - alpha[v]) for v in alpha)
+        alpha = new
+        if change < FIXED_POINT_TOL:
+            return alpha, inputs
+    raise RuntimeError("the reference fixed-point iteration did not converge")
+
+
+def _limiting_item(inputs: dict[str, float]) -> str:
+    """The item with the smallest A_vk, when below 1 - 1e-9; items within 1e-9 of the
+    smallest tie, and the tie goes to the smaller id."""
+    if not inputs:
+        return ""
+    smallest = min(inputs.values())
+    tied = [k for k in inputs if inputs[k] <= smallest + LIMIT_TOL]
+    chosen = min(tied)
+    return chosen if inputs[chosen] < 1 - LIMIT_TOL else ""
+
+
+def _limiting_control(raises: list[tuple[str, float]]) -> str:
+    """The control whose lifting raises alpha most, when by more than 1e-9; raises within
+    1e-9 of the largest tie, and the tie goes to the control listed first."""
+    if not raises:
+        return ""
+    largest = max(gain for _, gain in raises)
+    for name, gain in raises:
+        if gain >= largest - LIMIT_TOL:
+            return name if gain > LIMIT_TOL else ""
+    return ""
+
+
+def _run(data: _Data, scen: dict, controls: list[dict]) -> tuple[dict[str, float], dict]:
+    edge_factors = reference_edge_factors(data, controls)
+    own = reference_own_factors(data, scen)
+    return reference_solve(data, edge_factors, own, _horizon(scen))
+
+
+def reference_stress(net: Any, scenario: Any) -> dict[str, dict[str, Any]]:
+    """Per facility id: availability, limiting_item, limiting_control.
+
+    For the tests each entry also holds ``inputs`` (A_vk per recipe item) and ``raises``
+    (``[(control name, alpha without that control - alpha)]`` in the scenario's order).
+    """
+    data = _data(net)
+    scen = scenario_dict(scenario)
+    controls = list(scen.get("controls") or [])
+    alpha, inputs = _run(data, scen, controls)
+    without = []
+    for j, control in enumerate(controls):
+        others = controls[:j] + controls[j + 1:]
+        alpha_j, _ = _run(data, scen, others)
+        without.append((control["name"], alpha_j))
+    out = {}
+    for v in alpha:
+        raises = [(name, alpha_j[v] - alpha[v]) for name, alpha_j in without]
+        out[v] = {
+            "availability": alpha[v],
+            "limiting_item": _limiting_item(inputs[v]),
+            "limiting_control": _limiting_control(raises),
+            "inputs": inputs[v],
+            "raises": raises,
+        }
+    return out
+
+
+def reference_edges_covered(net: Any, scenario: Any) -> dict[str, int]:
+    """Per control name: the number of supplies rows it covers."""
+    data = _data(net)
+    scen = scenario_dict(scenario)
+    counts = {}
+    for control in scen.get("controls") or []:
+        counts[control["name"]] = sum(1 for s in data.supplies if reference_covers(data, control, s))
+    return counts
+
+
+def reference_controls(net: Any, scenario: Any) -> dict[str, dict[str, float]]:
+    """Per control: edges_covered, facilities_hit and standalone_lost_compute, each with that
+    control alone in force and no disruption."""
+    data = _data(net)
+    scen = scenario_dict(scenario)
+    covered = reference_edges_covered(data, scen)
+    alone_scenario = {**scen, "disruptions": []}
+    out = {}
+    for control in scen.get("controls") or []:
+        alpha, _ = _run(data, alone_scenario, [control])
+        lost = 0.0
+        hit = 0
+        for f in data.facilities:
+            if alpha[f["id"]] < 1 - LIMIT_TOL:
+                hit += 1
+            if f["kind"] == "compute":
+                lost += float(f["capacity"]) * (1 - alpha[f["id"]])
+        out[control["name"]] = {"edges_covered": covered[control["name"]], "facilities_hit": hit,
+                                "standalone_lost_compute": lost}
+    return out
