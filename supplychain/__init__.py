@@ -7,9 +7,11 @@
 """
 from importlib.metadata import PackageNotFoundError, version
 
+from .analysis import chokepoints, concentration
 from .errors import InputError, Problem, SolverError, SupplychainError
 from .io import read_network, write_network
 from .network import Network
+from .pipeline import run_scenario
 from .reports import write_reports
 from .results import StressResult
 from .scenario import Scenario, read_scenario, scenario_json_schema
@@ -29,8 +31,11 @@ __all__ = [
     "StressResult",
     "SupplychainError",
     "__version__",
+    "chokepoints",
+    "concentration",
     "read_network",
     "read_scenario",
+    "run_scenario",
     "scenario_json_schema",
     "stress",
     "write_network",

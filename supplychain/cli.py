@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--validate", action="store_true",
                    help="check the scenario and its network, print what it covers, write nothing")
+    p.add_argument("--no-analyses", action="store_true",
+                   help="only the stress reports: skip concentration.csv and chokepoints.csv")
     p.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     p.add_argument("--version", action="version", version=f"supplychain {__version__}")
     return p
@@ -45,8 +47,8 @@ def _say(quiet: bool, text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command for parsed arguments; raises InputError on bad input."""
+    from .pipeline import run_scenario
     from .scenario import compile_scenario, read_scenario
-    from .stress import stress
 
     started = time.perf_counter()
     scenario = read_scenario(args.scenario)
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             hit = int((factor < 1).sum())
             _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")
         return EXIT_OK
-    result = stress(network, scenario)
+    result = run_scenario(scenario, network, analyses=not args.no_analyses, show_progress=not args.quiet)
     out = args.out if args.out is not None else Path("reports") / scenario.name
     from .reports import write_reports
 

@@ -35,7 +35,9 @@ class StressResult:
     - ``controls``: per control the supply edges it covers, the facilities and compute it
       hits on its own (``standalone_lost_compute``) and what lifting it alone would restore
       (``marginal_lost_compute``);
-    - ``summary``: headline metrics (``compute_lost``, ``final_output_lost_share``, …).
+    - ``summary``: headline metrics (``compute_lost``, ``final_output_lost_share``, …);
+    - when the analyses ran (``run_scenario`` and the CLI): ``concentration``,
+      ``chokepoints`` and ``exposure`` (SPEC section 4), else None.
     """
 
     network: Network
@@ -44,6 +46,9 @@ class StressResult:
     countries: pd.DataFrame
     controls: pd.DataFrame
     summary: pd.DataFrame
+    concentration: pd.DataFrame | None = None
+    chokepoints: pd.DataFrame | None = None
+    exposure: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -1,0 +1,53 @@
+"""The whole run behind ``run_scenario.py``: stress, then the analyses, as one call.
+
+``run_scenario`` is what the command line does, available to notebooks: it reads the
+scenario (and the network it names) when given paths, runs the static stress and the
+analyses of SPEC section 4, and returns one ``StressResult`` that ``write_reports`` turns
+into every report file.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .analysis import chokepoints, concentration
+from .progress import Progress
+from .scenario import Scenario, read_scenario
+from .stress import stress
+
+if TYPE_CHECKING:
+    from .network import Network
+    from .results import StressResult
+
+__all__ = ["run_scenario"]
+
+
+def run_scenario(scenario: Scenario | str | Path, network: Network | None = None, *,
+                 analyses: bool = True, show_progress: bool = False) -> StressResult:
+    """Stress a network with a scenario and run the risk analyses on it.
+
+    ``scenario`` is a ``Scenario`` or the path of its YAML file; ``network`` defaults to
+    the one the scenario names. With ``analyses`` (default) the result also carries
+    ``concentration`` and ``chokepoints`` (SPEC section 4). ``show_progress`` draws progress
+    bars on a terminal.
+
+    >>> import supplychain as sc
+    >>> res = sc.run_scenario("scenarios/tiny-export-controls.yaml")
+    >>> res.chokepoints.head(1)[["level", "name", "rank"]].values.tolist()
+    [['facility', 'amat', 1]]
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = read_scenario(scenario)
+    if network is None:
+        network = scenario.read_network()
+    result = stress(network, scenario)
+    if not analyses:
+        return result
+    t0 = time.perf_counter()
+    result.concentration = concentration(network)
+    result.timings["concentration_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result.chokepoints = chokepoints(network, scenario, progress=Progress("chokepoints", enabled=show_progress))
+    result.timings["chokepoints_s"] = time.perf_counter() - t0
+    return result

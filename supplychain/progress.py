@@ -1,0 +1,43 @@
+"""A small progress bar for long work (exposure LPs, chokepoint batches, Monte Carlo).
+
+Drawn on standard error only when it is a terminal, so logs and captured output stay clean;
+``Progress(enabled=False)`` (the CLI's ``--quiet``) draws nothing.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """``progress = Progress("exposure"); progress(done, total)`` redraws one line.
+
+    Only redraws when the shown percentage changes or half a second passed, and finishes
+    the line when ``done == total``.
+    """
+
+    def __init__(self, label: str, *, enabled: bool = True, stream: TextIO | None = None) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.started = time.perf_counter()
+        self._last = (-1, 0.0)
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        now = time.perf_counter()
+        percent = int(100 * done / total)
+        if done < total and percent == self._last[0] and now - self._last[1] < 0.5:
+            return
+        self._last = (percent, now)
+        width = 30
+        filled = int(width * done / total)
+        bar = "#" * filled + "." * (width - filled)
+        self.stream.write(f"\r{self.label:<12} [{bar}] {done}/{total} {now - self.started:6.1f} s")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
