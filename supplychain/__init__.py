@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .analysis import chokepoints, concentration
 from .errors import InputError, Problem, SolverError, SupplychainError
 from .io import read_network, write_network
+from .montecarlo import MonteCarloResult, monte_carlo
 from .network import Network
 from .pipeline import run_scenario
 from .reports import write_reports
@@ -24,6 +25,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "InputError",
+    "MonteCarloResult",
     "Network",
     "Problem",
     "Scenario",
@@ -33,6 +35,7 @@ __all__ = [
     "__version__",
     "chokepoints",
     "concentration",
+    "monte_carlo",
     "read_network",
     "read_scenario",
     "run_scenario",

@@ -49,6 +49,12 @@ class EnginePlan:
     recipe and supply rows in engine order (recipes grouped by facility position and sorted
     by item id, edges grouped by recipe); ``edge_source`` is each engine edge's supplier
     position. ``levels`` is the number of topological levels.
+
+    For evaluating single facilities (the Monte Carlo cone): ``edge_recipe[e]`` is engine edge
+    e's engine recipe; the edges into position p are ``facility_edge_start[p] ..
+    facility_edge_start[p + 1]`` and its recipes ``facility_recipe_start[p] .. [p + 1]``; the
+    buyers of position p are ``out_buyer[out_start[p] : out_start[p + 1]]``; ``block_of[p]`` is
+    p's index in ``blocks`` (-1 for sources).
     """
 
     order: np.ndarray
@@ -62,6 +68,12 @@ class EnginePlan:
     blocks: tuple[Block, ...]
     levels: int
     cyclic_facilities: int
+    edge_recipe: np.ndarray
+    facility_edge_start: np.ndarray
+    facility_recipe_start: np.ndarray
+    out_start: np.ndarray
+    out_buyer: np.ndarray
+    block_of: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,6 +280,12 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
         recipe_starts = np.searchsorted(engine_recipe_pos[r0:r1], np.arange(a, b))
         blocks.append(Block(a, b, int(r0), int(r1), int(e0), int(e1), edge_starts, recipe_starts,
                             cyclic=bool(group[order[a]] == 2)))
+    edge_buyer_pos = engine_recipe_pos[engine_edge_recipe] if len(engine_edge_recipe) else np.zeros(0, np.int64)
+    source_pos = position[edge_src]
+    by_source = np.lexsort((position[edge_dst], source_pos))
+    block_of = np.full(n, -1, dtype=np.int64)
+    for i, blk in enumerate(blocks):
+        block_of[blk.n0:blk.n1] = i
     return EnginePlan(
         order=order,
         position=position,
@@ -280,6 +298,12 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
         blocks=tuple(blocks),
         levels=int(facility_level.max() + 1) if n else 0,
         cyclic_facilities=int(cyclic.sum()),
+        edge_recipe=engine_edge_recipe,
+        facility_edge_start=np.searchsorted(edge_buyer_pos, np.arange(n + 1)),
+        facility_recipe_start=np.searchsorted(engine_recipe_pos, np.arange(n + 1)),
+        out_start=np.searchsorted(source_pos[by_source], np.arange(n + 1)),
+        out_buyer=position[edge_dst][by_source],
+        block_of=block_of,
     )
 
 

@@ -33,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--validate", action="store_true",
                    help="check the scenario and its network, print what it covers, write nothing")
+    p.add_argument("--samples", type=int, default=None,
+                   help="Monte Carlo samples (overrides the scenario's monte_carlo.samples; turns Monte Carlo on)")
+    p.add_argument("--seed", type=int, default=None, help="Monte Carlo seed (overrides monte_carlo.seed)")
+    p.add_argument("--workers", type=int, default=1, help="Monte Carlo in this many local processes (default 1)")
+    p.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help='Monte Carlo on a Dask cluster at this scheduler address '
+                        '(pip install "supplychain[distributed]")')
     p.add_argument("--no-analyses", action="store_true",
                    help="only the stress reports: skip concentration.csv and chokepoints.csv")
     p.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -62,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
             hit = int((factor < 1).sum())
             _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")
         return EXIT_OK
-    result = run_scenario(scenario, network, analyses=not args.no_analyses, show_progress=not args.quiet)
+    result = run_scenario(scenario, network, analyses=not args.no_analyses, samples=args.samples, seed=args.seed,
+                          workers=args.workers, dask=args.dask, show_progress=not args.quiet)
     out = args.out if args.out is not None else Path("reports") / scenario.name
     from .reports import write_reports
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,22 @@ def format_key_path(path: KeyPath) -> str:
     return out
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading ``2.0e9`` and ``1e-3`` as numbers (YAML 1.2 floats),
+    not as the strings YAML 1.1 makes of an exponent without a sign."""
+
+
+_Loader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                  |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+                  |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+                  |[-+]?\.(?:inf|Inf|INF)
+                  |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."))
+
+
 def load_yaml(path: str | Path) -> tuple[Any, dict[KeyPath, int]]:
     """Parse a YAML file and map every key path to its 1-based line number.
 
@@ -54,7 +71,7 @@ def load_yaml(path: str | Path) -> tuple[Any, dict[KeyPath, int]]:
         raise InputError(f"{path}: is a folder, not a YAML file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read ({exc})") from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analysis import chokepoints, concentration
+from .montecarlo import monte_carlo
 from .progress import Progress
 from .scenario import Scenario, read_scenario
 from .stress import stress
@@ -24,13 +25,18 @@ __all__ = ["run_scenario"]
 
 
 def run_scenario(scenario: Scenario | str | Path, network: Network | None = None, *,
-                 analyses: bool = True, show_progress: bool = False) -> StressResult:
+                 analyses: bool = True, samples: int | None = None, seed: int | None = None, workers: int = 1,
+                 dask: str | None = None, show_progress: bool = False) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
     ``scenario`` is a ``Scenario`` or the path of its YAML file; ``network`` defaults to
     the one the scenario names. With ``analyses`` (default) the result also carries
-    ``concentration`` and ``chokepoints`` (SPEC section 4). ``show_progress`` draws progress
-    bars on a terminal.
+    ``concentration`` and ``chokepoints`` (SPEC section 4). When the scenario has a
+    ``monte_carlo`` block or ``samples`` is given, the Monte Carlo stress runs too (``seed``,
+    ``workers`` and ``dask`` as in ``monte_carlo``): the result gains ``monte_carlo`` (the
+    monte_carlo.csv table), per-facility ``mc_availability_mean`` and ``mc_p_lose_half``
+    columns and distribution metrics in ``summary``. ``show_progress`` draws progress bars
+    on a terminal.
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario("scenarios/tiny-export-controls.yaml")
@@ -42,6 +48,13 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     if network is None:
         network = scenario.read_network()
     result = stress(network, scenario)
+    if scenario.monte_carlo is not None or samples is not None:
+        t0 = time.perf_counter()
+        mc = monte_carlo(network, scenario, samples=samples, seed=seed, workers=workers, dask=dask,
+                         progress=Progress("monte carlo", enabled=show_progress))
+        result.attach_monte_carlo(mc)
+        result.timings.update(mc.timings)
+        result.timings["monte_carlo_s"] = time.perf_counter() - t0
     if not analyses:
         return result
     t0 = time.perf_counter()

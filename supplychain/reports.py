@@ -146,6 +146,7 @@ def run_info(result: Any) -> dict[str, Any]:
         "network": result.network.name,
         "version": __version__,
         "seed": result.extras.get("seed"),
+        "samples": result.extras.get("samples"),
         "solver": result.extras.get("solver"),
         "timings": {k: round(v, 6) for k, v in result.timings.items()},
     }

@@ -49,6 +49,7 @@ class StressResult:
     concentration: pd.DataFrame | None = None
     chokepoints: pd.DataFrame | None = None
     exposure: pd.DataFrame | None = None
+    monte_carlo: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -93,6 +94,15 @@ class StressResult:
         metrics += [(f"compute_lost[{c}]", float(v)) for c, v in by_country.items()]
         summary = pd.DataFrame(metrics, columns=["metric", "value"])
         return cls(network, scenario, facilities, countries, controls, summary)
+
+    def attach_monte_carlo(self, mc: Any) -> None:
+        """Add a ``MonteCarloResult``: the monte_carlo table, per-facility columns and
+        distribution metrics (SPEC section 6)."""
+        self.monte_carlo = mc.table
+        self.facilities = self.facilities.merge(mc.facilities, on="facility", how="left", validate="one_to_one")
+        self.summary = pd.concat([self.summary, mc.summary], ignore_index=True)
+        self.extras["seed"] = mc.seed
+        self.extras["samples"] = mc.samples
 
     def metric(self, name: str) -> float:
         """One summary metric by name, e.g. ``result.metric("compute_lost")``."""

@@ -208,10 +208,12 @@ class Disruption(_Model):
 
 
 class MonteCarlo(_Model):
-    """Monte Carlo sampling: ``samples`` draws from ``seed`` (SPEC section 3)."""
+    """Monte Carlo sampling: ``samples`` draws from ``seed`` (SPEC section 3); VaR and CVaR
+    of lost capacity are reported at ``cvar_alpha``."""
 
     samples: int = Field(10_000, ge=1)
     seed: int = Field(0, ge=0)
+    cvar_alpha: float = Field(0.95, gt=0, lt=1)
 
 
 class Consortium(_Model):

@@ -353,7 +353,7 @@ def broken_stress(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(importlib.import_module("supplychain.stress"), "stress", boom)
+    monkeypatch.setattr(importlib.import_module("supplychain.pipeline"), "stress", boom)
 
 
 @pytest.mark.usefixtures("broken_stress")

@@ -1,0 +1,198 @@
+"""Exposure: time to survive and time to recover per facility (SPEC section 4).
+
+After Simchi-Levi et al., "Identifying Risks and Mitigating Disruptions in the Automotive
+Supply Chain", Interfaces 45(5), 2015. For each facility j, j produces nothing (x_j ≤ 0) and
+nothing else is disrupted; the flow LP of ``flow.py`` (re-routing over qualified supply edges,
+stock, any split) then gives
+
+- ``lost_output``: the least final-output value lost, Σ value_v · L_v in total over the window
+  t = TTR_j (j's ``recovery_weeks``): the LP with t fixed;
+- ``tts_weeks``: the time to survive, the largest t ≤ H for which final demand is met in full
+  (L = 0): the LP in (P, F, t) maximising t. Its feasible windows form an interval [0, TTS]
+  (a convex set containing t = 0 with P = F = 0), so TTS is well defined;
+- ``risk_exposure_index``: lost_output / the largest lost_output over the facilities evaluated
+  (0 when every loss is 0);
+- ``tts_below_ttr``: TTS < TTR (the chain runs dry before j is back).
+
+When TTR_j ≤ TTS_j the loss over TTR_j is 0 without a solve (the window lies inside the
+survivable interval), so a loss LP is solved only for facilities that fail before they recover.
+
+One model serves every facility and both LPs: only bounds (x_j, the window t, the losses) and
+the objective change (see ``flow.py``), and with HiGHS each change is pushed into the live
+solver model and re-solved from the previous basis.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from ..errors import InputError, Problem
+from ..scenario import Scenario, compile_scenario
+from ..solvers import ReusableProblem
+from .flow import build_flow_model, resolve_solver
+
+if TYPE_CHECKING:
+    from ..network import Network
+
+__all__ = ["COLUMNS", "DEFAULT_HORIZON_WEEKS", "TTS_TOLERANCE", "exposure"]
+
+COLUMNS = ("facility", "recovery_weeks", "tts_weeks", "lost_output", "risk_exposure_index", "tts_below_ttr")
+"""The columns of exposure.csv (SPEC section 6), in order; ``status`` follows them."""
+
+DEFAULT_HORIZON_WEEKS = 52.0
+
+TTS_TOLERANCE = 1e-6
+"""Weeks: TTS counts as below TTR only when TTS < TTR − this (solver tolerances)."""
+
+
+def _facility_positions(network: Network, facilities: Iterable[str] | str | None) -> list[int]:
+    """Table positions of the facilities asked for (all when None), in the order given."""
+    arr = network.arrays
+    if facilities is None:
+        return list(range(arr.n_facilities))
+    if isinstance(facilities, str):
+        facilities = [facilities]
+    wanted = list(dict.fromkeys(facilities))  # drop repeats, keep order
+    problems = []
+    for i, fid in enumerate(wanted):
+        if fid not in arr.index:
+            close = difflib.get_close_matches(str(fid), arr.facility_ids, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(Problem(f"facilities[{i}]", f"unknown facility '{fid}' in network "
+                                                        f"'{network.name}'{hint}"))
+    if problems:
+        raise InputError("exposure: unknown facility ids", problems)
+    return [arr.index[f] for f in wanted]
+
+
+def _horizon(scenario: Scenario | None, horizon_weeks: float | None) -> float:
+    if scenario is not None:
+        horizon = float(scenario.horizon_weeks)
+        if horizon_weeks is not None and float(horizon_weeks) != horizon:
+            raise InputError(f"exposure: horizon_weeks={horizon_weeks:g} contradicts the scenario's horizon_weeks "
+                             f"{horizon:g}; give one of them")
+        return horizon
+    horizon = DEFAULT_HORIZON_WEEKS if horizon_weeks is None else float(horizon_weeks)
+    if not (math.isfinite(horizon) and horizon > 0):
+        raise InputError(f"exposure: horizon_weeks must be a positive number of weeks (got {horizon_weeks!r})")
+    return horizon
+
+
+def exposure(network: Network, facilities: Iterable[str] | str | None = None, *, scenario: Scenario | None = None,
+             horizon_weeks: float | None = None, solver: Any = None, time_limit: float | None = None,
+             gap: float | None = None, progress: Callable[[int, int], Any] | None = None) -> pd.DataFrame:
+    """Time to survive, loss over the time to recover, and risk exposure index per facility.
+
+    Parameters
+    ----------
+    network : the network.
+    facilities : facility ids to evaluate (default: all); an unknown id is an ``InputError``
+        with the nearest valid id.
+    scenario : optional; its controls' edge factors cap the covered edges (its disruptions are
+        not applied: exposure asks what each facility's own loss does) and its
+        ``horizon_weeks`` is H.
+    horizon_weeks : H without a scenario (default 52).
+    solver : ``"highs"`` (default), ``"cbc"``, or a PuLP solver object; ``time_limit``
+        (seconds per LP) and ``gap`` are passed to it.
+    progress : called as ``progress(done, total)`` after each LP step (2 per facility).
+
+    Returns
+    -------
+    A DataFrame with one row per facility (table order, or the order given) and columns
+    ``facility, recovery_weeks, tts_weeks, lost_output, risk_exposure_index, tts_below_ttr,
+    status``. ``tts_weeks`` is in [0, H]; ``lost_output`` is final-output value lost in total
+    over ``recovery_weeks``; ``status`` is "optimal", or the status of the LP that did not end
+    optimal, whose numbers are then NaN (and ``tts_below_ttr`` missing: the column is then a
+    nullable boolean). ``df.attrs`` holds ``timings`` (``build_s``: building the model and
+    loading it into the solver, ``solve_s``: the solve loop, ``total_s``), ``lps_solved``,
+    ``solver`` and ``horizon_weeks``.
+    """
+    start = time.perf_counter()
+    arr = network.arrays
+    positions = _facility_positions(network, facilities)
+    horizon = _horizon(scenario, horizon_weeks)
+    edge_factor = compile_scenario(scenario, network).edge_factor()[0] if scenario is not None else None
+    solver_obj = resolve_solver(solver, time_limit=time_limit, gap=gap)
+
+    model = build_flow_model(network, edge_factor=edge_factor, name="exposure")
+    run = ReusableProblem(model.problem, solver_obj, what=f"exposure LP of network '{network.name}'")
+    run.build()
+    build_s = model.build_seconds + run.build_seconds
+
+    solve_start = time.perf_counter()
+    recovery = network.facilities["recovery_weeks"].to_numpy(dtype=float)
+    n = len(positions)
+    total_steps = 2 * n
+    tts = np.full(n, np.nan)
+    lost = np.full(n, np.nan)
+    status = ["optimal"] * n
+    lps = 0
+
+    def down(j: int, is_down: bool) -> None:
+        run.set_bounds([model.production[j]], [0.0], [0.0 if is_down else None])
+
+    # Time to survive: max t in [0, H] with every final demand met (l = 0).
+    run.set_bounds(model.lost, [0.0] * len(model.lost), [0.0] * len(model.lost))
+    run.set_bounds([model.window], [0.0], [horizon])
+    run.set_objective(model.window_objective(), pulp.LpMaximize)
+    for i, j in enumerate(positions):
+        down(j, True)
+        result = run.solve()
+        lps += 1
+        down(j, False)
+        if result.optimal:
+            tts[i] = min(max(float(run.values([model.window])[0]), 0.0), horizon) + 0.0  # no -0.0
+        else:
+            status[i] = result.status
+        if progress is not None:
+            progress(i + 1, total_steps)
+
+    # Loss over the time to recover, where the chain does not survive that long.
+    run.set_bounds(model.lost, [0.0] * len(model.lost), [None] * len(model.lost))
+    run.set_objective(model.loss_objective(), pulp.LpMinimize)
+    for i, j in enumerate(positions):
+        ttr = float(recovery[j])
+        if not np.isnan(tts[i]) and ttr <= tts[i] + TTS_TOLERANCE:
+            lost[i] = 0.0
+        else:
+            run.set_bounds([model.window], [ttr], [ttr])
+            down(j, True)
+            result = run.solve()
+            lps += 1
+            down(j, False)
+            if result.optimal and result.objective is not None:
+                lost[i] = max(result.objective, 0.0)
+            elif status[i] == "optimal":
+                status[i] = result.status
+        if progress is not None:
+            progress(n + i + 1, total_steps)
+    solve_s = time.perf_counter() - solve_start
+
+    largest = np.nanmax(lost) if np.isfinite(lost).any() else 0.0
+    rei = lost / largest if largest > 0 else np.where(np.isnan(lost), np.nan, 0.0)
+    ttr = recovery[positions]
+    below = tts < ttr - TTS_TOLERANCE
+    if np.isnan(tts).any():
+        below = pd.array([None if np.isnan(s) else bool(b) for s, b in zip(tts, below, strict=True)],
+                         dtype="boolean")
+    frame = pd.DataFrame({
+        "facility": np.asarray(arr.facility_ids, dtype=object)[positions],
+        "recovery_weeks": ttr,
+        "tts_weeks": tts,
+        "lost_output": lost,
+        "risk_exposure_index": rei,
+        "tts_below_ttr": below,
+        "status": status,
+    })
+    frame.attrs["timings"] = {"build_s": build_s, "solve_s": solve_s, "total_s": time.perf_counter() - start}
+    frame.attrs["lps_solved"] = lps
+    frame.attrs["solver"] = run.name
+    frame.attrs["horizon_weeks"] = horizon
+    return frame

@@ -1,0 +1,332 @@
+"""The flow LP of SPEC section 4 and the adaptive stress built on it.
+
+Over a window of t weeks, with c_v the capacity per week of facility v, q_vk its recipe
+quantity of item k, s_vk its stock in weeks of normal use, and all variables ≥ 0 (SPEC, after
+Simchi-Levi et al., "Identifying Risks and Mitigating Disruptions in the Automotive Supply
+Chain", Interfaces 45(5), 2015):
+
+    minimise  Σ_{final v} value_v · L_v
+    P_v ≤ cap_v · t                                   cap_v = o_v · c_v (0 for a facility down)
+    q_vk · P_v ≤ Σ_{e into (v, k)} F_e + s_vk · q_vk · c_v      every recipe (v, k)
+    Σ_{e out of u} F_e ≤ P_u                          every supplier u
+    F_e ≤ a_e · c_v · q_vk · share_e · t              every edge e a control covers (a_e < 1)
+    P_v + L_v ≥ c_v · t                               every final output v
+
+**Scaled variables.** Capacities of the bundled network span seven orders of magnitude
+(EUV scanners to wafers), so the model is written in weeks rather than units:
+
+    x_v = P_v / c_v        weeks of full production of v
+    y_e = F_e / (c_v q_vk) weeks of buyer v's full need of item k delivered over e
+    l_v = L_v / c_v        weeks of final output v lost
+
+which is the same LP (each row divided by a positive constant) with unit coefficients
+everywhere except the supplier rows, whose coefficients c_v q_vk / c_u are demand ratios:
+
+    x_v ≤ o_v · t                                     (capacity)
+    x_v − Σ_{e into (v, k)} y_e ≤ s_vk                (recipe with stock)
+    Σ_{e out of u} (c_v q_vk / c_u) · y_e − x_u ≤ 0   (supplier output)
+    y_e − a_e · share_e · t ≤ 0                       (control caps)
+    x_v + l_v − t ≥ 0                                 (final demand)
+    objective  Σ_{final v} (value_v · c_v) · l_v  = Σ value_v · L_v
+
+The window t is a variable of the model. Fixing it (lower = upper bound) gives the loss LP
+over a given window; leaving it free in [0, H] with l = 0 and maximising t gives the
+time-to-survive LP in (P, F, t) of the exposure analysis. A facility is taken down by the
+upper bound x_j ≤ 0. So one model serves every facility and both questions, and only
+bounds and the objective change between solves (``ReusableProblem`` pushes them to a live
+HiGHS model and re-solves from the previous basis).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pulp
+
+from ..scenario import Scenario, compile_scenario
+from ..solvers import ReusableProblem, SolveStatus, get_solver
+
+if TYPE_CHECKING:
+    from ..arrays import NetworkArrays
+    from ..network import Network
+
+__all__ = [
+    "AdaptiveResult",
+    "FlowModel",
+    "adaptive_stress",
+    "build_flow_model",
+    "define_capacity",
+    "define_control_caps",
+    "define_final_demand",
+    "define_recipes",
+    "define_supplier_output",
+    "resolve_solver",
+]
+
+OPTIMUM_TOLERANCE = 1e-7
+"""The second (production-maximising) adaptive solve keeps the loss within this fraction of
+the total final-output value Σ value_v · c_v · H of its optimum."""
+
+
+@dataclass(eq=False)
+class FlowModel:
+    """The flow LP of one network under fixed capacity and edge factors, built once.
+
+    ``production[v]`` is x_v (facility v in table order), ``flow[e]`` is y_e (supply edge e
+    in table order), ``lost[i]`` is l_v of the final output ``finals[i]``, ``window`` is t.
+    ``loss_weight[i]`` = value_v · c_v, so that Σ loss_weight · l = Σ value_v · L_v.
+    ``build_seconds`` is the time spent building the PuLP model.
+    """
+
+    problem: pulp.LpProblem
+    production: list[pulp.LpVariable]
+    flow: list[pulp.LpVariable]
+    lost: list[pulp.LpVariable]
+    window: pulp.LpVariable
+    finals: np.ndarray
+    loss_weight: np.ndarray
+    covered: np.ndarray
+    build_seconds: float = 0.0
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{n} {k}" for k, n in self.rows.items())
+        return (f"<FlowModel: {len(self.production)} facilities, {len(self.flow)} supply edges "
+                f"({int(self.covered.sum())} capped by controls), {len(self.lost)} final outputs; rows: {rows}>")
+
+    def loss_objective(self) -> pulp.LpAffineExpression:
+        """Σ_{final v} value_v · L_v = Σ (value_v · c_v) · l_v (final-output value lost)."""
+        return pulp.LpAffineExpression(list(zip(self.lost, self.loss_weight.tolist(), strict=True)))
+
+    def production_objective(self) -> pulp.LpAffineExpression:
+        """Σ_v P_v / c_v = Σ_v x_v (weeks of full production, summed over facilities)."""
+        return pulp.LpAffineExpression([(x, 1.0) for x in self.production])
+
+    def window_objective(self) -> pulp.LpAffineExpression:
+        """t, the window in weeks."""
+        return pulp.LpAffineExpression([(self.window, 1.0)])
+
+
+def _segments(keys: np.ndarray, n_groups: int) -> tuple[list[int], list[int]]:
+    """Members of each group as slices of one sorted order: group g holds
+    ``order[starts[g]:starts[g + 1]]`` (a stable counting sort; O(len(keys) + n_groups))."""
+    order = np.argsort(keys, kind="stable")
+    starts = np.searchsorted(keys[order], np.arange(n_groups + 1))
+    return order.tolist(), starts.tolist()
+
+
+def _add_rows(problem: pulp.LpProblem, family: str, rows: list[tuple[list[tuple[Any, float]], int, float]],
+              labels: list[int]) -> int:
+    """Add one family of rows, each given as (pairs, sense, rhs); returns how many."""
+    for label, (pairs, sense, rhs) in zip(labels, rows, strict=True):
+        problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), sense, rhs=rhs),
+                              f"{family}_{label}")
+    return len(rows)
+
+
+def define_capacity(problem: pulp.LpProblem, production: list[pulp.LpVariable], window: pulp.LpVariable,
+                    own_factor: np.ndarray) -> int:
+    """Capacity: P_v ≤ o_v · c_v · t, i.e. x_v − o_v · t ≤ 0 for every facility v.
+
+    o_v is the own factor of the disruptions (1 when none hits v); a facility taken down
+    gets the upper bound x_v ≤ 0 instead of a changed row.
+    """
+    rows = [([(x, 1.0), (window, -o)], pulp.LpConstraintLE, 0.0)
+            for x, o in zip(production, own_factor.tolist(), strict=True)]
+    return _add_rows(problem, "capacity", rows, list(range(len(rows))))
+
+
+def define_recipes(problem: pulp.LpProblem, production: list[pulp.LpVariable], flow: list[pulp.LpVariable],
+                   arr: NetworkArrays) -> int:
+    """Bill of materials with stock: q_vk · P_v ≤ Σ_{e into (v, k)} F_e + s_vk · q_vk · c_v for
+    every recipe (v, k), i.e. x_v − Σ_{e into (v, k)} y_e ≤ s_vk (stock in weeks of need).
+
+    Any split over the qualified edges into (v, k) counts, not only the nominal shares.
+    """
+    order, starts = _segments(arr.edge_recipe, arr.n_recipes)
+    stock = arr.stock_weeks.tolist()
+    facility = arr.recipe_facility.tolist()
+    rows = []
+    for r in range(arr.n_recipes):
+        pairs = [(production[facility[r]], 1.0)] + [(flow[e], -1.0) for e in order[starts[r]:starts[r + 1]]]
+        rows.append((pairs, pulp.LpConstraintLE, stock[r]))
+    return _add_rows(problem, "recipe", rows, list(range(arr.n_recipes)))
+
+
+def define_supplier_output(problem: pulp.LpProblem, production: list[pulp.LpVariable],
+                           flow: list[pulp.LpVariable], arr: NetworkArrays) -> int:
+    """Supplier output: Σ_{e out of u} F_e ≤ P_u for every supplier u, i.e.
+    Σ_{e = (u→v, k)} (c_v · q_vk / c_u) · y_e − x_u ≤ 0.
+    """
+    need = arr.capacity[arr.edge_dst] * arr.quantity[arr.edge_recipe] / arr.capacity[arr.edge_src]
+    order, starts = _segments(arr.edge_src, arr.n_facilities)
+    need_list = need.tolist()
+    rows, labels = [], []
+    for u in range(arr.n_facilities):
+        edges = order[starts[u]:starts[u + 1]]
+        if not edges:
+            continue
+        pairs = [(flow[e], need_list[e]) for e in edges]
+        pairs.append((production[u], -1.0))
+        rows.append((pairs, pulp.LpConstraintLE, 0.0))
+        labels.append(u)
+    return _add_rows(problem, "supply", rows, labels)
+
+
+def define_control_caps(problem: pulp.LpProblem, flow: list[pulp.LpVariable], window: pulp.LpVariable,
+                        edge_factor: np.ndarray, arr: NetworkArrays) -> int:
+    """Control caps: F_e ≤ a_e · c_v · q_vk · share_e · t for every edge e covered by a control
+    (a_e < 1), i.e. y_e − a_e · share_e · t ≤ 0. An edge no control covers is limited only by
+    its supplier's output (and one covered with licence approval 1 has a_e = 1: uncapped).
+    """
+    covered = np.flatnonzero(edge_factor < 1.0).tolist()
+    cap = (edge_factor * arr.share).tolist()
+    rows = [([(flow[e], 1.0), (window, -cap[e])], pulp.LpConstraintLE, 0.0) for e in covered]
+    return _add_rows(problem, "control", rows, covered)
+
+
+def define_final_demand(problem: pulp.LpProblem, production: list[pulp.LpVariable], lost: list[pulp.LpVariable],
+                        window: pulp.LpVariable, finals: np.ndarray) -> int:
+    """Final demand with loss: P_v + L_v ≥ c_v · t for every final output v (a facility that
+    supplies no one), i.e. x_v + l_v − t ≥ 0.
+    """
+    rows = [([(production[v], 1.0), (loss, 1.0), (window, -1.0)], pulp.LpConstraintGE, 0.0)
+            for v, loss in zip(finals.tolist(), lost, strict=True)]
+    return _add_rows(problem, "demand", rows, finals.tolist())
+
+
+def build_flow_model(network: Network, *, own_factor: np.ndarray | None = None,
+                     edge_factor: np.ndarray | None = None, name: str = "flow") -> FlowModel:
+    """Build the flow LP of ``network`` once (see the module docstring for the maths).
+
+    ``own_factor`` (N, table order; default 1) scales each facility's capacity;
+    ``edge_factor`` (E, table order; default 1) is a_e: edges with a_e < 1 get a control cap.
+    The window t is a variable in [0, ∞) and the objective is the loss; callers fix t or
+    change the objective by bounds (``ReusableProblem``).
+    """
+    start = time.perf_counter()
+    arr = network.arrays
+    n, n_edges = arr.n_facilities, arr.n_edges
+    own = np.ones(n) if own_factor is None else np.asarray(own_factor, dtype=float).reshape(n)
+    edge = np.ones(n_edges) if edge_factor is None else np.asarray(edge_factor, dtype=float).reshape(n_edges)
+    finals = np.flatnonzero(arr.is_final)
+
+    problem = pulp.LpProblem(name, pulp.LpMinimize)
+    production = problem.add_variable_matrix("x", list(range(n)), lowBound=0)
+    flow = problem.add_variable_matrix("y", list(range(n_edges)), lowBound=0)
+    lost = problem.add_variable_matrix("l", finals.tolist(), lowBound=0)
+    window = problem.add_variable("t", lowBound=0)
+
+    rows = {
+        "capacity": define_capacity(problem, production, window, own),
+        "recipe": define_recipes(problem, production, flow, arr),
+        "supply": define_supplier_output(problem, production, flow, arr),
+        "control": define_control_caps(problem, flow, window, edge, arr),
+        "demand": define_final_demand(problem, production, lost, window, finals),
+    }
+    loss_weight = arr.value[finals] * arr.capacity[finals]
+    model = FlowModel(problem, production, flow, lost, window, finals, loss_weight, edge < 1.0, rows=rows)
+    problem.setObjective(model.loss_objective())
+    model.build_seconds = time.perf_counter() - start
+    return model
+
+
+def resolve_solver(solver: Any, *, time_limit: float | None = None, gap: float | None = None) -> Any:
+    """A PuLP solver object from a name (None = default) or a PuLP solver object as given."""
+    if solver is None or isinstance(solver, str):
+        return get_solver(solver, time_limit=time_limit, gap=gap)
+    return solver
+
+
+# ---------------------------------------------------------------------------------------------
+# adaptive stress
+
+
+@dataclass(frozen=True, eq=False)
+class AdaptiveResult:
+    """The adaptive stress of a scenario: surviving capacity re-routed optimally (SPEC section 4).
+
+    - ``availability``: per facility (table order) P_v / (c_v · H) in [0, 1] for a plan that
+      loses the least final output and, among those, produces the most;
+    - ``lost_output``: the least final-output value lost per week, Σ value_v · L_v / H
+      (comparable with the static Σ value · capacity · (1 − α));
+    - ``status``: how the loss LP ended; ``production_status`` how the second,
+      production-maximising LP ended (None when it was not run);
+    - ``timings``: build and solve seconds.
+    Numbers are NaN when the loss LP did not end optimal.
+    """
+
+    availability: np.ndarray
+    lost_output: float
+    status: SolveStatus
+    production_status: SolveStatus | None = None
+    horizon_weeks: float = 52.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        n = len(self.availability)
+        hit = int(np.sum(self.availability < 1.0 - 1e-9))
+        return (f"<AdaptiveResult {self.status.status} ({self.status.solver}): final output lost "
+                f"{self.lost_output:.6g} per week over {self.horizon_weeks:g} weeks; {hit} of {n} facilities "
+                "below full output>")
+
+
+def adaptive_stress(network: Network, scenario: Scenario, *, solver: Any = None, time_limit: float | None = None,
+                    gap: float | None = None) -> AdaptiveResult:
+    """The flow LP for a whole scenario: the final output lost when surviving capacity is
+    re-routed optimally (SPEC section 4, "Adaptive stress").
+
+    Window t = H (the scenario's horizon), cap_v = o_v · c_v with the own factors of all the
+    scenario's disruptions, and the edge caps F_e ≤ a_e · c_v · q_vk · share_e · H on the edges
+    its controls cover. ``lost_output`` is the optimum per week. The static plan
+    (P_v = α_v c_v H, F_e = share_e a_e α_u c_v q_vk H) is feasible, so this loss is at most the
+    static loss Σ value · capacity · (1 − α).
+
+    The loss optimum is usually attained by many plans, some of which leave facilities idle
+    that could produce; ``availability`` would then be arbitrary. It is made meaningful by a
+    second, lexicographic solve on the same model: maximise Σ_v P_v / c_v (every facility's
+    output in weeks of full production) subject to the loss staying within
+    ``OPTIMUM_TOLERANCE`` × Σ value · c · H of the optimum. This is exact up to the solver's
+    tolerances, unlike an ε-weighted secondary term, for which no ε is known in advance that
+    is small enough never to trade loss for production on every network and large enough to
+    stay above the solver's tolerances. The second solve starts from the first's basis with
+    HiGHS and costs a fraction of it.
+
+    ``solver`` is a name (``"highs"``, the default, or ``"cbc"``) or a PuLP solver object;
+    ``time_limit`` (seconds per LP) and ``gap`` are passed to it.
+    """
+    start = time.perf_counter()
+    compiled = compile_scenario(scenario, network)
+    horizon = float(compiled.horizon_weeks)
+    model = build_flow_model(network, own_factor=compiled.own_factor()[0], edge_factor=compiled.edge_factor()[0],
+                             name="adaptive")
+    run = ReusableProblem(model.problem, resolve_solver(solver, time_limit=time_limit, gap=gap),
+                          what=f"adaptive stress LP of scenario '{scenario.name}'")
+    run.set_bounds([model.window], [horizon], [horizon])
+    run.build()
+    build_s = model.build_seconds + run.build_seconds
+
+    solve_start = time.perf_counter()
+    status = run.solve()
+    n = network.arrays.n_facilities
+    if not status.optimal or status.objective is None:
+        timings = {"build_s": build_s, "solve_s": time.perf_counter() - solve_start,
+                   "total_s": time.perf_counter() - start}
+        return AdaptiveResult(np.full(n, np.nan), float("nan"), status, None, horizon, timings)
+    loss = max(0.0, status.objective)
+    first_plan = run.values(model.production)
+
+    # Second solve: the most production among plans within tolerance of the least loss.
+    scale = float(model.loss_weight.sum()) * horizon
+    limit = loss + OPTIMUM_TOLERANCE * scale
+    run.add_constraint(pulp.LpConstraint(model.loss_objective(), pulp.LpConstraintLE, rhs=limit), "loss_at_optimum")
+    run.set_objective(model.production_objective(), pulp.LpMaximize)
+    production_status = run.solve()
+    # Without a feasible second plan (a time limit), the first, loss-optimal plan stands.
+    plan = first_plan if production_status.objective is None else run.values(model.production)
+    availability = np.clip(plan / horizon, 0.0, 1.0)
+    timings = {"build_s": build_s, "solve_s": time.perf_counter() - solve_start,
+               "total_s": time.perf_counter() - start}
+    return AdaptiveResult(availability, loss / horizon, status, production_status, horizon, timings)
