@@ -374,6 +374,9 @@ def generate_tables(n_facilities: int = 10_000, n_supplies: int = 100_000,
     non_source = per_fac > 0
     _check(per_fac[non_source].min() >= 2 and per_fac.max() <= 6, "2-6 inputs per facility")
     rec_stock = np.where(rng.random(n_rec) < STOCK_SHARE, rng.integers(1, 13, n_rec), 0).astype(float)
+    # test wafers are small and stockable: 26-39 weeks in stock keeps the rings' feedback weak
+    ring_recipe = fac_item[rec_fac] == rec_item
+    rec_stock[ring_recipe] = rng.integers(26, 40, int(ring_recipe.sum()))
 
     # ---- supplies: how many suppliers per recipe row --------------------------------------------
     self_item = fac_item[rec_fac] == rec_item  # buying its own item (test wafers): exclude itself

@@ -47,6 +47,10 @@ __all__ = ["BLOCK", "MonteCarloResult", "monte_carlo"]
 BLOCK = 256
 """Samples per seed block: fixed, so results never depend on how samples are batched."""
 
+DENSE_SHARE = 0.25
+"""When more than this share of a block's (sample, facility) pairs is dirty, the block is
+evaluated whole for those samples (as the level engine does) rather than pair by pair."""
+
 UNCHANGED = 1e-13
 """A recomputed α within this of its reference value counts as unchanged (propagation stops
 there, and the reference value is kept)."""
@@ -236,19 +240,26 @@ class MonteCarloModel:
 
         for blk in plan.blocks:
             sub = dirty[:, blk.n0:blk.n1]
-            if not sub.any():
+            rows = np.flatnonzero(sub.any(axis=1))
+            if not len(rows):
                 continue
-            if blk.cyclic:
-                rows = np.flatnonzero(sub.any(axis=1))
-                s = np.repeat(rows, blk.n1 - blk.n0)
+            width = blk.n1 - blk.n0
+            if blk.cyclic or np.count_nonzero(sub[rows]) > DENSE_SHARE * len(rows) * width:
+                # many facilities of the block are dirty: evaluate it whole for these samples
+                block_edges = self._edges_of(rows, blk, edge_sample, edge, edge_value)
+                if blk.cyclic:
+                    alpha[rows, blk.n0:blk.n1] = own[rows, blk.n0:blk.n1]
+                    for _ in range(MAX_ITERATIONS):
+                        new = self._evaluate_block(alpha, own, rows, blk, block_edges)
+                        step = np.max(np.abs(new - alpha[rows, blk.n0:blk.n1]))
+                        alpha[rows, blk.n0:blk.n1] = new
+                        if step <= FIXED_POINT_TOLERANCE:
+                            break
+                else:
+                    new = self._evaluate_block(alpha, own, rows, blk, block_edges)
+                s = np.repeat(rows, width)
                 v = np.tile(np.arange(blk.n0, blk.n1), len(rows))
-                alpha[s, v] = own[s, v]
-                for _ in range(MAX_ITERATIONS):
-                    new = self._evaluate(alpha, own, s, v, edge_key, edge_value)
-                    step = np.max(np.abs(new - alpha[s, v])) if len(new) else 0.0
-                    alpha[s, v] = new
-                    if step <= FIXED_POINT_TOLERANCE:
-                        break
+                new = new.ravel()
             else:
                 s, v = np.nonzero(sub)
                 v = v + blk.n0
@@ -274,6 +285,28 @@ class MonteCarloModel:
         counts = stop - start
         rep = np.repeat(np.arange(len(v)), counts)
         dirty[s[rep], self.plan.out_buyer[start[rep] + _ranges(counts)]] = True
+
+    def _edges_of(self, rows: np.ndarray, blk: Any, edge_sample: np.ndarray, edge: np.ndarray,
+                  edge_value: np.ndarray) -> np.ndarray:
+        """Edge factors of a block's in-edges for the samples ``rows`` (rows × edges)."""
+        factor = np.tile(self.edge_reference[blk.e0:blk.e1], (len(rows), 1))
+        inside = (edge >= blk.e0) & (edge < blk.e1)
+        if inside.any():
+            row_of = np.full(int(rows.max()) + 1, -1)
+            row_of[rows] = np.arange(len(rows))
+            sample = edge_sample[inside]
+            row = np.where(sample <= rows.max(), row_of[np.minimum(sample, rows.max())], -1)
+            ok = row >= 0
+            factor[row[ok], edge[inside][ok] - blk.e0] = edge_value[inside][ok]
+        return factor * self.share[blk.e0:blk.e1]
+
+    def _evaluate_block(self, alpha: np.ndarray, own: np.ndarray, rows: np.ndarray, blk: Any,
+                        weighted: np.ndarray) -> np.ndarray:
+        """α of a whole block for the samples ``rows`` (as the level engine computes it)."""
+        contrib = weighted * alpha[np.ix_(rows, self.source[blk.e0:blk.e1])]
+        supplied = np.add.reduceat(contrib, blk.edge_starts, axis=1)
+        recipe = np.minimum(supplied + self.stock[blk.r0:blk.r1], 1.0)
+        return own[rows, blk.n0:blk.n1] * np.minimum.reduceat(recipe, blk.recipe_starts, axis=1)
 
     def _evaluate(self, alpha: np.ndarray, own: np.ndarray, s: np.ndarray, v: np.ndarray, edge_key: np.ndarray,
                   edge_value: np.ndarray) -> np.ndarray:
