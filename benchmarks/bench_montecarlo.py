@@ -32,11 +32,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import supplychain as sc  # noqa: E402
-from generate import generate_network, generate_scenario  # noqa: E402
-from supplychain.montecarlo import BLOCK, MonteCarloModel  # noqa: E402
-from supplychain.scenario import compile_scenario  # noqa: E402
-from supplychain.stress import propagate  # noqa: E402
+from generate import generate_network, generate_scenario
+
+import supplychain as sc
+from supplychain.montecarlo import BLOCK, MonteCarloModel
+from supplychain.scenario import compile_scenario
+from supplychain.stress import propagate
 
 
 def scenario_profile(net: sc.Network, profile: str) -> sc.Scenario:

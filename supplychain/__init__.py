@@ -7,7 +7,7 @@
 """
 from importlib.metadata import PackageNotFoundError, version
 
-from .analysis import chokepoints, concentration
+from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure
 from .errors import InputError, Problem, SolverError, SupplychainError
 from .io import read_network, write_network
 from .montecarlo import MonteCarloResult, monte_carlo
@@ -16,6 +16,7 @@ from .pipeline import run_scenario
 from .reports import write_reports
 from .results import StressResult
 from .scenario import Scenario, read_scenario, scenario_json_schema
+from .solvers import available_solvers
 from .stress import stress
 
 try:
@@ -24,6 +25,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "AdaptiveResult",
     "InputError",
     "MonteCarloResult",
     "Network",
@@ -33,8 +35,11 @@ __all__ = [
     "StressResult",
     "SupplychainError",
     "__version__",
+    "adaptive_stress",
+    "available_solvers",
     "chokepoints",
     "concentration",
+    "exposure",
     "monte_carlo",
     "read_network",
     "read_scenario",

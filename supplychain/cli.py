@@ -11,7 +11,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .errors import InputError, SupplychainError
+from .errors import InputError, SolverError, SupplychainError
 
 __all__ = ["main"]
 
@@ -41,7 +41,11 @@ def _parser() -> argparse.ArgumentParser:
                    help='Monte Carlo on a Dask cluster at this scheduler address '
                         '(pip install "supplychain[distributed]")')
     p.add_argument("--no-analyses", action="store_true",
-                   help="only the stress reports: skip concentration.csv and chokepoints.csv")
+                   help="only the static stress reports: skip concentration, chokepoints, adaptive stress, exposure")
+    p.add_argument("--no-exposure", action="store_true", help="skip the exposure LPs (exposure.csv)")
+    p.add_argument("--solver", default=None, help="LP solver: highs (default) or cbc")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds allowed per LP solve")
+    p.add_argument("--gap", type=float, default=None, help="relative optimality gap for MILPs")
     p.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     p.add_argument("--version", action="version", version=f"supplychain {__version__}")
     return p
@@ -58,8 +62,16 @@ def run(args: argparse.Namespace) -> int:
     from .scenario import compile_scenario, read_scenario
 
     started = time.perf_counter()
+    for flag, value, low in (("--samples", args.samples, 1), ("--seed", args.seed, 0), ("--workers", args.workers, 1),
+                             ("--time-limit", args.time_limit, 0), ("--gap", args.gap, 0)):
+        if value is not None and value < low:
+            raise InputError(f"{flag} must be at least {low} (got {value})")
     scenario = read_scenario(args.scenario)
     network = scenario.read_network()
+    if args.solver is not None:
+        from .solvers import get_solver
+
+        get_solver(args.solver)  # an unknown or missing solver is reported before any work
     if args.validate:
         compiled = compile_scenario(scenario, network)
         _say(args.quiet, f"{args.scenario}: valid. {network!r}")
@@ -69,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
             hit = int((factor < 1).sum())
             _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")
         return EXIT_OK
-    result = run_scenario(scenario, network, analyses=not args.no_analyses, samples=args.samples, seed=args.seed,
-                          workers=args.workers, dask=args.dask, show_progress=not args.quiet)
+    result = run_scenario(scenario, network, analyses=not args.no_analyses, exposure=not args.no_exposure,
+                          solver=args.solver, time_limit=args.time_limit, gap=args.gap, samples=args.samples,
+                          seed=args.seed, workers=args.workers, dask=args.dask, show_progress=not args.quiet)
     out = args.out if args.out is not None else Path("reports") / scenario.name
     from .reports import write_reports
 
@@ -88,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except SolverError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT if "available" in str(exc) or "unknown" in str(exc) else EXIT_INTERNAL
     except SupplychainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INTERNAL

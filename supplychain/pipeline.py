@@ -11,10 +11,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .analysis import chokepoints, concentration
+from .analysis import adaptive_stress, chokepoints, concentration
+from .analysis import exposure as exposure_table
 from .montecarlo import monte_carlo
 from .progress import Progress
 from .scenario import Scenario, read_scenario
+from .solvers import get_solver, solver_name
 from .stress import stress
 
 if TYPE_CHECKING:
@@ -25,13 +27,19 @@ __all__ = ["run_scenario"]
 
 
 def run_scenario(scenario: Scenario | str | Path, network: Network | None = None, *,
-                 analyses: bool = True, samples: int | None = None, seed: int | None = None, workers: int = 1,
+                 analyses: bool = True, exposure: bool = True, solver: str | None = None,
+                 time_limit: float | None = None, gap: float | None = None,
+                 samples: int | None = None, seed: int | None = None, workers: int = 1,
                  dask: str | None = None, show_progress: bool = False) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
     ``scenario`` is a ``Scenario`` or the path of its YAML file; ``network`` defaults to
     the one the scenario names. With ``analyses`` (default) the result also carries
-    ``concentration`` and ``chokepoints`` (SPEC section 4). When the scenario has a
+    ``concentration``, ``chokepoints``, the adaptive stress (``availability_adaptive`` in
+    ``facilities``, ``final_output_lost_adaptive`` in ``summary``) and, with ``exposure``
+    (default), the ``exposure`` table: each facility down alone, no control or other
+    disruption, over the scenario's horizon (SPEC section 4). ``solver`` ("highs" default,
+    "cbc"), ``time_limit`` (seconds per LP) and ``gap`` go to the LPs. When the scenario has a
     ``monte_carlo`` block or ``samples`` is given, the Monte Carlo stress runs too (``seed``,
     ``workers`` and ``dask`` as in ``monte_carlo``): the result gains ``monte_carlo`` (the
     monte_carlo.csv table), per-facility ``mc_availability_mean`` and ``mc_p_lose_half``
@@ -63,4 +71,14 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     t0 = time.perf_counter()
     result.chokepoints = chokepoints(network, scenario, progress=Progress("chokepoints", enabled=show_progress))
     result.timings["chokepoints_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result.attach_adaptive(adaptive_stress(network, scenario, solver=solver, time_limit=time_limit, gap=gap))
+    result.timings["adaptive_s"] = time.perf_counter() - t0
+    if exposure:
+        t0 = time.perf_counter()
+        result.exposure = exposure_table(network, horizon_weeks=scenario.horizon_weeks, solver=solver,
+                                         time_limit=time_limit, gap=gap,
+                                         progress=Progress("exposure", enabled=show_progress))
+        result.timings["exposure_s"] = time.perf_counter() - t0
+    result.extras["solver"] = solver_name(get_solver(solver))
     return result

@@ -95,6 +95,17 @@ class StressResult:
         summary = pd.DataFrame(metrics, columns=["metric", "value"])
         return cls(network, scenario, facilities, countries, controls, summary)
 
+    def attach_adaptive(self, adaptive: Any) -> None:
+        """Add an ``AdaptiveResult``: ``availability_adaptive`` per facility and the adaptive
+        final-output loss per week beside the static one in ``summary`` (SPEC section 4)."""
+        self.facilities = self.facilities.assign(availability_adaptive=adaptive.availability)
+        static = self.metric("final_output_lost")
+        extra = pd.DataFrame([("final_output_lost_static", static),
+                              ("final_output_lost_adaptive", float(adaptive.lost_output))],
+                             columns=["metric", "value"])
+        self.summary = pd.concat([self.summary, extra], ignore_index=True)
+        self.extras["adaptive_status"] = adaptive.status.status
+
     def attach_monte_carlo(self, mc: Any) -> None:
         """Add a ``MonteCarloResult``: the monte_carlo table, per-facility columns and
         distribution metrics (SPEC section 6)."""

@@ -260,8 +260,8 @@ def _highs_status(highs: Any) -> tuple[str, bool]:
         return "time_limit", feasible
     if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
         return "infeasible", False
-    if model_status == ms.kUnbounded:
-        return "unbounded", feasible
+    if model_status == ms.kUnbounded:  # a feasible point exists, but no objective value
+        return "unbounded", False
     if model_status in (ms.kObjectiveBound, ms.kObjectiveTarget, ms.kModelEmpty, ms.kNotset, ms.kUnknown):
         return "not_solved", feasible
     return "error", False
@@ -305,9 +305,25 @@ def solve(problem: pulp.LpProblem, solver: Any, *, what: str | None = None) -> S
         feasible = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     if status == "infeasible":
         _raise_infeasible(label, name)
-    objective = pulp.value(problem.objective) if feasible and problem.objective is not None else None
-    return SolveStatus(status, None if objective is None else float(objective), name, seconds,
-                       _gap(problem, status, highs))
+    objective = _objective_value(problem) if feasible else None
+    return SolveStatus(status, objective, name, seconds, _gap(problem, status, highs))
+
+
+def _objective_value(problem: pulp.LpProblem) -> float | None:
+    """The objective at the solution PuLP holds; None when a variable in it has no value.
+    (``pulp.value`` gives None for an objective without variables, which PuLP pads with an
+    unsolved dummy.)"""
+    expression = problem.objective
+    if expression is None:
+        return 0.0
+    total = float(expression.constant)
+    for var, coef in expression.items():
+        if coef == 0:
+            continue
+        if var.varValue is None:
+            return None
+        total += coef * var.varValue
+    return total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,13 +413,29 @@ class ReusableProblem:
                                len(index), index, coef)
             constraint.index = int(self._highs.getNumRow()) - 1
 
-    def solve(self) -> SolveStatus:
-        """Solve the problem as it stands. Raises ``SolverError`` when it is infeasible."""
+    def solve(self, *, warm: bool = True) -> SolveStatus:
+        """Solve the problem as it stands. Raises ``SolverError`` when it is infeasible.
+
+        With HiGHS, ``warm`` re-solves from the last basis; ``warm=False`` (or a warm solve
+        that ends neither optimal nor at a limit, e.g. HiGHS' "unknown" after numerical
+        trouble) solves from scratch, with presolve.
+        """
         self.solves += 1
         self._values = None
         if not self.in_place:
             return solve(self.problem, self.solver, what=self.what)
         self.build()
+        if not warm:
+            self._highs.clearSolver()
+        result = self._run()
+        if warm and result.status in ("not_solved", "error"):
+            self._highs.clearSolver()
+            retry = self._run()
+            result = SolveStatus(retry.status, retry.objective, retry.solver, result.seconds + retry.seconds,
+                                 retry.gap)
+        return result
+
+    def _run(self) -> SolveStatus:
         limit = getattr(self.solver, "timeLimit", None)
         if limit is not None:  # HiGHS measures time_limit on a clock that adds up over runs
             self._highs.setOptionValue("time_limit", float(self._highs.getRunTime()) + float(limit))

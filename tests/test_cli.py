@@ -416,3 +416,20 @@ def test_console_script_runs(tmp_path: Path) -> None:
                           check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"supplychain {importlib.metadata.version('supplychain')}"
+
+
+@pytest.mark.parametrize(("flags", "words"), [
+    (["--workers", "0"], ["--workers", "at least 1"]),
+    (["--seed", "-1"], ["--seed", "at least 0"]),
+    (["--samples", "0"], ["--samples", "at least 1"]),
+    (["--solver", "gurobi"], ["gurobi", "highs", "cbc"]),
+])
+def test_bad_run_options_exit_2_before_any_work(tmp_path: Path, scenario: Path, flags: list[str],
+                                                words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Options are checked even when the scenario would not use them (no monte_carlo block)."""
+    out = tmp_path / "out"
+    assert main([str(scenario), "--out", str(out), *flags]) == 2
+    err = capsys.readouterr().err
+    assert all(w in err for w in words), err
+    assert "Traceback" not in err
+    assert not out.exists()

@@ -1,0 +1,467 @@
+"""The flow LP (SPEC section 4): exposure (time to survive / time to recover) and adaptive stress.
+
+Worked examples first: each network is small enough to solve on paper, the docstring shows
+the arithmetic, and the test checks the LP against it with every solver available here
+(HiGHS and CBC must agree within 1e-6 of the objective's scale). Then invariants on random
+networks (``strategies.py``): adaptive loss ≤ static loss, availability in [0, 1], TTS
+non-decreasing and loss non-increasing in stock, REI in [0, 1] with a maximum of 1.
+
+The LP, over a window of t weeks (P production, F flow, L lost final output, all ≥ 0):
+
+    minimise Σ_final value_v L_v
+    P_v ≤ cap_v t;  q_vk P_v ≤ Σ_{e into (v,k)} F_e + stock_vk q_vk c_v;  Σ_{e out of u} F_e ≤ P_u;
+    F_e ≤ a_e c_v q_vk share_e t (covered edges);  P_v + L_v ≥ c_v t (final outputs)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import networks, scenarios
+
+import supplychain as sc
+from supplychain.analysis.exposure import COLUMNS, exposure
+from supplychain.analysis.flow import AdaptiveResult, adaptive_stress, build_flow_model
+from supplychain.solvers import available_solvers
+
+SOLVERS = available_solvers()
+TINY_CONTROLS = Path("/work/shared/checks/tiny/controls.yaml")
+TINY_SCENARIO = {
+    # the scenario of the acceptance checks (shared/checks/tiny/controls.yaml), inline
+    "name": "tiny-controls", "horizon_weeks": 52,
+    "controls": [
+        {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "licence_approval": 0},
+        {"name": "us-chips", "issuer": "USA", "items": ["eccn:3A090*"], "destinations": ["CHN"],
+         "reach": {"foreign_direct_product": True}, "licence_approval": 0.2},
+    ],
+    "disruptions": [{"facilities": ["sand_us"], "capacity_factor": 0.5, "weeks": 26}],
+}
+
+
+@pytest.fixture(params=SOLVERS)
+def solver(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+# ---------------------------------------------------------------------------------------------
+# builders
+
+
+def facility(fid: str, produces: str, capacity: float, country: str = "USA", kind: str = "material",
+             recovery_weeks: float | None = None) -> dict:
+    row: dict[str, Any] = {"id": fid, "name": fid, "company": fid, "country": country, "kind": kind,
+                           "produces": produces, "capacity": capacity}
+    if recovery_weeks is not None:
+        row["recovery_weeks"] = recovery_weeks
+    return row
+
+
+def recipe(fid: str, item: str, quantity: float = 1.0, stock_weeks: float | None = None) -> dict:
+    row: dict[str, Any] = {"facility": fid, "item": item, "quantity": quantity}
+    if stock_weeks is not None:
+        row["stock_weeks"] = stock_weeks
+    return row
+
+
+def supply(supplier: str, buyer: str, item: str, share: float = 1.0) -> dict:
+    return {"supplier": supplier, "buyer": buyer, "item": item, "share": share}
+
+
+def network(facilities: list[dict], recipes: list[dict], supplies: list[dict],
+            values: dict[str, float] | None = None) -> sc.Network:
+    ids = sorted({f["produces"] for f in facilities} | {r["item"] for r in recipes})
+    items = [{"id": k, **({"value": values[k]} if values and k in values else {})} for k in ids]
+    return sc.Network(items, facilities, recipes, supplies, name="lp")
+
+
+def scenario(controls: list[dict] = (), disruptions: list[dict] = (), horizon_weeks: float = 52) -> sc.Scenario:
+    return sc.Scenario.model_validate({"name": "lp", "horizon_weeks": horizon_weeks,
+                                       "controls": list(controls), "disruptions": list(disruptions)})
+
+
+def by_facility(frame: pd.DataFrame) -> dict[str, dict]:
+    return frame.set_index("facility").to_dict("index")
+
+
+def static_loss(net: sc.Network, scen: sc.Scenario) -> float:
+    """Σ over final outputs of value · capacity · (1 − α), from the static engine."""
+    arr = net.arrays
+    alpha = sc.stress(net, scen).facilities["availability"].to_numpy()
+    return float(np.sum((arr.value * arr.capacity * (1.0 - alpha))[arr.is_final]))
+
+
+def close(a: float, b: float, scale: float = 1.0) -> bool:
+    """Equal within 1e-6 relative to the objective's scale."""
+    return abs(a - b) <= 1e-6 * max(1.0, abs(scale), abs(a), abs(b))
+
+
+# ---------------------------------------------------------------------------------------------
+# exposure, worked by hand
+
+
+def two_suppliers() -> sc.Network:
+    """s1 (60/wk, TTR 60) and s2 (80/wk, TTR 26) each supply half of b's mat; b makes 100 out/wk
+    (value 2, TTR 4) from 1 mat each and holds 10 weeks of mat in stock (1 000 units)."""
+    return network(
+        [facility("s1", "mat", 60, recovery_weeks=60), facility("s2", "mat", 80, recovery_weeks=26),
+         facility("b", "out", 100, kind="compute", recovery_weeks=4)],
+        [recipe("b", "mat", 1.0, stock_weeks=10)],
+        [supply("s1", "b", "mat", 0.5), supply("s2", "b", "mat", 0.5)],
+        values={"out": 2.0},
+    )
+
+
+def test_two_suppliers_one_lost(solver: str) -> None:
+    """Two suppliers of one buyer, one lost; the other has spare capacity, the buyer stock.
+
+    s1 down: s2 delivers 80 of the 100/wk b needs, so b runs short by 20/wk and its 1 000
+    units of stock last 1 000 / 20 = 50 weeks: TTS = 50 < TTR 60. Over TTR = 60 weeks b can
+    make 80·60 + 1 000 = 5 800 of 6 000: 200 lost, value 2 → lost_output 400.
+    s2 down: s1 delivers 60/wk, short by 40/wk: TTS = 1 000 / 40 = 25 < TTR 26. Over 26 weeks
+    b makes 60·26 + 1 000 = 2 560 of 2 600: 40 lost → 80.
+    b down (a final output): TTS 0; over TTR 4 weeks 400 lost → 800, the largest loss.
+    REI = 400/800, 80/800, 800/800 = 0.5, 0.1, 1.
+    """
+    df = exposure(two_suppliers(), solver=solver)
+    assert list(df.columns[:6]) == list(COLUMNS)
+    row = by_facility(df)
+    expected = {"s1": (50, 400, 0.5), "s2": (25, 80, 0.1), "b": (0, 800, 1.0)}
+    for fid, (tts, lost, rei) in expected.items():
+        assert close(row[fid]["tts_weeks"], tts, 52), fid
+        assert close(row[fid]["lost_output"], lost, 800), fid
+        assert close(row[fid]["risk_exposure_index"], rei), fid
+        assert row[fid]["tts_below_ttr"]
+        assert row[fid]["status"] == "optimal"
+    assert df["recovery_weeks"].tolist() == [60, 26, 4]
+
+
+def test_no_loss_when_recovery_within_survival(solver: str) -> None:
+    """With s1's TTR cut to 40 weeks (≤ its TTS 50) the loss over TTR is 0 and no loss LP is
+    needed; s2 (TTS 25 < TTR 26) still loses 80. The facilities asked for come in that order."""
+    net = two_suppliers()
+    fac = net.facilities.assign(recovery_weeks=[40.0, 26.0, 4.0])
+    net = sc.Network(net.items, fac, net.recipes, net.supplies, name="lp")
+    df = exposure(net, ["s2", "s1"], solver=solver)
+    assert df["facility"].tolist() == ["s2", "s1"]
+    row = by_facility(df)
+    assert close(row["s1"]["tts_weeks"], 50, 52)
+    assert row["s1"]["lost_output"] == 0.0
+    assert not row["s1"]["tts_below_ttr"]
+    assert close(row["s2"]["lost_output"], 80, 80)
+    assert close(row["s1"]["risk_exposure_index"], 0.0)
+    assert close(row["s2"]["risk_exposure_index"], 1.0)
+    assert df.attrs["lps_solved"] == 3  # two TTS LPs and one loss LP
+
+
+def chain(stock_a: float, stock_f: float) -> sc.Network:
+    """m (10/wk) -> a (10/wk, 1 m each, stock_a weeks of m) -> f (10/wk, 1 a each, stock_f
+    weeks of a); f is the final output, value 1. TTR of m: 20 weeks."""
+    return network(
+        [facility("m", "mat", 10, recovery_weeks=20), facility("a", "part", 10),
+         facility("f", "out", 10, kind="compute")],
+        [recipe("a", "mat", 1.0, stock_weeks=stock_a), recipe("f", "part", 1.0, stock_weeks=stock_f)],
+        [supply("m", "a", "mat"), supply("a", "f", "part")],
+    )
+
+
+@pytest.mark.parametrize(("stock_a", "stock_f", "tts"), [(0, 0, 0), (0, 7, 7), (3, 4, 7), (3, 0, 3)])
+def test_chain_stock_covers_k_weeks(solver: str, stock_a: float, stock_f: float, tts: float) -> None:
+    """m -> a -> f with no spare capacity and m down: stock is all that keeps f going.
+
+    a can make at most min(10 t, 10·stock_a) parts (its stock of m is stock_a weeks of its
+    need), f needs 10 t parts and holds 10·stock_f: f is served in full while
+    10 t ≤ 10 stock_a + 10 stock_f, so TTS = stock_a + stock_f (stocks in series add up in the
+    window LP, which has no timing inside the window). Over TTR = 20 weeks f loses
+    10·(20 − TTS).
+    """
+    row = by_facility(exposure(chain(stock_a, stock_f), ["m"], solver=solver))["m"]
+    assert close(row["tts_weeks"], tts, 52)
+    assert close(row["lost_output"], 10 * (20 - tts), 200)
+    assert row["risk_exposure_index"] == 1.0
+
+
+def test_tts_capped_at_horizon(solver: str) -> None:
+    """With 100 weeks of stock at f, m's loss never reaches f within H: TTS = H (26 here, set
+    by horizon_weeks), which is not below TTR 20, and the loss over 20 weeks is 0; all losses
+    being 0, every REI is 0."""
+    df = exposure(chain(0, 100), ["m", "a"], horizon_weeks=26, solver=solver)
+    row = by_facility(df)
+    assert close(row["m"]["tts_weeks"], 26, 26)
+    assert row["m"]["lost_output"] == 0.0
+    assert not row["m"]["tts_below_ttr"]
+    assert df["risk_exposure_index"].tolist() == [0.0, 0.0]
+    assert df.attrs["horizon_weeks"] == 26
+
+
+def test_control_caps_exposure(solver: str) -> None:
+    """The scenario's controls apply in exposure (its disruptions do not). b (CHN, 100/wk)
+    buys half its mat from s_us (USA, 100/wk), half from s_cn (CHN, 100/wk), no stock. A US
+    control on mat to CHN with licence 0.2 caps s_us -> b at 0.2 · 0.5 · 100 = 10/wk.
+    s_cn down: b gets 10/wk, TTS 0, and over TTR 26 weeks loses 90·26 = 2 340.
+    s_us down: s_cn alone covers b's 100/wk: TTS = H = 52, loss 0.
+    The disruption of s_cn in the scenario is ignored (s_us's row would read TTS 0 otherwise).
+    """
+    net = network(
+        [facility("s_us", "mat", 100), facility("s_cn", "mat", 100, country="CHN"),
+         facility("b", "out", 100, country="CHN", kind="compute")],
+        [recipe("b", "mat")],
+        [supply("s_us", "b", "mat", 0.5), supply("s_cn", "b", "mat", 0.5)],
+    )
+    scen = scenario([{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"],
+                      "licence_approval": 0.2}], [{"facilities": ["s_cn"], "capacity_factor": 0.0}])
+    row = by_facility(exposure(net, ["s_cn", "s_us"], scenario=scen, solver=solver))
+    assert close(row["s_cn"]["tts_weeks"], 0, 52)
+    assert close(row["s_cn"]["lost_output"], 2340, 2600)
+    assert close(row["s_us"]["tts_weeks"], 52, 52)
+    assert row["s_us"]["lost_output"] == 0.0
+
+
+def test_tiny_exposure(solver: str) -> None:
+    """The bundled tiny network without a scenario (H = 52, every TTR 26 weeks).
+
+    asml down: fab_tw has no EUV stock and stops, so dc_us (100 chips/wk, only from fab_tw)
+    is short at once: TTS 0. Over 26 weeks dc_us loses 2 600; fab_cn has 13 weeks of EUV
+    stock, so it makes 25·13 = 325 chips, all for dc_cn (50/wk: 1 300 needed), and fab_tw
+    none: dc_cn loses 975. lost_output = 3 575 (compute, value 1).
+    amat down: both fabs need its deposition tools and hold none: both compute centres lose
+    everything, 150·26 = 3 900, the largest loss: REI 1 (asml: 3 575/3 900).
+    """
+    df = exposure(sc.read_network("tiny"), solver=solver)
+    row = by_facility(df)
+    assert close(row["asml"]["tts_weeks"], 0, 52)
+    assert row["asml"]["tts_below_ttr"]
+    assert close(row["asml"]["lost_output"], 3575, 3900)
+    assert close(row["amat"]["lost_output"], 3900, 3900)
+    assert close(row["asml"]["risk_exposure_index"], 3575 / 3900)
+    assert df["risk_exposure_index"].max() == 1.0
+    assert df["risk_exposure_index"].between(0, 1).all()
+
+
+def test_tiny_exposure_with_scenario_file(solver: str) -> None:
+    """The acceptance checks' scenario: asml's TTS (0) is below its TTR (26); REI in [0, 1],
+    max 1. With its controls in force dc_cn is short even with nothing down (chips from fab_tw
+    are capped at 20 % and fab_cn lacks EUV), so every facility's TTS is 0."""
+    scen = sc.read_scenario(TINY_CONTROLS) if TINY_CONTROLS.exists() else sc.Scenario.model_validate(TINY_SCENARIO)
+    df = exposure(sc.read_network("tiny"), scenario=scen, solver=solver)
+    row = by_facility(df)
+    assert row["asml"]["tts_weeks"] < row["asml"]["recovery_weeks"] == 26
+    assert df["risk_exposure_index"].between(0, 1).all()
+    assert df["risk_exposure_index"].max() == 1.0
+    assert (df["tts_weeks"] == 0).all()
+
+
+def test_exposure_arguments() -> None:
+    """Unknown ids are reported at once with the nearest valid id; a horizon that contradicts
+    the scenario's, or is not positive, is an input error; progress sees every step."""
+    net = sc.read_network("tiny")
+    with pytest.raises(sc.InputError, match="did you mean 'asml'") as err:
+        exposure(net, ["asmll", "fab_tw", "nowhere"])
+    assert len(err.value.problems) == 2
+    with pytest.raises(sc.InputError, match="contradicts"):
+        exposure(net, scenario=scenario(horizon_weeks=26), horizon_weeks=52)
+    with pytest.raises(sc.InputError, match="positive"):
+        exposure(net, horizon_weeks=0)
+    calls: list[tuple[int, int]] = []
+    df = exposure(net, "asml", progress=lambda done, total: calls.append((done, total)))
+    assert df["facility"].tolist() == ["asml"]
+    assert calls == [(1, 2), (2, 2)]
+    assert set(df.attrs["timings"]) >= {"build_s", "solve_s", "total_s"}
+    assert exposure(net, []).empty
+
+
+def test_exposure_time_limit_is_reported_not_raised() -> None:
+    """A solve that does not end optimal leaves NaN and says why in ``status``: with a time
+    limit far below what one LP needs, HiGHS stops every LP at the limit."""
+    df = exposure(sc.read_network("semiconductors"), ["asml_euv", "tsmc_fab18"], solver="highs", time_limit=1e-9)
+    assert (df["status"] == "time_limit").all()
+    assert df["tts_weeks"].isna().all()
+    assert df["tts_below_ttr"].isna().all()
+
+
+def test_exposure_warm_equals_cold() -> None:
+    """Re-solving one model from the previous basis gives what a fresh model gives."""
+    net = sc.read_network("tiny")
+    together = exposure(net)
+    alone = pd.concat([exposure(net, [f]) for f in net.facilities["id"]], ignore_index=True)
+    for column in ("tts_weeks", "lost_output"):
+        np.testing.assert_allclose(together[column], alone[column], rtol=1e-9, atol=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# adaptive stress, worked by hand
+
+
+def test_adaptive_reroutes_around_a_lost_supplier(solver: str) -> None:
+    """b (100/wk) buys mat half from s1, half from s2 (200/wk each); s1 is down all horizon.
+
+    Static: α_b = 0.5·0 + 0.5·1 = 0.5, loss 100·0.5 = 50/wk. Adaptive: s2 has the capacity for
+    all of b's need, so α_b = 1 and the loss is 0. s2 can still make its full output (it ships
+    100 of its 200/wk): availability 1; s1: 0.
+    """
+    net = network([facility("s1", "mat", 200), facility("s2", "mat", 200), facility("b", "out", 100, kind="compute")],
+                  [recipe("b", "mat")], [supply("s1", "b", "mat", 0.5), supply("s2", "b", "mat", 0.5)])
+    scen = scenario(disruptions=[{"facilities": ["s1"], "capacity_factor": 0.0}])
+    result = adaptive_stress(net, scen, solver=solver)
+    assert isinstance(result, AdaptiveResult)
+    assert result.status.status == "optimal"
+    assert close(static_loss(net, scen), 50)
+    assert close(result.lost_output, 0.0, 50)
+    np.testing.assert_allclose(result.availability, [0.0, 1.0, 1.0], atol=1e-7)
+
+
+@pytest.mark.parametrize(("licence", "cn_capacity", "adaptive", "static"), [
+    (0.0, 100, 1.0, 0.5),
+    (0.2, 60, 0.7, 0.6),
+    (1.0, 60, 1.0, 1.0),
+])
+def test_adaptive_control_caps_flow(solver: str, licence: float, cn_capacity: float, adaptive: float,
+                                    static: float) -> None:
+    """A control covering s_us -> b (USA to CHN) with licence approval a caps that edge at
+    a · share · c_b · H; the other supplier s_cn (inside China) is uncapped but has its capacity.
+
+    b needs 100/wk, half from each. Licence 0, s_cn 100/wk: s_us delivers nothing, s_cn all
+    100: adaptive α_b = 1 (static 0.5·0 + 0.5·1 = 0.5). Licence 0.2, s_cn 60/wk: s_us at most
+    0.2·0.5·100 = 10/wk, s_cn 60/wk: α_b = 0.7 (static 0.5·0.2 + 0.5·1 = 0.6), loss 30/wk.
+    Licence 1: the edge is effectively uncapped, α_b = 1 both ways.
+    """
+    net = network([facility("s_us", "mat", 100), facility("s_cn", "mat", cn_capacity, country="CHN"),
+                   facility("b", "out", 100, country="CHN", kind="compute")],
+                  [recipe("b", "mat")], [supply("s_us", "b", "mat", 0.5), supply("s_cn", "b", "mat", 0.5)])
+    scen = scenario([{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"],
+                      "licence_approval": licence}])
+    result = adaptive_stress(net, scen, solver=solver)
+    assert close(result.availability[2], adaptive)
+    assert close(result.lost_output, 100 * (1 - adaptive), 100)
+    assert close(static_loss(net, scen), 100 * (1 - static), 100)
+
+
+def test_adaptive_tiny(solver: str) -> None:
+    """The tiny network under the acceptance scenario (H = 52).
+
+    Sand: fab_tw needs 300/wk and fab_cn 50/wk; sand_cn makes 250 and sand_us 200·0.75 = 150:
+    enough, so fab_tw runs at 1. fab_cn: EUV denied, 13 of 52 weeks from stock: 0.25.
+    dc_cn needs 50 chips/wk: fab_tw -> dc_cn is capped at 0.2·0.6·50 = 6/wk, fab_cn makes
+    0.25·25 = 6.25/wk: 12.25/50 = 0.245; dc_us gets its 100/wk from fab_tw's 150: 1.
+    Adaptive loss 50·0.755 = 37.75/wk against the static 100·0.125 + 50·0.795 = 52.25/wk.
+    sand_us makes at most 0.75 of its normal output.
+    """
+    net = sc.read_network("tiny")
+    scen = sc.Scenario.model_validate(TINY_SCENARIO)
+    result = adaptive_stress(net, scen, solver=solver)
+    alpha = dict(zip(net.facilities["id"], result.availability, strict=True))
+    expected = {"sand_cn": 1, "sand_us": 0.75, "asml": 1, "amat": 1, "fab_tw": 1, "fab_cn": 0.25, "dc_us": 1,
+                "dc_cn": 0.245}
+    for fid, value in expected.items():
+        assert close(alpha[fid], value), fid
+    assert close(result.lost_output, 37.75, 150)
+    assert close(static_loss(net, scen), 52.25, 150)
+    assert "optimal" in repr(result)
+
+
+def test_no_final_outputs(solver: str) -> None:
+    """a and b supply each other (each needs 0.1 of the other's output per unit), so there is
+    no final output and nothing can be lost: every loss is 0, every TTS is H. With a at half
+    capacity, b still gets the 10/wk it needs from a's 50/wk: availabilities 0.5 and 1."""
+    net = network([facility("a", "ia", 100), facility("b", "ib", 100)],
+                  [recipe("a", "ib", 0.1, stock_weeks=2), recipe("b", "ia", 0.1)],
+                  [supply("b", "a", "ib"), supply("a", "b", "ia")])
+    result = adaptive_stress(net, scenario(disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]),
+                             solver=solver)
+    assert result.lost_output == 0.0
+    np.testing.assert_allclose(result.availability, [0.5, 1.0], atol=1e-9)
+    df = exposure(net, solver=solver)
+    assert (df["tts_weeks"] == 52).all()
+    assert (df["lost_output"] == 0).all()
+    assert (df["risk_exposure_index"] == 0).all()
+
+
+def test_flow_model_rows() -> None:
+    """One row per facility (capacity), recipe, supplier, covered edge and final output."""
+    net = sc.read_network("tiny")
+    factor = np.ones(net.arrays.n_edges)
+    factor[[0, 4]] = 0.5
+    model = build_flow_model(net, edge_factor=factor)
+    assert model.rows == {"capacity": 8, "recipe": 8, "supply": 6, "control": 2, "demand": 2}
+    assert len(model.problem.constraints()) == 26
+    assert "2 capped by controls" in repr(model)
+
+
+# ---------------------------------------------------------------------------------------------
+# invariants on random networks
+
+RANDOM = settings(derandomize=True, max_examples=25, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@st.composite
+def network_and_scenario(draw: Any) -> tuple[sc.Network, sc.Scenario]:
+    tables = draw(networks(max_facilities=15))
+    return sc.Network(**tables, name="random"), sc.Scenario.model_validate(draw(scenarios(tables)))
+
+
+@RANDOM
+@given(network_and_scenario())
+def test_adaptive_never_worse_than_static(case: tuple[sc.Network, sc.Scenario]) -> None:
+    """The static plan is feasible for the adaptive LP, so adaptive loss ≤ static loss; the
+    adaptive availability is in [0, 1]; HiGHS and CBC find the same loss."""
+    net, scen = case
+    arr = net.arrays
+    scale = float(np.sum((arr.value * arr.capacity)[arr.is_final]))
+    results = [adaptive_stress(net, scen, solver=s) for s in SOLVERS]
+    for result in results:
+        assert result.status.status == "optimal"
+        assert result.lost_output <= static_loss(net, scen) + 1e-6 * max(1.0, scale)
+        assert np.all((result.availability >= 0) & (result.availability <= 1))
+    for other in results[1:]:
+        assert close(other.lost_output, results[0].lost_output, scale)
+
+
+def _with_more_stock(net: sc.Network, extra: np.ndarray) -> sc.Network:
+    recipes = net.recipes.assign(stock_weeks=net.recipes["stock_weeks"].to_numpy(dtype=float) + extra)
+    return sc.Network(net.items, net.facilities, recipes, net.supplies, name=net.name)
+
+
+@RANDOM
+@given(network_and_scenario(), st.data())
+def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: st.DataObject) -> None:
+    """More stock never shortens the time to survive nor raises the loss (it only loosens
+    recipe rows); REI is in [0, 1] with a maximum of 1 when any loss is positive."""
+    net, scen = case
+    extra = np.asarray(data.draw(st.lists(st.sampled_from([0.0, 0.0, 1.0, 5.0, 30.0]), min_size=len(net.recipes),
+                                          max_size=len(net.recipes))), dtype=float)
+    use_scenario = data.draw(st.booleans())
+    kwargs: dict[str, Any] = {"scenario": scen} if use_scenario else {"horizon_weeks": 52}
+    before = exposure(net, **kwargs)
+    after = exposure(_with_more_stock(net, extra), **kwargs)
+    assert (before["status"] == "optimal").all()
+    assert np.all(after["tts_weeks"].to_numpy() >= before["tts_weeks"].to_numpy() - 1e-6)
+    arr = net.arrays
+    scale = float(np.sum((arr.value * arr.capacity)[arr.is_final])) * 200
+    assert np.all(after["lost_output"].to_numpy() <= before["lost_output"].to_numpy() + 1e-6 * max(1.0, scale))
+    for frame in (before, after):
+        rei = frame["risk_exposure_index"]
+        assert rei.between(0, 1).all()
+        if (frame["lost_output"] > 0).any():
+            assert rei.max() == 1.0
+        else:
+            assert (rei == 0).all()
+        assert frame["tts_weeks"].between(0, frame.attrs["horizon_weeks"]).all()
+
+
+@settings(derandomize=True, max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network_and_scenario())
+def test_exposure_solvers_agree(case: tuple[sc.Network, sc.Scenario]) -> None:
+    """HiGHS and CBC give the same TTS and losses within 1e-6 of the objective's scale."""
+    net, scen = case
+    frames = [exposure(net, scenario=scen, solver=s) for s in SOLVERS]
+    arr = net.arrays
+    scale = float(np.sum((arr.value * arr.capacity)[arr.is_final])) * float(net.facilities["recovery_weeks"].max())
+    for other in frames[1:]:
+        np.testing.assert_allclose(other["tts_weeks"], frames[0]["tts_weeks"], rtol=0, atol=1e-6 * 52)
+        np.testing.assert_allclose(other["lost_output"], frames[0]["lost_output"], rtol=0,
+                                   atol=1e-6 * max(1.0, scale))
