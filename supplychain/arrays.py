@@ -243,7 +243,7 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
     while frontier.size:
         comp_level[frontier] = level
         counts = succ_start[frontier + 1] - succ_start[frontier]
-        nxt = succ[np.repeat(succ_start[frontier], counts) + _ranges(counts)]
+        nxt = succ[np.repeat(succ_start[frontier], counts) + ranges(counts)]
         np.subtract.at(indegree, nxt, 1)
         frontier = np.unique(nxt[indegree[nxt] == 0])
         level += 1
@@ -307,7 +307,7 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
     )
 
 
-def _ranges(counts: np.ndarray) -> np.ndarray:
+def ranges(counts: np.ndarray) -> np.ndarray:
     """``[0..c0-1, 0..c1-1, ...]`` for counts c (vectorised concatenation of aranges)."""
     total = int(counts.sum())
     if total == 0:

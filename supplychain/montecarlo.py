@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .arrays import ranges as _ranges
 from .errors import InputError
 from .scenario import CompiledScenario, Scenario, compile_scenario
 from .schema import KINDS
@@ -329,14 +330,6 @@ class MonteCarloModel:
         available = np.minimum(np.add.reduceat(contrib, seg) + self.stock[recipe[seg]], 1.0)
         first = np.flatnonzero(np.r_[True, pair[seg][1:] != pair[seg][:-1]])
         return own[s, v] * np.minimum.reduceat(available, first)
-
-
-def _ranges(counts: np.ndarray) -> np.ndarray:
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    return np.arange(total) - np.repeat(ends - counts, counts)
 
 
 def _bernoulli_positions(rng: np.random.Generator, trials: int, q: float) -> np.ndarray:
