@@ -1,0 +1,171 @@
+"""Sharing certification costs (issue 6, item 5; supplychain/costsharing.py).
+
+Worked examples and the Shapley axioms:
+
+- **Airport game** (Littlechild & Owen 1973): runway needs 1, 2, 4, C(S) = max need in S.
+  The runway is split segment by segment among those who need it: a pays 1/3, b pays
+  1/3 + 1/2 = 5/6, c pays 1/3 + 1/2 + 2 = 17/6; total 4.
+- **Glove game**: one left glove (L), two right gloves (R1, R2), v(S) = pairs S can form.
+  L is pivotal in 4 of the 6 orders (whenever a right glove came before it): 2/3; each right
+  glove 1/6.
+- **Certification game**: by additivity each certification's cost is split equally among its
+  users, φ_i = Σ_{c ∋ i} cost_c / |users_c| (asserted to 1e-12 against the exact enumeration).
+- Efficiency, symmetry, dummy, additivity; the sampled estimate (n = 12) within 4 standard
+  errors of the closed form, with shares summing to the total.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from supplychain.costsharing import certification_game, proportional, shapley
+from supplychain.errors import InputError
+
+Z = 4.0  # standard errors allowed for the sampled estimate
+
+CERTIFICATIONS = {"litho_jp": 12.0, "chip_kr": 7.5, "sand_au": 3.0, "dep_de": 5.25}
+USERS = {
+    "litho_jp": {"CHN", "IND", "VNM"},
+    "chip_kr": {"IND", "MYS"},
+    "sand_au": {"CHN", "IND", "MYS", "VNM"},
+    "dep_de": {"VNM"},
+}
+MEMBERS = ["CHN", "IND", "MYS", "VNM", "BRA"]  # BRA uses nothing: a dummy
+
+
+def closed_form(certifications: dict[str, float], users: dict[str, set[str]], members: list[str]) -> dict[str, float]:
+    """φ_i = Σ over certifications i uses of cost / number of users."""
+    return {m: sum(cost / len(users[c]) for c, cost in certifications.items() if m in users.get(c, ()))
+            for m in members}
+
+
+def brute_force(players: list[str], cost: object) -> dict[str, float]:
+    """Shapley value as the mean marginal cost over all n! orders (small n only)."""
+    shares = dict.fromkeys(players, 0.0)
+    orders = list(itertools.permutations(players))
+    for order in orders:
+        before: frozenset[str] = frozenset()
+        for p in order:
+            shares[p] += cost(before | {p}) - cost(before)  # type: ignore[operator]
+            before = before | {p}
+    return {p: v / len(orders) for p, v in shares.items()}
+
+
+def test_airport_game_worked_by_hand() -> None:
+    need = {"a": 1.0, "b": 2.0, "c": 4.0}
+    shares, errors = shapley(list(need), lambda s: max((need[p] for p in s), default=0.0))
+    assert shares == pytest.approx({"a": 1 / 3, "b": 5 / 6, "c": 17 / 6}, abs=1e-12)
+    assert errors == {"a": 0.0, "b": 0.0, "c": 0.0}
+    assert math.fsum(shares.values()) == pytest.approx(4.0, abs=1e-12)
+
+
+def test_glove_game_worked_by_hand() -> None:
+    def pairs(s: frozenset[str]) -> float:
+        return float(min(int("L" in s), len(s & {"R1", "R2"})))
+
+    shares, _ = shapley(["L", "R1", "R2"], pairs)
+    assert shares == pytest.approx({"L": 2 / 3, "R1": 1 / 6, "R2": 1 / 6}, abs=1e-12)
+
+
+def test_certification_game_values() -> None:
+    game = certification_game(CERTIFICATIONS, USERS)
+    assert game(frozenset()) == 0.0
+    assert game(frozenset({"BRA"})) == 0.0
+    assert game(frozenset({"VNM"})) == 12.0 + 3.0 + 5.25
+    assert game(frozenset({"MYS", "BRA"})) == 7.5 + 3.0
+    assert game(frozenset(MEMBERS)) == sum(CERTIFICATIONS.values())
+
+
+def test_exact_shapley_is_the_closed_form() -> None:
+    game = certification_game(CERTIFICATIONS, USERS)
+    shares, errors = shapley(MEMBERS, game)
+    expected = closed_form(CERTIFICATIONS, USERS, MEMBERS)
+    for m in MEMBERS:
+        assert abs(shares[m] - expected[m]) <= 1e-12
+        assert errors[m] == 0.0
+    assert shares == pytest.approx(brute_force(MEMBERS, game), abs=1e-12)
+
+
+def test_shares_sum_to_the_total() -> None:
+    game = certification_game(CERTIFICATIONS, USERS)
+    shares, _ = shapley(MEMBERS, game)
+    assert math.fsum(shares.values()) == pytest.approx(game(frozenset(MEMBERS)), abs=1e-12)
+    # a game with no structure: random costs of every coalition (C(∅) = 0)
+    rng = np.random.default_rng(1)
+    players = [f"p{i}" for i in range(7)]
+    table = {frozenset(s): float(rng.uniform(0, 100)) for r in range(1, 8) for s in itertools.combinations(players, r)}
+    table[frozenset()] = 0.0
+    shares, _ = shapley(players, table.__getitem__)
+    assert math.fsum(shares.values()) == pytest.approx(table[frozenset(players)], abs=1e-10)
+    assert shares == pytest.approx(brute_force(players, table.__getitem__), abs=1e-10)
+
+
+def test_symmetric_members_pay_the_same() -> None:
+    users = {"a": {"X", "Y", "Z"}, "b": {"X", "Y"}, "c": {"Z"}}
+    shares, _ = shapley(["X", "Y", "Z"], certification_game({"a": 9.0, "b": 4.0, "c": 1.0}, users))
+    assert shares["X"] == shares["Y"]
+    assert shares == pytest.approx({"X": 5.0, "Y": 5.0, "Z": 4.0}, abs=1e-12)
+
+
+def test_dummy_member_pays_nothing() -> None:
+    shares, _ = shapley(MEMBERS, certification_game(CERTIFICATIONS, USERS))
+    assert shares["BRA"] == 0.0
+
+
+def test_additivity_over_certifications() -> None:
+    """Shapley of the whole game = Σ over certifications of Shapley of that one's game."""
+    total, _ = shapley(MEMBERS, certification_game(CERTIFICATIONS, USERS))
+    parts = [shapley(MEMBERS, certification_game({c: cost}, {c: USERS[c]}))[0] for c, cost in CERTIFICATIONS.items()]
+    for m in MEMBERS:
+        assert total[m] == pytest.approx(sum(p[m] for p in parts), abs=1e-12)
+    # and each one-certification game splits its cost equally among its users
+    for (c, cost), part in zip(CERTIFICATIONS.items(), parts, strict=True):
+        for m in MEMBERS:
+            assert part[m] == pytest.approx(cost / len(USERS[c]) if m in USERS[c] else 0.0, abs=1e-12)
+
+
+def test_sampled_estimate_for_twelve_members() -> None:
+    rng = np.random.default_rng(12)
+    members = [f"m{i:02d}" for i in range(12)]
+    certifications = {f"c{j}": float(rng.integers(1, 20)) for j in range(8)}
+    users = {c: {m for m in members if rng.random() < 0.4} | {members[j]} for j, c in enumerate(certifications)}
+    game = certification_game(certifications, users)
+    shares, errors = shapley(members, game, samples=2000, seed=3)
+    expected = closed_form(certifications, users, members)
+    total = game(frozenset(members))
+    assert math.fsum(shares.values()) == pytest.approx(total, abs=1e-9)
+    assert any(e > 0 for e in errors.values())
+    for m in members:
+        assert abs(shares[m] - expected[m]) <= Z * errors[m] + 1e-9, m
+    # the same seed gives the same estimate; the exact path agrees when allowed
+    assert shapley(members, game, samples=2000, seed=3) == (shares, errors)
+    exact, exact_errors = shapley(members, game, exact_limit=12)
+    assert all(abs(exact[m] - expected[m]) <= 1e-12 for m in members)
+    assert set(exact_errors.values()) == {0.0}
+
+
+def test_proportional() -> None:
+    assert proportional({"CHN": 3.0, "IND": 1.0, "BRA": 0.0}, 8.0) == {"CHN": 6.0, "IND": 2.0, "BRA": 0.0}
+    assert proportional({"CHN": 0.0, "IND": 0.0}, 8.0) == {"CHN": 4.0, "IND": 4.0}
+    shares = proportional({"a": 1.0, "b": 2.0, "c": 4.0}, 10.0)
+    assert math.fsum(shares.values()) == pytest.approx(10.0, abs=1e-12)
+    assert proportional({}, 0.0) == {}
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InputError, match="distinct"):
+        shapley(["a", "a"], lambda s: float(len(s)))
+    with pytest.raises(InputError, match="empty coalition"):
+        shapley(["a"], lambda s: 1.0)
+    with pytest.raises(InputError, match="not chosen"):
+        certification_game({"c1": 1.0}, {"c2": {"a"}})
+    with pytest.raises(InputError, match="non-negative"):
+        certification_game({"c1": -1.0}, {})
+    with pytest.raises(InputError, match="non-negative"):
+        proportional({"a": -1.0}, 1.0)
+    with pytest.raises(InputError, match="no members"):
+        proportional({}, 5.0)
+    assert shapley([], lambda s: 0.0) == ({}, {})
