@@ -438,6 +438,12 @@ class MonteCarloResult:
     summary: pd.DataFrame
     timings: dict[str, float]
 
+    def plot(self, ax: Any = None, bins: int = 50) -> Any:
+        """Histogram of worldwide compute lost per sample with mean, VaR and CVaR (needs matplotlib)."""
+        from .plots import plot_loss_distribution
+
+        return plot_loss_distribution(self, ax=ax, bins=bins)
+
     def __repr__(self) -> str:
         world = self.summary.set_index("metric")["value"]
         return (f"<MonteCarloResult: {self.samples} samples (seed {self.seed}); compute lost mean "

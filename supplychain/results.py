@@ -37,7 +37,8 @@ class StressResult:
       (``marginal_lost_compute``);
     - ``summary``: headline metrics (``compute_lost``, ``final_output_lost_share``, …);
     - when the analyses ran (``run_scenario`` and the CLI): ``concentration``,
-      ``chokepoints`` and ``exposure`` (SPEC section 4), else None.
+      ``chokepoints`` and ``exposure`` (SPEC section 4), else None;
+    - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (SPEC section 6).
     """
 
     network: Network
@@ -50,6 +51,8 @@ class StressResult:
     chokepoints: pd.DataFrame | None = None
     exposure: pd.DataFrame | None = None
     monte_carlo: pd.DataFrame | None = None
+    strategy: pd.DataFrame | None = None
+    frontier: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -106,6 +109,19 @@ class StressResult:
         self.summary = pd.concat([self.summary, extra], ignore_index=True)
         self.extras["adaptive_status"] = adaptive.status.status
 
+    def attach_strategy(self, strategy: Any) -> None:
+        """Add an optimiser ``Strategy`` (SPEC sections 5-6): strategy.csv and frontier.csv
+        tables, ``availability_after`` in ``facilities``, the cost and expected losses before and
+        after in ``summary`` (a note on an empty strategy is a metric ``note:<why>`` of value 0),
+        and the solve's status, gap and bound in ``extras["optimise"]`` (run.json)."""
+        self.strategy = strategy.actions
+        self.frontier = strategy.frontier
+        if strategy.availability_after is not None:
+            self.facilities = self.facilities.assign(availability_after=strategy.availability_after)
+        extra = pd.DataFrame(strategy.summary_metrics(), columns=["metric", "value"])
+        self.summary = pd.concat([self.summary, extra], ignore_index=True)
+        self.extras["optimise"] = strategy.info()
+
     def attach_monte_carlo(self, mc: Any) -> None:
         """Add a ``MonteCarloResult``: the monte_carlo table, per-facility columns and
         distribution metrics (SPEC section 6)."""
@@ -121,6 +137,12 @@ class StressResult:
         if hit.empty:
             raise KeyError(f"no metric {name!r}; metrics: {', '.join(self.summary['metric'])}")
         return float(hit.iloc[0])
+
+    def plot(self, ax: Any = None, top: int = 15) -> Any:
+        """Bar chart of compute kept and lost per country (needs matplotlib)."""
+        from .plots import plot_compute_at_risk
+
+        return plot_compute_at_risk(self, ax=ax, top=top)
 
     @property
     def compute_at_risk(self) -> pd.Series:
