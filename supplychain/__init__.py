@@ -12,6 +12,7 @@ from .errors import InputError, Problem, SolverError, SupplychainError
 from .io import read_network, write_network
 from .montecarlo import MonteCarloResult, monte_carlo
 from .network import Network
+from .optimise import Strategy, optimise
 from .pipeline import run_scenario
 from .reports import write_reports
 from .results import StressResult
@@ -32,6 +33,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "SolverError",
+    "Strategy",
     "StressResult",
     "SupplychainError",
     "__version__",
@@ -41,6 +43,7 @@ __all__ = [
     "concentration",
     "exposure",
     "monte_carlo",
+    "optimise",
     "read_network",
     "read_scenario",
     "run_scenario",

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-analyses", action="store_true",
                    help="only the static stress reports: skip concentration, chokepoints, adaptive stress, exposure")
     p.add_argument("--no-exposure", action="store_true", help="skip the exposure LPs (exposure.csv)")
+    p.add_argument("--no-optimise", action="store_true",
+                   help="skip the strategy optimiser of a scenario with optimise: (strategy.csv, frontier.csv)")
     p.add_argument("--solver", default=None, help="LP solver: highs (default) or cbc")
     p.add_argument("--time-limit", type=float, default=None, help="seconds allowed per LP solve")
     p.add_argument("--gap", type=float, default=None, help="relative optimality gap for MILPs")
@@ -83,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     result = run_scenario(scenario, network, analyses=not args.no_analyses, exposure=not args.no_exposure,
                           solver=args.solver, time_limit=args.time_limit, gap=args.gap, samples=args.samples,
-                          seed=args.seed, workers=args.workers, dask=args.dask, show_progress=not args.quiet)
+                          seed=args.seed, workers=args.workers, dask=args.dask, show_progress=not args.quiet,
+                          optimise=not args.no_optimise)
     out = args.out if args.out is not None else Path("reports") / scenario.name
     from .reports import write_reports
 

@@ -30,7 +30,7 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
                  analyses: bool = True, exposure: bool = True, solver: str | None = None,
                  time_limit: float | None = None, gap: float | None = None,
                  samples: int | None = None, seed: int | None = None, workers: int = 1,
-                 dask: str | None = None, show_progress: bool = False) -> StressResult:
+                 dask: str | None = None, show_progress: bool = False, optimise: bool = True) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
     ``scenario`` is a ``Scenario`` or the path of its YAML file; ``network`` defaults to
@@ -44,7 +44,11 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     ``workers`` and ``dask`` as in ``monte_carlo``): the result gains ``monte_carlo`` (the
     monte_carlo.csv table), per-facility ``mc_availability_mean`` and ``mc_p_lose_half``
     columns and distribution metrics in ``summary``. ``show_progress`` draws progress bars
-    on a terminal.
+    on a terminal. When the scenario has an ``optimise`` block (and ``optimise`` is true) the
+    strategy optimiser runs too (``optimise.optimise``, with ``solver``, ``time_limit``, ``gap``,
+    ``samples`` and ``seed``): the result gains ``strategy`` and ``frontier`` tables,
+    ``availability_after`` per facility and ``cost``/``expected_lost_output_before``/``_after``
+    in ``summary`` (``StressResult.attach_strategy``).
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario("scenarios/tiny-export-controls.yaml")
@@ -63,6 +67,16 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
         result.attach_monte_carlo(mc)
         result.timings.update(mc.timings)
         result.timings["monte_carlo_s"] = time.perf_counter() - t0
+    if optimise and scenario.optimise is not None:
+        from .optimise import optimise as optimise_strategy
+
+        t0 = time.perf_counter()
+        strategy = optimise_strategy(network, scenario, solver=solver, time_limit=time_limit, gap=gap,
+                                     samples=samples, seed=seed,
+                                     progress=Progress("optimise", enabled=show_progress))
+        result.attach_strategy(strategy)
+        result.timings["optimise_s"] = time.perf_counter() - t0
+        result.extras["solver"] = solver_name(get_solver(solver))
     if not analyses:
         return result
     t0 = time.perf_counter()

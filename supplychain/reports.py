@@ -148,6 +148,7 @@ def run_info(result: Any) -> dict[str, Any]:
         "seed": result.extras.get("seed"),
         "samples": result.extras.get("samples"),
         "solver": result.extras.get("solver"),
+        **({"optimise": result.extras["optimise"]} if "optimise" in result.extras else {}),
         "timings": {k: round(v, 6) for k, v in result.timings.items()},
     }
 
