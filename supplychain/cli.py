@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="run-scenario",
         description="Stress the supply network a scenario names with its export controls and disruptions, "
-                    "and write CSV reports (facilities, countries, controls, summary, run.json).",
+                    "run the risk analyses (concentration, chokepoints, adaptive stress, exposure), Monte Carlo "
+                    "(with monte_carlo: or --samples) and the strategy optimiser (with optimise:), and write the "
+                    "CSV reports and run.json atomically into one folder.",
         epilog="Exit codes: 0 success, 2 bad input (nothing written), 1 internal error.",
     )
     p.add_argument("scenario", type=Path, help="scenario YAML file (see scenarios/)")
