@@ -793,8 +793,9 @@ class Strategy:
         """A new, validated network with the strategy in force (the input is not changed).
 
         Each opened edge u → v for k becomes a supplies row with share m (its max_share); the
-        existing shares of (v, k) shrink in proportion (× (1 − m)), and rows whose share falls
-        to 0 (m = 1) are dropped. A qualified candidate on a relation that already exists adds
+        existing shares of (v, k) shrink in proportion, once, by the total M of the new shares
+        into (v, k) (× (1 − M); new shares summing above 1 are scaled to 1), and rows whose
+        share falls to 0 are dropped. A qualified candidate on a relation that already exists adds
         m to that relation's shrunk share. When a new supplier's capacity cannot cover the normal demand
         with its new buyers, the new shares of that supplier are scaled down to fit (a note says
         so). Extra stock weeks are added to ``recipes.stock_weeks``.
@@ -819,14 +820,21 @@ class Strategy:
                     shares[rows] *= factor
                     self.notes.append(f"apply: {u} lacks capacity for its new buyers; their shares scaled by "
                                       f"{factor:.6g}")
-            new_rows = []
-            for (u, v, k), m in zip(opened[["supplier", "buyer", "item"]].itertuples(index=False), shares.tolist(),
-                                    strict=True):
-                if m <= 0:
-                    continue
-                mask = (supplies["buyer"] == v) & (supplies["item"] == k)
-                supplies.loc[mask, "share"] = supplies.loc[mask, "share"] * (1.0 - m)
-                new_rows.append({"supplier": u, "buyer": v, "item": k, "share": m})
+            # several opened edges into one (buyer, item): together they take M = Σ m of the need
+            # (scaled to 1 when they would exceed it); the existing suppliers shrink once by 1 − M
+            frame = pd.DataFrame({"supplier": opened["supplier"].to_numpy(), "buyer": opened["buyer"].to_numpy(),
+                                  "item": opened["item"].to_numpy(), "share": shares})
+            frame = frame[frame["share"] > 0]
+            total = frame.groupby(["buyer", "item"], sort=False)["share"].transform("sum")
+            if (total > 1 + 1e-12).any():
+                self.notes.append("apply: opened edges into one buyer and item exceed its need together; "
+                                  "their shares are scaled to sum to 1")
+            frame = frame.assign(share=frame["share"] / np.maximum(total, 1.0))
+            taken = frame.groupby(["buyer", "item"], sort=False)["share"].sum()
+            shrink = pd.MultiIndex.from_arrays([supplies["buyer"], supplies["item"]]).map(
+                lambda key: 1.0 - float(taken.get(key, 0.0)))
+            supplies["share"] = supplies["share"] * np.asarray(shrink, dtype=float)
+            new_rows = frame.to_dict("records")
             supplies = supplies[supplies["share"] > 1e-12]
             if new_rows:
                 extra = pd.DataFrame(new_rows)

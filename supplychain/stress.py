@@ -166,6 +166,11 @@ def stress(network: Network | None, scenario: Scenario) -> StressResult:
     return result
 
 
+def _clean(difference: np.ndarray, scale: float) -> np.ndarray:
+    """A difference of two sums, with rounding noise (below 1e-9 of the scale) set to 0."""
+    return np.where(np.abs(difference) <= TOLERANCE * max(1.0, abs(scale)), 0.0, difference)
+
+
 def _assemble(network: Network, scenario: Scenario, compiled: CompiledScenario, alpha: np.ndarray,
               avail: np.ndarray) -> StressResult:
     """Build the result tables from the batch: row 0 the scenario, then the variants."""
@@ -210,7 +215,7 @@ def _assemble(network: Network, scenario: Scenario, compiled: CompiledScenario, 
         "edges_covered": compiled.coverage.sum(axis=1).astype(np.int64),
         "facilities_hit": (alone < 1.0 - TOLERANCE).sum(axis=1).astype(np.int64),
         "standalone_lost_compute": lost_compute_alone,
-        "marginal_lost_compute": lost_compute - lost_compute_lifted,
+        "marginal_lost_compute": _clean(lost_compute - lost_compute_lifted, lost_compute),
         "issuer": [";".join(c.issuer) for c in scenario.controls],
         "licence_approval": compiled.approval,
     })

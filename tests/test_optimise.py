@@ -11,6 +11,7 @@ of candidates and certifications, each evaluated by the second-stage LP directly
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from pathlib import Path
@@ -163,6 +164,23 @@ def test_apply_returns_a_new_valid_network(network: sc.Network) -> None:
     assert rows[["supplier", "share"]].values.tolist() == [["litho_jp", 1.0]]
     static = sc.stress(applied, scen)
     assert static.metric("final_output_lost") < sc.stress(network, scen).metric("final_output_lost")
+
+
+def test_apply_two_new_suppliers_into_one_need(network: sc.Network) -> None:
+    """Two opened edges into fab_cn's EUV need (max_share 0.5 and 0.75): together 1.25 > 1, so
+    they are scaled to 0.4 and 0.6 and asml's existing share 1 shrinks once, to 1 − 1 = 0
+    (dropped); the shares of (fab_cn, euv) sum to 1 and the network validates."""
+    scen = sc.read_scenario(CHECKS / "optimise.yaml")
+    strategy = dataclasses.replace(
+        optimise(network, scen, frontier=False, verify=False),
+        opened=pd.DataFrame({"supplier": ["litho_jp", "asml"], "buyer": ["fab_cn", "fab_cn"], "item": ["euv", "euv"],
+                             "max_share": [0.5, 0.75], "lead_weeks": [0.0, 0.0]}),
+        notes=[])
+    applied = strategy.apply(network)
+    rows = applied.supplies[(applied.supplies["buyer"] == "fab_cn") & (applied.supplies["item"] == "euv")]
+    assert sorted(rows[["supplier", "share"]].values.tolist()) == [["asml", pytest.approx(0.6)],
+                                                                  ["litho_jp", pytest.approx(0.4)]]
+    assert any("scaled to sum to 1" in n for n in strategy.notes)
 
 
 # ---------------------------------------------------------------------------------------------
