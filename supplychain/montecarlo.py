@@ -9,7 +9,8 @@ How it stays fast: a **reference state** (each control and disruption in its mor
 state, each random licence at its more likely outcome) is evaluated once with the level
 engine. A sample differs from it in few places (a licence here, a disruption there), so only
 the downstream **cone** of what it changes is recomputed, level by level, for all samples of a
-block at once (vectorised over the (sample, facility) pairs that are dirty), and propagation
+block at once: acyclic levels by pushing only the contributions that changed onto the
+reference sums of each (sample, recipe), cyclic levels densely, and propagation
 stops wherever α comes out unchanged. Facilities outside the cone keep their reference α.
 
 How it stays reproducible: samples come in blocks of ``BLOCK`` (fixed); block b draws from
@@ -34,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .arrays import ranges as _ranges
 from .errors import InputError
 from .scenario import CompiledScenario, Scenario, compile_scenario
 from .schema import KINDS
@@ -48,9 +48,9 @@ __all__ = ["BLOCK", "MonteCarloResult", "monte_carlo"]
 BLOCK = 256
 """Samples per seed block: fixed, so results never depend on how samples are batched."""
 
-DENSE_SHARE = 0.25
-"""When more than this share of a block's (sample, facility) pairs is dirty, the block is
-evaluated whole for those samples (as the level engine does) rather than pair by pair."""
+PUSH_SHARE = 0.05
+"""An acyclic block is evaluated by push (only the changed contributions) for a sample, unless
+that sample changes more than this share of the block's in-edges: then densely, whole block."""
 
 UNCHANGED = 1e-13
 """A recomputed α within this of its reference value counts as unchanged (propagation stops
@@ -125,6 +125,23 @@ class MonteCarloModel:
         own_table[plan.order] = own
         alpha, _ = propagate(plan, edge_table[None, :], own_table[None, :], compiled.stock_term)
         self.alpha_reference = alpha[0][plan.order]
+
+        # push evaluation: out-edges of each position (engine edge ids by source), each edge's
+        # block, each recipe's position, and the reference sums Σ share·a·α and A per recipe
+        self.out_edge = np.argsort(self.source, kind="stable")
+        self.out_start = np.searchsorted(self.source[self.out_edge], np.arange(self.n_facilities + 1))
+        self.recipe_position = np.searchsorted(plan.facility_recipe_start, np.arange(len(self.stock)),
+                                               side="right") - 1
+        self.edge_block_of = plan.block_of[self.recipe_position[plan.edge_recipe]].astype(np.int16)
+        self.weight_reference = self.share * self.edge_reference
+        contrib = self.weight_reference * self.alpha_reference[self.source]
+        has_edges = np.flatnonzero(np.diff(np.r_[np.searchsorted(plan.edge_recipe, np.arange(len(self.stock))),
+                                                  self.n_edges]) > 0)
+        supplied = np.zeros(len(self.stock))
+        if self.n_edges:
+            supplied[has_edges] = np.add.reduceat(contrib, np.searchsorted(plan.edge_recipe, has_edges))
+        self.supplied_reference = supplied
+        self.available_reference = np.minimum(supplied + self.stock, 1.0)
 
         # country x kind groups (report order: country, then kind upstream to downstream)
         countries = np.asarray(arr.countries, dtype=object)[arr.country]
@@ -217,75 +234,151 @@ class MonteCarloModel:
 
     def cone(self, draw: BlockDraw, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """α of the first ``size`` samples of a draw where it differs from the reference:
-        (sample, engine position, α) triples. Recomputes only the downstream cone."""
+        (sample, engine position, α) triples. Recomputes only the downstream cone.
+
+        Acyclic blocks are evaluated by **push**: only the contributions that changed (edges
+        whose source α or whose own factor differs from the reference) are summed per
+        (sample, recipe) and added to the reference sums; cyclic blocks are iterated densely
+        for the samples they concern."""
         plan = self.plan
-        n = self.n_facilities
         alpha = np.tile(self.alpha_reference, (size, 1))
         own = np.tile(self.own_reference, (size, 1))
-        dirty = np.zeros((size, n), dtype=bool)
 
         keep = draw.edge_sample < size
-        edge_sample, edge = draw.edge_sample[keep], draw.edge[keep]
-        edge_key = edge_sample * self.n_edges + edge  # sorted (draw keys are unique and sorted)
-        edge_value = draw.edge_value[keep]
-        buyer = np.searchsorted(plan.facility_edge_start, edge, side="right") - 1
-        dirty[edge_sample, buyer] = True
+        edge_sample, edge, edge_value = draw.edge_sample[keep], draw.edge[keep], draw.edge_value[keep]
         keep = draw.own_sample < size
-        own[draw.own_sample[keep], draw.own_facility[keep]] = draw.own_value[keep]
-        dirty[draw.own_sample[keep], draw.own_facility[keep]] = True
+        own_sample, own_facility = draw.own_sample[keep], draw.own_facility[keep]
+        own[own_sample, own_facility] = draw.own_value[keep]
+        # changed edges and own factors, cut by block (both are sorted by block: engine order)
+        edge_block = self.edge_block_of[edge]
+        own_block = plan.block_of[own_facility]
 
-        # sources (no recipe): α = o
-        s, v = np.nonzero(dirty[:, : plan.n_sources])
+        pending: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in plan.blocks]
         changed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self._settle(alpha, dirty, s, v, own[s, v], changed)
+        # sources (no recipe): α = o
+        src = own_block < 0
+        s, v = own_sample[src], own_facility[src]
+        self._push(alpha, s, v, own[s, v], changed, pending)
 
-        for blk in plan.blocks:
-            sub = dirty[:, blk.n0:blk.n1]
-            rows = np.flatnonzero(sub.any(axis=1))
-            if not len(rows):
-                continue
-            width = blk.n1 - blk.n0
-            if blk.cyclic or np.count_nonzero(sub[rows]) > DENSE_SHARE * len(rows) * width:
-                # many facilities of the block are dirty: evaluate it whole for these samples
+        for b, blk in enumerate(plan.blocks):
+            in_edges = np.flatnonzero(edge_block == b)
+            in_own = np.flatnonzero(own_block == b)
+            if blk.cyclic:
+                parts = [edge_sample[in_edges], own_sample[in_own]] + [c[0] for c in pending[b]]
+                hit = np.zeros(size, dtype=bool)
+                hit[np.concatenate(parts)] = True
+                rows = np.flatnonzero(hit)
+                pending[b] = []
+                if not len(rows):
+                    continue
                 block_edges = self._edges_of(rows, blk, edge_sample, edge, edge_value)
-                if blk.cyclic:
-                    alpha[rows, blk.n0:blk.n1] = own[rows, blk.n0:blk.n1]
-                    for _ in range(MAX_ITERATIONS):
-                        new = self._evaluate_block(alpha, own, rows, blk, block_edges)
-                        step = np.max(np.abs(new - alpha[rows, blk.n0:blk.n1]))
-                        alpha[rows, blk.n0:blk.n1] = new
-                        if step <= FIXED_POINT_TOLERANCE:
-                            break
-                else:
-                    new = self._evaluate_block(alpha, own, rows, blk, block_edges)
+                alpha[rows, blk.n0:blk.n1] = own[rows, blk.n0:blk.n1]
+                # each sample iterates until its own values settle (as if evaluated alone)
+                active, weighted = rows, block_edges
+                for _ in range(MAX_ITERATIONS):
+                    new = self._evaluate_block(alpha, own, active, blk, weighted)
+                    going = np.max(np.abs(new - alpha[active, blk.n0:blk.n1]), axis=1) > FIXED_POINT_TOLERANCE
+                    alpha[active, blk.n0:blk.n1] = new
+                    if not going.any():
+                        break
+                    active, weighted = active[going], weighted[going]
+                new = alpha[rows, blk.n0:blk.n1]
+                width = blk.n1 - blk.n0
                 s = np.repeat(rows, width)
                 v = np.tile(np.arange(blk.n0, blk.n1), len(rows))
-                new = new.ravel()
-            else:
-                s, v = np.nonzero(sub)
-                v = v + blk.n0
-                new = self._evaluate(alpha, own, s, v, edge_key, edge_value)
-            self._settle(alpha, dirty, s, v, new, changed)
+                self._push(alpha, s, v, new.ravel(), changed, pending)
+                continue
+
+            # contributions: changed edge factors (at the current α of their source), then the
+            # pushes of changed sources (at the reference edge factor), in level order
+            es, ee = edge_sample[in_edges], edge[in_edges]
+            delta = self.share[ee] * (edge_value[in_edges] - self.edge_reference[ee]) * alpha[es, self.source[ee]]
+            parts = [(es, ee, delta)] + pending[b]
+            pending[b] = []
+            cs = np.concatenate([p[0] for p in parts])
+            ce = np.concatenate([p[1] for p in parts])
+            cd = np.concatenate([p[2] for p in parts])
+            os_, ov = own_sample[in_own], own_facility[in_own]
+            if not len(cs) and not len(os_):
+                continue
+            # a sample with more changed contributions than PUSH_SHARE of the block's edges
+            # is evaluated densely (whole block); the choice depends on that sample alone
+            heavy = np.bincount(cs, minlength=size) > PUSH_SHARE * (blk.e1 - blk.e0)
+            if heavy.any():
+                rows = np.flatnonzero(heavy)
+                block_edges = self._edges_of(rows, blk, edge_sample, edge, edge_value)
+                new = self._evaluate_block(alpha, own, rows, blk, block_edges)
+                width = blk.n1 - blk.n0
+                self._push(alpha, np.repeat(rows, width), np.tile(np.arange(blk.n0, blk.n1), len(rows)),
+                           new.ravel(), changed, pending)
+                light = ~heavy[cs]
+                cs, ce, cd = cs[light], ce[light], cd[light]
+                light = ~heavy[os_]
+                os_, ov = os_[light], ov[light]
+            self._push_block(alpha, own, blk, size, cs, ce, cd, os_, ov, changed, pending)
 
         if not changed:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         return tuple(np.concatenate(part) for part in zip(*changed, strict=True))  # type: ignore[return-value]
 
-    def _settle(self, alpha: np.ndarray, dirty: np.ndarray, s: np.ndarray, v: np.ndarray, new: np.ndarray,
-                changed: list) -> None:
-        """Keep the reference α where a recomputed value did not move; mark the buyers of the
-        facilities that did move as dirty."""
+    def _push_block(self, alpha: np.ndarray, own: np.ndarray, blk: Any, size: int, cs: np.ndarray,
+                    ce: np.ndarray, cd: np.ndarray, os_: np.ndarray, ov: np.ndarray, changed: list,
+                    pending: list) -> None:
+        """Evaluate an acyclic block by push: the changed contributions ``cd`` (sample ``cs``,
+        engine edge ``ce``) are summed per (sample, recipe) in a stable order and added to the
+        reference sums; a facility with a changed recipe or own factor (``os_``, ``ov``) takes
+        the minimum over its recipes (reference A for the unchanged ones)."""
+        plan = self.plan
+        n_rec, width = blk.r1 - blk.r0, blk.n1 - blk.n0
+        key = cs * n_rec + (plan.edge_recipe[ce] - blk.r0)
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        if len(key):
+            seg = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            rkey = key[seg]
+            summed = np.add.reduceat(cd[order], seg)
+        else:
+            rkey, summed = key, np.zeros(0)
+        rs = rkey // n_rec
+        rec = rkey - rs * n_rec + blk.r0
+        available = np.minimum(self.supplied_reference[rec] + summed + self.stock[rec], 1.0)
+
+        dirty = np.zeros((size, width), dtype=bool)
+        dirty[rs, self.recipe_position[rec] - blk.n0] = True
+        dirty[os_, ov - blk.n0] = True
+        s, v = np.nonzero(dirty)
+        v += blk.n0
+        start = plan.facility_recipe_start[v]
+        counts = plan.facility_recipe_start[v + 1] - start
+        r, first = _expand(start, counts)
+        value = self.available_reference[r]
+        look = np.repeat(s, counts) * n_rec + (r - blk.r0)  # sorted, holds every rkey
+        value[np.searchsorted(look, rkey)] = available
+        self._push(alpha, s, v, own[s, v] * np.minimum.reduceat(value, first), changed, pending)
+
+    def _push(self, alpha: np.ndarray, s: np.ndarray, v: np.ndarray, new: np.ndarray, changed: list,
+              pending: list) -> None:
+        """Keep the reference α where a recomputed value did not move; for the facilities
+        that did move, queue the change of each out-edge's contribution on its buyer's block."""
         moved = np.abs(new - self.alpha_reference[v]) > UNCHANGED
         alpha[s, v] = np.where(moved, new, self.alpha_reference[v])
         if not moved.any():
             return
         s, v, new = s[moved], v[moved], new[moved]
         changed.append((s, v, new))
-        start, stop = self.plan.out_start[v], self.plan.out_start[v + 1]
-        counts = stop - start
+        start = self.out_start[v]
+        counts = self.out_start[v + 1] - start
         rep = np.repeat(np.arange(len(v)), counts)
-        dirty[s[rep], self.plan.out_buyer[start[rep] + _ranges(counts)]] = True
+        e = self.out_edge[np.arange(len(rep)) + np.take(start - (np.cumsum(counts) - counts), rep)]
+        cs = np.take(s, rep)
+        delta = self.weight_reference[e] * np.take(new - self.alpha_reference[v], rep)
+        target = self.edge_block_of[e]
+        order = np.argsort(target, kind="stable")
+        cut = np.searchsorted(target[order], np.arange(len(self.plan.blocks) + 1))
+        for b in np.flatnonzero(cut[1:] > cut[:-1]).tolist():
+            part = order[cut[b]:cut[b + 1]]
+            pending[b].append((cs[part], e[part], delta[part]))
 
     def _edges_of(self, rows: np.ndarray, blk: Any, edge_sample: np.ndarray, edge: np.ndarray,
                   edge_value: np.ndarray) -> np.ndarray:
@@ -309,27 +402,12 @@ class MonteCarloModel:
         recipe = np.minimum(supplied + self.stock[blk.r0:blk.r1], 1.0)
         return own[rows, blk.n0:blk.n1] * np.minimum.reduceat(recipe, blk.recipe_starts, axis=1)
 
-    def _evaluate(self, alpha: np.ndarray, own: np.ndarray, s: np.ndarray, v: np.ndarray, edge_key: np.ndarray,
-                  edge_value: np.ndarray) -> np.ndarray:
-        """α of the (sample, position) pairs (s, v) from their inputs (SPEC section 3, rules
-        4-5), gathering only their own in-edges."""
-        plan = self.plan
-        start, stop = plan.facility_edge_start[v], plan.facility_edge_start[v + 1]
-        counts = stop - start
-        pair = np.repeat(np.arange(len(v)), counts)
-        e = start[pair] + _ranges(counts)
-        factor = self.edge_reference[e]
-        if len(edge_key):
-            key = s[pair] * self.n_edges + e
-            at = np.minimum(np.searchsorted(edge_key, key), len(edge_key) - 1)
-            found = edge_key[at] == key
-            factor[found] = edge_value[at[found]]
-        contrib = (factor * self.share[e]) * alpha[s[pair], self.source[e]]
-        recipe = plan.edge_recipe[e]
-        seg = np.flatnonzero(np.r_[True, (pair[1:] != pair[:-1]) | (recipe[1:] != recipe[:-1])])
-        available = np.minimum(np.add.reduceat(contrib, seg) + self.stock[recipe[seg]], 1.0)
-        first = np.flatnonzero(np.r_[True, pair[seg][1:] != pair[seg][:-1]])
-        return own[s, v] * np.minimum.reduceat(available, first)
+
+def _expand(start: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The indices ``start[i] .. start[i] + counts[i] - 1`` of all i, concatenated, and where
+    each i's run begins."""
+    first = np.cumsum(counts) - counts
+    return np.arange(int(counts.sum())) + np.repeat(start - first, counts), first
 
 
 def _bernoulli_positions(rng: np.random.Generator, trials: int, q: float) -> np.ndarray:
