@@ -239,16 +239,16 @@ class MonteCarloModel:
         Acyclic blocks are evaluated by **push**: only the contributions that changed (edges
         whose source α or whose own factor differs from the reference) are summed per
         (sample, recipe) and added to the reference sums; cyclic blocks are iterated densely
-        for the samples they concern."""
+        for the samples they concern. Nothing of size samples × facilities is built: α and
+        own factors are the reference plus sorted lists of what changed, and only the rows a
+        dense evaluation needs are materialised."""
         plan = self.plan
-        alpha = np.tile(self.alpha_reference, (size, 1))
-        own = np.tile(self.own_reference, (size, 1))
-
+        n = self.n_facilities
         keep = draw.edge_sample < size
         edge_sample, edge, edge_value = draw.edge_sample[keep], draw.edge[keep], draw.edge_value[keep]
         keep = draw.own_sample < size
-        own_sample, own_facility = draw.own_sample[keep], draw.own_facility[keep]
-        own[own_sample, own_facility] = draw.own_value[keep]
+        own_sample, own_facility, own_value = draw.own_sample[keep], draw.own_facility[keep], draw.own_value[keep]
+        state = _Changes(self.own_reference, own_sample * n + own_facility, own_value, self.alpha_reference, n)
         # changed edges and own factors, cut by block (both are sorted by block: engine order)
         edge_block = self.edge_block_of[edge]
         own_block = plan.block_of[own_facility]
@@ -258,11 +258,14 @@ class MonteCarloModel:
         # sources (no recipe): α = o
         src = own_block < 0
         s, v = own_sample[src], own_facility[src]
-        self._push(alpha, s, v, own[s, v], changed, pending)
+        self._push(s, v, own_value[src], changed, pending)
+        state.add_alpha(changed)
 
         for b, blk in enumerate(plan.blocks):
             in_edges = np.flatnonzero(edge_block == b)
             in_own = np.flatnonzero(own_block == b)
+            width = blk.n1 - blk.n0
+            before = len(changed)
             if blk.cyclic:
                 parts = [edge_sample[in_edges], own_sample[in_own]] + [c[0] for c in pending[b]]
                 hit = np.zeros(size, dtype=bool)
@@ -271,28 +274,28 @@ class MonteCarloModel:
                 pending[b] = []
                 if not len(rows):
                     continue
+                alpha, own = state.rows(rows)
                 block_edges = self._edges_of(rows, blk, edge_sample, edge, edge_value)
-                alpha[rows, blk.n0:blk.n1] = own[rows, blk.n0:blk.n1]
+                alpha[:, blk.n0:blk.n1] = own[:, blk.n0:blk.n1]
                 # each sample iterates until its own values settle (as if evaluated alone)
-                active, weighted = rows, block_edges
+                active = np.arange(len(rows))
                 for _ in range(MAX_ITERATIONS):
-                    new = self._evaluate_block(alpha, own, active, blk, weighted)
+                    new = self._evaluate_block(alpha, own, blk, block_edges, active)
                     going = np.max(np.abs(new - alpha[active, blk.n0:blk.n1]), axis=1) > FIXED_POINT_TOLERANCE
                     alpha[active, blk.n0:blk.n1] = new
                     if not going.any():
                         break
-                    active, weighted = active[going], weighted[going]
-                new = alpha[rows, blk.n0:blk.n1]
-                width = blk.n1 - blk.n0
+                    active = active[going]
                 s = np.repeat(rows, width)
                 v = np.tile(np.arange(blk.n0, blk.n1), len(rows))
-                self._push(alpha, s, v, new.ravel(), changed, pending)
+                self._push(s, v, alpha[:, blk.n0:blk.n1].ravel(), changed, pending)
+                state.add_alpha(changed[before:])
                 continue
 
             # contributions: changed edge factors (at the current α of their source), then the
             # pushes of changed sources (at the reference edge factor), in level order
             es, ee = edge_sample[in_edges], edge[in_edges]
-            delta = self.share[ee] * (edge_value[in_edges] - self.edge_reference[ee]) * alpha[es, self.source[ee]]
+            delta = self.share[ee] * (edge_value[in_edges] - self.edge_reference[ee]) * state.alpha(es, self.source[ee])
             parts = [(es, ee, delta)] + pending[b]
             pending[b] = []
             cs = np.concatenate([p[0] for p in parts])
@@ -306,25 +309,25 @@ class MonteCarloModel:
             heavy = np.bincount(cs, minlength=size) > PUSH_SHARE * (blk.e1 - blk.e0)
             if heavy.any():
                 rows = np.flatnonzero(heavy)
+                alpha, own = state.rows(rows)
                 block_edges = self._edges_of(rows, blk, edge_sample, edge, edge_value)
-                new = self._evaluate_block(alpha, own, rows, blk, block_edges)
-                width = blk.n1 - blk.n0
-                self._push(alpha, np.repeat(rows, width), np.tile(np.arange(blk.n0, blk.n1), len(rows)),
+                new = self._evaluate_block(alpha, own, blk, block_edges)
+                self._push(np.repeat(rows, width), np.tile(np.arange(blk.n0, blk.n1), len(rows)),
                            new.ravel(), changed, pending)
                 light = ~heavy[cs]
                 cs, ce, cd = cs[light], ce[light], cd[light]
                 light = ~heavy[os_]
                 os_, ov = os_[light], ov[light]
-            self._push_block(alpha, own, blk, size, cs, ce, cd, os_, ov, changed, pending)
+            self._push_block(state, blk, size, cs, ce, cd, os_, ov, changed, pending)
+            state.add_alpha(changed[before:])
 
         if not changed:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         return tuple(np.concatenate(part) for part in zip(*changed, strict=True))  # type: ignore[return-value]
 
-    def _push_block(self, alpha: np.ndarray, own: np.ndarray, blk: Any, size: int, cs: np.ndarray,
-                    ce: np.ndarray, cd: np.ndarray, os_: np.ndarray, ov: np.ndarray, changed: list,
-                    pending: list) -> None:
+    def _push_block(self, state: _Changes, blk: Any, size: int, cs: np.ndarray, ce: np.ndarray, cd: np.ndarray,
+                    os_: np.ndarray, ov: np.ndarray, changed: list, pending: list) -> None:
         """Evaluate an acyclic block by push: the changed contributions ``cd`` (sample ``cs``,
         engine edge ``ce``) are summed per (sample, recipe) in a stable order and added to the
         reference sums; a facility with a changed recipe or own factor (``os_``, ``ov``) takes
@@ -344,25 +347,21 @@ class MonteCarloModel:
         rec = rkey - rs * n_rec + blk.r0
         available = np.minimum(self.supplied_reference[rec] + summed + self.stock[rec], 1.0)
 
-        dirty = np.zeros((size, width), dtype=bool)
-        dirty[rs, self.recipe_position[rec] - blk.n0] = True
-        dirty[os_, ov - blk.n0] = True
-        s, v = np.nonzero(dirty)
-        v += blk.n0
+        pair = np.unique(np.r_[rs * width + (self.recipe_position[rec] - blk.n0), os_ * width + (ov - blk.n0)])
+        s = pair // width
+        v = pair - s * width + blk.n0
         start = plan.facility_recipe_start[v]
         counts = plan.facility_recipe_start[v + 1] - start
         r, first = _expand(start, counts)
         value = self.available_reference[r]
         look = np.repeat(s, counts) * n_rec + (r - blk.r0)  # sorted, holds every rkey
         value[np.searchsorted(look, rkey)] = available
-        self._push(alpha, s, v, own[s, v] * np.minimum.reduceat(value, first), changed, pending)
+        self._push(s, v, state.own(s, v) * np.minimum.reduceat(value, first), changed, pending)
 
-    def _push(self, alpha: np.ndarray, s: np.ndarray, v: np.ndarray, new: np.ndarray, changed: list,
-              pending: list) -> None:
-        """Keep the reference α where a recomputed value did not move; for the facilities
-        that did move, queue the change of each out-edge's contribution on its buyer's block."""
+    def _push(self, s: np.ndarray, v: np.ndarray, new: np.ndarray, changed: list, pending: list) -> None:
+        """Keep the reference α where a recomputed value did not move; record the facilities
+        that did move and queue the change of each out-edge's contribution on its buyer's block."""
         moved = np.abs(new - self.alpha_reference[v]) > UNCHANGED
-        alpha[s, v] = np.where(moved, new, self.alpha_reference[v])
         if not moved.any():
             return
         s, v, new = s[moved], v[moved], new[moved]
@@ -394,13 +393,72 @@ class MonteCarloModel:
             factor[row[ok], edge[inside][ok] - blk.e0] = edge_value[inside][ok]
         return factor * self.share[blk.e0:blk.e1]
 
-    def _evaluate_block(self, alpha: np.ndarray, own: np.ndarray, rows: np.ndarray, blk: Any,
-                        weighted: np.ndarray) -> np.ndarray:
-        """α of a whole block for the samples ``rows`` (as the level engine computes it)."""
-        contrib = weighted * alpha[np.ix_(rows, self.source[blk.e0:blk.e1])]
+    def _evaluate_block(self, alpha: np.ndarray, own: np.ndarray, blk: Any, weighted: np.ndarray,
+                        active: np.ndarray | None = None) -> np.ndarray:
+        """α of a whole block for materialised sample rows (``active`` of them; all when None),
+        as the level engine computes it."""
+        if active is None:
+            contrib = weighted * alpha[:, self.source[blk.e0:blk.e1]]
+            own_block = own[:, blk.n0:blk.n1]
+        else:
+            contrib = weighted[active] * alpha[np.ix_(active, self.source[blk.e0:blk.e1])]
+            own_block = own[active, blk.n0:blk.n1]
         supplied = np.add.reduceat(contrib, blk.edge_starts, axis=1)
         recipe = np.minimum(supplied + self.stock[blk.r0:blk.r1], 1.0)
-        return own[rows, blk.n0:blk.n1] * np.minimum.reduceat(recipe, blk.recipe_starts, axis=1)
+        return own_block * np.minimum.reduceat(recipe, blk.recipe_starts, axis=1)
+
+
+class _Changes:
+    """α and own factors of a block of samples as the reference plus what changed: sorted keys
+    sample · N + position with their values; ``rows`` materialises whole sample rows."""
+
+    def __init__(self, own_reference: np.ndarray, own_key: np.ndarray, own_value: np.ndarray,
+                 alpha_reference: np.ndarray, n: int) -> None:
+        self.n = n
+        self.own_reference, self.own_key, self.own_value = own_reference, own_key, own_value
+        self.alpha_reference = alpha_reference
+        self.alpha_key = np.zeros(0, dtype=np.int64)
+        self.alpha_value = np.zeros(0)
+
+    @staticmethod
+    def _lookup(reference: np.ndarray, keys: np.ndarray, values: np.ndarray, s: np.ndarray,
+                v: np.ndarray) -> np.ndarray:
+        out = reference[v]
+        if len(keys) and len(s):
+            key = s * len(reference) + v
+            at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+            hit = keys[at] == key
+            out[hit] = values[at[hit]]
+        return out
+
+    def alpha(self, s: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return self._lookup(self.alpha_reference, self.alpha_key, self.alpha_value, s, v)
+
+    def own(self, s: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return self._lookup(self.own_reference, self.own_key, self.own_value, s, v)
+
+    def add_alpha(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+        """Record newly changed α (each (sample, position) is evaluated once per block)."""
+        if not parts:
+            return
+        key = np.concatenate([self.alpha_key] + [s * self.n + v for s, v, _ in parts])
+        value = np.concatenate([self.alpha_value] + [new for _, _, new in parts])
+        order = np.argsort(key, kind="stable")
+        self.alpha_key, self.alpha_value = key[order], value[order]
+
+    def rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dense α and own factors of the samples ``rows`` (len(rows) × N)."""
+        out = []
+        for reference, keys, values in ((self.alpha_reference, self.alpha_key, self.alpha_value),
+                                        (self.own_reference, self.own_key, self.own_value)):
+            dense = np.tile(reference, (len(rows), 1))
+            if len(keys):
+                sample = keys // self.n
+                at = np.searchsorted(rows, sample)
+                inside = (at < len(rows)) & (rows[np.minimum(at, len(rows) - 1)] == sample)
+                dense[at[inside], keys[inside] - sample[inside] * self.n] = values[inside]
+            out.append(dense)
+        return out[0], out[1]
 
 
 def _expand(start: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
