@@ -53,7 +53,7 @@ class EnginePlan:
     For evaluating single facilities (the Monte Carlo cone): ``edge_recipe[e]`` is engine edge
     e's engine recipe; the edges into position p are ``facility_edge_start[p] ..
     facility_edge_start[p + 1]`` and its recipes ``facility_recipe_start[p] .. [p + 1]``; the
-    buyers of position p are ``out_buyer[out_start[p] : out_start[p + 1]]``; ``block_of[p]`` is
+    engine edges out of position p are ``out_edge[out_start[p] : out_start[p + 1]]``; ``block_of[p]`` is
     p's index in ``blocks`` (-1 for sources).
     """
 
@@ -72,7 +72,7 @@ class EnginePlan:
     facility_edge_start: np.ndarray
     facility_recipe_start: np.ndarray
     out_start: np.ndarray
-    out_buyer: np.ndarray
+    out_edge: np.ndarray
     block_of: np.ndarray
 
 
@@ -281,8 +281,8 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
         blocks.append(Block(a, b, int(r0), int(r1), int(e0), int(e1), edge_starts, recipe_starts,
                             cyclic=bool(group[order[a]] == 2)))
     edge_buyer_pos = engine_recipe_pos[engine_edge_recipe] if len(engine_edge_recipe) else np.zeros(0, np.int64)
-    source_pos = position[edge_src]
-    by_source = np.lexsort((position[edge_dst], source_pos))
+    engine_source = position[edge_src[edge_order]]
+    by_source = np.argsort(engine_source, kind="stable")  # engine edges grouped by supplier
     block_of = np.full(n, -1, dtype=np.int64)
     for i, blk in enumerate(blocks):
         block_of[blk.n0:blk.n1] = i
@@ -293,7 +293,7 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
         recipe_order=recipe_order,
         recipe_inverse=recipe_inverse,
         edge_order=edge_order,
-        edge_source=position[edge_src[edge_order]],
+        edge_source=engine_source,
         edge_share=share[edge_order],
         blocks=tuple(blocks),
         levels=int(facility_level.max() + 1) if n else 0,
@@ -301,8 +301,8 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
         edge_recipe=engine_edge_recipe,
         facility_edge_start=np.searchsorted(edge_buyer_pos, np.arange(n + 1)),
         facility_recipe_start=np.searchsorted(engine_recipe_pos, np.arange(n + 1)),
-        out_start=np.searchsorted(source_pos[by_source], np.arange(n + 1)),
-        out_buyer=position[edge_dst][by_source],
+        out_start=np.searchsorted(engine_source[by_source], np.arange(n + 1)),
+        out_edge=by_source,
         block_of=block_of,
     )
 

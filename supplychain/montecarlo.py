@@ -112,7 +112,7 @@ class MonteCarloModel:
         self.disruption_factor = compiled.disruption_factor[:, plan.order]
         self.reference_disruption = self.disruption_probability >= 0.5
 
-        self.edge_reference = self._edge_factor(np.tile(self.reference_control, (1, 1)), None)[0]
+        self.edge_reference = self._edge_factor(self.reference_control[None, :])[0]
         own = np.ones(self.n_facilities)
         for d in np.flatnonzero(self.reference_disruption):
             own *= self.disruption_factor[d]
@@ -128,8 +128,7 @@ class MonteCarloModel:
 
         # push evaluation: out-edges of each position (engine edge ids by source), each edge's
         # block, each recipe's position, and the reference sums Σ share·a·α and A per recipe
-        self.out_edge = np.argsort(self.source, kind="stable")
-        self.out_start = np.searchsorted(self.source[self.out_edge], np.arange(self.n_facilities + 1))
+        self.out_edge, self.out_start = plan.out_edge, plan.out_start
         self.recipe_position = np.searchsorted(plan.facility_recipe_start, np.arange(len(self.stock)),
                                                side="right") - 1
         self.edge_block_of = plan.block_of[self.recipe_position[plan.edge_recipe]].astype(np.int16)
@@ -159,9 +158,9 @@ class MonteCarloModel:
 
     # -- sampling --------------------------------------------------------------------------
 
-    def _edge_factor(self, active: np.ndarray, flips: Any) -> np.ndarray:
-        """Dense edge factors (S × E, engine order) for control activity ``active``; with
-        ``flips`` None every random licence takes its more likely outcome."""
+    def _edge_factor(self, active: np.ndarray) -> np.ndarray:
+        """Dense edge factors (S × E, engine order) for control activity ``active``, every
+        random licence at its more likely outcome."""
         factor = np.ones((active.shape[0], self.n_edges))
         for c, edges in enumerate(self.covered):
             value = self.licence_mode[c]
