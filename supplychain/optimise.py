@@ -336,7 +336,7 @@ def _reduced_samples(inst: _Instance, samples: int | None, seed: int | None, k: 
     if reduced.seed is None:  # deterministic: every control in force
         active = np.ones((reduced.k, len(scenario.controls)), dtype=bool)
     else:
-        active = _control_activity(MonteCarloModel(network, scenario, compiled), reduced.seed,
+        active = _control_activity(MonteCarloModel(network, scenario, compiled, engine="numpy"), reduced.seed,
                                    np.asarray(reduced.sample_index))
     return _Samples(np.asarray(reduced.edge_factor), np.asarray(reduced.own_factor),
                     _new_factor(inst, active, compiled.approval), np.asarray(reduced.weight, dtype=float),
@@ -355,7 +355,7 @@ def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Sam
                         _new_factor(inst, active, compiled.approval), np.ones(1), {"samples": 1})
     samples = samples if samples is not None else (settings.samples if settings else 1000)
     seed = seed if seed is not None else (settings.seed if settings else 0)
-    model = MonteCarloModel(network, scenario, compiled)
+    model = MonteCarloModel(network, scenario, compiled, engine="numpy")
     edges, owns, actives = [], [], []
     for block in range(math.ceil(samples / BLOCK)):
         size = min(BLOCK, samples - block * BLOCK)

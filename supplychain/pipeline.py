@@ -30,7 +30,8 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
                  analyses: bool = True, exposure: bool = True, solver: str | None = None,
                  time_limit: float | None = None, gap: float | None = None,
                  samples: int | None = None, seed: int | None = None, workers: int = 1,
-                 dask: str | None = None, show_progress: bool = False, optimise: bool = True) -> StressResult:
+                 dask: str | None = None, show_progress: bool = False, optimise: bool = True,
+                 mc_engine: str = "auto") -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
     ``scenario`` is a ``Scenario`` or the path of its YAML file; ``network`` defaults to
@@ -41,9 +42,10 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     disruption, over the scenario's horizon (SPEC section 4). ``solver`` ("highs" default,
     "cbc"), ``time_limit`` (seconds per LP) and ``gap`` go to the LPs. When the scenario has a
     ``monte_carlo`` block or ``samples`` is given, the Monte Carlo stress runs too (``seed``,
-    ``workers`` and ``dask`` as in ``monte_carlo``): the result gains ``monte_carlo`` (the
-    monte_carlo.csv table), per-facility ``mc_availability_mean`` and ``mc_p_lose_half``
-    columns and distribution metrics in ``summary``. ``show_progress`` draws progress bars
+    ``workers``, ``dask`` as in ``monte_carlo``, and ``mc_engine`` as its ``engine``): the
+    result gains ``monte_carlo`` (the monte_carlo.csv table), per-facility
+    ``mc_availability_mean`` and ``mc_p_lose_half`` columns and distribution metrics in
+    ``summary``. ``show_progress`` draws progress bars
     on a terminal. When the scenario has an ``optimise`` block (and ``optimise`` is true) the
     strategy optimiser runs too (``optimise.optimise``, with ``solver``, ``time_limit``, ``gap``,
     ``samples`` and ``seed``): the result gains ``strategy`` and ``frontier`` tables,
@@ -63,7 +65,7 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     if scenario.monte_carlo is not None or samples is not None:
         t0 = time.perf_counter()
         mc = monte_carlo(network, scenario, samples=samples, seed=seed, workers=workers, dask=dask,
-                         progress=Progress("monte carlo", enabled=show_progress))
+                         progress=Progress("monte carlo", enabled=show_progress), engine=mc_engine)
         result.attach_monte_carlo(mc)
         result.timings.update(mc.timings)
         result.timings["monte_carlo_s"] = time.perf_counter() - t0

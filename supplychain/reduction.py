@@ -200,7 +200,7 @@ def reduce_scenarios(network: Network | None, scenario: Scenario, *, samples: in
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer (got {seed})")
 
-    model = MonteCarloModel(network, scenario, compiled)
+    model = MonteCarloModel(network, scenario, compiled, engine="numpy")
     profiles = np.empty((samples, len(countries)))
     digests: list[bytes] = []
     for block in range(math.ceil(samples / BLOCK)):

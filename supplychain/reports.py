@@ -147,6 +147,7 @@ def run_info(result: Any) -> dict[str, Any]:
         "version": __version__,
         "seed": result.extras.get("seed"),
         "samples": result.extras.get("samples"),
+        **({"mc_engine": result.extras["mc_engine"]} if "mc_engine" in result.extras else {}),
         "solver": result.extras.get("solver"),
         **({"optimise": result.extras["optimise"]} if "optimise" in result.extras else {}),
         "timings": {k: round(v, 6) for k, v in result.timings.items()},

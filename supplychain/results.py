@@ -130,6 +130,7 @@ class StressResult:
         self.summary = pd.concat([self.summary, mc.summary], ignore_index=True)
         self.extras["seed"] = mc.seed
         self.extras["samples"] = mc.samples
+        self.extras["mc_engine"] = mc.engine
 
     def metric(self, name: str) -> float:
         """One summary metric by name, e.g. ``result.metric("compute_lost")``."""
