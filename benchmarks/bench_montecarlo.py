@@ -11,7 +11,10 @@ Three ways to evaluate the same Monte Carlo samples of a generated network (gene
 - full batch: the level engine (``stress.propagate``) on dense sample × edge arrays, 32
   samples per call.
 - cone-limited: ``monte_carlo`` as shipped (only the downstream cone of each sample's
-  changes is recomputed).
+  changes is recomputed), with each cone engine: ``numpy`` and, when numba is installed
+  (``pip install -e ".[fast]"``), the compiled ``numba`` loop. The compiled kernel is loaded
+  (or compiled, the first time) by a warm-up call outside the timings; its load time is
+  printed.
 
 Scenario profiles: ``light`` (controls certain, licences denied or granted 99 % of the time,
 disruptions with probability 0.02), ``heavy`` (controls in force with probability 0.9, 5 %
@@ -19,7 +22,10 @@ licence flips, disruptions with probability 0.1), and ``sparse`` (licences 99.9 
 0.002: a sample changes about 3 edges) to show how the speed-up scales with the changes per
 sample. ``both`` runs light and heavy, ``all`` (default) all three. Times are taken without
 tracemalloc (which slows allocation); the memory peak comes from a second, traced run.
-Prints samples/s, the speed-up over naive and peak memory (tracemalloc) of each.
+Prints samples/s, the speed-up over naive and peak memory (tracemalloc) of each. numba's own
+allocations are invisible to tracemalloc, so the numba rows add the kernel's working arrays
+(α, own and edge factors, recipe sums and queues: 8 bytes × (3N + 2E + R) plus N bytes),
+computed from the network's size.
 """
 from __future__ import annotations
 
@@ -38,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate_network, generate_scenario
 
 import supplychain as sc
-from supplychain.montecarlo import BLOCK, MonteCarloModel
+from supplychain.montecarlo import BLOCK, MonteCarloModel, numba_available
 from supplychain.scenario import compile_scenario
 from supplychain.stress import propagate
 
@@ -127,8 +133,9 @@ def main() -> None:
     net = generate_network(args.facilities, args.supplies, seed=0)
     net.arrays  # noqa: B018 - build once, outside the timings
     rows = []
-    for profile in (["sparse", "light", "heavy"] if args.profile == "all" else
-                    ["light", "heavy"] if args.profile == "both" else [args.profile]):
+    profiles = (["sparse", "light", "heavy"] if args.profile == "all" else
+                ["light", "heavy"] if args.profile == "both" else [args.profile])
+    for profile in profiles:
         scenario = scenario_profile(net, profile)
         model_scenario[:] = [scenario]
         model = MonteCarloModel(net, scenario)
@@ -143,22 +150,36 @@ def main() -> None:
                 for k in range(0, size, 32):
                     propagate(net.arrays.plan, edge_factor[k:k + 32], own_factor[k:k + 32], stock)
 
-        def cone_limited(scenario: sc.Scenario = scenario) -> None:
-            sc.monte_carlo(net, scenario, samples=args.samples, seed=7)
+        engines = ["numpy", "numba"] if numba_available() else ["numpy"]
+        runs = [("full batch", full_batch)]
+        for engine in engines:
+            def cone_limited(scenario: sc.Scenario = scenario, engine: str = engine) -> None:
+                sc.monte_carlo(net, scenario, samples=args.samples, seed=7, engine=engine)
+
+            runs.append((f"cone-limited ({engine})", cone_limited))
+            if engine == "numba":
+                started = time.perf_counter()
+                sc.monte_carlo(net, scenario, samples=1, seed=7, engine="numba")  # load or compile
+                load = time.perf_counter() - started
+                if profile == profiles[0]:
+                    print(f"numba kernel: first call {load:.2f} s (compiles once, then loads from its cache)")
 
         timed = {}
-        for name, run in (("full batch", full_batch), ("cone-limited", cone_limited)):
+        for name, run in runs:
             started = time.perf_counter()  # timed without tracemalloc, which slows allocation
             run()
             seconds = time.perf_counter() - started
             tracemalloc.start()  # a second run for the memory peak
             run()
-            timed[name] = (seconds, tracemalloc.get_traced_memory()[1] / 2**20)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
-        full, full_peak = timed["full batch"]
-        cone, cone_peak = timed["cone-limited"]
-        for name, seconds, peak in (("naive", per_naive * args.samples, float("nan")),
-                                    ("full batch", full, full_peak), ("cone-limited", cone, cone_peak)):
+            if name.endswith("(numba)"):
+                n, e, r = net.arrays.n_facilities, net.arrays.n_edges, len(net.arrays.recipe_facility)
+                peak += (8 * (3 * n + 2 * e + r) + n) / 2**20
+            timed[name] = (seconds, peak)
+        naive_seconds = per_naive * args.samples
+        rows.append((profile, "naive", args.samples, naive_seconds, args.samples / naive_seconds, 1.0, float("nan")))
+        for name, (seconds, peak) in timed.items():
             rows.append((profile, name, args.samples, seconds, args.samples / seconds,
                          per_naive * args.samples / seconds, peak))
     print(f"\n{args.facilities} facilities, {args.supplies} supply edges, {args.samples} samples "
