@@ -118,7 +118,7 @@ class MonteCarloModel:
     """Everything that stays fixed across samples, built once per (network, scenario).
 
     All per-edge arrays are in the engine's edge order, per-facility arrays in engine
-    positions (see ``arrays.EnginePlan``).
+    positions (see ``arrays.EnginePlan``). ``engine`` picks the cone engine (``ENGINES``).
     """
 
     def __init__(self, network: Network, scenario: Scenario, compiled: CompiledScenario | None = None,
@@ -193,7 +193,7 @@ class MonteCarloModel:
         buyer_block = plan.block_of[self.recipe_position[plan.edge_recipe]]
         self.internal = (buyer_block == plan.block_of[self.source]) & self.block_cyclic[buyer_block]
         self.external_reference = np.bincount(plan.edge_recipe, weights=np.where(self.internal, 0.0, contrib),
-                                              minlength=len(self.stock))
+                                              minlength=len(self.stock)).astype(float)  # (int64 when empty)
         self.internal_edge = np.flatnonzero(self.internal)
         self.recipe_internal_start = np.searchsorted(plan.edge_recipe[self.internal_edge],
                                                      np.arange(len(self.stock) + 1))
