@@ -55,8 +55,9 @@ BLOCK = 256
 """Samples per seed block: fixed, so results never depend on how samples are batched."""
 
 PUSH_SHARE = 0.05
-"""An acyclic block is evaluated by push (only the changed contributions) for a sample, unless
-that sample changes more than this share of the block's in-edges: then densely, whole block."""
+"""numpy cone: an acyclic block is evaluated by push (only the changed contributions) for a
+sample, unless that sample changes more than this share of the block's in-edges: then densely,
+whole block."""
 
 OUTPUT_PER_SAMPLE = 64
 """The compiled cone's first output buffer holds N + this many (sample, facility) entries per
@@ -177,7 +178,6 @@ class MonteCarloModel:
         if self.n_edges:
             supplied[has_edges] = np.add.reduceat(contrib, np.searchsorted(plan.edge_recipe, has_edges))
         self.supplied_reference = supplied
-        self.recipe_edge_start = np.searchsorted(plan.edge_recipe, np.arange(len(self.stock) + 1))
         self.block_n0 = np.array([b.n0 for b in plan.blocks], dtype=np.int64)
         self.block_n1 = np.array([b.n1 for b in plan.blocks], dtype=np.int64)
         self.block_cyclic = np.array([b.cyclic for b in plan.blocks], dtype=bool)
@@ -290,8 +290,8 @@ class MonteCarloModel:
 
     def cone(self, draw: BlockDraw, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """α of the first ``size`` samples of a draw where it differs from the reference:
-        (sample, engine position, α) triples. Recomputes only the
-        downstream cone of what each sample changes, with the model's engine."""
+        (sample, engine position, α) triples. Recomputes only the downstream cone of what
+        each sample changes, with the model's engine."""
         if self.engine == "numba":
             return self._cone_numba(draw, size)
         return self._cone_numpy(draw, size)
@@ -327,7 +327,7 @@ class MonteCarloModel:
             capacity *= 2
         if unsettled:  # pragma: no cover - needs a pathological cycle
             warnings.warn(f"availability in a cycle did not settle within {MAX_ITERATIONS} iterations "
-                          f"in {unsettled} samples", RuntimeWarning, stacklevel=2)
+                          f"({unsettled} cyclic solves)", RuntimeWarning, stacklevel=2)
         if len(parts) == 1:
             return parts[0]
         return tuple(np.concatenate(part) for part in zip(*parts, strict=True))  # type: ignore[return-value]
