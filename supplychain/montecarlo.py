@@ -299,7 +299,11 @@ class MonteCarloModel:
     def _cone_numba(self, draw: BlockDraw, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The cone as a compiled loop over samples (``_cone_kernel``), into output buffers
         that grow (by new parts, never copies) when a block moves more than they hold."""
-        from ._cone_kernel import cone_kernel
+        try:
+            from ._cone_kernel import cone_kernel
+        except ImportError:  # e.g. a Dask worker without numba, sent a model built with it
+            raise InputError('the numba Monte Carlo engine was chosen but numba is not installed where the '
+                             'samples run: pip install "supplychain[fast]" there, or use --mc-engine numpy') from None
 
         plan = self.plan
         n = self.n_facilities

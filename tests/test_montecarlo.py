@@ -429,6 +429,18 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch, tiny_mc: tuple[sc.Networ
         monte_carlo(network, scenario, samples=10, engine="numba")
 
 
+@pytest.mark.skipif(not numba_available(), reason="needs the fast extra (numba)")
+def test_numba_model_where_numba_is_missing(monkeypatch: pytest.MonkeyPatch,
+                                            tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
+    """A model built with the numba engine, evaluated where numba cannot be imported (a Dask
+    worker without the extra): an input error saying what to install, not an ImportError."""
+    network, scenario = tiny_mc
+    model = MonteCarloModel(network, scenario, engine="numba")
+    monkeypatch.setitem(sys.modules, "supplychain._cone_kernel", None)  # import fails
+    with pytest.raises(InputError, match=r"--mc-engine numpy"):
+        model.cone(model.draw(1, 0), 10)
+
+
 # ---- 3. sampling frequencies ----------------------------------------------------------------------
 
 SAMPLING = {
