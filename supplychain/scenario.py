@@ -478,15 +478,30 @@ class CompiledScenario:
         return factor
 
 
-def _item_matches(scenario: Scenario, i: int, control: Control, items: pd.DataFrame,
+@dataclass(frozen=True)
+class _ItemTags:
+    """The items' ids and tags, parsed once per compile: the sorted tag ``vocabulary`` and
+    (item, tag) pairs as codes."""
+
+    ids: list[str]
+    vocabulary: list[str]
+    pair_item: np.ndarray
+    pair_tag: np.ndarray
+
+    @classmethod
+    def of(cls, items: pd.DataFrame) -> _ItemTags:
+        tags = [[t.strip() for t in str(s).split(";") if t.strip()] for s in items["tags"]]
+        vocabulary = sorted({t for ts in tags for t in ts})
+        tag_code = {t: j for j, t in enumerate(vocabulary)}
+        return cls(items["id"].tolist(), vocabulary,
+                   np.fromiter((k for k, ts in enumerate(tags) for _ in ts), dtype=np.int64),
+                   np.fromiter((tag_code[t] for ts in tags for t in ts), dtype=np.int64))
+
+
+def _item_matches(scenario: Scenario, i: int, control: Control, items: pd.DataFrame, parsed: _ItemTags,
                   problems: list[Problem]) -> np.ndarray:
     """Which items a control's ``items`` patterns and ``where`` thresholds select."""
-    ids = items["id"].tolist()
-    tags = [[t.strip() for t in str(s).split(";") if t.strip()] for s in items["tags"]]
-    vocabulary = sorted({t for ts in tags for t in ts})
-    tag_code = {t: j for j, t in enumerate(vocabulary)}
-    pair_item = np.fromiter((k for k, ts in enumerate(tags) for _ in ts), dtype=np.int64)
-    pair_tag = np.fromiter((tag_code[t] for ts in tags for t in ts), dtype=np.int64)
+    ids, vocabulary, pair_item, pair_tag = parsed.ids, parsed.vocabulary, parsed.pair_item, parsed.pair_tag
     if control.items is None:
         chosen = np.ones(len(ids), dtype=bool)
     else:
@@ -540,8 +555,9 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
     buyer_country = arr.country[arr.edge_dst]
     supplier_country = arr.country[arr.edge_src]
     cross_border = buyer_country != supplier_country
+    parsed = _ItemTags.of(items)
     for i, control in enumerate(scenario.controls):
-        item_ok = _item_matches(scenario, i, control, items, problems)[arr.edge_item]
+        item_ok = _item_matches(scenario, i, control, items, parsed, problems)[arr.edge_item]
         unknown = [u for u in control.end_users if u not in facility_ids and u not in companies]
         for u in unknown:
             j = control.end_users.index(u)
