@@ -8,7 +8,9 @@ the reference sums Σ share·a·α; a facility whose α moves by more than ``unc
 share·a·Δα onto each recipe it supplies and queues the buyer. A cyclic block that is touched
 is iterated as the level engine does (Jacobi from α = o until no value moves by more than
 ``fp_tol``), for this sample alone; its in-edges from outside the block enter as their
-reference sum plus the changes pushed in, so an iteration reads only the internal edges.
+reference sum plus the changes pushed in, so an iteration reads only the internal edges. A
+block still moving after ``policy_after`` iterations jumps to its policy's solution
+(``_policy_bound``, as ``stress.policy_bound`` does for the level engine).
 
 Work per sample is proportional to its cone (the facilities re-evaluated and their
 out-edges) plus the cyclic blocks it touches, never to the size of the network; after each
@@ -28,7 +30,7 @@ def cone_kernel(first_sample, size, edge_sample, edge, edge_value, own_sample, o
                 internal_edge, internal, external_ref, edge_source, share, stock, out_start, out_recipe,
                 out_buyer, out_weight_ref, out_index,
                 alpha_ref, own_ref, edge_ref, supplied_ref, unchanged, fp_tol, max_iterations,
-                out_s, out_v, out_a):
+                policy_after, policy_max_width, out_s, out_v, out_a):
     """Evaluate samples ``first_sample`` .. ``size - 1``; the changes (sorted by sample) start
     at that sample. Writes (sample, position, α) of every facility whose α differs from the
     reference into ``out_s``, ``out_v``, ``out_a`` and stops early, before a sample that might
@@ -139,7 +141,7 @@ def cone_kernel(first_sample, size, edge_sample, edge, edge_value, own_sample, o
             for p in range(n0, n1):
                 alpha[p] = own[p]
             settled = False
-            for _ in range(max_iterations):
+            for iteration in range(1, max_iterations + 1):
                 change = 0.0
                 for p in range(n0, n1):
                     worst = 1.0
@@ -160,6 +162,9 @@ def cone_kernel(first_sample, size, edge_sample, edge, edge_value, own_sample, o
                 if change <= fp_tol:
                     settled = True
                     break
+                if iteration % policy_after == 0:  # a slow cycle: jump to its policy's bound
+                    _policy_bound(n0, n1, alpha, own, a, share, edge_source, facility_recipe_start,
+                                  recipe_internal_start, internal_edge, external_ref, dsup, stock, policy_max_width)
             if not settled:
                 unsettled += 1
             for p in range(n0, n1):
@@ -200,3 +205,67 @@ def cone_kernel(first_sample, size, edge_sample, edge, edge_value, own_sample, o
         for k in range(o_first, io):
             own[own_facility[k]] = own_ref[own_facility[k]]
     return count, size, unsettled
+
+
+@njit(cache=True, nogil=True)
+def _policy_bound(n0, n1, alpha, own, a, share, edge_source, facility_recipe_start, recipe_internal_start,
+                  internal_edge, external_ref, dsup, stock, max_width):
+    """``stress.policy_bound`` for one sample of the compiled cone, in place on α[n0:n1]: fix
+    each facility's minimising piece (first smallest recipe, or the cap 1), solve the block's
+    linear system for it by Gaussian elimination with partial pivoting, and where it is
+    certified (I − diag(o) B_π a nonsingular M-matrix: (I − diag(o) B_π) z = 1 has z ≥ 0)
+    lower α to min(α, x_π)."""
+    width = n1 - n0
+    if width > max_width:
+        return
+    m = np.zeros((width, width + 2))
+    for p in range(n0, n1):
+        i = p - n0
+        m[i, i] = 1.0
+        m[i, width + 1] = 1.0
+        best = 1.0
+        pick = -1
+        for r in range(facility_recipe_start[p], facility_recipe_start[p + 1]):
+            value = external_ref[r] + dsup[r] + stock[r]
+            for k in range(recipe_internal_start[r], recipe_internal_start[r + 1]):
+                e = internal_edge[k]
+                value += share[e] * a[e] * alpha[edge_source[e]]
+            if value < best:
+                best = value
+                pick = r
+        if pick < 0:
+            m[i, width] = own[p]
+            continue
+        m[i, width] = own[p] * (external_ref[pick] + dsup[pick] + stock[pick])
+        for k in range(recipe_internal_start[pick], recipe_internal_start[pick + 1]):
+            e = internal_edge[k]
+            m[i, edge_source[e] - n0] -= own[p] * share[e] * a[e]
+    for col in range(width):
+        pivot = col
+        for row in range(col + 1, width):
+            if abs(m[row, col]) > abs(m[pivot, col]):
+                pivot = row
+        if abs(m[pivot, col]) < 1e-300:
+            return
+        if pivot != col:
+            for j in range(col, width + 2):
+                m[col, j], m[pivot, j] = m[pivot, j], m[col, j]
+        for row in range(col + 1, width):
+            factor = m[row, col] / m[col, col]
+            if factor != 0.0:
+                for j in range(col, width + 2):
+                    m[row, j] -= factor * m[col, j]
+    solution = np.empty((width, 2))
+    for row in range(width - 1, -1, -1):
+        for c in range(2):
+            total = m[row, width + c]
+            for j in range(row + 1, width):
+                total -= m[row, j] * solution[j, c]
+            solution[row, c] = total / m[row, row]
+    for row in range(width):
+        if not (np.isfinite(solution[row, 0]) and np.isfinite(solution[row, 1])) or solution[row, 1] < 0.0:
+            return
+    for row in range(width):
+        bound = max(solution[row, 0], 0.0)
+        if bound < alpha[n0 + row]:
+            alpha[n0 + row] = bound

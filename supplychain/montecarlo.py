@@ -44,7 +44,7 @@ import pandas as pd
 from .errors import InputError
 from .scenario import CompiledScenario, Scenario, compile_scenario
 from .schema import KINDS
-from .stress import FIXED_POINT_TOLERANCE, MAX_ITERATIONS, propagate
+from .stress import FIXED_POINT_TOLERANCE, MAX_ITERATIONS, POLICY_AFTER, POLICY_MAX_WIDTH, policy_bound, propagate
 
 if TYPE_CHECKING:
     from .network import Network
@@ -325,7 +325,8 @@ class MonteCarloModel:
                 self.external_reference, self.source, self.share, self.stock,
                 self.out_start, self.out_recipe, self.out_buyer, self.out_weight, self.out_index,
                 self.alpha_reference, self.own_reference, self.edge_reference, self.supplied_reference,
-                UNCHANGED, FIXED_POINT_TOLERANCE, MAX_ITERATIONS, out_s, out_v, out_a)
+                UNCHANGED, FIXED_POINT_TOLERANCE, MAX_ITERATIONS, POLICY_AFTER, POLICY_MAX_WIDTH, out_s, out_v,
+                out_a)
             parts.append((out_s[:count], out_v[:count], out_a[:count]))
             unsettled += bad
             capacity *= 2
@@ -382,13 +383,17 @@ class MonteCarloModel:
                 alpha[:, blk.n0:blk.n1] = own[:, blk.n0:blk.n1]
                 # each sample iterates until its own values settle (as if evaluated alone)
                 active = np.arange(len(rows))
-                for _ in range(MAX_ITERATIONS):
+                for iteration in range(1, MAX_ITERATIONS + 1):
                     new = self._evaluate_block(alpha, own, blk, block_edges, active)
                     going = np.max(np.abs(new - alpha[active, blk.n0:blk.n1]), axis=1) > FIXED_POINT_TOLERANCE
                     alpha[active, blk.n0:blk.n1] = new
                     if not going.any():
                         break
                     active = active[going]
+                    if iteration % POLICY_AFTER == 0:  # a slow cycle: jump to its policy's bound
+                        for i in active.tolist():
+                            alpha[i, blk.n0:blk.n1] = policy_bound(plan, blk, alpha[i], own[i], block_edges[i],
+                                                                   self.stock)
                 s = np.repeat(rows, width)
                 v = np.tile(np.arange(blk.n0, blk.n1), len(rows))
                 self._push(s, v, alpha[:, blk.n0:blk.n1].ravel(), changed, pending)

@@ -382,6 +382,40 @@ def test_cone_equals_full_engine_on_generated_network(medium: tuple[sc.Network, 
         np.testing.assert_allclose(cone, full[:, model.plan.order], rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("probability", [0.4, 0.6])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_slow_loop_in_the_cone(engine: str, probability: float) -> None:
+    """a <-> b (a needs yb from b, b needs ya from a, shares 1; b holds 5.2e-6 weeks over 52,
+    s = 1e-7), a shaved to o_a = 1 - 1e-6 with probability 0.4 (the reference state is not
+    shaved, so the cone meets the slow loop) or 0.6 (the reference is shaved). Not shaved: the greatest
+    fixed point is 1 for both. Shaved: alpha_b = s / (1 - o_a) = 0.1, alpha_a = 0.0999999, a
+    loop that plain iteration would need ~2.5e7 steps to settle; each cone jumps to its policy's
+    solution as the level engine does. Every sample is one of the two states, and the cone
+    equals the full engine on the same draw."""
+    facilities = [{"id": f, "name": f, "company": f, "country": c, "kind": "material", "produces": p,
+                   "capacity": 10.0} for f, c, p in (("a", "TWN", "ya"), ("b", "KOR", "yb"))]
+    network = sc.Network([{"id": "ya"}, {"id": "yb"}], facilities,
+                         [{"facility": "a", "item": "yb", "quantity": 1.0},
+                          {"facility": "b", "item": "ya", "quantity": 1.0, "stock_weeks": 5.2e-6}],
+                         [{"supplier": "b", "buyer": "a", "item": "yb", "share": 1.0},
+                          {"supplier": "a", "buyer": "b", "item": "ya", "share": 1.0}], name="slow-loop")
+    scenario = sc.Scenario.model_validate({"name": "slow", "horizon_weeks": 52, "disruptions": [
+        {"facilities": ["a"], "capacity_factor": 1 - 1e-6, "probability": probability}]})
+    compiled = compile_scenario(scenario, network)
+    model = MonteCarloModel(network, scenario, compiled, engine=engine)
+    draw = model.draw(4, 0)
+    s, v, alpha = model.cone(draw, 64)
+    cone = np.tile(model.alpha_reference, (64, 1))
+    cone[s, v] = alpha
+    full, _ = propagate(model.plan, *model.dense(draw, 64), compiled.stock_term)
+    np.testing.assert_allclose(cone, full[:, model.plan.order], rtol=0, atol=1e-9)
+    a, b = (model.plan.position[network.arrays.index[f]] for f in ("a", "b"))
+    shaved = draw.disruption_active[:64, 0]
+    assert 0 < shaved.sum() < 64
+    np.testing.assert_allclose(cone[shaved][:, [a, b]], [[0.0999999, 0.1]] * int(shaved.sum()), rtol=0, atol=1e-9)
+    assert (cone[~shaved][:, [a, b]] == 1.0).all()
+
+
 @pytest.mark.skipif(not numba_available(), reason="needs the fast extra (numba)")
 def test_engines_agree_on_whole_runs(medium: tuple[sc.Network, sc.Scenario]) -> None:
     """``monte_carlo`` with the compiled and the numpy cone: the same per-sample losses and

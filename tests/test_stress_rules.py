@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import supplychain as sc
@@ -537,6 +538,68 @@ def test_loop_with_stock() -> None:
                                 disruptions=[{"facilities": ["a"], "capacity_factor": 0, "weeks": 26}]))
     assert alpha["b"] == pytest.approx(0.5, abs=1e-9)
     assert alpha["a"] == pytest.approx(0.25, abs=1e-9)
+
+
+def test_slow_loop_settles_at_its_exact_fixed_point() -> None:
+    """a <-> b, o_a = 1 - 1e-6 (a shaved by one part in a million), b holds 5.2e-6 weeks of ya
+    over 52 weeks (s = 1e-7): alpha_b = min(1, alpha_a + s), alpha_a = o_a alpha_b, so
+    alpha_b = s / (1 - o_a) = 0.1 and alpha_a = 0.0999999. Iterating from 1 would shrink the
+    gap by a factor o_a per step (~2.5e7 steps to 1e-12); after POLICY_AFTER steps the engine
+    solves the loop's linear system for the pieces in use and lands on the fixed point (a
+    warning would fail this test)."""
+    alpha = availability(stress(_loop_network(third_supplier=False, stock_weeks=5.2e-6),
+                                disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}]))
+    assert alpha["b"] == pytest.approx(0.1, abs=1e-9)
+    assert alpha["a"] == pytest.approx(0.0999999, abs=1e-9)
+
+
+def test_slow_loop_without_stock_collapses_to_zero() -> None:
+    """a <-> b with no stock, o_a = 1 - 1e-6: t = o_a t has only the fixed point 0 (plain
+    iteration would stop at 0.999999^1e6 = 0.37 after a million steps)."""
+    alpha = availability(stress(_loop_network(third_supplier=False),
+                                disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}]))
+    assert alpha["a"] == pytest.approx(0, abs=1e-9)
+    assert alpha["b"] == pytest.approx(0, abs=1e-9)
+
+
+def test_policy_bound_is_never_below_the_fixed_point() -> None:
+    """``policy_bound`` on the loop with outside supplier (b takes ya half from a, half from c;
+    o_a = 1 - 1e-6). Fixed point: alpha_b = 0.5 o_a alpha_b + 0.5, so alpha_b = 0.5 / (1 - 0.5 o_a)
+    ~ 0.999999 and alpha_a = o_a alpha_b ~ 0.999998.
+
+    - At x = o = (o_a, 1): a's recipe gives alpha_b = 1, the cap, so the policy is (a capped,
+      b's recipe): x_pi = (o_a, 0.5 o_a + 0.5), above the fixed point and below x.
+    - At x just above the fixed point the policy is the fixed point's: x_pi is the fixed point.
+    - With no shock at x = 1 every piece is the cap: the bound is 1, x unchanged."""
+    from supplychain.stress import policy_bound
+
+    net = _loop_network(third_supplier=True)
+    plan = net.arrays.plan
+    (blk,) = [b for b in plan.blocks if b.cyclic]
+    at = {fid: plan.position[net.arrays.index[fid]] for fid in ("a", "b")}
+    o_a = 1 - 1e-6
+    own = np.ones(net.arrays.n_facilities)
+    own[at["a"]] = o_a
+    weight = plan.edge_share[blk.e0:blk.e1]
+    stock = np.zeros(len(plan.recipe_order))
+    exact_b = 0.5 / (1 - 0.5 * o_a)
+    exact = {"a": o_a * exact_b, "b": exact_b}
+
+    def bound_at(x: dict[str, float], own: np.ndarray) -> dict[str, float]:
+        alpha = np.ones(net.arrays.n_facilities)
+        for fid, value in x.items():
+            alpha[at[fid]] = value
+        bound = policy_bound(plan, blk, alpha, own, weight, stock)
+        return {fid: float(bound[at[fid] - blk.n0]) for fid in at}
+
+    first = bound_at({"a": o_a, "b": 1.0}, own)
+    assert first["a"] == pytest.approx(o_a, abs=1e-15)
+    assert first["b"] == pytest.approx(0.5 * o_a + 0.5, abs=1e-15)
+    assert all(first[f] >= exact[f] for f in exact)
+    near = bound_at({f: v + 1e-9 for f, v in exact.items()}, own)
+    for fid, value in exact.items():
+        assert near[fid] == pytest.approx(value, abs=1e-12)
+    assert bound_at({"a": 1.0, "b": 1.0}, np.ones_like(own)) == {"a": 1.0, "b": 1.0}
 
 
 def test_downstream_of_a_loop() -> None:
