@@ -45,12 +45,12 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     ``workers``, ``dask`` as in ``monte_carlo``, and ``mc_engine`` as its ``engine``): the
     result gains ``monte_carlo`` (the monte_carlo.csv table), per-facility
     ``mc_availability_mean`` and ``mc_p_lose_half`` columns and distribution metrics in
-    ``summary``. ``show_progress`` draws progress bars
-    on a terminal. When the scenario has an ``optimise`` block (and ``optimise`` is true) the
-    strategy optimiser runs too (``optimise.optimise``, with ``solver``, ``time_limit``, ``gap``,
-    ``samples`` and ``seed``): the result gains ``strategy`` and ``frontier`` tables,
-    ``availability_after`` per facility and ``cost``/``expected_lost_output_before``/``_after``
-    in ``summary`` (``StressResult.attach_strategy``).
+    ``summary``. ``show_progress`` draws progress bars on a terminal. When the scenario has an
+    ``optimise`` block (and ``optimise`` is true) the strategy optimiser runs too
+    (``optimise.optimise``, with ``solver``, ``time_limit``, ``gap``, ``samples`` and ``seed``):
+    the result gains ``strategy`` and ``frontier`` tables, ``availability_after`` per facility
+    and ``cost``/``expected_lost_output_before``/``_after`` in ``summary``
+    (``StressResult.attach_strategy``).
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario("scenarios/tiny-export-controls.yaml")
