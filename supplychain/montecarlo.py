@@ -114,6 +114,14 @@ class BlockDraw:
     own_facility: np.ndarray
     own_value: np.ndarray
 
+    def changes(self, size: int) -> tuple[np.ndarray, ...]:
+        """The changes of the first ``size`` samples (both lists are sorted by sample):
+        edge_sample, edge, edge_value, own_sample, own_facility, own_value."""
+        e = int(np.searchsorted(self.edge_sample, size))
+        o = int(np.searchsorted(self.own_sample, size))
+        return (self.edge_sample[:e], self.edge[:e], self.edge_value[:e], self.own_sample[:o],
+                self.own_facility[:o], self.own_value[:o])
+
 
 class MonteCarloModel:
     """Everything that stays fixed across samples, built once per (network, scenario).
@@ -277,11 +285,10 @@ class MonteCarloModel:
         table order, for the full engine (tests and the naive comparison)."""
         plan = self.plan
         edge = np.tile(self.edge_reference, (size, 1))
-        keep = draw.edge_sample < size
-        edge[draw.edge_sample[keep], draw.edge[keep]] = draw.edge_value[keep]
+        edge_sample, edge_id, edge_value, own_sample, own_facility, own_value = draw.changes(size)
+        edge[edge_sample, edge_id] = edge_value
         own = np.tile(self.own_reference, (size, 1))
-        keep = draw.own_sample < size
-        own[draw.own_sample[keep], draw.own_facility[keep]] = draw.own_value[keep]
+        own[own_sample, own_facility] = own_value
         edge_table = np.empty_like(edge)
         edge_table[:, plan.edge_order] = edge
         own_table = np.empty_like(own)
@@ -307,10 +314,7 @@ class MonteCarloModel:
 
         plan = self.plan
         n = self.n_facilities
-        keep = draw.edge_sample < size
-        edge_sample, edge, edge_value = draw.edge_sample[keep], draw.edge[keep], draw.edge_value[keep]
-        keep = draw.own_sample < size
-        own_sample, own_facility, own_value = draw.own_sample[keep], draw.own_facility[keep], draw.own_value[keep]
+        edge_sample, edge, edge_value, own_sample, own_facility, own_value = draw.changes(size)
         parts = []
         capacity = n + OUTPUT_PER_SAMPLE * size
         sample = 0
@@ -348,10 +352,7 @@ class MonteCarloModel:
         dense evaluation needs are materialised."""
         plan = self.plan
         n = self.n_facilities
-        keep = draw.edge_sample < size
-        edge_sample, edge, edge_value = draw.edge_sample[keep], draw.edge[keep], draw.edge_value[keep]
-        keep = draw.own_sample < size
-        own_sample, own_facility, own_value = draw.own_sample[keep], draw.own_facility[keep], draw.own_value[keep]
+        edge_sample, edge, edge_value, own_sample, own_facility, own_value = draw.changes(size)
         state = _Changes(self.own_reference, own_sample * n + own_facility, own_value, self.alpha_reference, n)
         # changed edges and own factors, cut by block (both are sorted by block: engine order)
         edge_block = self.edge_block_of[edge]

@@ -45,6 +45,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from strategies import stress_cases
+from test_stress_rules import _loop_network
 
 import supplychain as sc
 from supplychain import montecarlo
@@ -392,13 +393,7 @@ def test_slow_loop_in_the_cone(engine: str, probability: float) -> None:
     loop that plain iteration would need ~2.5e7 steps to settle; each cone jumps to its policy's
     solution as the level engine does. Every sample is one of the two states, and the cone
     equals the full engine on the same draw."""
-    facilities = [{"id": f, "name": f, "company": f, "country": c, "kind": "material", "produces": p,
-                   "capacity": 10.0} for f, c, p in (("a", "TWN", "ya"), ("b", "KOR", "yb"))]
-    network = sc.Network([{"id": "ya"}, {"id": "yb"}], facilities,
-                         [{"facility": "a", "item": "yb", "quantity": 1.0},
-                          {"facility": "b", "item": "ya", "quantity": 1.0, "stock_weeks": 5.2e-6}],
-                         [{"supplier": "b", "buyer": "a", "item": "yb", "share": 1.0},
-                          {"supplier": "a", "buyer": "b", "item": "ya", "share": 1.0}], name="slow-loop")
+    network = _loop_network(third_supplier=False, stock_weeks=5.2e-6)  # (the rules tests' loop)
     scenario = sc.Scenario.model_validate({"name": "slow", "horizon_weeks": 52, "disruptions": [
         {"facilities": ["a"], "capacity_factor": 1 - 1e-6, "probability": probability}]})
     compiled = compile_scenario(scenario, network)
