@@ -3,6 +3,7 @@
 
 The same as the ``run-scenario`` console command; see ``--help``.
 """
+
 import sys
 
 from supplychain.cli import main

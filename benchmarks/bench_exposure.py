@@ -15,6 +15,7 @@
 3. **Adaptive stress** on ``semiconductors`` under a bundled scenario, and (``--large``) on
    the generated 10 000-facility / 100 000-supply network with its 5-control scenario.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,11 +67,18 @@ def bench_exposure(net: sc.Network, solver: str, n: int | None) -> dict[str, Any
     if ids is None:
         verdict = "met" if t["total_s"] <= TARGET_SECONDS and share <= TARGET_BUILD_SHARE else "MISSED"
     statuses = frame["status"].value_counts().to_dict()
-    return {"solver": solver, "facilities": len(frame), "LPs solved": frame.attrs["lps_solved"],
-            "build_s": f"{t['build_s']:.3f}", "solve_s": f"{t['solve_s']:.2f}", "total_s": f"{t['total_s']:.2f}",
-            "build share": f"{100 * share:.1f} %", "wall_s": f"{wall:.2f}",
-            "statuses": ", ".join(f"{k} {v}" for k, v in statuses.items()),
-            "target ≤ 60 s, build ≤ 25 %": verdict}
+    return {
+        "solver": solver,
+        "facilities": len(frame),
+        "LPs solved": frame.attrs["lps_solved"],
+        "build_s": f"{t['build_s']:.3f}",
+        "solve_s": f"{t['solve_s']:.2f}",
+        "total_s": f"{t['total_s']:.2f}",
+        "build share": f"{100 * share:.1f} %",
+        "wall_s": f"{wall:.2f}",
+        "statuses": ", ".join(f"{k} {v}" for k, v in statuses.items()),
+        "target ≤ 60 s, build ≤ 25 %": verdict,
+    }
 
 
 def bench_strategies(net: sc.Network, k: int) -> list[dict[str, Any]]:
@@ -96,9 +104,14 @@ def bench_strategies(net: sc.Network, k: int) -> list[dict[str, Any]]:
         build += time.perf_counter() - t0
         values.append(solve(model.problem, get_solver("highs")).objective)
     total = time.perf_counter() - start
-    rows.append({"strategy": "(a) rebuild the PuLP model per LP", "LPs": len(values),
-                 "per LP ms": f"{1000 * total / len(values):.1f}",
-                 "of which building ms": f"{1000 * build / len(values):.1f}"})
+    rows.append(
+        {
+            "strategy": "(a) rebuild the PuLP model per LP",
+            "LPs": len(values),
+            "per LP ms": f"{1000 * total / len(values):.1f}",
+            "of which building ms": f"{1000 * build / len(values):.1f}",
+        }
+    )
     reference = values
 
     # (b) one PuLP model, bounds changed, problem.solve each time (PuLP reloads it into HiGHS)
@@ -110,8 +123,14 @@ def bench_strategies(net: sc.Network, k: int) -> list[dict[str, Any]]:
         values.append(solve(model.problem, get_solver("highs")).objective)
         model.production[j].upBound = None
     total = time.perf_counter() - start
-    rows.append({"strategy": "(b) one PuLP model, problem.solve per LP", "LPs": len(values),
-                 "per LP ms": f"{1000 * total / len(values):.1f}", "of which building ms": "(inside solve)"})
+    rows.append(
+        {
+            "strategy": "(b) one PuLP model, problem.solve per LP",
+            "LPs": len(values),
+            "per LP ms": f"{1000 * total / len(values):.1f}",
+            "of which building ms": "(inside solve)",
+        }
+    )
     assert max(abs(a - b) for a, b in zip(values, reference, strict=True)) < 1e-6
 
     # (c) one model loaded into HiGHS once, changed in place, warm re-solve
@@ -127,10 +146,15 @@ def bench_strategies(net: sc.Network, k: int) -> list[dict[str, Any]]:
         values.append(run.solve().objective)
         run.set_bounds([model.production[j]], [0.0], [None])
     total = time.perf_counter() - start
-    rows.append({"strategy": "(c) HiGHS model kept, bounds changed in place (exposure)", "LPs": len(values),
-                 "per LP ms": f"{1000 * total / len(values):.1f}",
-                 "of which building ms": f"{1000 * (model.build_seconds + run.build_seconds) / len(values):.1f} "
-                                         "(once, spread)"})
+    rows.append(
+        {
+            "strategy": "(c) HiGHS model kept, bounds changed in place (exposure)",
+            "LPs": len(values),
+            "per LP ms": f"{1000 * total / len(values):.1f}",
+            "of which building ms": f"{1000 * (model.build_seconds + run.build_seconds) / len(values):.1f} "
+            "(once, spread)",
+        }
+    )
     assert max(abs(a - b) for a, b in zip(values, reference, strict=True)) < 1e-6
     return rows
 
@@ -144,12 +168,19 @@ def bench_adaptive(label: str, net: sc.Network, scenario: sc.Scenario, solver: s
     alpha = static.facilities["availability"].to_numpy()
     static_loss = float(((arr.value * arr.capacity * (1 - alpha))[arr.is_final]).sum())
     second = result.production_status
-    return {"network": label, "facilities": arr.n_facilities, "edges": arr.n_edges, "solver": solver,
-            "build_s": f"{result.timings['build_s']:.2f}",
-            "loss LP s": f"{result.status.seconds:.2f}",
-            "production LP s": "-" if second is None else f"{second.seconds:.2f}",
-            "total_s": f"{total:.2f}", "status": f"{result.status.status}/{second.status if second else '-'}",
-            "adaptive loss /wk": f"{result.lost_output:.6g}", "static loss /wk": f"{static_loss:.6g}"}
+    return {
+        "network": label,
+        "facilities": arr.n_facilities,
+        "edges": arr.n_edges,
+        "solver": solver,
+        "build_s": f"{result.timings['build_s']:.2f}",
+        "loss LP s": f"{result.status.seconds:.2f}",
+        "production LP s": "-" if second is None else f"{second.seconds:.2f}",
+        "total_s": f"{total:.2f}",
+        "status": f"{result.status.status}/{second.status if second else '-'}",
+        "adaptive loss /wk": f"{result.lost_output:.6g}",
+        "static loss /wk": f"{static_loss:.6g}",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the exposure run (top 15)")
     args = parser.parse_args(argv)
 
-    print(f"# bench_exposure: Python {platform.python_version()}, PuLP {pulp.__version__}, "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
+    print(
+        f"# bench_exposure: Python {platform.python_version()}, PuLP {pulp.__version__}, "
+        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
+    )
     net = sc.read_network("semiconductors")
     net.arrays  # noqa: B018 - built once per network, outside the timings
     print("\n## Exposure, semiconductors\n")
@@ -184,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n## Adaptive stress\n")
     rows = []
     if args.scenario.exists():
-        rows.append(bench_adaptive(f"semiconductors / {args.scenario.stem}", net, sc.read_scenario(args.scenario),
-                                   args.solver))
+        rows.append(
+            bench_adaptive(f"semiconductors / {args.scenario.stem}", net, sc.read_scenario(args.scenario), args.solver)
+        )
     if args.large:
         t0 = time.perf_counter()
         big = generate_network(10_000, 100_000, seed=0)

@@ -27,6 +27,7 @@ allocations are invisible to tracemalloc, so the numba rows add the kernel's wor
 (α, own and edge factors, recipe sums and queues: 8 bytes × (3N + 2E + R) plus N bytes),
 computed from the network's size.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -133,8 +134,13 @@ def main() -> None:
     net = generate_network(args.facilities, args.supplies, seed=0)
     net.arrays  # noqa: B018 - build once, outside the timings
     rows = []
-    profiles = (["sparse", "light", "heavy"] if args.profile == "all" else
-                ["light", "heavy"] if args.profile == "both" else [args.profile])
+    profiles = (
+        ["sparse", "light", "heavy"]
+        if args.profile == "all"
+        else ["light", "heavy"]
+        if args.profile == "both"
+        else [args.profile]
+    )
     for profile in profiles:
         scenario = scenario_profile(net, profile)
         model_scenario[:] = [scenario]
@@ -148,11 +154,12 @@ def main() -> None:
                 size = min(BLOCK, args.samples - b * BLOCK)
                 edge_factor, own_factor = model.dense(model.draw(7, b), size)
                 for k in range(0, size, 32):
-                    propagate(net.arrays.plan, edge_factor[k:k + 32], own_factor[k:k + 32], stock)
+                    propagate(net.arrays.plan, edge_factor[k : k + 32], own_factor[k : k + 32], stock)
 
         engines = ["numpy", "numba"] if numba_available() else ["numpy"]
         runs = [("full batch", full_batch)]
         for engine in engines:
+
             def cone_limited(scenario: sc.Scenario = scenario, engine: str = engine) -> None:
                 sc.monte_carlo(net, scenario, samples=args.samples, seed=7, engine=engine)
 
@@ -180,10 +187,13 @@ def main() -> None:
         naive_seconds = per_naive * args.samples
         rows.append((profile, "naive", args.samples, naive_seconds, args.samples / naive_seconds, 1.0, float("nan")))
         for name, (seconds, peak) in timed.items():
-            rows.append((profile, name, args.samples, seconds, args.samples / seconds,
-                         per_naive * args.samples / seconds, peak))
-    print(f"\n{args.facilities} facilities, {args.supplies} supply edges, {args.samples} samples "
-          f"(naive timed on {args.naive_samples} samples and scaled)\n")
+            rows.append(
+                (profile, name, args.samples, seconds, args.samples / seconds, per_naive * args.samples / seconds, peak)
+            )
+    print(
+        f"\n{args.facilities} facilities, {args.supplies} supply edges, {args.samples} samples "
+        f"(naive timed on {args.naive_samples} samples and scaled)\n"
+    )
     print("| profile | engine | samples | seconds | samples/s | × naive | peak MiB |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for profile, name, n, seconds, rate, ratio, peak in rows:

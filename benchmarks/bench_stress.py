@@ -19,6 +19,7 @@ target):
 
 Target (10 000 facilities, 100 000 supplies, 2 cores): stress < 2 s and < 1 GiB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -148,8 +149,10 @@ def profile(n_facilities: int, n_supplies: int, n_controls: int, seed: int, top:
 
 def table(rows: list[dict[str, Any]]) -> str:
     """The markdown results table."""
-    head = ("| facilities | supplies | controls | generate_s | first_stress_s | stress_s (best) "
-            "| peak_tracemalloc_MiB | peak_rss_MiB | target < 2 s, < 1 GiB |")
+    head = (
+        "| facilities | supplies | controls | generate_s | first_stress_s | stress_s (best) "
+        "| peak_tracemalloc_MiB | peak_rss_MiB | target < 2 s, < 1 GiB |"
+    )
     lines = [head, "|" + "---:|" * 8 + ":---:|"]
     for r in rows:
         worst_s = max(r["first_stress_s"], r["stress_s"])
@@ -163,7 +166,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {r['facilities']:,} | {r['supplies']:,} | {r['controls']} | {r['generate_s']:.2f} "
             f"| {r['first_stress_s']:.3f} | {r['stress_s']:.3f} | {r['peak_tracemalloc_MiB']:.0f} "
-            f"| {rss} | {verdict} |")
+            f"| {rss} | {verdict} |"
+        )
     return "\n".join(lines)
 
 
@@ -174,24 +178,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--controls", type=int, default=5, help="number of export controls (5)")
     parser.add_argument("--repeat", type=int, default=5, help="repeated stress calls, best kept (5)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--profile", action="store_true",
-                        help="also print the top 15 functions by cumulative time (cProfile)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print the top 15 functions by cumulative time (cProfile)"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
     row = measure(args.facilities, args.supplies, args.controls, args.repeat, args.seed)
-    print(f"python {platform.python_version()}, numpy {__import__('numpy').__version__}, "
-          f"pandas {__import__('pandas').__version__}, supplychain {sc.__version__}, "
-          f"{platform.machine()}, {__import__('os').cpu_count()} cores")
-    print(f"facilities below full availability: {row['facilities_hit']:,} "
-          f"(mean availability {row['mean_availability']:.4f})")
-    print("stress phases, first call: "
-          + ", ".join(f"{k}={v:.3f}" for k, v in row["first_timings"].items()))
-    print("stress phases, best repeat: "
-          + ", ".join(f"{k}={v:.3f}" for k, v in row["timings"].items()))
-    print(f"repeat times (s): {', '.join(f'{t:.3f}' for t in row['stress_times'])}; "
-          f"process peak RSS {row['process_peak_rss_MiB']:.0f} MiB\n")
+    print(
+        f"python {platform.python_version()}, numpy {__import__('numpy').__version__}, "
+        f"pandas {__import__('pandas').__version__}, supplychain {sc.__version__}, "
+        f"{platform.machine()}, {__import__('os').cpu_count()} cores"
+    )
+    print(
+        f"facilities below full availability: {row['facilities_hit']:,} "
+        f"(mean availability {row['mean_availability']:.4f})"
+    )
+    print("stress phases, first call: " + ", ".join(f"{k}={v:.3f}" for k, v in row["first_timings"].items()))
+    print("stress phases, best repeat: " + ", ".join(f"{k}={v:.3f}" for k, v in row["timings"].items()))
+    print(
+        f"repeat times (s): {', '.join(f'{t:.3f}' for t in row['stress_times'])}; "
+        f"process peak RSS {row['process_peak_rss_MiB']:.0f} MiB\n"
+    )
     print(table([row]))
     if args.profile:
         print(profile(args.facilities, args.supplies, args.controls, args.seed))

@@ -30,6 +30,7 @@ lithography, a de minimis rule, an entity list, China's gallium/germanium export
 
 Both are deterministic given the seed. ``python benchmarks/generate.py`` prints the sizes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,31 @@ if _ROOT not in sys.path:
 __all__ = ["COUNTRIES", "generate_network", "generate_scenario", "generate_tables"]
 
 COUNTRIES: tuple[str, ...] = (
-    "USA", "CHN", "TWN", "KOR", "JPN", "NLD", "DEU", "FRA", "GBR", "ISR", "SGP", "MYS", "VNM",
-    "PHL", "THA", "IND", "IRL", "ITA", "CAN", "MEX", "BRA", "SAU", "ARE", "CHE", "AUS",
+    "USA",
+    "CHN",
+    "TWN",
+    "KOR",
+    "JPN",
+    "NLD",
+    "DEU",
+    "FRA",
+    "GBR",
+    "ISR",
+    "SGP",
+    "MYS",
+    "VNM",
+    "PHL",
+    "THA",
+    "IND",
+    "IRL",
+    "ITA",
+    "CAN",
+    "MEX",
+    "BRA",
+    "SAU",
+    "ARE",
+    "CHE",
+    "AUS",
 )
 """The 25 countries facilities are placed in."""
 
@@ -98,89 +122,209 @@ class _Tier:
 
 
 _TIERS: tuple[_Tier, ...] = (
-    _Tier("material", "material", 0.10, 5.0, (
-        _Subtype("silicon_wafer", "silicon;wafer_blank", (50, 200), _weights(JPN=0.5, TWN=0.15, DEU=0.15, KOR=0.1)),
-        _Subtype("photoresist", "photoresist;chemical", (100, 1000), _weights(JPN=0.8, USA=0.1, KOR=0.05)),
-        _Subtype("neon", "neon;gas", (1, 10), _weights(CHN=0.3, USA=0.2, JPN=0.1, KOR=0.1)),
-        _Subtype("fluorinated_gas", "gas;fluorine", (5, 50), _weights(JPN=0.4, KOR=0.2, CHN=0.2, USA=0.1)),
-        _Subtype("gallium", "gallium;critical_mineral", (200, 600), _weights(CHN=0.95)),
-        _Subtype("germanium", "germanium;critical_mineral", (500, 1500), _weights(CHN=0.7, USA=0.05, DEU=0.05)),
-        _Subtype("rare_earth", "rare_earth;critical_mineral", (20, 200), _weights(CHN=0.85, AUS=0.1)),
-        _Subtype("quartz", "high_purity_quartz", (10, 80), _weights(USA=0.6, JPN=0.2, DEU=0.1)),
-        _Subtype("sputter_target", "sputtering_target;metal", (100, 500), _weights(JPN=0.5, USA=0.3)),
-        _Subtype("cmp_slurry", "cmp;chemical", (20, 100), _weights(USA=0.4, JPN=0.4, KOR=0.1)),
-    ), _weights(CHN=0.3, JPN=0.25, USA=0.12, DEU=0.08, KOR=0.07, TWN=0.05),
-        (1e4, 1e6), (4, 26)),
-    _Tier("eda_base", "eda_ip", 0.015, 4.0, (
-        _Subtype("eda_suite", "eda;eccn:3D991", (1e5, 1e6), _weights(USA=0.85, DEU=0.05, CHN=0.05)),
-        _Subtype("gaafet_eda", "eda;gaafet;eccn:3D006", (5e5, 3e6), _weights(USA=0.95)),
-    ), _weights(USA=0.8, GBR=0.05, CHN=0.05), (50, 500), (26, 104), tool=True),
-    _Tier("eda_ip", "eda_ip", 0.025, 4.0, (
-        _Subtype("cpu_ip", "ip;cpu_core", (1e5, 1e6), _weights(GBR=0.6, USA=0.3)),
-        _Subtype("interface_ip", "ip;serdes", (5e4, 5e5), _weights(USA=0.6, CAN=0.1, TWN=0.1)),
-        _Subtype("hbm_phy_ip", "ip;hbm", (1e5, 5e5), _weights(USA=0.6, KOR=0.2, TWN=0.1)),
-    ), _weights(USA=0.6, GBR=0.15, TWN=0.05, CHN=0.05), (50, 500), (26, 104),
-        (("eda_base", 2, 3, (0.05, 0.5)),), tool=True),
-    _Tier("eq_subsystem", "equipment", 0.03, 3.0, (
-        _Subtype("euv_light_source", "euv;light_source;eccn:3B001.f", (5e6, 2e7), _weights(USA=0.5, NLD=0.3)),
-        _Subtype("litho_optics", "optics;lithography;eccn:3B001.f", (5e6, 3e7), _weights(DEU=0.8, JPN=0.15)),
-        _Subtype("vacuum_pump", "vacuum", (1e4, 1e5), _weights(GBR=0.3, DEU=0.3, JPN=0.3)),
-        _Subtype("rf_generator", "rf_power", (2e4, 2e5), _weights(USA=0.6, JPN=0.3)),
-        _Subtype("excimer_laser", "laser;duv;eccn:3B001.f", (1e6, 5e6), _weights(USA=0.5, JPN=0.4)),
-    ), _weights(USA=0.3, JPN=0.3, DEU=0.2, NLD=0.1), (1, 50), (26, 78),
-        (("material", 2, 4, (0.5, 20.0)),), tool=True),
-    _Tier("eq_tool", "equipment", 0.06, 4.0, (
-        _Subtype("euv_scanner", "lithography;euv;eccn:3B001.f.4", (1.5e8, 3.5e8), _weights(NLD=0.95),
-                 node_nm=(2, 3, 5)),
-        _Subtype("duv_immersion", "lithography;duv;immersion;eccn:3B001.f.1", (5e7, 9e7),
-                 _weights(NLD=0.7, JPN=0.3), node_nm=(7, 14, 28)),
-        _Subtype("duv_dry", "lithography;duv;eccn:3B993", (1e7, 3e7), _weights(NLD=0.4, JPN=0.5, CHN=0.1),
-                 node_nm=(28, 65, 90)),
-        _Subtype("etch", "etch;eccn:3B001.c", (3e6, 1e7), _weights(USA=0.6, JPN=0.3, CHN=0.05)),
-        _Subtype("deposition", "deposition;eccn:3B001.d", (2e6, 8e6), _weights(USA=0.6, JPN=0.25, NLD=0.05)),
-        _Subtype("epitaxy", "epitaxy;eccn:3B001.a", (2e6, 6e6), _weights(USA=0.5, JPN=0.3, NLD=0.1)),
-        _Subtype("ion_implant", "implant;eccn:3B993", (3e6, 7e6), _weights(USA=0.8, JPN=0.1)),
-        _Subtype("metrology", "metrology;inspection;eccn:3B992", (2e6, 1e7), _weights(USA=0.6, JPN=0.2, ISR=0.1)),
-        _Subtype("track", "coater_developer;eccn:3B001.f", (3e6, 8e6), _weights(JPN=0.9)),
-        _Subtype("cmp_tool", "cmp;eccn:3B993", (2e6, 4e6), _weights(USA=0.6, JPN=0.35)),
-    ), _weights(USA=0.35, JPN=0.25, NLD=0.12, DEU=0.05, KOR=0.05, CHN=0.08), (0.5, 20), (26, 104),
-        (("material", 1, 3, (1.0, 50.0)), ("eq_subsystem", 1, 3, (1.0, 4.0))), tool=True),
-    _Tier("design", "design", 0.12, 4.0, (
-        _Subtype("accelerator_design", "design;ai;eccn:3E001", (1e6, 1e7), _weights(USA=0.7, CHN=0.15)),
-        _Subtype("cpu_design", "design;cpu;eccn:3E001", (5e5, 5e6), _weights(USA=0.5, GBR=0.1, CHN=0.15)),
-        _Subtype("soc_design", "design;mobile", (2e5, 2e6), _weights(USA=0.3, TWN=0.2, CHN=0.3, KOR=0.1)),
-        _Subtype("asic_design", "design;asic", (1e5, 1e6), _weights(USA=0.3, TWN=0.2, CHN=0.2, ISR=0.1)),
-    ), _weights(USA=0.45, CHN=0.15, TWN=0.1, KOR=0.05, GBR=0.05, ISR=0.05), (5, 100), (8, 26),
-        (("eda_base", 1, 2, (0.01, 0.1)), ("eda_ip", 1, 3, (0.01, 0.2)))),
-    _Tier("foundry", "foundry", 0.14, 5.0, (
-        _Subtype("logic_wafer", "wafer;logic", (3e3, 2e4), node_nm=(3, 5, 7, 10, 14, 16, 22, 28)),
-        _Subtype("mature_wafer", "wafer;logic;mature", (5e2, 3e3), node_nm=(40, 55, 65, 90, 130, 180)),
-        _Subtype("specialty_wafer", "wafer;analog;power", (5e2, 2e3), node_nm=(90, 130, 180, 350)),
-    ), _weights(TWN=0.4, CHN=0.2, KOR=0.12, USA=0.1, JPN=0.05, SGP=0.03, DEU=0.02), (1e3, 1e5), (26, 78),
-        (("material", 1, 2, (0.5, 5.0)), ("eq_tool", 1, 2, (1e-5, 1e-4)), ("design", 1, 1, (1e-4, 1e-3)))),
-    _Tier("memory", "memory", 0.08, 6.0, (
-        _Subtype("dram", "memory;dram", (2, 5)),
-        _Subtype("hbm", "memory;dram;hbm;eccn:3A090.c", (20, 60)),
-        _Subtype("nand", "memory;nand", (1, 4)),
-    ), _weights(KOR=0.45, CHN=0.15, USA=0.15, JPN=0.1, TWN=0.05), (1e4, 1e6), (26, 78),
-        (("material", 1, 3, (0.001, 0.01)), ("eq_tool", 1, 2, (1e-8, 1e-7)), ("eda_ip", 0, 1, (1e-6, 1e-5)))),
-    _Tier("osat", "osat", 0.14, 6.0, (
-        _Subtype("ai_accelerator", "ai_accelerator;gpu;eccn:3A090.a", (1e4, 4e4), tpp=(1000, 21000)),
-        _Subtype("server_cpu", "cpu;eccn:5A992.c", (1e3, 1e4), tpp=(200, 2000)),
-        _Subtype("mobile_soc", "soc;mobile;eccn:5A992.c", (50, 200), tpp=(20, 200)),
-        _Subtype("network_chip", "networking;eccn:5A002", (100, 1000)),
-        _Subtype("power_chip", "analog;power;ear99", (1, 10)),
-    ), _weights(TWN=0.25, CHN=0.25, MYS=0.1, KOR=0.07, USA=0.05, VNM=0.05, PHL=0.05, SGP=0.04, THA=0.03),
-        (1e3, 1e5), (8, 26),
-        (("foundry", 1, 2, (0.002, 0.02)), ("memory", 0, 2, (1.0, 8.0)), ("material", 1, 1, (0.01, 0.1)),
-         ("eq_tool", 0, 1, (1e-8, 1e-7)))),
-    _Tier("compute", "compute", 0.29, 12.0, (
-        _Subtype("ai_compute", "compute;ai_training", (1e5, 5e5)),
-        _Subtype("cloud_compute", "compute;cloud", (2e4, 1e5)),
-        _Subtype("edge_compute", "compute;edge", (5e3, 2e4)),
-    ), _weights(USA=0.4, CHN=0.15, IRL=0.04, DEU=0.04, JPN=0.04, GBR=0.04, SGP=0.03, IND=0.03, SAU=0.03,
-                ARE=0.03, KOR=0.03, FRA=0.03, CAN=0.03), (10, 1e3), (4, 26),
-        (("osat", 1, 3, (1.0, 8.0)), ("memory", 1, 2, (1.0, 16.0)))),
+    _Tier(
+        "material",
+        "material",
+        0.10,
+        5.0,
+        (
+            _Subtype("silicon_wafer", "silicon;wafer_blank", (50, 200), _weights(JPN=0.5, TWN=0.15, DEU=0.15, KOR=0.1)),
+            _Subtype("photoresist", "photoresist;chemical", (100, 1000), _weights(JPN=0.8, USA=0.1, KOR=0.05)),
+            _Subtype("neon", "neon;gas", (1, 10), _weights(CHN=0.3, USA=0.2, JPN=0.1, KOR=0.1)),
+            _Subtype("fluorinated_gas", "gas;fluorine", (5, 50), _weights(JPN=0.4, KOR=0.2, CHN=0.2, USA=0.1)),
+            _Subtype("gallium", "gallium;critical_mineral", (200, 600), _weights(CHN=0.95)),
+            _Subtype("germanium", "germanium;critical_mineral", (500, 1500), _weights(CHN=0.7, USA=0.05, DEU=0.05)),
+            _Subtype("rare_earth", "rare_earth;critical_mineral", (20, 200), _weights(CHN=0.85, AUS=0.1)),
+            _Subtype("quartz", "high_purity_quartz", (10, 80), _weights(USA=0.6, JPN=0.2, DEU=0.1)),
+            _Subtype("sputter_target", "sputtering_target;metal", (100, 500), _weights(JPN=0.5, USA=0.3)),
+            _Subtype("cmp_slurry", "cmp;chemical", (20, 100), _weights(USA=0.4, JPN=0.4, KOR=0.1)),
+        ),
+        _weights(CHN=0.3, JPN=0.25, USA=0.12, DEU=0.08, KOR=0.07, TWN=0.05),
+        (1e4, 1e6),
+        (4, 26),
+    ),
+    _Tier(
+        "eda_base",
+        "eda_ip",
+        0.015,
+        4.0,
+        (
+            _Subtype("eda_suite", "eda;eccn:3D991", (1e5, 1e6), _weights(USA=0.85, DEU=0.05, CHN=0.05)),
+            _Subtype("gaafet_eda", "eda;gaafet;eccn:3D006", (5e5, 3e6), _weights(USA=0.95)),
+        ),
+        _weights(USA=0.8, GBR=0.05, CHN=0.05),
+        (50, 500),
+        (26, 104),
+        tool=True,
+    ),
+    _Tier(
+        "eda_ip",
+        "eda_ip",
+        0.025,
+        4.0,
+        (
+            _Subtype("cpu_ip", "ip;cpu_core", (1e5, 1e6), _weights(GBR=0.6, USA=0.3)),
+            _Subtype("interface_ip", "ip;serdes", (5e4, 5e5), _weights(USA=0.6, CAN=0.1, TWN=0.1)),
+            _Subtype("hbm_phy_ip", "ip;hbm", (1e5, 5e5), _weights(USA=0.6, KOR=0.2, TWN=0.1)),
+        ),
+        _weights(USA=0.6, GBR=0.15, TWN=0.05, CHN=0.05),
+        (50, 500),
+        (26, 104),
+        (("eda_base", 2, 3, (0.05, 0.5)),),
+        tool=True,
+    ),
+    _Tier(
+        "eq_subsystem",
+        "equipment",
+        0.03,
+        3.0,
+        (
+            _Subtype("euv_light_source", "euv;light_source;eccn:3B001.f", (5e6, 2e7), _weights(USA=0.5, NLD=0.3)),
+            _Subtype("litho_optics", "optics;lithography;eccn:3B001.f", (5e6, 3e7), _weights(DEU=0.8, JPN=0.15)),
+            _Subtype("vacuum_pump", "vacuum", (1e4, 1e5), _weights(GBR=0.3, DEU=0.3, JPN=0.3)),
+            _Subtype("rf_generator", "rf_power", (2e4, 2e5), _weights(USA=0.6, JPN=0.3)),
+            _Subtype("excimer_laser", "laser;duv;eccn:3B001.f", (1e6, 5e6), _weights(USA=0.5, JPN=0.4)),
+        ),
+        _weights(USA=0.3, JPN=0.3, DEU=0.2, NLD=0.1),
+        (1, 50),
+        (26, 78),
+        (("material", 2, 4, (0.5, 20.0)),),
+        tool=True,
+    ),
+    _Tier(
+        "eq_tool",
+        "equipment",
+        0.06,
+        4.0,
+        (
+            _Subtype(
+                "euv_scanner", "lithography;euv;eccn:3B001.f.4", (1.5e8, 3.5e8), _weights(NLD=0.95), node_nm=(2, 3, 5)
+            ),
+            _Subtype(
+                "duv_immersion",
+                "lithography;duv;immersion;eccn:3B001.f.1",
+                (5e7, 9e7),
+                _weights(NLD=0.7, JPN=0.3),
+                node_nm=(7, 14, 28),
+            ),
+            _Subtype(
+                "duv_dry",
+                "lithography;duv;eccn:3B993",
+                (1e7, 3e7),
+                _weights(NLD=0.4, JPN=0.5, CHN=0.1),
+                node_nm=(28, 65, 90),
+            ),
+            _Subtype("etch", "etch;eccn:3B001.c", (3e6, 1e7), _weights(USA=0.6, JPN=0.3, CHN=0.05)),
+            _Subtype("deposition", "deposition;eccn:3B001.d", (2e6, 8e6), _weights(USA=0.6, JPN=0.25, NLD=0.05)),
+            _Subtype("epitaxy", "epitaxy;eccn:3B001.a", (2e6, 6e6), _weights(USA=0.5, JPN=0.3, NLD=0.1)),
+            _Subtype("ion_implant", "implant;eccn:3B993", (3e6, 7e6), _weights(USA=0.8, JPN=0.1)),
+            _Subtype("metrology", "metrology;inspection;eccn:3B992", (2e6, 1e7), _weights(USA=0.6, JPN=0.2, ISR=0.1)),
+            _Subtype("track", "coater_developer;eccn:3B001.f", (3e6, 8e6), _weights(JPN=0.9)),
+            _Subtype("cmp_tool", "cmp;eccn:3B993", (2e6, 4e6), _weights(USA=0.6, JPN=0.35)),
+        ),
+        _weights(USA=0.35, JPN=0.25, NLD=0.12, DEU=0.05, KOR=0.05, CHN=0.08),
+        (0.5, 20),
+        (26, 104),
+        (("material", 1, 3, (1.0, 50.0)), ("eq_subsystem", 1, 3, (1.0, 4.0))),
+        tool=True,
+    ),
+    _Tier(
+        "design",
+        "design",
+        0.12,
+        4.0,
+        (
+            _Subtype("accelerator_design", "design;ai;eccn:3E001", (1e6, 1e7), _weights(USA=0.7, CHN=0.15)),
+            _Subtype("cpu_design", "design;cpu;eccn:3E001", (5e5, 5e6), _weights(USA=0.5, GBR=0.1, CHN=0.15)),
+            _Subtype("soc_design", "design;mobile", (2e5, 2e6), _weights(USA=0.3, TWN=0.2, CHN=0.3, KOR=0.1)),
+            _Subtype("asic_design", "design;asic", (1e5, 1e6), _weights(USA=0.3, TWN=0.2, CHN=0.2, ISR=0.1)),
+        ),
+        _weights(USA=0.45, CHN=0.15, TWN=0.1, KOR=0.05, GBR=0.05, ISR=0.05),
+        (5, 100),
+        (8, 26),
+        (("eda_base", 1, 2, (0.01, 0.1)), ("eda_ip", 1, 3, (0.01, 0.2))),
+    ),
+    _Tier(
+        "foundry",
+        "foundry",
+        0.14,
+        5.0,
+        (
+            _Subtype("logic_wafer", "wafer;logic", (3e3, 2e4), node_nm=(3, 5, 7, 10, 14, 16, 22, 28)),
+            _Subtype("mature_wafer", "wafer;logic;mature", (5e2, 3e3), node_nm=(40, 55, 65, 90, 130, 180)),
+            _Subtype("specialty_wafer", "wafer;analog;power", (5e2, 2e3), node_nm=(90, 130, 180, 350)),
+        ),
+        _weights(TWN=0.4, CHN=0.2, KOR=0.12, USA=0.1, JPN=0.05, SGP=0.03, DEU=0.02),
+        (1e3, 1e5),
+        (26, 78),
+        (("material", 1, 2, (0.5, 5.0)), ("eq_tool", 1, 2, (1e-5, 1e-4)), ("design", 1, 1, (1e-4, 1e-3))),
+    ),
+    _Tier(
+        "memory",
+        "memory",
+        0.08,
+        6.0,
+        (
+            _Subtype("dram", "memory;dram", (2, 5)),
+            _Subtype("hbm", "memory;dram;hbm;eccn:3A090.c", (20, 60)),
+            _Subtype("nand", "memory;nand", (1, 4)),
+        ),
+        _weights(KOR=0.45, CHN=0.15, USA=0.15, JPN=0.1, TWN=0.05),
+        (1e4, 1e6),
+        (26, 78),
+        (("material", 1, 3, (0.001, 0.01)), ("eq_tool", 1, 2, (1e-8, 1e-7)), ("eda_ip", 0, 1, (1e-6, 1e-5))),
+    ),
+    _Tier(
+        "osat",
+        "osat",
+        0.14,
+        6.0,
+        (
+            _Subtype("ai_accelerator", "ai_accelerator;gpu;eccn:3A090.a", (1e4, 4e4), tpp=(1000, 21000)),
+            _Subtype("server_cpu", "cpu;eccn:5A992.c", (1e3, 1e4), tpp=(200, 2000)),
+            _Subtype("mobile_soc", "soc;mobile;eccn:5A992.c", (50, 200), tpp=(20, 200)),
+            _Subtype("network_chip", "networking;eccn:5A002", (100, 1000)),
+            _Subtype("power_chip", "analog;power;ear99", (1, 10)),
+        ),
+        _weights(TWN=0.25, CHN=0.25, MYS=0.1, KOR=0.07, USA=0.05, VNM=0.05, PHL=0.05, SGP=0.04, THA=0.03),
+        (1e3, 1e5),
+        (8, 26),
+        (
+            ("foundry", 1, 2, (0.002, 0.02)),
+            ("memory", 0, 2, (1.0, 8.0)),
+            ("material", 1, 1, (0.01, 0.1)),
+            ("eq_tool", 0, 1, (1e-8, 1e-7)),
+        ),
+    ),
+    _Tier(
+        "compute",
+        "compute",
+        0.29,
+        12.0,
+        (
+            _Subtype("ai_compute", "compute;ai_training", (1e5, 5e5)),
+            _Subtype("cloud_compute", "compute;cloud", (2e4, 1e5)),
+            _Subtype("edge_compute", "compute;edge", (5e3, 2e4)),
+        ),
+        _weights(
+            USA=0.4,
+            CHN=0.15,
+            IRL=0.04,
+            DEU=0.04,
+            JPN=0.04,
+            GBR=0.04,
+            SGP=0.03,
+            IND=0.03,
+            SAU=0.03,
+            ARE=0.03,
+            KOR=0.03,
+            FRA=0.03,
+            CAN=0.03,
+        ),
+        (10, 1e3),
+        (4, 26),
+        (("osat", 1, 3, (1.0, 8.0)), ("memory", 1, 2, (1.0, 16.0))),
+    ),
 )
 
 _TIER_INDEX = {t.name: i for i, t in enumerate(_TIERS)}
@@ -214,8 +358,7 @@ def _group_starts(sorted_keys: np.ndarray, n_groups: int) -> np.ndarray:
     return np.searchsorted(sorted_keys, np.arange(n_groups + 1))
 
 
-def generate_tables(n_facilities: int = 10_000, n_supplies: int = 100_000,
-                    seed: int = 0) -> dict[str, pd.DataFrame]:
+def generate_tables(n_facilities: int = 10_000, n_supplies: int = 100_000, seed: int = 0) -> dict[str, pd.DataFrame]:
     """The four network tables (``items``, ``facilities``, ``recipes``, ``supplies``).
 
     Raises ``ValueError`` when ``n_supplies`` cannot be met (fewer than one supply per recipe
@@ -306,9 +449,13 @@ def generate_tables(n_facilities: int = 10_000, n_supplies: int = 100_000,
     group_size = np.bincount(key, minlength=n_tiers * len(COUNTRIES))[key]
     company_no = (rng.random(n_fac) * np.maximum(1, group_size // 6)).astype(np.int64)
     countries = np.array(COUNTRIES, dtype=object)
-    fac_company = (np.char.lower(countries[fac_country].astype(str)).astype(object) + "_"
-                   + np.array([t.name for t in _TIERS], dtype=object)[fac_tier] + "_"
-                   + company_no.astype(str).astype(object))
+    fac_company = (
+        np.char.lower(countries[fac_country].astype(str)).astype(object)
+        + "_"
+        + np.array([t.name for t in _TIERS], dtype=object)[fac_tier]
+        + "_"
+        + company_no.astype(str).astype(object)
+    )
     cap_lo = np.array([t.capacity[0] for t in _TIERS])[fac_tier]
     cap_hi = np.array([t.capacity[1] for t in _TIERS])[fac_tier]
     base_capacity = np.exp(rng.uniform(np.log(cap_lo), np.log(cap_hi)))
@@ -385,8 +532,10 @@ def generate_tables(n_facilities: int = 10_000, n_supplies: int = 100_000,
     extra = n_supplies - n_rec
     slots = cap - 1
     if extra < 0 or extra > slots.sum():
-        raise ValueError(f"n_supplies={n_supplies} is impossible with {n_rec} recipe rows; "
-                         f"choose between {n_rec} and {n_rec + int(slots.sum())}")
+        raise ValueError(
+            f"n_supplies={n_supplies} is impossible with {n_rec} recipe rows; "
+            f"choose between {n_rec} and {n_rec + int(slots.sum())}"
+        )
     chosen = rng.choice(int(slots.sum()), extra, replace=False)
     k = 1 + np.bincount(np.repeat(np.arange(n_rec), slots)[chosen], minlength=n_rec)
     _check(k.sum() == n_supplies and (k <= cap).all(), "supplier counts")
@@ -433,37 +582,45 @@ def generate_tables(n_facilities: int = 10_000, n_supplies: int = 100_000,
     _check((capacity >= demand).all(), "a supplier short of capacity")
 
     # ---- tables -------------------------------------------------------------------------------
-    items = pd.DataFrame({
-        "id": item_ids,
-        "name": [f"{n.replace('_', ' ')}" for n in item_ids],
-        "tags": item_tags,
-        "node_nm": item_node,
-        "tpp": item_tpp,
-        "value": item_value,
-        "tool": item_tool,
-    })
-    facilities = pd.DataFrame({
-        "id": fac_ids,
-        "name": fac_company + " " + fac_ids,
-        "company": fac_company,
-        "country": countries[fac_country],
-        "kind": fac_kind,
-        "produces": item_ids[fac_item],
-        "capacity": capacity,
-        "recovery_weeks": recovery,
-    })
-    recipes = pd.DataFrame({
-        "facility": fac_ids[rec_fac],
-        "item": item_ids[rec_item],
-        "quantity": rec_qty,
-        "stock_weeks": rec_stock,
-    })
-    supplies = pd.DataFrame({
-        "supplier": fac_ids[sup_supplier],
-        "buyer": fac_ids[sup_buyer],
-        "item": item_ids[rec_item[sup_rec]],
-        "share": share,
-    })
+    items = pd.DataFrame(
+        {
+            "id": item_ids,
+            "name": [f"{n.replace('_', ' ')}" for n in item_ids],
+            "tags": item_tags,
+            "node_nm": item_node,
+            "tpp": item_tpp,
+            "value": item_value,
+            "tool": item_tool,
+        }
+    )
+    facilities = pd.DataFrame(
+        {
+            "id": fac_ids,
+            "name": fac_company + " " + fac_ids,
+            "company": fac_company,
+            "country": countries[fac_country],
+            "kind": fac_kind,
+            "produces": item_ids[fac_item],
+            "capacity": capacity,
+            "recovery_weeks": recovery,
+        }
+    )
+    recipes = pd.DataFrame(
+        {
+            "facility": fac_ids[rec_fac],
+            "item": item_ids[rec_item],
+            "quantity": rec_qty,
+            "stock_weeks": rec_stock,
+        }
+    )
+    supplies = pd.DataFrame(
+        {
+            "supplier": fac_ids[sup_supplier],
+            "buyer": fac_ids[sup_buyer],
+            "item": item_ids[rec_item[sup_rec]],
+            "share": share,
+        }
+    )
     return {"items": items, "facilities": facilities, "recipes": recipes, "supplies": supplies}
 
 
@@ -472,8 +629,13 @@ def generate_network(n_facilities: int = 10_000, n_supplies: int = 100_000, seed
     import supplychain as sc
 
     tables = generate_tables(n_facilities, n_supplies, seed)
-    return sc.Network(tables["items"], tables["facilities"], tables["recipes"], tables["supplies"],
-                      name=f"synthetic-{n_facilities}-{n_supplies}-s{seed}")
+    return sc.Network(
+        tables["items"],
+        tables["facilities"],
+        tables["recipes"],
+        tables["supplies"],
+        name=f"synthetic-{n_facilities}-{n_supplies}-s{seed}",
+    )
 
 
 def _matching(patterns: list[str], items: pd.DataFrame) -> list[str]:
@@ -482,29 +644,54 @@ def _matching(patterns: list[str], items: pd.DataFrame) -> list[str]:
     return [p for p in patterns if fnmatch.filter(names, p)]
 
 
-def scenario_dict(facilities: pd.DataFrame, items: pd.DataFrame, n_controls: int = 5, seed: int = 0,
-                  network: str | None = None) -> dict[str, Any]:
+def scenario_dict(
+    facilities: pd.DataFrame, items: pd.DataFrame, n_controls: int = 5, seed: int = 0, network: str | None = None
+) -> dict[str, Any]:
     """The scenario of ``generate_scenario`` as a plain dict (SPEC section 2 shape)."""
     rng = np.random.default_rng(seed)
-    chn = facilities[(facilities["country"] == "CHN")
-                     & facilities["kind"].isin(["design", "foundry", "compute"])]
+    chn = facilities[(facilities["country"] == "CHN") & facilities["kind"].isin(["design", "foundry", "compute"])]
     top = chn["company"].value_counts()
     top = top.iloc[: max(1, min(6, len(top)))]
     end_users = sorted(rng.choice(top.index.to_numpy(dtype=object), min(3, len(top)), replace=False).tolist())
     templates: list[dict[str, Any]] = [
-        {"name": "us-advanced-computing", "issuer": "USA",
-         "items": ["ai_accelerator*", "eccn:3A090*"], "where": {"tpp": {"min": 4800}},
-         "destinations": ["CHN", "MAC"], "reach": {"foreign_direct_product": True},
-         "licence_approval": 0.0},
-        {"name": "nl-jp-lithography", "issuer": ["NLD", "JPN"],
-         "items": ["euv_scanner*", "duv_immersion*", "eccn:3B001.f*"], "destinations": ["CHN"],
-         "licence_approval": 0.1},
-        {"name": "us-sme-de-minimis", "issuer": "USA", "items": ["eccn:3B001*", "eccn:3B993*", "eccn:3D*"],
-         "destinations": ["CHN", "MAC"], "reach": {"de_minimis": 0.25}, "licence_approval": 0.2},
-        {"name": "us-entity-list", "issuer": "USA", "end_users": end_users,
-         "reach": {"foreign_direct_product": True}, "licence_approval": 0.0},
-        {"name": "chn-gallium-germanium", "issuer": "CHN", "items": ["gallium*", "germanium*"],
-         "destinations": ["USA"], "licence_approval": 0.0},
+        {
+            "name": "us-advanced-computing",
+            "issuer": "USA",
+            "items": ["ai_accelerator*", "eccn:3A090*"],
+            "where": {"tpp": {"min": 4800}},
+            "destinations": ["CHN", "MAC"],
+            "reach": {"foreign_direct_product": True},
+            "licence_approval": 0.0,
+        },
+        {
+            "name": "nl-jp-lithography",
+            "issuer": ["NLD", "JPN"],
+            "items": ["euv_scanner*", "duv_immersion*", "eccn:3B001.f*"],
+            "destinations": ["CHN"],
+            "licence_approval": 0.1,
+        },
+        {
+            "name": "us-sme-de-minimis",
+            "issuer": "USA",
+            "items": ["eccn:3B001*", "eccn:3B993*", "eccn:3D*"],
+            "destinations": ["CHN", "MAC"],
+            "reach": {"de_minimis": 0.25},
+            "licence_approval": 0.2,
+        },
+        {
+            "name": "us-entity-list",
+            "issuer": "USA",
+            "end_users": end_users,
+            "reach": {"foreign_direct_product": True},
+            "licence_approval": 0.0,
+        },
+        {
+            "name": "chn-gallium-germanium",
+            "issuer": "CHN",
+            "items": ["gallium*", "germanium*"],
+            "destinations": ["USA"],
+            "licence_approval": 0.0,
+        },
     ]
     controls = [dict(t) for t in templates[:n_controls]]
     for c in controls:
@@ -513,17 +700,23 @@ def scenario_dict(facilities: pd.DataFrame, items: pd.DataFrame, n_controls: int
     subtypes = _matching([f"{s.name}*" for t in _TIERS for s in t.subtypes], items)
     for i in range(len(templates), n_controls):  # more controls: random but plausible ones
         issuer = str(rng.choice(["USA", "JPN", "NLD", "KOR", "CHN", "DEU", "TWN"]))
-        dests = sorted(rng.choice([c for c in COUNTRIES if c != issuer], int(rng.integers(1, 4)),
-                                  replace=False).tolist())
-        controls.append({"name": f"extra-control-{i}", "issuer": issuer,
-                         "items": [str(rng.choice(subtypes))], "destinations": dests,
-                         "licence_approval": float(np.round(rng.uniform(0, 0.5), 2))})
+        dests = sorted(
+            rng.choice([c for c in COUNTRIES if c != issuer], int(rng.integers(1, 4)), replace=False).tolist()
+        )
+        controls.append(
+            {
+                "name": f"extra-control-{i}",
+                "issuer": issuer,
+                "items": [str(rng.choice(subtypes))],
+                "destinations": dests,
+                "licence_approval": float(np.round(rng.uniform(0, 0.5), 2)),
+            }
+        )
     foundry_countries = facilities.loc[facilities["kind"] == "foundry", "country"].value_counts()
     hit = str(foundry_countries.index[0])  # the largest foundry country (TWN in practice)
     out: dict[str, Any] = {
         "name": f"synthetic-{n_controls}-controls-s{seed}",
-        "description": "Benchmark scenario: real-shaped export controls plus a 26-week loss of "
-                       f"{hit}'s foundries.",
+        "description": f"Benchmark scenario: real-shaped export controls plus a 26-week loss of {hit}'s foundries.",
         "horizon_weeks": 52,
         "controls": controls,
         "disruptions": [{"countries": [hit], "kinds": ["foundry"], "capacity_factor": 0.0, "weeks": 26}],
@@ -558,15 +751,19 @@ def main(argv: list[str] | None = None) -> None:
     print(f"companies    {f['company'].nunique():>9,d}")
     print("kinds        " + ", ".join(f"{k}={n}" for k, n in f["kind"].value_counts().sort_index().items()))
     per_recipe = tables["supplies"].groupby(["buyer", "item"]).size()
-    print(f"suppliers per recipe: mean {per_recipe.mean():.2f}, max {per_recipe.max()}, "
-          f"single-sourced {(per_recipe == 1).mean():.0%}")
+    print(
+        f"suppliers per recipe: mean {per_recipe.mean():.2f}, max {per_recipe.max()}, "
+        f"single-sourced {(per_recipe == 1).mean():.0%}"
+    )
     print(f"tables generated in {t1 - t0:.2f} s")
     if not args.tables_only:
         net = generate_network(args.facilities, args.supplies, args.seed)
         t2 = time.perf_counter()
         scenario = generate_scenario(net, seed=args.seed)
-        print(f"Network built (incl. validation) in {t2 - t1:.2f} s; "
-              f"scenario {scenario.name!r} with {len(scenario.controls)} controls")
+        print(
+            f"Network built (incl. validation) in {t2 - t1:.2f} s; "
+            f"scenario {scenario.name!r} with {len(scenario.controls)} controls"
+        )
 
 
 if __name__ == "__main__":

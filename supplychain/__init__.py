@@ -5,6 +5,7 @@
 >>> net.facilities["id"].tolist()[:3]
 ['sand_cn', 'sand_us', 'asml']
 """
+
 from importlib.metadata import PackageNotFoundError, version
 
 from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure

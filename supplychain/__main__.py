@@ -1,5 +1,6 @@
 """``python -m supplychain SCENARIO.yaml ...`` runs a scenario (as ``run_scenario.py``);
 ``python -m supplychain schema`` prints the JSON Schema of the scenario format."""
+
 import json
 import sys
 

@@ -23,6 +23,7 @@ down, probably reference counting of the arrays passed in the hottest loop).
 
 Importing this module needs numba; ``montecarlo`` falls back to numpy without it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,12 +31,45 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def cone_kernel(first_sample, size, edge_sample, edge, edge_value, own_sample, own_facility, own_value,
-                block_n0, block_n1, block_cyclic, block_of, facility_recipe_start, recipe_internal_start,
-                internal_edge, internal, external_ref, edge_source, share, stock, out_start, out_recipe,
-                out_buyer, out_weight_ref, out_index,
-                alpha_ref, own_ref, edge_ref, supplied_ref, unchanged, fp_tol, max_iterations,
-                policy_after, policy_max_width, out_s, out_v, out_a):
+def cone_kernel(
+    first_sample,
+    size,
+    edge_sample,
+    edge,
+    edge_value,
+    own_sample,
+    own_facility,
+    own_value,
+    block_n0,
+    block_n1,
+    block_cyclic,
+    block_of,
+    facility_recipe_start,
+    recipe_internal_start,
+    internal_edge,
+    internal,
+    external_ref,
+    edge_source,
+    share,
+    stock,
+    out_start,
+    out_recipe,
+    out_buyer,
+    out_weight_ref,
+    out_index,
+    alpha_ref,
+    own_ref,
+    edge_ref,
+    supplied_ref,
+    unchanged,
+    fp_tol,
+    max_iterations,
+    policy_after,
+    policy_max_width,
+    out_s,
+    out_v,
+    out_a,
+):
     """Evaluate samples ``first_sample`` .. ``size - 1``; the changes (sorted by sample) start
     at that sample. Writes (sample, position, α) of every facility whose α differs from the
     reference into ``out_s``, ``out_v``, ``out_a`` and stops early, before a sample that might
@@ -168,8 +202,22 @@ def cone_kernel(first_sample, size, edge_sample, edge, edge_value, own_sample, o
                     settled = True
                     break
                 if iteration % policy_after == 0:  # a slow cycle: jump to its policy's bound
-                    _policy_bound(n0, n1, alpha, own, a, share, edge_source, facility_recipe_start,
-                                  recipe_internal_start, internal_edge, external_ref, dsup, stock, policy_max_width)
+                    _policy_bound(
+                        n0,
+                        n1,
+                        alpha,
+                        own,
+                        a,
+                        share,
+                        edge_source,
+                        facility_recipe_start,
+                        recipe_internal_start,
+                        internal_edge,
+                        external_ref,
+                        dsup,
+                        stock,
+                        policy_max_width,
+                    )
             if not settled:
                 unsettled += 1
             for p in range(n0, n1):
@@ -213,8 +261,22 @@ def cone_kernel(first_sample, size, edge_sample, edge, edge_value, own_sample, o
 
 
 @njit(cache=True, nogil=True)
-def _policy_bound(n0, n1, alpha, own, a, share, edge_source, facility_recipe_start, recipe_internal_start,
-                  internal_edge, external_ref, dsup, stock, max_width):
+def _policy_bound(
+    n0,
+    n1,
+    alpha,
+    own,
+    a,
+    share,
+    edge_source,
+    facility_recipe_start,
+    recipe_internal_start,
+    internal_edge,
+    external_ref,
+    dsup,
+    stock,
+    max_width,
+):
     """``stress.policy_bound`` for one sample of the compiled cone, in place on α[n0:n1]: fix
     each facility's minimising piece (first smallest recipe, or the cap 1), solve the block's
     linear system for it by Gaussian elimination with partial pivoting, and where it is

@@ -6,6 +6,7 @@ i of ``network.facilities``, edge e row e of ``network.supplies``, recipe r row 
 strongly-connected-component condensation so that the engine evaluates one level at a time
 with array operations, iterating only inside cycles.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -177,8 +178,11 @@ def build_arrays(network: Network) -> NetworkArrays:
     edge_dst = _codes(sup["buyer"].tolist(), facility_ids)
     edge_item = _codes(sup["item"].tolist(), item_ids)
     recipe_key = {k: r for r, k in enumerate(zip(recipe_facility.tolist(), recipe_item.tolist(), strict=True))}
-    edge_recipe = np.fromiter((recipe_key[k] for k in zip(edge_dst.tolist(), edge_item.tolist(), strict=True)),
-                              dtype=np.int64, count=len(edge_dst))
+    edge_recipe = np.fromiter(
+        (recipe_key[k] for k in zip(edge_dst.tolist(), edge_item.tolist(), strict=True)),
+        dtype=np.int64,
+        count=len(edge_dst),
+    )
     is_final = np.ones(n, dtype=bool)
     is_final[edge_src] = False
 
@@ -212,9 +216,16 @@ def build_arrays(network: Network) -> NetworkArrays:
     )
 
 
-def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids: list[str],
-          edge_src: np.ndarray, edge_dst: np.ndarray, edge_recipe: np.ndarray,
-          share: np.ndarray) -> EnginePlan:
+def _plan(
+    n: int,
+    recipe_facility: np.ndarray,
+    recipe_item: np.ndarray,
+    item_ids: list[str],
+    edge_src: np.ndarray,
+    edge_dst: np.ndarray,
+    edge_recipe: np.ndarray,
+    share: np.ndarray,
+) -> EnginePlan:
     """Order facilities by level of the condensation DAG and cut them into blocks."""
     # Strongly connected components: label every facility with its component.
     graph = nx.DiGraph()
@@ -231,8 +242,11 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
     n_comp = len(sizes)
     cs, cd = component[edge_src], component[edge_dst]
     between = cs != cd
-    pairs = np.unique(np.stack([cs[between], cd[between]], axis=1), axis=0) if between.any() else (
-        np.empty((0, 2), dtype=np.int64))
+    pairs = (
+        np.unique(np.stack([cs[between], cd[between]], axis=1), axis=0)
+        if between.any()
+        else (np.empty((0, 2), dtype=np.int64))
+    )
     indegree = np.bincount(pairs[:, 1], minlength=n_comp)
     order_by_src = np.argsort(pairs[:, 0], kind="stable")
     succ = pairs[order_by_src, 1]
@@ -278,14 +292,17 @@ def _plan(n: int, recipe_facility: np.ndarray, recipe_item: np.ndarray, item_ids
         e0, e1 = np.searchsorted(engine_edge_recipe, [r0, r1])
         edge_starts = np.searchsorted(engine_edge_recipe[e0:e1], np.arange(r0, r1))
         recipe_starts = np.searchsorted(engine_recipe_pos[r0:r1], np.arange(a, b))
-        blocks.append(Block(a, b, int(r0), int(r1), int(e0), int(e1), edge_starts, recipe_starts,
-                            cyclic=bool(group[order[a]] == 2)))
+        blocks.append(
+            Block(
+                a, b, int(r0), int(r1), int(e0), int(e1), edge_starts, recipe_starts, cyclic=bool(group[order[a]] == 2)
+            )
+        )
     edge_buyer_pos = engine_recipe_pos[engine_edge_recipe] if len(engine_edge_recipe) else np.zeros(0, np.int64)
     engine_source = position[edge_src[edge_order]]
     by_source = np.argsort(engine_source, kind="stable")  # engine edges grouped by supplier
     block_of = np.full(n, -1, dtype=np.int64)
     for i, blk in enumerate(blocks):
-        block_of[blk.n0:blk.n1] = i
+        block_of[blk.n0 : blk.n1] = i
     return EnginePlan(
         order=order,
         position=position,

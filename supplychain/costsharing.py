@@ -22,6 +22,7 @@ each certification is split equally among the members that use it.
 
 **Proportional** (``proportional``): the total split in proportion to a measure of use.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,8 +39,9 @@ CostGame: TypeAlias = Callable[[frozenset[str]], float]
 """A cost game: coalition (frozenset of player names) -> its cost; the empty coalition costs 0."""
 
 
-def shapley(players: Iterable[str], cost: CostGame, *, exact_limit: int = 10, samples: int = 2000,
-            seed: int = 0) -> tuple[dict[str, float], dict[str, float]]:
+def shapley(
+    players: Iterable[str], cost: CostGame, *, exact_limit: int = 10, samples: int = 2000, seed: int = 0
+) -> tuple[dict[str, float], dict[str, float]]:
     """The Shapley value of a cost game, and the standard error of each share.
 
     Returns ``(shares, standard_errors)`` keyed by player, in currency units.
@@ -96,8 +98,9 @@ def _exact(names: list[str], cost_of: CostGame) -> dict[str, float]:
     masks = np.arange(1 << n)
     coalition_cost = np.array([cost_of(frozenset(names[j] for j in range(n) if m >> j & 1)) for m in range(1 << n)])
     size = np.array([bin(m).count("1") for m in range(1 << n)])
-    weight = np.array([math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) if s < n else 0.0
-                       for s in range(n + 1)])
+    weight = np.array(
+        [math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) if s < n else 0.0 for s in range(n + 1)]
+    )
     shares = {}
     for i, name in enumerate(names):
         without = masks[(masks >> i & 1) == 0]
@@ -106,8 +109,7 @@ def _exact(names: list[str], cost_of: CostGame) -> dict[str, float]:
     return shares
 
 
-def _sampled(names: list[str], cost_of: CostGame, samples: int,
-             seed: int) -> tuple[dict[str, float], dict[str, float]]:
+def _sampled(names: list[str], cost_of: CostGame, samples: int, seed: int) -> tuple[dict[str, float], dict[str, float]]:
     """Shapley value estimated over random orders, with standard errors."""
     n = len(names)
     rng = np.random.Generator(np.random.PCG64(seed))
@@ -122,8 +124,10 @@ def _sampled(names: list[str], cost_of: CostGame, samples: int,
             before, previous = after, current
     mean = marginal.mean(axis=0)
     error = marginal.std(axis=0, ddof=1) / math.sqrt(samples)
-    return ({name: float(mean[i]) for i, name in enumerate(names)},
-            {name: float(error[i]) for i, name in enumerate(names)})
+    return (
+        {name: float(mean[i]) for i, name in enumerate(names)},
+        {name: float(error[i]) for i, name in enumerate(names)},
+    )
 
 
 def certification_game(certifications: Mapping[str, float], users: Mapping[str, Collection[str]]) -> CostGame:
@@ -143,8 +147,9 @@ def certification_game(certifications: Mapping[str, float], users: Mapping[str, 
     """
     unknown = sorted(set(users) - set(certifications))
     if unknown:
-        raise InputError(f"certification_game: users given for certifications that are not chosen: "
-                         f"{', '.join(unknown)}")
+        raise InputError(
+            f"certification_game: users given for certifications that are not chosen: {', '.join(unknown)}"
+        )
     bad = sorted(c for c, v in certifications.items() if not (math.isfinite(v) and v >= 0))
     if bad:
         raise InputError(f"certification_game: costs must be finite and non-negative: {', '.join(bad)}")

@@ -5,6 +5,7 @@ argument) is wrong; it carries every problem found, each with its location, so t
 reports them all. ``SolverError`` means an optimisation solver failed or is missing. Anything
 else escaping the package is a bug.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

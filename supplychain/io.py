@@ -2,6 +2,7 @@
 
 Nothing else in the package opens input files; reports are written by ``reports.py``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,12 +45,16 @@ class _Loader(yaml.SafeLoader):
 _Loader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
                   |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
                   |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
                   |[-+]?\.(?:inf|Inf|INF)
-                  |\.(?:nan|NaN|NAN))$""", re.X),
-    list("-+0123456789."))
+                  |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
 
 
 def load_yaml(path: str | Path) -> tuple[Any, dict[KeyPath, int]]:
@@ -94,8 +99,9 @@ def load_yaml(path: str | Path) -> tuple[Any, dict[KeyPath, int]]:
                 key = key_node.value
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    duplicates.append(Problem(f"{path} line {line}",
-                                              f"key '{format_key_path((*at, key))}' appears twice"))
+                    duplicates.append(
+                        Problem(f"{path} line {line}", f"key '{format_key_path((*at, key))}' appears twice")
+                    )
                 seen.add(key)
                 walk(value_node, (*at, key))
                 lines[(*at, key)] = line
@@ -125,8 +131,11 @@ def bundled_networks() -> list[str]:
     """Names of the networks shipped with the package (``read_network(name)`` reads them)."""
     if not DATA_DIR.is_dir():
         return []
-    return sorted(p.name for p in DATA_DIR.iterdir()
-                  if p.is_dir() and ((p / "network.yaml").is_file() or (p / "items.csv").is_file()))
+    return sorted(
+        p.name
+        for p in DATA_DIR.iterdir()
+        if p.is_dir() and ((p / "network.yaml").is_file() or (p / "items.csv").is_file())
+    )
 
 
 def _resolve_network_path(name_or_path: str | Path, base: str | Path | None) -> tuple[Path, str]:
@@ -149,9 +158,16 @@ def _resolve_network_path(name_or_path: str | Path, base: str | Path | None) -> 
         names = bundled_networks()
         guess = did_you_mean(text, names)
         hint = f"did you mean '{guess}'? " if guess else ""
-        raise InputError(f"unknown network '{text}'", [Problem(
-            f"network '{text}'", f"no such bundled network or path; {hint}bundled networks: "
-            f"{', '.join(names) or '(none)'}; or give the path of a .yaml file or a folder of CSV files")])
+        raise InputError(
+            f"unknown network '{text}'",
+            [
+                Problem(
+                    f"network '{text}'",
+                    f"no such bundled network or path; {hint}bundled networks: "
+                    f"{', '.join(names) or '(none)'}; or give the path of a .yaml file or a folder of CSV files",
+                )
+            ],
+        )
     raise InputError(f"{path}: no such network file or folder")
 
 
@@ -180,20 +196,27 @@ def read_network(name_or_path: str | Path, *, base: str | Path | None = None) ->
         return _read_network_csv(path, name)
     if path.suffix.lower() in _YAML_SUFFIXES:
         return _read_network_yaml(path, name)
-    raise InputError(f"{path}: a network is a .yaml/.yml file or a folder of CSV files "
-                     f"(got a '{path.suffix}' file)")
+    raise InputError(f"{path}: a network is a .yaml/.yml file or a folder of CSV files (got a '{path.suffix}' file)")
 
 
 def _read_network_yaml(path: Path, name: str) -> Network:
     data, lines = load_yaml(path)
     if data is None:
-        raise InputError(f"{path}: empty network file",
-                         [Problem(f"{path} line 1", "expected a mapping of table names "
-                                  f"({', '.join(TABLES)}) to lists of rows")])
+        raise InputError(
+            f"{path}: empty network file",
+            [Problem(f"{path} line 1", f"expected a mapping of table names ({', '.join(TABLES)}) to lists of rows")],
+        )
     if not isinstance(data, dict):
-        raise InputError(f"{path}: not a network", [Problem(
-            f"{path} line 1", f"the top level must be a mapping of table names ({', '.join(TABLES)}) "
-            f"to lists of rows, not a {type(data).__name__}")])
+        raise InputError(
+            f"{path}: not a network",
+            [
+                Problem(
+                    f"{path} line 1",
+                    f"the top level must be a mapping of table names ({', '.join(TABLES)}) "
+                    f"to lists of rows, not a {type(data).__name__}",
+                )
+            ],
+        )
     problems: list[Problem] = []
     tables: dict[str, list[dict[str, Any]]] = {}
     row_lines: dict[str, list[int]] = {}
@@ -203,26 +226,36 @@ def _read_network_yaml(path: Path, name: str) -> Network:
         if rows is None:
             rows = []
         if not isinstance(rows, list):
-            problems.append(Problem(f"{path} line {line}: {table}",
-                                    f"expected a list of rows (each a mapping of column: value), "
-                                    f"not a {type(rows).__name__}"))
+            problems.append(
+                Problem(
+                    f"{path} line {line}: {table}",
+                    f"expected a list of rows (each a mapping of column: value), not a {type(rows).__name__}",
+                )
+            )
             continue
         clean: list[dict[str, Any]] = []
         for i, row in enumerate(rows):
             row_line = lines.get((key, i), line)
             if not isinstance(row, dict):
-                problems.append(Problem(f"{path} line {row_line}: {table}[{i}]",
-                                        f"expected a row mapping column names to values (like "
-                                        f"{{id: sand, name: Refined silicon}}), not a {type(row).__name__}"))
+                problems.append(
+                    Problem(
+                        f"{path} line {row_line}: {table}[{i}]",
+                        f"expected a row mapping column names to values (like "
+                        f"{{id: sand, name: Refined silicon}}), not a {type(row).__name__}",
+                    )
+                )
                 continue
             out: dict[str, Any] = {}
             for col, value in row.items():
                 if isinstance(value, list) and str(col) == "tags":
                     value = ";".join(str(v) for v in value)
                 elif isinstance(value, dict | list):
-                    problems.append(Problem(
-                        f"{path} line {lines.get((key, i, col), row_line)}: {table}[{i}].{col}",
-                        f"expected a single value, not a {type(value).__name__}"))
+                    problems.append(
+                        Problem(
+                            f"{path} line {lines.get((key, i, col), row_line)}: {table}[{i}].{col}",
+                            f"expected a single value, not a {type(value).__name__}",
+                        )
+                    )
                     continue
                 out[str(col)] = value
             clean.append(out)
@@ -231,8 +264,7 @@ def _read_network_yaml(path: Path, name: str) -> Network:
     if problems:
         raise InputError(f"{path}: not a valid network file", problems)
     table_lines = {str(k): lines.get((k,), 1) for k in data}
-    return Network.from_tables(tables, name=name, source=str(path), row_lines=row_lines,
-                               table_lines=table_lines)
+    return Network.from_tables(tables, name=name, source=str(path), row_lines=row_lines, table_lines=table_lines)
 
 
 def _read_network_csv(folder: Path, name: str) -> Network:
@@ -244,8 +276,11 @@ def _read_network_csv(folder: Path, name: str) -> Network:
         if table not in TABLES:
             guess = did_you_mean(table, list(TABLES))
             hint = f"; did you mean '{guess}.csv'?" if guess else ""
-            problems.append(Problem(f"{file}", f"unknown table '{table}'{hint} (tables are: "
-                                    f"{', '.join(t + '.csv' for t in TABLES)})"))
+            problems.append(
+                Problem(
+                    f"{file}", f"unknown table '{table}'{hint} (tables are: {', '.join(t + '.csv' for t in TABLES)})"
+                )
+            )
             continue
         try:
             frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -255,18 +290,23 @@ def _read_network_csv(folder: Path, name: str) -> Network:
             problems.append(Problem(f"{file}", f"cannot be read as CSV: {exc}"))
             continue
         # a trailing comma in the header makes an empty, unnamed column: not data
-        blank = [c for c in frame.columns
-                 if str(c).startswith("Unnamed: ") and frame[c].str.strip().eq("").all()]
+        blank = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].str.strip().eq("").all()]
         tables[table] = frame.drop(columns=blank)
         row_lines[table] = list(range(2, len(frame) + 2))  # line 1 is the header
     missing = [t for t in TABLES if t not in OPTIONAL_TABLES and t not in tables]
     if not tables and not problems:
-        raise InputError(f"{folder}: not a network folder", [Problem(
-            f"{folder}", f"no table CSV files found; expected {', '.join(t + '.csv' for t in TABLES)} "
-            "(candidates.csv and certifications.csv optional)")])
+        raise InputError(
+            f"{folder}: not a network folder",
+            [
+                Problem(
+                    f"{folder}",
+                    f"no table CSV files found; expected {', '.join(t + '.csv' for t in TABLES)} "
+                    "(candidates.csv and certifications.csv optional)",
+                )
+            ],
+        )
     for table in missing:
-        problems.append(Problem(f"{folder / (table + '.csv')}",
-                                f"required table file {table}.csv is missing"))
+        problems.append(Problem(f"{folder / (table + '.csv')}", f"required table file {table}.csv is missing"))
     if problems:
         raise InputError(f"{folder}: not a valid network folder", problems)
     return Network.from_tables(tables, name=name, source=str(folder), row_lines=row_lines)
@@ -301,8 +341,9 @@ def _network_yaml_text(network: Network) -> str:
         out.append(f"{table}:\n")
         for record in frame.to_dict("records"):
             row = {k: v for k, v in ((k, _yaml_value(v)) for k, v in record.items()) if v is not None}
-            text = yaml.safe_dump(row, default_flow_style=True, sort_keys=False, allow_unicode=True,
-                                  width=10**9).strip()
+            text = yaml.safe_dump(
+                row, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10**9
+            ).strip()
             out.append(f"  - {text}\n")
     return "".join(out)
 
@@ -345,9 +386,16 @@ def write_network(network: Network, path: str | Path) -> Path:
         ours = {f"{t}.csv" for t in TABLES}
         others = sorted(p.name for p in path.iterdir() if p.name not in ours)
         if others:
-            raise InputError(f"{path}: folder is not empty", [Problem(
-                str(path), f"holds files other than network tables ({', '.join(others[:5])}"
-                f"{' …' if len(others) > 5 else ''}); write to a new or empty folder")])
+            raise InputError(
+                f"{path}: folder is not empty",
+                [
+                    Problem(
+                        str(path),
+                        f"holds files other than network tables ({', '.join(others[:5])}"
+                        f"{' …' if len(others) > 5 else ''}); write to a new or empty folder",
+                    )
+                ],
+            )
     path.mkdir(parents=True, exist_ok=True)
     for table, frame in network.tables().items():
         _atomic_write(path / f"{table}.csv", frame.to_csv(index=False, lineterminator="\n"))

@@ -27,6 +27,7 @@ How it stays small: nothing of size samples × facilities is kept. Per sample it
 lost capacity of each country × kind group (samples × groups floats, e.g. 100 000 × 200 =
 160 MB) for exact quantiles and CVaR; per facility it keeps running sums.
 """
+
 from __future__ import annotations
 
 import math
@@ -119,8 +120,14 @@ class BlockDraw:
         edge_sample, edge, edge_value, own_sample, own_facility, own_value."""
         e = int(np.searchsorted(self.edge_sample, size))
         o = int(np.searchsorted(self.own_sample, size))
-        return (self.edge_sample[:e], self.edge[:e], self.edge_value[:e], self.own_sample[:o],
-                self.own_facility[:o], self.own_value[:o])
+        return (
+            self.edge_sample[:e],
+            self.edge[:e],
+            self.edge_value[:e],
+            self.own_sample[:o],
+            self.own_facility[:o],
+            self.own_value[:o],
+        )
 
 
 class MonteCarloModel:
@@ -130,8 +137,9 @@ class MonteCarloModel:
     positions (see ``arrays.EnginePlan``). ``engine`` picks the cone engine (``ENGINES``).
     """
 
-    def __init__(self, network: Network, scenario: Scenario, compiled: CompiledScenario | None = None,
-                 engine: str = "auto") -> None:
+    def __init__(
+        self, network: Network, scenario: Scenario, compiled: CompiledScenario | None = None, engine: str = "auto"
+    ) -> None:
         self.engine = resolve_engine(engine)
         compiled = compiled if compiled is not None else compile_scenario(scenario, network)
         arr = network.arrays
@@ -175,13 +183,13 @@ class MonteCarloModel:
         # push evaluation: out-edges of each position (engine edge ids by source), each edge's
         # block, each recipe's position, and the reference sums Σ share·a·α and A per recipe
         self.out_edge, self.out_start = plan.out_edge, plan.out_start
-        self.recipe_position = np.searchsorted(plan.facility_recipe_start, np.arange(len(self.stock)),
-                                               side="right") - 1
+        self.recipe_position = np.searchsorted(plan.facility_recipe_start, np.arange(len(self.stock)), side="right") - 1
         self.edge_block_of = plan.block_of[self.recipe_position[plan.edge_recipe]].astype(np.int16)
         self.weight_reference = self.share * self.edge_reference
         contrib = self.weight_reference * self.alpha_reference[self.source]
-        has_edges = np.flatnonzero(np.diff(np.r_[np.searchsorted(plan.edge_recipe, np.arange(len(self.stock))),
-                                                  self.n_edges]) > 0)
+        has_edges = np.flatnonzero(
+            np.diff(np.r_[np.searchsorted(plan.edge_recipe, np.arange(len(self.stock))), self.n_edges]) > 0
+        )
         supplied = np.zeros(len(self.stock))
         if self.n_edges:
             supplied[has_edges] = np.add.reduceat(contrib, np.searchsorted(plan.edge_recipe, has_edges))
@@ -200,26 +208,33 @@ class MonteCarloModel:
         # reference sum of the external ones plus the changes pushed in
         buyer_block = plan.block_of[self.recipe_position[plan.edge_recipe]]
         self.internal = (buyer_block == plan.block_of[self.source]) & self.block_cyclic[buyer_block]
-        self.external_reference = np.bincount(plan.edge_recipe, weights=np.where(self.internal, 0.0, contrib),
-                                              minlength=len(self.stock)).astype(float)  # (int64 when empty)
+        self.external_reference = np.bincount(
+            plan.edge_recipe, weights=np.where(self.internal, 0.0, contrib), minlength=len(self.stock)
+        ).astype(float)  # (int64 when empty)
         self.internal_edge = np.flatnonzero(self.internal)
-        self.recipe_internal_start = np.searchsorted(plan.edge_recipe[self.internal_edge],
-                                                     np.arange(len(self.stock) + 1))
+        self.recipe_internal_start = np.searchsorted(
+            plan.edge_recipe[self.internal_edge], np.arange(len(self.stock) + 1)
+        )
         self.available_reference = np.minimum(supplied + self.stock, 1.0)
 
         # country x kind groups (report order: country, then kind upstream to downstream)
         countries = np.asarray(arr.countries, dtype=object)[arr.country]
         kinds = np.asarray(arr.kinds, dtype=object)[arr.kind]
-        keys = sorted(set(zip(countries.tolist(), kinds.tolist(), strict=True)),
-                      key=lambda ck: (ck[0], KINDS.index(ck[1])))
+        keys = sorted(
+            set(zip(countries.tolist(), kinds.tolist(), strict=True)), key=lambda ck: (ck[0], KINDS.index(ck[1]))
+        )
         self.groups = keys
         lookup = {k: g for g, k in enumerate(keys)}
-        group = np.fromiter((lookup[k] for k in zip(countries.tolist(), kinds.tolist(), strict=True)),
-                            dtype=np.int64, count=arr.n_facilities)
+        group = np.fromiter(
+            (lookup[k] for k in zip(countries.tolist(), kinds.tolist(), strict=True)),
+            dtype=np.int64,
+            count=arr.n_facilities,
+        )
         self.group = group[plan.order]
         self.capacity = arr.capacity[plan.order]
-        self.loss_reference = np.bincount(self.group, weights=self.capacity * (1 - self.alpha_reference),
-                                          minlength=len(keys))
+        self.loss_reference = np.bincount(
+            self.group, weights=self.capacity * (1 - self.alpha_reference), minlength=len(keys)
+        )
 
     # -- sampling --------------------------------------------------------------------------
 
@@ -275,8 +290,18 @@ class MonteCarloModel:
         differs = value != self.edge_reference[edge]
 
         own_sample, own_facility, own_value = _own_changes(self, disruption_active)
-        return BlockDraw(block, BLOCK, control_active, disruption_active, sample[differs], edge[differs],
-                         value[differs], own_sample, own_facility, own_value)
+        return BlockDraw(
+            block,
+            BLOCK,
+            control_active,
+            disruption_active,
+            sample[differs],
+            edge[differs],
+            value[differs],
+            own_sample,
+            own_facility,
+            own_value,
+        )
 
     # -- evaluation ------------------------------------------------------------------------
 
@@ -309,8 +334,10 @@ class MonteCarloModel:
         try:
             from ._cone_kernel import cone_kernel
         except ImportError:  # e.g. a Dask worker without numba, sent a model built with it
-            raise InputError('the numba Monte Carlo engine was chosen but numba is not installed where the '
-                             'samples run: pip install "supplychain[fast]" there, or use --mc-engine numpy') from None
+            raise InputError(
+                "the numba Monte Carlo engine was chosen but numba is not installed where the "
+                'samples run: pip install "supplychain[fast]" there, or use --mc-engine numpy'
+            ) from None
 
         plan = self.plan
         n = self.n_facilities
@@ -323,20 +350,54 @@ class MonteCarloModel:
             ie, io = np.searchsorted(edge_sample, sample), np.searchsorted(own_sample, sample)
             out_s, out_v, out_a = np.empty(capacity, np.int64), np.empty(capacity, np.int64), np.empty(capacity)
             count, sample, bad = cone_kernel(
-                sample, size, edge_sample[ie:], edge[ie:], edge_value[ie:], own_sample[io:], own_facility[io:],
-                own_value[io:], self.block_n0, self.block_n1, self.block_cyclic, plan.block_of,
-                plan.facility_recipe_start, self.recipe_internal_start, self.internal_edge, self.internal,
-                self.external_reference, self.source, self.share, self.stock,
-                self.out_start, self.out_recipe, self.out_buyer, self.out_weight, self.out_index,
-                self.alpha_reference, self.own_reference, self.edge_reference, self.supplied_reference,
-                UNCHANGED, FIXED_POINT_TOLERANCE, MAX_ITERATIONS, POLICY_AFTER, POLICY_MAX_WIDTH, out_s, out_v,
-                out_a)
+                sample,
+                size,
+                edge_sample[ie:],
+                edge[ie:],
+                edge_value[ie:],
+                own_sample[io:],
+                own_facility[io:],
+                own_value[io:],
+                self.block_n0,
+                self.block_n1,
+                self.block_cyclic,
+                plan.block_of,
+                plan.facility_recipe_start,
+                self.recipe_internal_start,
+                self.internal_edge,
+                self.internal,
+                self.external_reference,
+                self.source,
+                self.share,
+                self.stock,
+                self.out_start,
+                self.out_recipe,
+                self.out_buyer,
+                self.out_weight,
+                self.out_index,
+                self.alpha_reference,
+                self.own_reference,
+                self.edge_reference,
+                self.supplied_reference,
+                UNCHANGED,
+                FIXED_POINT_TOLERANCE,
+                MAX_ITERATIONS,
+                POLICY_AFTER,
+                POLICY_MAX_WIDTH,
+                out_s,
+                out_v,
+                out_a,
+            )
             parts.append((out_s[:count], out_v[:count], out_a[:count]))
             unsettled += bad
             capacity *= 2
         if unsettled:  # pragma: no cover - needs a pathological cycle
-            warnings.warn(f"availability in a cycle did not settle within {MAX_ITERATIONS} iterations "
-                          f"({unsettled} cyclic solves)", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"availability in a cycle did not settle within {MAX_ITERATIONS} iterations "
+                f"({unsettled} cyclic solves)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         if len(parts) == 1:
             return parts[0]
         return tuple(np.concatenate(part) for part in zip(*parts, strict=True))  # type: ignore[return-value]
@@ -381,23 +442,24 @@ class MonteCarloModel:
                     continue
                 alpha, own = state.rows(rows)
                 block_edges = self._edges_of(rows, blk, edge_sample, edge, edge_value)
-                alpha[:, blk.n0:blk.n1] = own[:, blk.n0:blk.n1]
+                alpha[:, blk.n0 : blk.n1] = own[:, blk.n0 : blk.n1]
                 # each sample iterates until its own values settle (as if evaluated alone)
                 active = np.arange(len(rows))
                 for iteration in range(1, MAX_ITERATIONS + 1):
                     new = self._evaluate_block(alpha, own, blk, block_edges, active)
-                    going = np.max(np.abs(new - alpha[active, blk.n0:blk.n1]), axis=1) > FIXED_POINT_TOLERANCE
-                    alpha[active, blk.n0:blk.n1] = new
+                    going = np.max(np.abs(new - alpha[active, blk.n0 : blk.n1]), axis=1) > FIXED_POINT_TOLERANCE
+                    alpha[active, blk.n0 : blk.n1] = new
                     if not going.any():
                         break
                     active = active[going]
                     if iteration % POLICY_AFTER == 0:  # a slow cycle: jump to its policy's bound
                         for i in active.tolist():
-                            alpha[i, blk.n0:blk.n1] = policy_bound(plan, blk, alpha[i], own[i], block_edges[i],
-                                                                   self.stock)
+                            alpha[i, blk.n0 : blk.n1] = policy_bound(
+                                plan, blk, alpha[i], own[i], block_edges[i], self.stock
+                            )
                 s = np.repeat(rows, width)
                 v = np.tile(np.arange(blk.n0, blk.n1), len(rows))
-                self._push(s, v, alpha[:, blk.n0:blk.n1].ravel(), changed, pending)
+                self._push(s, v, alpha[:, blk.n0 : blk.n1].ravel(), changed, pending)
                 state.add_alpha(changed[before:])
                 continue
 
@@ -421,8 +483,9 @@ class MonteCarloModel:
                 alpha, own = state.rows(rows)
                 block_edges = self._edges_of(rows, blk, edge_sample, edge, edge_value)
                 new = self._evaluate_block(alpha, own, blk, block_edges)
-                self._push(np.repeat(rows, width), np.tile(np.arange(blk.n0, blk.n1), len(rows)),
-                           new.ravel(), changed, pending)
+                self._push(
+                    np.repeat(rows, width), np.tile(np.arange(blk.n0, blk.n1), len(rows)), new.ravel(), changed, pending
+                )
                 light = ~heavy[cs]
                 cs, ce, cd = cs[light], ce[light], cd[light]
                 light = ~heavy[os_]
@@ -435,8 +498,19 @@ class MonteCarloModel:
             return empty, empty, np.zeros(0)
         return tuple(np.concatenate(part) for part in zip(*changed, strict=True))  # type: ignore[return-value]
 
-    def _push_block(self, state: _Changes, blk: Any, size: int, cs: np.ndarray, ce: np.ndarray, cd: np.ndarray,
-                    os_: np.ndarray, ov: np.ndarray, changed: list, pending: list) -> None:
+    def _push_block(
+        self,
+        state: _Changes,
+        blk: Any,
+        size: int,
+        cs: np.ndarray,
+        ce: np.ndarray,
+        cd: np.ndarray,
+        os_: np.ndarray,
+        ov: np.ndarray,
+        changed: list,
+        pending: list,
+    ) -> None:
         """Evaluate an acyclic block by push: the changed contributions ``cd`` (sample ``cs``,
         engine edge ``ce``) are summed per (sample, recipe) in a stable order and added to the
         reference sums; a facility with a changed recipe or own factor (``os_``, ``ov``) takes
@@ -485,13 +559,14 @@ class MonteCarloModel:
         order = np.argsort(target, kind="stable")
         cut = np.searchsorted(target[order], np.arange(len(self.plan.blocks) + 1))
         for b in np.flatnonzero(cut[1:] > cut[:-1]).tolist():
-            part = order[cut[b]:cut[b + 1]]
+            part = order[cut[b] : cut[b + 1]]
             pending[b].append((cs[part], e[part], delta[part]))
 
-    def _edges_of(self, rows: np.ndarray, blk: Any, edge_sample: np.ndarray, edge: np.ndarray,
-                  edge_value: np.ndarray) -> np.ndarray:
+    def _edges_of(
+        self, rows: np.ndarray, blk: Any, edge_sample: np.ndarray, edge: np.ndarray, edge_value: np.ndarray
+    ) -> np.ndarray:
         """Edge factors of a block's in-edges for the samples ``rows`` (rows × edges)."""
-        factor = np.tile(self.edge_reference[blk.e0:blk.e1], (len(rows), 1))
+        factor = np.tile(self.edge_reference[blk.e0 : blk.e1], (len(rows), 1))
         inside = (edge >= blk.e0) & (edge < blk.e1)
         if inside.any():
             row_of = np.full(int(rows.max()) + 1, -1)
@@ -500,20 +575,21 @@ class MonteCarloModel:
             row = np.where(sample <= rows.max(), row_of[np.minimum(sample, rows.max())], -1)
             ok = row >= 0
             factor[row[ok], edge[inside][ok] - blk.e0] = edge_value[inside][ok]
-        return factor * self.share[blk.e0:blk.e1]
+        return factor * self.share[blk.e0 : blk.e1]
 
-    def _evaluate_block(self, alpha: np.ndarray, own: np.ndarray, blk: Any, weighted: np.ndarray,
-                        active: np.ndarray | None = None) -> np.ndarray:
+    def _evaluate_block(
+        self, alpha: np.ndarray, own: np.ndarray, blk: Any, weighted: np.ndarray, active: np.ndarray | None = None
+    ) -> np.ndarray:
         """α of a whole block for materialised sample rows (``active`` of them; all when None),
         as the level engine computes it."""
         if active is None:
-            contrib = weighted * alpha[:, self.source[blk.e0:blk.e1]]
-            own_block = own[:, blk.n0:blk.n1]
+            contrib = weighted * alpha[:, self.source[blk.e0 : blk.e1]]
+            own_block = own[:, blk.n0 : blk.n1]
         else:
-            contrib = weighted[active] * alpha[np.ix_(active, self.source[blk.e0:blk.e1])]
-            own_block = own[active, blk.n0:blk.n1]
+            contrib = weighted[active] * alpha[np.ix_(active, self.source[blk.e0 : blk.e1])]
+            own_block = own[active, blk.n0 : blk.n1]
         supplied = np.add.reduceat(contrib, blk.edge_starts, axis=1)
-        recipe = np.minimum(supplied + self.stock[blk.r0:blk.r1], 1.0)
+        recipe = np.minimum(supplied + self.stock[blk.r0 : blk.r1], 1.0)
         return own_block * np.minimum.reduceat(recipe, blk.recipe_starts, axis=1)
 
 
@@ -521,8 +597,9 @@ class _Changes:
     """α and own factors of a block of samples as the reference plus what changed: sorted keys
     sample · N + position with their values; ``rows`` materialises whole sample rows."""
 
-    def __init__(self, own_reference: np.ndarray, own_key: np.ndarray, own_value: np.ndarray,
-                 alpha_reference: np.ndarray, n: int) -> None:
+    def __init__(
+        self, own_reference: np.ndarray, own_key: np.ndarray, own_value: np.ndarray, alpha_reference: np.ndarray, n: int
+    ) -> None:
         self.n = n
         self.own_reference, self.own_key, self.own_value = own_reference, own_key, own_value
         self.alpha_reference = alpha_reference
@@ -530,8 +607,9 @@ class _Changes:
         self.alpha_value = np.zeros(0)
 
     @staticmethod
-    def _lookup(reference: np.ndarray, keys: np.ndarray, values: np.ndarray, s: np.ndarray,
-                v: np.ndarray) -> np.ndarray:
+    def _lookup(
+        reference: np.ndarray, keys: np.ndarray, values: np.ndarray, s: np.ndarray, v: np.ndarray
+    ) -> np.ndarray:
         out = reference[v]
         if len(keys) and len(s):
             key = s * len(reference) + v
@@ -558,8 +636,10 @@ class _Changes:
     def rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dense α and own factors of the samples ``rows`` (len(rows) × N)."""
         out = []
-        for reference, keys, values in ((self.alpha_reference, self.alpha_key, self.alpha_value),
-                                        (self.own_reference, self.own_key, self.own_value)):
+        for reference, keys, values in (
+            (self.alpha_reference, self.alpha_key, self.alpha_value),
+            (self.own_reference, self.own_key, self.own_value),
+        ):
             dense = np.tile(reference, (len(rows), 1))
             if len(keys):
                 sample = keys // self.n
@@ -600,9 +680,13 @@ def _own_changes(model: MonteCarloModel, active: np.ndarray) -> tuple[np.ndarray
     if not off.any():
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
-    keys = [(np.flatnonzero(off[:, d])[:, None] * model.n_facilities
-             + np.flatnonzero(model.disruption_factor[d] < 1)[None, :]).ravel()
-            for d in range(off.shape[1])]
+    keys = [
+        (
+            np.flatnonzero(off[:, d])[:, None] * model.n_facilities
+            + np.flatnonzero(model.disruption_factor[d] < 1)[None, :]
+        ).ravel()
+        for d in range(off.shape[1])
+    ]
     key = np.unique(np.concatenate(keys))
     sample, facility = key // model.n_facilities, key % model.n_facilities
     value = np.ones(len(key))
@@ -634,12 +718,14 @@ def run_block(model: MonteCarloModel, seed: int, block: int, size: int) -> Block
     delta = alpha - model.alpha_reference[v]
     n_groups = len(model.groups)
     losses = np.tile(model.loss_reference, (size, 1))
-    losses += np.bincount(s * n_groups + model.group[v], weights=-model.capacity[v] * delta,
-                          minlength=size * n_groups).reshape(size, n_groups)
+    losses += np.bincount(
+        s * n_groups + model.group[v], weights=-model.capacity[v] * delta, minlength=size * n_groups
+    ).reshape(size, n_groups)
     alpha_sum = size * model.alpha_reference + np.bincount(v, weights=delta, minlength=model.n_facilities)
     half = model.alpha_reference <= 0.5
     half_lost = size * half.astype(np.int64) + np.bincount(
-        v, weights=(alpha <= 0.5).astype(float) - half[v], minlength=model.n_facilities).astype(np.int64)
+        v, weights=(alpha <= 0.5).astype(float) - half[v], minlength=model.n_facilities
+    ).astype(np.int64)
     return BlockResult(block, losses, alpha_sum, half_lost)
 
 
@@ -693,9 +779,11 @@ class MonteCarloResult:
 
     def __repr__(self) -> str:
         world = self.summary.set_index("metric")["value"]
-        return (f"<MonteCarloResult: {self.samples} samples (seed {self.seed}); compute lost mean "
-                f"{world.get('compute_lost_mean', float('nan')):.6g}, CVaR{self.cvar_alpha:g} "
-                f"{world.get('compute_lost_cvar', float('nan')):.6g}>")
+        return (
+            f"<MonteCarloResult: {self.samples} samples (seed {self.seed}); compute lost mean "
+            f"{world.get('compute_lost_mean', float('nan')):.6g}, CVaR{self.cvar_alpha:g} "
+            f"{world.get('compute_lost_cvar', float('nan')):.6g}>"
+        )
 
 
 def distribution(values: np.ndarray, cvar_alpha: float) -> dict[str, float]:
@@ -706,17 +794,33 @@ def distribution(values: np.ndarray, cvar_alpha: float) -> dict[str, float]:
     q = np.quantile(values, [0.05, 0.5, 0.95, cvar_alpha], axis=0, method="inverted_cdf")
     var = q[3]
     cvar = var + np.maximum(values - var, 0.0).mean(axis=0) / (1 - cvar_alpha)
-    return {"mean": values.mean(axis=0), "std": values.std(axis=0, ddof=1 if n > 1 else 0), "p05": q[0],
-            "p50": q[1], "p95": q[2], "var": var, "cvar": cvar}
+    return {
+        "mean": values.mean(axis=0),
+        "std": values.std(axis=0, ddof=1 if n > 1 else 0),
+        "p05": q[0],
+        "p50": q[1],
+        "p95": q[2],
+        "var": var,
+        "cvar": cvar,
+    }
 
 
 def _blocks(samples: int) -> list[tuple[int, int]]:
     return [(b, min(BLOCK, samples - b * BLOCK)) for b in range(math.ceil(samples / BLOCK))]
 
 
-def monte_carlo(network: Network, scenario: Scenario, *, samples: int | None = None, seed: int | None = None,
-                cvar_alpha: float | None = None, workers: int = 1, dask: str | Any | None = None,
-                progress: Callable[[int, int], None] | None = None, engine: str = "auto") -> MonteCarloResult:
+def monte_carlo(
+    network: Network,
+    scenario: Scenario,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    cvar_alpha: float | None = None,
+    workers: int = 1,
+    dask: str | Any | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    engine: str = "auto",
+) -> MonteCarloResult:
     """Monte Carlo stress of a scenario (SPEC section 3): ``samples`` draws from ``seed``
     (defaults: the scenario's ``monte_carlo`` block, else 10 000 and 0).
 
@@ -761,9 +865,16 @@ def monte_carlo(network: Network, scenario: Scenario, *, samples: int | None = N
     return _summarise(network, model, results, samples, seed, cvar_alpha, timings)
 
 
-def _execute(model: MonteCarloModel, network: Network, scenario: Scenario, seed: int,
-             blocks: list[tuple[int, int]], workers: int, dask: Any,
-             progress: Callable[[int, int], None] | None) -> list[BlockResult]:
+def _execute(
+    model: MonteCarloModel,
+    network: Network,
+    scenario: Scenario,
+    seed: int,
+    blocks: list[tuple[int, int]],
+    workers: int,
+    dask: Any,
+    progress: Callable[[int, int], None] | None,
+) -> list[BlockResult]:
     total = sum(size for _, size in blocks)
     done = 0
     out: list[BlockResult] = []
@@ -776,9 +887,12 @@ def _execute(model: MonteCarloModel, network: Network, scenario: Scenario, seed:
             if progress:
                 progress(done, total)
         return out
-    tasks = [blocks[i:i + 4] for i in range(0, len(blocks), 4)]
-    with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or workers), initializer=_worker_init,
-                             initargs=(network, scenario, model.engine)) as pool:
+    tasks = [blocks[i : i + 4] for i in range(0, len(blocks), 4)]
+    with ProcessPoolExecutor(
+        max_workers=min(workers, os.cpu_count() or workers),
+        initializer=_worker_init,
+        initargs=(network, scenario, model.engine),
+    ) as pool:
         for part in pool.map(_worker_blocks, [seed] * len(tasks), tasks):
             out.extend(part)
             done += sum(r.losses.shape[0] for r in part)
@@ -787,8 +901,14 @@ def _execute(model: MonteCarloModel, network: Network, scenario: Scenario, seed:
     return out
 
 
-def _execute_dask(model: MonteCarloModel, seed: int, blocks: list[tuple[int, int]], dask: Any,
-                  progress: Callable[[int, int], None] | None, total: int) -> list[BlockResult]:
+def _execute_dask(
+    model: MonteCarloModel,
+    seed: int,
+    blocks: list[tuple[int, int]],
+    dask: Any,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> list[BlockResult]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError:  # pragma: no cover - depends on the optional extra
@@ -796,7 +916,7 @@ def _execute_dask(model: MonteCarloModel, seed: int, blocks: list[tuple[int, int
     client = dask if isinstance(dask, Client) else Client(dask)
     try:
         shared = client.scatter(model, broadcast=True)
-        tasks = [blocks[i:i + 4] for i in range(0, len(blocks), 4)]
+        tasks = [blocks[i : i + 4] for i in range(0, len(blocks), 4)]
         futures = [client.submit(_dask_blocks, shared, seed, t, pure=False) for t in tasks]
         done = 0
         for future in as_completed(futures):
@@ -809,8 +929,15 @@ def _execute_dask(model: MonteCarloModel, seed: int, blocks: list[tuple[int, int
             client.close()
 
 
-def _summarise(network: Network, model: MonteCarloModel, results: Iterable[BlockResult], samples: int, seed: int,
-               cvar_alpha: float, timings: dict[str, float]) -> MonteCarloResult:
+def _summarise(
+    network: Network,
+    model: MonteCarloModel,
+    results: Iterable[BlockResult],
+    samples: int,
+    seed: int,
+    cvar_alpha: float,
+    timings: dict[str, float],
+) -> MonteCarloResult:
     results = sorted(results, key=lambda r: r.block)
     losses = np.concatenate([r.losses for r in results], axis=0)
     alpha_sum = np.zeros(model.n_facilities)
@@ -823,16 +950,28 @@ def _summarise(network: Network, model: MonteCarloModel, results: Iterable[Block
     mean_alpha[plan.order] = alpha_sum / samples
     p_half = np.empty(model.n_facilities)
     p_half[plan.order] = half / samples
-    facilities = pd.DataFrame({"facility": network.facilities["id"].to_numpy(dtype=object),
-                               "mc_availability_mean": mean_alpha, "mc_p_lose_half": p_half})
+    facilities = pd.DataFrame(
+        {
+            "facility": network.facilities["id"].to_numpy(dtype=object),
+            "mc_availability_mean": mean_alpha,
+            "mc_p_lose_half": p_half,
+        }
+    )
 
     stats = distribution(losses, cvar_alpha)
-    table = pd.DataFrame({
-        "country": [g[0] for g in model.groups],
-        "kind": [g[1] for g in model.groups],
-        "mean_lost": stats["mean"], "std_lost": stats["std"], "p05": stats["p05"], "p50": stats["p50"],
-        "p95": stats["p95"], "var": stats["var"], "cvar": stats["cvar"],
-    })
+    table = pd.DataFrame(
+        {
+            "country": [g[0] for g in model.groups],
+            "kind": [g[1] for g in model.groups],
+            "mean_lost": stats["mean"],
+            "std_lost": stats["std"],
+            "p05": stats["p05"],
+            "p50": stats["p50"],
+            "p95": stats["p95"],
+            "var": stats["var"],
+            "cvar": stats["cvar"],
+        }
+    )
     compute = [g for g, (_, kind) in enumerate(model.groups) if kind == "compute"]
     metrics: list[tuple[str, float]] = [("mc_samples", samples), ("mc_seed", seed), ("mc_cvar_alpha", cvar_alpha)]
     if compute:
@@ -843,5 +982,6 @@ def _summarise(network: Network, model: MonteCarloModel, results: Iterable[Block
             for k in ("mean", "p95", "cvar"):
                 metrics.append((f"compute_lost_{k}[{country}]", float(stats[k][g])))
     summary = pd.DataFrame(metrics, columns=["metric", "value"])
-    return MonteCarloResult(samples, seed, cvar_alpha, model.groups, losses, facilities, table, summary, timings,
-                            model.engine)
+    return MonteCarloResult(
+        samples, seed, cvar_alpha, model.groups, losses, facilities, table, summary, timings, model.engine
+    )

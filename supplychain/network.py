@@ -11,6 +11,7 @@ Validation is vectorised (whole columns at a time), so a network of 10 000 facil
 100 000 supply relations validates in a fraction of a second; Python loops run only over the
 problems found, to word them.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -45,6 +46,7 @@ _FALSE = frozenset({"false", "no", "0", "0.0"})
 # --------------------------------------------------------------------------------------------
 # small helpers: suggestions, wording of locations and valid values
 # --------------------------------------------------------------------------------------------
+
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
     """The valid name closest to a misspelt ``value`` (case-insensitive first), or None."""
@@ -165,8 +167,7 @@ def _frame(table: str, data: Any) -> pd.DataFrame:
         try:
             frame = pd.DataFrame(list(data))
         except (TypeError, ValueError) as exc:
-            raise InputError(f"table {table}: expected a DataFrame or a list of row mappings "
-                             f"({exc})") from None
+            raise InputError(f"table {table}: expected a DataFrame or a list of row mappings ({exc})") from None
     frame = frame.set_axis([str(c).strip() for c in frame.columns], axis=1)
     return frame.reset_index(drop=True)
 
@@ -174,6 +175,7 @@ def _frame(table: str, data: Any) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # the Network
 # --------------------------------------------------------------------------------------------
+
 
 class Network:
     """A supply network: items, facilities, their recipes and qualified supplier relations.
@@ -234,8 +236,14 @@ class Network:
         self.source = None if source is None else str(source)
         self.row_lines = {t: list(v) for t, v in (row_lines or {}).items()}
         loc = _Locator(self.source or f"network '{self.name}'", self.row_lines)
-        given = {"items": items, "facilities": facilities, "recipes": recipes, "supplies": supplies,
-                 "candidates": candidates, "certifications": certifications}
+        given = {
+            "items": items,
+            "facilities": facilities,
+            "recipes": recipes,
+            "supplies": supplies,
+            "candidates": candidates,
+            "certifications": certifications,
+        }
         problems: list[Problem] = []
         ok: dict[str, dict[str, np.ndarray]] = {}
         for table in TABLES:
@@ -244,8 +252,9 @@ class Network:
         self._resolve_tool(ok["items"])
         problems += _Validator(self, ok, loc).run()
         if problems:
-            raise InputError(f"network '{self.name}'{f' ({self.source})' if self.source else ''} "
-                             "is not valid", problems)
+            raise InputError(
+                f"network '{self.name}'{f' ({self.source})' if self.source else ''} is not valid", problems
+            )
 
     # ---- construction helpers ------------------------------------------------------------
 
@@ -274,13 +283,18 @@ class Network:
                 guess = did_you_mean(str(key), TABLES)
                 hint = f"; did you mean '{guess}'?" if guess else ""
                 line = f" (line {table_lines[key]})" if key in table_lines else ""
-                problems.append(Problem(f"{where_src}: table '{key}'{line}",
-                                        f"unknown table '{key}'{hint} (tables are: {valid})"))
+                problems.append(
+                    Problem(f"{where_src}: table '{key}'{line}", f"unknown table '{key}'{hint} (tables are: {valid})")
+                )
         missing = [t for t in TABLES if t not in OPTIONAL_TABLES and t not in tables]
         for table in missing:
-            problems.append(Problem(f"{where_src}: {table}",
-                                    f"required table '{table}' is missing (required: "
-                                    f"{', '.join(t for t in TABLES if t not in OPTIONAL_TABLES)})"))
+            problems.append(
+                Problem(
+                    f"{where_src}: {table}",
+                    f"required table '{table}' is missing (required: "
+                    f"{', '.join(t for t in TABLES if t not in OPTIONAL_TABLES)})",
+                )
+            )
         summary = f"network '{name}'{f' ({source})' if source is not None else ''} is not valid"
         if missing:
             raise InputError(summary, problems)
@@ -340,12 +354,20 @@ class Network:
         g.add_nodes_from(zip(fac["id"].tolist(), fac.to_dict("records"), strict=True))
         edges = self.supplies[["supplier", "buyer", "item", "share"]].merge(
             self.recipes[["facility", "item", "quantity"]].rename(columns={"facility": "buyer"}),
-            on=["buyer", "item"], how="left")
+            on=["buyer", "item"],
+            how="left",
+        )
         g.add_edges_from(
             (s, b, {"item": i, "share": sh, "quantity": q})
-            for s, b, i, sh, q in zip(edges["supplier"].tolist(), edges["buyer"].tolist(),
-                                      edges["item"].tolist(), edges["share"].tolist(),
-                                      edges["quantity"].tolist(), strict=True))
+            for s, b, i, sh, q in zip(
+                edges["supplier"].tolist(),
+                edges["buyer"].tolist(),
+                edges["item"].tolist(),
+                edges["share"].tolist(),
+                edges["quantity"].tolist(),
+                strict=True,
+            )
+        )
         return g
 
     @cached_property
@@ -358,20 +380,24 @@ class Network:
     def __repr__(self) -> str:
         countries = self.facilities["country"]
         n_countries = int(countries[countries != ""].nunique())
-        return (f"<Network '{self.name}': {_plural(len(self.facilities), 'facility', 'facilities')} in "
-                f"{_plural(n_countries, 'country', 'countries')}, {_plural(len(self.items), 'item')}, "
-                f"{_plural(len(self.recipes), 'recipe')}, "
-                f"{_plural(len(self.supplies), 'supply', 'supplies')}, "
-                f"{_plural(len(self.candidates), 'candidate')}, "
-                f"{_plural(len(self.certifications), 'certification')}>")
+        return (
+            f"<Network '{self.name}': {_plural(len(self.facilities), 'facility', 'facilities')} in "
+            f"{_plural(n_countries, 'country', 'countries')}, {_plural(len(self.items), 'item')}, "
+            f"{_plural(len(self.recipes), 'recipe')}, "
+            f"{_plural(len(self.supplies), 'supply', 'supplies')}, "
+            f"{_plural(len(self.candidates), 'candidate')}, "
+            f"{_plural(len(self.certifications), 'certification')}>"
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # normalisation: one table at a time
 # --------------------------------------------------------------------------------------------
 
-def _normalise(table: str, raw: pd.DataFrame, loc: _Locator,
-               problems: list[Problem]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+
+def _normalise(
+    table: str, raw: pd.DataFrame, loc: _Locator, problems: list[Problem]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Types, defaults and column order for one table; returns it and, per schema column, the
     mask of cells holding a usable value (present and valid, or defaulted)."""
     schema = TABLES[table]
@@ -392,14 +418,17 @@ def _normalise(table: str, raw: pd.DataFrame, loc: _Locator,
             if col.required and not empty:
                 guess = did_you_mean(col.name, extra) if extra else None
                 hint = f"; did you mean '{guess}'?" if guess else ""
-                problems.append(Problem(loc.table(table, col.name),
-                                        f"required column '{col.name}' is missing{hint} "
-                                        f"(required: {', '.join(c.name for c in schema if c.required)})"))
+                problems.append(
+                    Problem(
+                        loc.table(table, col.name),
+                        f"required column '{col.name}' is missing{hint} "
+                        f"(required: {', '.join(c.name for c in schema if c.required)})",
+                    )
+                )
             present = pd.Series([pd.NA] * n, dtype=object)
         else:
             present = raw[col.name]
-        out[col.name], ok[col.name] = _parse_column(table, col, present, col.name in raw.columns,
-                                                    loc, problems)
+        out[col.name], ok[col.name] = _parse_column(table, col, present, col.name in raw.columns, loc, problems)
     if "name" in out:  # an empty name is the id
         out["name"] = out["name"].where(out["name"] != "", out[names[0]])
     for col in extra:
@@ -408,8 +437,9 @@ def _normalise(table: str, raw: pd.DataFrame, loc: _Locator,
     return frame, ok
 
 
-def _parse_column(table: str, col: Column, series: pd.Series, present: bool, loc: _Locator,
-                  problems: list[Problem]) -> tuple[pd.Series | np.ndarray, np.ndarray]:
+def _parse_column(
+    table: str, col: Column, series: pd.Series, present: bool, loc: _Locator, problems: list[Problem]
+) -> tuple[pd.Series | np.ndarray, np.ndarray]:
     """One schema column: parsed values and the mask of usable cells; problems appended."""
     n = len(series)
     if col.dtype == "str":
@@ -418,8 +448,12 @@ def _parse_column(table: str, col: Column, series: pd.Series, present: bool, loc
             text = text.where(~missing, str(col.default))
         if col.required and present:
             for pos in np.flatnonzero(missing):
-                problems.append(Problem(loc.cell(table, int(pos), col.name),
-                                        f"required value is missing; {col.name} is the {col.description}"))
+                problems.append(
+                    Problem(
+                        loc.cell(table, int(pos), col.name),
+                        f"required value is missing; {col.name} is the {col.description}",
+                    )
+                )
         return text, ~missing if col.required else np.ones(n, dtype=bool)
 
     if col.dtype == "bool":
@@ -429,9 +463,13 @@ def _parse_column(table: str, col: Column, series: pd.Series, present: bool, loc
         is_false = lower.isin(_FALSE).to_numpy(dtype=bool)
         bad = ~missing & ~is_true & ~is_false
         for pos in np.flatnonzero(bad):
-            problems.append(Problem(loc.cell(table, int(pos), col.name),
-                                    f"'{_short(text.iloc[pos])}' is not true or false; {col.name} must be "
-                                    "true/false, yes/no or 1/0 (or empty for the default)"))
+            problems.append(
+                Problem(
+                    loc.cell(table, int(pos), col.name),
+                    f"'{_short(text.iloc[pos])}' is not true or false; {col.name} must be "
+                    "true/false, yes/no or 1/0 (or empty for the default)",
+                )
+            )
         values = np.where(is_true, True, np.where(is_false, False, None))
         return values, is_true | is_false
 
@@ -453,12 +491,14 @@ def _parse_column(table: str, col: Column, series: pd.Series, present: bool, loc
             what = f"{_short(raw)} is not a finite number"
         else:
             what = f"{_num(values[pos])} is out of range"
-        problems.append(Problem(loc.cell(table, int(pos), col.name),
-                                f"{what}; {col.name} must be {valid_text}"))
+        problems.append(Problem(loc.cell(table, int(pos), col.name), f"{what}; {col.name} must be {valid_text}"))
     if col.required and present:
         for pos in np.flatnonzero(missing):
-            problems.append(Problem(loc.cell(table, int(pos), col.name),
-                                    f"required value is missing; {col.name} must be {valid_text}"))
+            problems.append(
+                Problem(
+                    loc.cell(table, int(pos), col.name), f"required value is missing; {col.name} must be {valid_text}"
+                )
+            )
     values = np.where(bad, np.nan, values)
     usable = ~missing & ~bad
     if col.default is not None:
@@ -482,6 +522,7 @@ def _parse_extra(series: pd.Series) -> pd.Series:
 # validation across tables
 # --------------------------------------------------------------------------------------------
 
+
 class _Validator:
     """The rules of SPEC section 1 over normalised tables; ``run()`` returns every problem."""
 
@@ -504,18 +545,28 @@ class _Validator:
     def run(self) -> list[Problem]:
         self.check_unique("items", ["id"])
         self.check_unique("facilities", ["id"])
-        self.check_allowed("facilities", "kind", KINDS, "kind",
-                           "kind must be one of " + ", ".join(KINDS))
-        self.check_allowed("facilities", "country", COUNTRY_CODES, "country code",
-                           "country must be an ISO 3166 alpha-3 code such as USA, CHN, TWN",
-                           suggest=suggest_country)
-        refs = [("facilities", "produces", "item"),
-                ("recipes", "facility", "facility"), ("recipes", "item", "item"),
-                ("supplies", "supplier", "facility"), ("supplies", "buyer", "facility"),
-                ("supplies", "item", "item"),
-                ("candidates", "supplier", "facility"), ("candidates", "buyer", "facility"),
-                ("candidates", "item", "item"),
-                ("certifications", "supplier", "facility"), ("certifications", "item", "item")]
+        self.check_allowed("facilities", "kind", KINDS, "kind", "kind must be one of " + ", ".join(KINDS))
+        self.check_allowed(
+            "facilities",
+            "country",
+            COUNTRY_CODES,
+            "country code",
+            "country must be an ISO 3166 alpha-3 code such as USA, CHN, TWN",
+            suggest=suggest_country,
+        )
+        refs = [
+            ("facilities", "produces", "item"),
+            ("recipes", "facility", "facility"),
+            ("recipes", "item", "item"),
+            ("supplies", "supplier", "facility"),
+            ("supplies", "buyer", "facility"),
+            ("supplies", "item", "item"),
+            ("candidates", "supplier", "facility"),
+            ("candidates", "buyer", "facility"),
+            ("candidates", "item", "item"),
+            ("certifications", "supplier", "facility"),
+            ("certifications", "item", "item"),
+        ]
         for table, col, what in refs:
             self.check_reference(table, col, what)
         self.check_unique("recipes", ["facility", "item"])
@@ -562,20 +613,28 @@ class _Validator:
         dupes = sub[sub.duplicated(keep=False)]
         firsts = dupes[~dupes.duplicated(keep="first")]
         first_pos = dict(zip(firsts.itertuples(index=False, name=None), firsts.index, strict=True))
-        for pos, key in zip(sub.index[dup.to_numpy()], sub[dup].itertuples(index=False, name=None),
-                            strict=True):
+        for pos, key in zip(sub.index[dup.to_numpy()], sub[dup].itertuples(index=False, name=None), strict=True):
             where_first = self.loc.row(table, first_pos[key])
             if cols == ["id"]:
-                self.add(self.loc.cell(table, pos, "id"),
-                         f"duplicate id '{key[0]}' (also {where_first}); ids must be unique")
+                self.add(
+                    self.loc.cell(table, pos, "id"), f"duplicate id '{key[0]}' (also {where_first}); ids must be unique"
+                )
             else:
                 pretty = ", ".join(f"{c} {v}" for c, v in zip(cols, key, strict=True))
-                self.add(self.loc.cell(table, pos, ", ".join(cols)),
-                         f"duplicate row ({pretty}) (also {where_first}); each ({', '.join(cols)}) "
-                         "may appear once")
+                self.add(
+                    self.loc.cell(table, pos, ", ".join(cols)),
+                    f"duplicate row ({pretty}) (also {where_first}); each ({', '.join(cols)}) may appear once",
+                )
 
-    def check_allowed(self, table: str, col: str, allowed: Iterable[str], what: str, valid: str,
-                      suggest: Callable[[str], str | None] | None = None) -> None:
+    def check_allowed(
+        self,
+        table: str,
+        col: str,
+        allowed: Iterable[str],
+        what: str,
+        valid: str,
+        suggest: Callable[[str], str | None] | None = None,
+    ) -> None:
         frame = getattr(self.net, table)
         allowed = sorted(allowed)
         values = frame[col]
@@ -607,8 +666,10 @@ class _Validator:
         usable = self.usable(table, "supplier", "buyer")
         bad = usable & (frame["supplier"] == frame["buyer"]).to_numpy(dtype=bool)
         for pos in np.flatnonzero(bad):
-            self.add(self.loc.cell(table, int(pos), "buyer"),
-                     f"'{frame['supplier'].iloc[pos]}' supplies itself; supplier and buyer must differ")
+            self.add(
+                self.loc.cell(table, int(pos), "buyer"),
+                f"'{frame['supplier'].iloc[pos]}' supplies itself; supplier and buyer must differ",
+            )
 
     def check_produces(self, table: str) -> None:
         """A supplier's relation is for the item it produces."""
@@ -618,9 +679,11 @@ class _Validator:
         usable = self.usable(table, "supplier", "item") & makes.notna().to_numpy(dtype=bool)
         bad = usable & (makes != frame["item"]).to_numpy(dtype=bool)
         for pos in np.flatnonzero(bad):
-            self.add(self.loc.cell(table, int(pos), "item"),
-                     f"supplier '{frame['supplier'].iloc[pos]}' produces '{makes.iloc[pos]}', not "
-                     f"'{frame['item'].iloc[pos]}'; the item must be what the supplier produces")
+            self.add(
+                self.loc.cell(table, int(pos), "item"),
+                f"supplier '{frame['supplier'].iloc[pos]}' produces '{makes.iloc[pos]}', not "
+                f"'{frame['item'].iloc[pos]}'; the item must be what the supplier produces",
+            )
 
     def _recipe_keys(self) -> pd.MultiIndex:
         rec = self.net.recipes
@@ -635,45 +698,65 @@ class _Validator:
         bad = usable & ~keys.isin(self._recipe_keys())
         for pos in np.flatnonzero(bad):
             buyer, item = frame["buyer"].iloc[pos], frame["item"].iloc[pos]
-            self.add(self.loc.cell(table, int(pos), "item"),
-                     f"buyer '{buyer}' has no recipe for '{item}'; add a recipes row (facility {buyer}, "
-                     f"item {item}, quantity) or remove this row")
+            self.add(
+                self.loc.cell(table, int(pos), "item"),
+                f"buyer '{buyer}' has no recipe for '{item}'; add a recipes row (facility {buyer}, "
+                f"item {item}, quantity) or remove this row",
+            )
 
     def check_shares(self) -> None:
         """For each recipe row, the shares of its suppliers sum to 1 (within SHARE_TOLERANCE)."""
         rec, sup = self.net.recipes, self.net.supplies
         keyed = self.usable("supplies", "buyer", "item")
-        rows = pd.DataFrame({"buyer": sup["buyer"].to_numpy()[keyed], "item": sup["item"].to_numpy()[keyed],
-                             "share": sup["share"].to_numpy()[keyed],
-                             "bad": ~self.ok["supplies"]["share"][keyed],
-                             "pos": np.flatnonzero(keyed)})
+        rows = pd.DataFrame(
+            {
+                "buyer": sup["buyer"].to_numpy()[keyed],
+                "item": sup["item"].to_numpy()[keyed],
+                "share": sup["share"].to_numpy()[keyed],
+                "bad": ~self.ok["supplies"]["share"][keyed],
+                "pos": np.flatnonzero(keyed),
+            }
+        )
         groups = rows.groupby(["buyer", "item"], sort=False).agg(
-            total=("share", "sum"), rows=("share", "size"), bad=("bad", "any"))
+            total=("share", "sum"), rows=("share", "size"), bad=("bad", "any")
+        )
         mask = self.first["recipes"] & self.usable("recipes", "facility", "item")
-        wanted = pd.DataFrame({"facility": rec["facility"].to_numpy()[mask],
-                               "item": rec["item"].to_numpy()[mask], "pos": np.flatnonzero(mask)})
+        wanted = pd.DataFrame(
+            {
+                "facility": rec["facility"].to_numpy()[mask],
+                "item": rec["item"].to_numpy()[mask],
+                "pos": np.flatnonzero(mask),
+            }
+        )
         joined = wanted.merge(groups, left_on=["facility", "item"], right_index=True, how="left")
         none = joined["rows"].isna().to_numpy(dtype=bool)
-        off = (~none & ~joined["bad"].fillna(False).to_numpy(dtype=bool)
-               & (np.abs(joined["total"].to_numpy(dtype=float) - 1) > SHARE_TOLERANCE))
+        off = (
+            ~none
+            & ~joined["bad"].fillna(False).to_numpy(dtype=bool)
+            & (np.abs(joined["total"].to_numpy(dtype=float) - 1) > SHARE_TOLERANCE)
+        )
         for r in np.flatnonzero(none):
             fac, item, pos = joined["facility"].iloc[r], joined["item"].iloc[r], int(joined["pos"].iloc[r])
-            self.add(self.loc.cell("recipes", pos),
-                     f"{fac} needs '{item}' but no supplies row delivers it to {fac}; add supplies "
-                     f"rows (supplier, buyer {fac}, item {item}, share) whose shares sum to 1, or remove "
-                     "this recipe")
+            self.add(
+                self.loc.cell("recipes", pos),
+                f"{fac} needs '{item}' but no supplies row delivers it to {fac}; add supplies "
+                f"rows (supplier, buyer {fac}, item {item}, share) whose shares sum to 1, or remove "
+                "this recipe",
+            )
         if not off.any():
             return
         bad_groups = joined[off]
-        members = rows.merge(bad_groups[["facility", "item"]], left_on=["buyer", "item"],
-                             right_on=["facility", "item"])
+        members = rows.merge(bad_groups[["facility", "item"]], left_on=["buyer", "item"], right_on=["facility", "item"])
         positions = members.groupby(["buyer", "item"], sort=False)["pos"].agg(list)
-        for fac, item, pos, total in zip(bad_groups["facility"], bad_groups["item"], bad_groups["pos"],
-                                         bad_groups["total"], strict=True):
+        for fac, item, pos, total in zip(
+            bad_groups["facility"], bad_groups["item"], bad_groups["pos"], bad_groups["total"], strict=True
+        ):
             listed = self.loc.rows("supplies", positions.loc[(fac, item)])
-            self.add(self.loc.cell("recipes", int(pos)),
-                     f"shares of {fac}'s suppliers of {item} sum to {_num(total)}, not 1 ({listed}); "
-                     "the shares of one buyer's suppliers of an item must sum to 1")
+            self.add(
+                self.loc.cell("recipes", int(pos)),
+                f"shares of {fac}'s suppliers of {item} sum to {_num(total)}, not 1 ({listed}); "
+                "the shares of one buyer's suppliers of an item must sum to 1",
+            )
 
     def check_capacity(self) -> None:
         """Each supplier's capacity covers its normal demand:
@@ -681,32 +764,45 @@ class _Validator:
         sup, rec = self.net.supplies, self.net.recipes
         capacity = self.by_id("facilities", "capacity")
         usable = self.usable("supplies", "supplier", "buyer", "item", "share")
-        rows = pd.DataFrame({"supplier": sup["supplier"].to_numpy()[usable],
-                             "buyer": sup["buyer"].to_numpy()[usable],
-                             "item": sup["item"].to_numpy()[usable],
-                             "share": sup["share"].to_numpy()[usable]})
+        rows = pd.DataFrame(
+            {
+                "supplier": sup["supplier"].to_numpy()[usable],
+                "buyer": sup["buyer"].to_numpy()[usable],
+                "item": sup["item"].to_numpy()[usable],
+                "share": sup["share"].to_numpy()[usable],
+            }
+        )
         rmask = self.first["recipes"] & self.ok["recipes"]["quantity"]
-        quantity = pd.Series(rec["quantity"].to_numpy()[rmask],
-                             index=pd.MultiIndex.from_arrays([rec["facility"].to_numpy()[rmask],
-                                                              rec["item"].to_numpy()[rmask]]))
+        quantity = pd.Series(
+            rec["quantity"].to_numpy()[rmask],
+            index=pd.MultiIndex.from_arrays([rec["facility"].to_numpy()[rmask], rec["item"].to_numpy()[rmask]]),
+        )
         q = quantity.reindex(pd.MultiIndex.from_arrays([rows["buyer"], rows["item"]])).to_numpy()
         rows["demand"] = rows["buyer"].map(capacity).to_numpy(dtype=float) * q * rows["share"].to_numpy()
         rows = rows[np.isfinite(rows["demand"].to_numpy())]
         demand = rows.groupby("supplier", sort=False)["demand"].agg(["sum", "size"])
         fac = self.net.facilities
-        row_of = pd.Series(np.flatnonzero(self.first["facilities"]),
-                           index=fac["id"].to_numpy()[self.first["facilities"]])
+        row_of = pd.Series(
+            np.flatnonzero(self.first["facilities"]), index=fac["id"].to_numpy()[self.first["facilities"]]
+        )
         demand = demand.iloc[np.argsort(row_of.reindex(demand.index).to_numpy(), kind="stable")]
         have = capacity.reindex(demand.index).to_numpy(dtype=float)
         short = demand["sum"].to_numpy() > have * (1 + CAPACITY_TOLERANCE)
         if not short.any():
             return
         produces = self.by_id("facilities", "produces")
-        for supplier, total, count, cap in zip(demand.index[short], demand["sum"].to_numpy()[short],
-                                               demand["size"].to_numpy()[short], have[short], strict=True):
+        for supplier, total, count, cap in zip(
+            demand.index[short],
+            demand["sum"].to_numpy()[short],
+            demand["size"].to_numpy()[short],
+            have[short],
+            strict=True,
+        ):
             item = produces.get(supplier, "its item")
-            self.add(self.loc.cell("facilities", int(row_of[supplier]), "capacity"),
-                     f"capacity of {supplier} is {_num(cap)} but the normal demand on it is {_num(total)} "
-                     f"units of {item} per week (Σ buyer capacity × recipe quantity × share over its "
-                     f"{_plural(int(count), 'supplies row')}): short by {_num(total - cap)}; raise its "
-                     "capacity or lower the shares it supplies")
+            self.add(
+                self.loc.cell("facilities", int(row_of[supplier]), "capacity"),
+                f"capacity of {supplier} is {_num(cap)} but the normal demand on it is {_num(total)} "
+                f"units of {item} per week (Σ buyer capacity × recipe quantity × share over its "
+                f"{_plural(int(count), 'supplies row')}): short by {_num(total - cap)}; raise its "
+                "capacity or lower the shares it supplies",
+            )

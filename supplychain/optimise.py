@@ -57,6 +57,7 @@ those bounded columns give a subgradient g_s of loss_s(π), and the cut
 the bounds are linear in π. ``method="auto"`` uses the extensive form up to
 ``EXTENSIVE_LIMIT`` variables.
 """
+
 from __future__ import annotations
 
 import math
@@ -104,8 +105,18 @@ TIE_WEIGHT = 1e-7
 DEFAULT_GAP = 1e-6
 """Relative optimality gap when none is given (HiGHS' own default, 1e-4, lets ties slip)."""
 
-STRATEGY_COLUMNS = ["action", "supplier", "buyer", "item", "cost", "lead_weeks", "members_cost_share",
-                    "max_share", "stock_weeks", "members_cost_share_proportional"]
+STRATEGY_COLUMNS = [
+    "action",
+    "supplier",
+    "buyer",
+    "item",
+    "cost",
+    "lead_weeks",
+    "members_cost_share",
+    "max_share",
+    "stock_weeks",
+    "members_cost_share_proportional",
+]
 """strategy.csv: the seven columns of SPEC section 6, then ``max_share`` (qualify/certify),
 ``stock_weeks`` (stock rows: extra weeks bought) and the proportional-to-use allocation."""
 
@@ -129,20 +140,20 @@ class _Instance:
     n_cand: int
     n_cert: int
     n_pair: int
-    stock_recipes: np.ndarray       # recipe rows with a stock_cost
-    cost: np.ndarray                # (P,)
-    upper: np.ndarray               # (P,) upper bound of each plan variable
-    pair_cand: np.ndarray           # (W,) plan index of the candidate of each pair
-    pair_cert: np.ndarray           # (W,) plan index of the certification of each pair
+    stock_recipes: np.ndarray  # recipe rows with a stock_cost
+    cost: np.ndarray  # (P,)
+    upper: np.ndarray  # (P,) upper bound of each plan variable
+    pair_cand: np.ndarray  # (W,) plan index of the candidate of each pair
+    pair_cert: np.ndarray  # (W,) plan index of the certification of each pair
     # opened edges
     new_src: np.ndarray
     new_dst: np.ndarray
     new_item: np.ndarray
     new_recipe: np.ndarray
-    new_cap: np.ndarray             # (X, P): u_x ≤ a_x · new_cap[x] @ plan
-    new_coverage: np.ndarray        # (controls, X)
-    edge_cand: np.ndarray           # (X,) candidate row or -1
-    edge_cert: np.ndarray           # (X,) certification row or -1
+    new_cap: np.ndarray  # (X, P): u_x ≤ a_x · new_cap[x] @ plan
+    new_coverage: np.ndarray  # (controls, X)
+    edge_cand: np.ndarray  # (X,) candidate row or -1
+    edge_cert: np.ndarray  # (X,) certification row or -1
     member_of: dict[int, list[str]]  # buyer facility -> consortium members it belongs to
     members: list[str]
     notes: list[str] = field(default_factory=list)
@@ -165,7 +176,7 @@ class _Instance:
         b = self.n_binary
         plan[:b] = np.round(np.clip(plan[:b], 0, 1))
         if self.n_pair:
-            plan[b:b + self.n_pair] = plan[self.pair_cand] * plan[self.pair_cert]
+            plan[b : b + self.n_pair] = plan[self.pair_cand] * plan[self.pair_cert]
         s0 = b + self.n_pair
         plan[s0:] = np.clip(plan[s0:], 0, self.upper[s0:])
         plan[s0:][plan[s0:] < 1e-9] = 0.0
@@ -176,9 +187,9 @@ class _Instance:
 class _Samples:
     """Scenario samples: factors in table order and probabilities."""
 
-    edge: np.ndarray    # (K, E)
-    own: np.ndarray     # (K, N)
-    new: np.ndarray     # (K, X)
+    edge: np.ndarray  # (K, E)
+    own: np.ndarray  # (K, N)
+    new: np.ndarray  # (K, X)
     weight: np.ndarray  # (K,)
     fidelity: dict[str, Any] = field(default_factory=dict)
 
@@ -225,9 +236,13 @@ def _member_buyers(network: Any, scenario: Scenario) -> tuple[list[str], dict[in
         hit = np.flatnonzero((country == m) | (company == m) | (ids == m))
         if not len(hit) and m not in COUNTRY_CODES:
             choices = set(country) | set(company) | set(ids)
-            problems.append(Problem(scenario.locate("optimise", "consortium", "members", i),
-                                    f"'{m}' is neither a country, a company nor a facility id of network "
-                                    f"'{network.name}'{_did_you_mean(m, list(choices))}"))
+            problems.append(
+                Problem(
+                    scenario.locate("optimise", "consortium", "members", i),
+                    f"'{m}' is neither a country, a company nor a facility id of network "
+                    f"'{network.name}'{_did_you_mean(m, list(choices))}",
+                )
+            )
         for v in hit.tolist():
             member_of.setdefault(v, []).append(m)
     if problems:
@@ -242,8 +257,7 @@ def _instance(network: Any, scenario: Scenario) -> _Instance:
     members, member_of = _member_buyers(network, scenario)
     index = arr.index
     item_index = {k: i for i, k in enumerate(arr.item_ids)}
-    recipe_key = {k: r for r, k in enumerate(zip(arr.recipe_facility.tolist(), arr.recipe_item.tolist(),
-                                                 strict=True))}
+    recipe_key = {k: r for r, k in enumerate(zip(arr.recipe_facility.tolist(), arr.recipe_item.tolist(), strict=True))}
     supplied = set(zip(arr.edge_src.tolist(), arr.edge_dst.tolist(), arr.edge_item.tolist(), strict=True))
     cand, cert = network.candidates, network.certifications
     edges: dict[tuple[int, int, int], dict[str, int]] = {}
@@ -268,8 +282,14 @@ def _instance(network: Any, scenario: Scenario) -> _Instance:
     stock_cost = network.recipes["stock_cost"].to_numpy(dtype=float)
     stock_recipes = np.flatnonzero(np.isfinite(stock_cost))
     stock_upper = np.maximum(0.0, horizon - arr.stock_weeks[stock_recipes])
-    cost = np.concatenate([cand["cost"].to_numpy(dtype=float), cert["cost"].to_numpy(dtype=float),
-                           np.zeros(len(pairs)), stock_cost[stock_recipes]])
+    cost = np.concatenate(
+        [
+            cand["cost"].to_numpy(dtype=float),
+            cert["cost"].to_numpy(dtype=float),
+            np.zeros(len(pairs)),
+            stock_cost[stock_recipes],
+        ]
+    )
     upper = np.concatenate([np.ones(n_cand + n_cert + len(pairs)), stock_upper])
 
     def kappa(share: float, lead: float) -> float:
@@ -278,8 +298,10 @@ def _instance(network: Any, scenario: Scenario) -> _Instance:
     cap = np.zeros((len(keys), len(cost)))
     for p, x in enumerate(pairs.tolist()):
         c, j = int(edge_cand[x]), int(edge_cert[x])
-        both = kappa(max(cand["max_share"].iat[c], cert["max_share"].iat[j]),
-                     min(cand["lead_weeks"].iat[c], cert["lead_weeks"].iat[j]))
+        both = kappa(
+            max(cand["max_share"].iat[c], cert["max_share"].iat[j]),
+            min(cand["lead_weeks"].iat[c], cert["lead_weeks"].iat[j]),
+        )
         kc = kappa(cand["max_share"].iat[c], cand["lead_weeks"].iat[c])
         kj = kappa(cert["max_share"].iat[j], cert["lead_weeks"].iat[j])
         cap[x, n_cand + n_cert + p] = both - kc - kj
@@ -291,15 +313,36 @@ def _instance(network: Any, scenario: Scenario) -> _Instance:
             cap[x, n_cand + j] = kappa(cert["max_share"].iat[j], cert["lead_weeks"].iat[j])
 
     view = SimpleNamespace(arrays=_ExtraEdges(arr, src, dst, item), items=network.items, name=network.name)
-    coverage = compile_scenario(scenario, view).coverage if len(keys) else np.zeros((len(scenario.controls), 0),
-                                                                                       dtype=bool)
-    inst = _Instance(network, scenario, horizon, n_cand, n_cert, len(pairs), stock_recipes, cost, upper,
-                     edge_cand[pairs], n_cand + edge_cert[pairs], src, dst, item,
-                     np.array([recipe_key[(v, k)] for v, k in zip(dst.tolist(), item.tolist(), strict=True)],
-                              dtype=np.int64), cap, coverage, edge_cand, edge_cert, member_of, members)
+    coverage = (
+        compile_scenario(scenario, view).coverage if len(keys) else np.zeros((len(scenario.controls), 0), dtype=bool)
+    )
+    inst = _Instance(
+        network,
+        scenario,
+        horizon,
+        n_cand,
+        n_cert,
+        len(pairs),
+        stock_recipes,
+        cost,
+        upper,
+        edge_cand[pairs],
+        n_cand + edge_cert[pairs],
+        src,
+        dst,
+        item,
+        np.array([recipe_key[(v, k)] for v, k in zip(dst.tolist(), item.tolist(), strict=True)], dtype=np.int64),
+        cap,
+        coverage,
+        edge_cand,
+        edge_cert,
+        member_of,
+        members,
+    )
     if scenario.optimise is not None and scenario.optimise.consortium is not None and n_cert:
-        useless = [f"{cert['supplier'].iat[j]}/{cert['item'].iat[j]}" for j in range(n_cert)
-                   if not (edge_cert == j).any()]
+        useless = [
+            f"{cert['supplier'].iat[j]}/{cert['item'].iat[j]}" for j in range(n_cert) if not (edge_cert == j).any()
+        ]
         if useless:
             inst.notes.append(f"certifications opening no edge for the consortium's members: {', '.join(useless)}")
     return inst
@@ -331,16 +374,27 @@ def _reduced_samples(inst: _Instance, samples: int | None, seed: int | None, k: 
 
     network, scenario = inst.network, inst.scenario
     compiled = compile_scenario(scenario, network)
-    reduced = reduce_scenarios(network, scenario, samples=samples, seed=seed, k=k,
-                               cvar_alpha=scenario.optimise.cvar_alpha if scenario.optimise else None)
+    reduced = reduce_scenarios(
+        network,
+        scenario,
+        samples=samples,
+        seed=seed,
+        k=k,
+        cvar_alpha=scenario.optimise.cvar_alpha if scenario.optimise else None,
+    )
     if reduced.seed is None:  # deterministic: every control in force
         active = np.ones((reduced.k, len(scenario.controls)), dtype=bool)
     else:
-        active = _control_activity(MonteCarloModel(network, scenario, compiled, engine="numpy"), reduced.seed,
-                                   np.asarray(reduced.sample_index))
-    return _Samples(np.asarray(reduced.edge_factor), np.asarray(reduced.own_factor),
-                    _new_factor(inst, active, compiled.approval), np.asarray(reduced.weight, dtype=float),
-                    dict(reduced.fidelity))
+        active = _control_activity(
+            MonteCarloModel(network, scenario, compiled, engine="numpy"), reduced.seed, np.asarray(reduced.sample_index)
+        )
+    return _Samples(
+        np.asarray(reduced.edge_factor),
+        np.asarray(reduced.own_factor),
+        _new_factor(inst, active, compiled.approval),
+        np.asarray(reduced.weight, dtype=float),
+        dict(reduced.fidelity),
+    )
 
 
 def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Samples:
@@ -351,8 +405,13 @@ def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Sam
     settings = scenario.monte_carlo
     if settings is None and samples is None:
         active = np.ones((1, len(scenario.controls)), dtype=bool)
-        return _Samples(compiled.edge_factor()[:1], compiled.own_factor()[:1],
-                        _new_factor(inst, active, compiled.approval), np.ones(1), {"samples": 1})
+        return _Samples(
+            compiled.edge_factor()[:1],
+            compiled.own_factor()[:1],
+            _new_factor(inst, active, compiled.approval),
+            np.ones(1),
+            {"samples": 1},
+        )
     samples = samples if samples is not None else (settings.samples if settings else 1000)
     seed = seed if seed is not None else (settings.seed if settings else 0)
     model = MonteCarloModel(network, scenario, compiled, engine="numpy")
@@ -370,8 +429,13 @@ def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Sam
     _, first, count = np.unique(key, axis=0, return_index=True, return_counts=True)
     order = np.argsort(first)
     first, count = first[order], count[order]
-    return _Samples(edge[first], own[first], new[first], count / samples,
-                    {"samples": samples, "seed": seed, "distinct_samples": len(first)})
+    return _Samples(
+        edge[first],
+        own[first],
+        new[first],
+        count / samples,
+        {"samples": samples, "seed": seed, "distinct_samples": len(first)},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,15 +456,21 @@ def _segments(keys: np.ndarray, n_groups: int) -> list[list[int]]:
     order = np.argsort(keys, kind="stable")
     starts = np.searchsorted(keys[order], np.arange(n_groups + 1))
     order_list, starts_list = order.tolist(), starts.tolist()
-    return [order_list[starts_list[g]:starts_list[g + 1]] for g in range(n_groups)]
+    return [order_list[starts_list[g] : starts_list[g + 1]] for g in range(n_groups)]
 
 
 def _add(problem: pulp.LpProblem, name: str, pairs: list[tuple[Any, float]], sense: int, rhs: float) -> None:
     problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), sense, rhs=rhs), name)
 
 
-def _second_stage(problem: pulp.LpProblem, inst: _Instance, tag: str, own: np.ndarray | None,
-                  edge: np.ndarray | None, new: np.ndarray | None) -> _Block:
+def _second_stage(
+    problem: pulp.LpProblem,
+    inst: _Instance,
+    tag: str,
+    own: np.ndarray | None,
+    edge: np.ndarray | None,
+    new: np.ndarray | None,
+) -> _Block:
     """The variables of one sample, created in one pass per family, with the sample's bounds:
 
         0 ≤ x_v ≤ o_v · H                        (capacity)
@@ -429,8 +499,9 @@ def _second_stage(problem: pulp.LpProblem, inst: _Instance, tag: str, own: np.nd
     )
 
 
-def define_recipes(problem: pulp.LpProblem, blocks: Sequence[_Block], inst: _Instance,
-                   stock: Sequence[pulp.LpVariable]) -> int:
+def define_recipes(
+    problem: pulp.LpProblem, blocks: Sequence[_Block], inst: _Instance, stock: Sequence[pulp.LpVariable]
+) -> int:
     """Bill of materials with stock, per sample s and recipe r = (v, k):
 
         x_vs − Σ_{e into r} y_es − Σ_{opened x into r} u_xs − σ_r ≤ s_r
@@ -445,8 +516,9 @@ def define_recipes(problem: pulp.LpProblem, blocks: Sequence[_Block], inst: _Ins
     count = 0
     for s, b in enumerate(blocks):
         for r in range(arr.n_recipes):
-            pairs = [(b.x[facility[r]], 1.0)] + [(b.y[e], -1.0) for e in into[r]] + [(b.u[x], -1.0)
-                                                                                     for x in new_into[r]]
+            pairs = (
+                [(b.x[facility[r]], 1.0)] + [(b.y[e], -1.0) for e in into[r]] + [(b.u[x], -1.0) for x in new_into[r]]
+            )
             if r in stock_of:
                 pairs.append((stock_of[r], -1.0))
             _add(problem, f"recipe_{s}_{r}", pairs, pulp.LpConstraintLE, rhs[r])
@@ -457,7 +529,7 @@ def define_recipes(problem: pulp.LpProblem, blocks: Sequence[_Block], inst: _Ins
 def define_supplier_output(problem: pulp.LpProblem, blocks: Sequence[_Block], inst: _Instance) -> int:
     """Supplier output, per sample s and supplier u (old and opened edges alike):
 
-        Σ_{e = (u→v, k)} (c_v q_vk / c_u) y_es + Σ_{opened x = (u→v, k)} (c_v q_vk / c_u) u_xs − x_us ≤ 0
+    Σ_{e = (u→v, k)} (c_v q_vk / c_u) y_es + Σ_{opened x = (u→v, k)} (c_v q_vk / c_u) u_xs − x_us ≤ 0
     """
     arr = inst.network.arrays
     need = (arr.capacity[arr.edge_dst] * arr.quantity[arr.edge_recipe] / arr.capacity[arr.edge_src]).tolist()
@@ -469,8 +541,7 @@ def define_supplier_output(problem: pulp.LpProblem, blocks: Sequence[_Block], in
         for u in range(arr.n_facilities):
             if not out[u] and not new_out[u]:
                 continue
-            pairs = ([(b.y[e], need[e]) for e in out[u]] + [(b.u[x], new_need[x]) for x in new_out[u]]
-                     + [(b.x[u], -1.0)])
+            pairs = [(b.y[e], need[e]) for e in out[u]] + [(b.u[x], new_need[x]) for x in new_out[u]] + [(b.x[u], -1.0)]
             _add(problem, f"supply_{s}_{u}", pairs, pulp.LpConstraintLE, 0.0)
             count += 1
     return count
@@ -487,8 +558,13 @@ def define_final_demand(problem: pulp.LpProblem, blocks: Sequence[_Block], inst:
     return count
 
 
-def define_opened_edges(problem: pulp.LpProblem, blocks: Sequence[_Block], inst: _Instance,
-                        plan: Sequence[pulp.LpVariable], new_factor: np.ndarray) -> int:
+def define_opened_edges(
+    problem: pulp.LpProblem,
+    blocks: Sequence[_Block],
+    inst: _Instance,
+    plan: Sequence[pulp.LpVariable],
+    new_factor: np.ndarray,
+) -> int:
     """Opened-edge caps, per sample s and opened edge x with a_xs > 0:
 
         u_xs − a_xs · (κ_c y_c + κ_j z_j + (κ_cj − κ_c − κ_j) w_x) ≤ 0
@@ -501,8 +577,9 @@ def define_opened_edges(problem: pulp.LpProblem, blocks: Sequence[_Block], inst:
             a = float(new_factor[s, x])
             if a <= 0:
                 continue
-            pairs = [(b.u[x], 1.0)] + [(plan[p], -a * float(inst.new_cap[x, p]))
-                                       for p in np.flatnonzero(inst.new_cap[x]).tolist()]
+            pairs = [(b.u[x], 1.0)] + [
+                (plan[p], -a * float(inst.new_cap[x, p])) for p in np.flatnonzero(inst.new_cap[x]).tolist()
+            ]
             _add(problem, f"opened_{s}_{x}", pairs, pulp.LpConstraintLE, 0.0)
             count += 1
     return count
@@ -511,7 +588,7 @@ def define_opened_edges(problem: pulp.LpProblem, blocks: Sequence[_Block], inst:
 def define_overlap(problem: pulp.LpProblem, inst: _Instance, plan: Sequence[pulp.LpVariable]) -> int:
     """w_x = y_c · z_j for an edge opened by candidate c and certification j:
 
-        w_x ≤ y_c,   w_x ≤ z_j,   w_x ≥ y_c + z_j − 1
+    w_x ≤ y_c,   w_x ≤ z_j,   w_x ≥ y_c + z_j − 1
     """
     b = inst.n_binary
     for p in range(inst.n_pair):
@@ -522,8 +599,9 @@ def define_overlap(problem: pulp.LpProblem, inst: _Instance, plan: Sequence[pulp
     return 3 * inst.n_pair
 
 
-def define_budget(problem: pulp.LpProblem, inst: _Instance, plan: Sequence[pulp.LpVariable],
-                  budget: pulp.LpVariable) -> int:
+def define_budget(
+    problem: pulp.LpProblem, inst: _Instance, plan: Sequence[pulp.LpVariable], budget: pulp.LpVariable
+) -> int:
     """Budget: Σ_c C_c y_c + Σ_j C_j z_j + Σ_r S_r σ_r − B ≤ 0, with B a column fixed by its
     bounds (so a budget sweep changes a bound, not the row)."""
     pairs = [(v, float(c)) for v, c in zip(plan, inst.cost.tolist(), strict=True) if c != 0]
@@ -531,8 +609,13 @@ def define_budget(problem: pulp.LpProblem, inst: _Instance, plan: Sequence[pulp.
     return 1
 
 
-def define_risk(problem: pulp.LpProblem, losses: Sequence[pulp.LpAffineExpression | pulp.LpVariable],
-                weight: np.ndarray, objective: str, alpha: float) -> pulp.LpAffineExpression:
+def define_risk(
+    problem: pulp.LpProblem,
+    losses: Sequence[pulp.LpAffineExpression | pulp.LpVariable],
+    weight: np.ndarray,
+    objective: str,
+    alpha: float,
+) -> pulp.LpAffineExpression:
     """The risk measure R of the per-sample losses, as an expression (adding its rows):
 
     - ``expected``: R = Σ_s p_s loss_s;
@@ -553,8 +636,9 @@ def define_risk(problem: pulp.LpProblem, losses: Sequence[pulp.LpAffineExpressio
             row = pulp.LpAffineExpression([(xi[s], 1.0), (eta, 1.0)])
             row.addInPlace(e, -1.0)
             problem.addConstraint(pulp.LpConstraint(row, pulp.LpConstraintGE, rhs=0.0), f"cvar_{s}")
-        return pulp.LpAffineExpression([(eta, 1.0)] + [(v, p / (1 - alpha))
-                                                       for v, p in zip(xi, weight.tolist(), strict=True)])
+        return pulp.LpAffineExpression(
+            [(eta, 1.0)] + [(v, p / (1 - alpha)) for v, p in zip(xi, weight.tolist(), strict=True)]
+        )
     if objective == "worst":
         theta = problem.add_variable("worst_loss")
         for s, e in enumerate(loss):
@@ -574,11 +658,12 @@ def define_risk_cap(problem: pulp.LpProblem, risk: pulp.LpAffineExpression, cap:
     return 1
 
 
-def define_benders_cut(theta: pulp.LpVariable, plan: Sequence[pulp.LpVariable], value: float,
-                       gradient: np.ndarray, point: np.ndarray) -> pulp.LpConstraint:
+def define_benders_cut(
+    theta: pulp.LpVariable, plan: Sequence[pulp.LpVariable], value: float, gradient: np.ndarray, point: np.ndarray
+) -> pulp.LpConstraint:
     """Benders optimality cut of one sample: θ_s ≥ loss_s(π̂) + g_s · (π − π̂), i.e.
 
-        θ_s − Σ_p g_sp π_p ≥ loss_s(π̂) − g_s · π̂
+    θ_s − Σ_p g_sp π_p ≥ loss_s(π̂) − g_s · π̂
     """
     nz = np.flatnonzero(np.abs(gradient) > 1e-12).tolist()
     pairs = [(theta, 1.0)] + [(plan[p], -float(gradient[p])) for p in nz]
@@ -590,12 +675,16 @@ def _plan_variables(problem: pulp.LpProblem, inst: _Instance) -> list[pulp.LpVar
     """π in one pass: binaries y, z; continuous w ∈ [0, 1]; σ_r ∈ [0, H − s_r]."""
     b, w = inst.n_binary, inst.n_pair
     arr = inst.network.arrays
-    names = ([f"qualify_{c}" for c in range(inst.n_cand)] + [f"certify_{j}" for j in range(inst.n_cert)]
-             + [f"both_{p}" for p in range(w)] + [f"stock_{arr.facility_ids[arr.recipe_facility[r]]}_{r}"
-                                                  for r in inst.stock_recipes.tolist()])
+    names = (
+        [f"qualify_{c}" for c in range(inst.n_cand)]
+        + [f"certify_{j}" for j in range(inst.n_cert)]
+        + [f"both_{p}" for p in range(w)]
+        + [f"stock_{arr.facility_ids[arr.recipe_facility[r]]}_{r}" for r in inst.stock_recipes.tolist()]
+    )
     cats = [pulp.LpBinary] * b + [pulp.LpContinuous] * (len(names) - b)
-    return [problem.add_variable(n, 0, float(ub), cat) for n, ub, cat in zip(names, inst.upper.tolist(), cats,
-                                                                      strict=True)]
+    return [
+        problem.add_variable(n, 0, float(ub), cat) for n, ub, cat in zip(names, inst.upper.tolist(), cats, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -618,23 +707,28 @@ class _Recourse:
         arr = inst.network.arrays
         finals = np.flatnonzero(arr.is_final)
         self.loss_weight = arr.value[finals] * arr.capacity[finals] / inst.horizon
-        objective = (pulp.LpAffineExpression(list(zip(self.block.lost, self.loss_weight.tolist(), strict=True)))
-                     if len(finals) else pulp.LpAffineExpression([(self.block.x[0], 0.0)]))
+        objective = (
+            pulp.LpAffineExpression(list(zip(self.block.lost, self.loss_weight.tolist(), strict=True)))
+            if len(finals)
+            else pulp.LpAffineExpression([(self.block.x[0], 0.0)])
+        )
         problem.setObjective(objective)
         self.columns = self.block.x + self.block.y + self.block.u + self.stock
         self.run = ReusableProblem(problem, solver, what="strategy second-stage LP")
         self.solves = 0
 
-    def evaluate(self, plan: np.ndarray, edge: np.ndarray, own: np.ndarray, new: np.ndarray,
-                 gradient: bool = True) -> tuple[float, np.ndarray | None, np.ndarray]:
+    def evaluate(
+        self, plan: np.ndarray, edge: np.ndarray, own: np.ndarray, new: np.ndarray, gradient: bool = True
+    ) -> tuple[float, np.ndarray | None, np.ndarray]:
         inst, arr = self.inst, self.inst.network.arrays
         horizon = inst.horizon
         x_ub = (own * horizon).tolist()
-        y_ub = [c if a < 1.0 else None for c, a in zip((edge * arr.share * horizon).tolist(), edge.tolist(),
-                                                       strict=True)]
+        y_ub = [
+            c if a < 1.0 else None for c, a in zip((edge * arr.share * horizon).tolist(), edge.tolist(), strict=True)
+        ]
         kappa = inst.new_cap @ plan if inst.n_new else np.zeros(0)
         u_ub = np.maximum(0.0, new * kappa).tolist()
-        stock = plan[inst.n_binary + inst.n_pair:].tolist()
+        stock = plan[inst.n_binary + inst.n_pair :].tolist()
         lower = [0.0] * (len(x_ub) + len(y_ub) + len(u_ub)) + stock
         self.run.set_bounds(self.columns, lower, x_ub + y_ub + u_ub + stock)
         status = self.run.solve()
@@ -647,11 +741,11 @@ class _Recourse:
             return loss, None, production
         dj = self._reduced_costs()
         n_x, n_y = len(x_ub), len(y_ub)
-        d_u = np.minimum(0.0, dj[n_x + n_y:n_x + n_y + inst.n_new])   # ∂loss/∂(cap of u) ≤ 0
-        d_sigma = dj[n_x + n_y + inst.n_new:]
+        d_u = np.minimum(0.0, dj[n_x + n_y : n_x + n_y + inst.n_new])  # ∂loss/∂(cap of u) ≤ 0
+        d_sigma = dj[n_x + n_y + inst.n_new :]
         grad = (d_u * new) @ inst.new_cap if inst.n_new else np.zeros(inst.n_plan)
         grad = np.asarray(grad, dtype=float).reshape(inst.n_plan)
-        grad[inst.n_binary + inst.n_pair:] += np.minimum(0.0, d_sigma)
+        grad[inst.n_binary + inst.n_pair :] += np.minimum(0.0, d_sigma)
         return loss, grad, production
 
     def _reduced_costs(self) -> np.ndarray:
@@ -661,11 +755,11 @@ class _Recourse:
             return dual[index]
         return np.array([v.dj or 0.0 for v in self.columns], dtype=float)
 
-    def losses(self, plan: np.ndarray, samples: _Samples, gradient: bool = False
-               ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    def losses(
+        self, plan: np.ndarray, samples: _Samples, gradient: bool = False
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Loss (K,), subgradients (K × P) or None, production of each sample (K × N)."""
-        out = [self.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient)
-               for s in range(samples.k)]
+        out = [self.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient) for s in range(samples.k)]
         losses = np.array([o[0] for o in out])
         grads = np.array([o[1] for o in out]) if gradient else None
         return losses, grads, np.array([o[2] for o in out])
@@ -755,9 +849,11 @@ class Strategy:
         kinds = self.actions["action"].value_counts().to_dict() if len(self.actions) else {}
         acts = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "no action"
         gap = "" if self.gap is None else f", gap {self.gap:.2g}"
-        return (f"<Strategy ({self.objective}, {self.method}/{self.solver} {self.status}{gap}): {acts}; cost "
-                f"{self.cost:.6g}; expected loss {self.expected_loss_before:.6g} -> {self.expected_loss_after:.6g} "
-                "per week>")
+        return (
+            f"<Strategy ({self.objective}, {self.method}/{self.solver} {self.status}{gap}): {acts}; cost "
+            f"{self.cost:.6g}; expected loss {self.expected_loss_before:.6g} -> {self.expected_loss_after:.6g} "
+            "per week>"
+        )
 
     def summary_metrics(self) -> list[tuple[str, float]]:
         """The summary.csv rows of SPEC section 6 (plus the model's own numbers and notes)."""
@@ -777,17 +873,31 @@ class Strategy:
 
     def info(self) -> dict[str, Any]:
         """JSON-ready facts for run.json."""
+
         def num(x: Any) -> Any:
             return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else float(x)
-        return {"status": self.status, "gap": num(self.gap), "bound": num(self.bound),
-                "objective": self.objective, "objective_value": num(self.objective_value), "method": self.method,
-                "solver": self.solver, "scenarios": self.samples, "iterations": self.iterations,
-                "cost": num(self.cost), "expected_loss_before": num(self.expected_loss_before),
-                "expected_loss_after": num(self.expected_loss_after), "notes": list(self.notes),
-                "fidelity": {k: (num(v) if isinstance(v, float) else v) for k, v in self.fidelity.items()},
-                "verification": {k: num(v) if isinstance(v, float | int) and not isinstance(v, bool) else v
-                                 for k, v in self.verification.items()},
-                "timings": {k: round(v, 6) for k, v in self.timings.items()}}
+
+        return {
+            "status": self.status,
+            "gap": num(self.gap),
+            "bound": num(self.bound),
+            "objective": self.objective,
+            "objective_value": num(self.objective_value),
+            "method": self.method,
+            "solver": self.solver,
+            "scenarios": self.samples,
+            "iterations": self.iterations,
+            "cost": num(self.cost),
+            "expected_loss_before": num(self.expected_loss_before),
+            "expected_loss_after": num(self.expected_loss_after),
+            "notes": list(self.notes),
+            "fidelity": {k: (num(v) if isinstance(v, float) else v) for k, v in self.fidelity.items()},
+            "verification": {
+                k: num(v) if isinstance(v, float | int) and not isinstance(v, bool) else v
+                for k, v in self.verification.items()
+            },
+            "timings": {k: round(v, 6) for k, v in self.timings.items()},
+        }
 
     def apply(self, network: Network) -> Network:
         """A new, validated network with the strategy in force (the input is not changed).
@@ -806,8 +916,11 @@ class Strategy:
         if len(opened):
             cap = network.facilities.set_index("id")["capacity"]
             qty = recipes.set_index(["facility", "item"])["quantity"]
-            need = supplies["buyer"].map(cap).to_numpy() * np.array(
-                [qty[(b, i)] for b, i in zip(supplies["buyer"], supplies["item"], strict=True)]) * supplies["share"]
+            need = (
+                supplies["buyer"].map(cap).to_numpy()
+                * np.array([qty[(b, i)] for b, i in zip(supplies["buyer"], supplies["item"], strict=True)])
+                * supplies["share"]
+            )
             existing = pd.Series(need.to_numpy(), index=supplies["supplier"]).groupby(level=0).sum()
             shares = opened["max_share"].to_numpy(dtype=float).copy()
             new_need = np.array([cap[b] * qty[(b, i)] for b, i in zip(opened["buyer"], opened["item"], strict=True)])
@@ -818,21 +931,31 @@ class Strategy:
                 if demand > spare:
                     factor = max(0.0, spare) / demand
                     shares[rows] *= factor
-                    self.notes.append(f"apply: {u} lacks capacity for its new buyers; their shares scaled by "
-                                      f"{factor:.6g}")
+                    self.notes.append(
+                        f"apply: {u} lacks capacity for its new buyers; their shares scaled by {factor:.6g}"
+                    )
             # several opened edges into one (buyer, item): together they take M = Σ m of the need
             # (scaled to 1 when they would exceed it); the existing suppliers shrink once by 1 − M
-            frame = pd.DataFrame({"supplier": opened["supplier"].to_numpy(), "buyer": opened["buyer"].to_numpy(),
-                                  "item": opened["item"].to_numpy(), "share": shares})
+            frame = pd.DataFrame(
+                {
+                    "supplier": opened["supplier"].to_numpy(),
+                    "buyer": opened["buyer"].to_numpy(),
+                    "item": opened["item"].to_numpy(),
+                    "share": shares,
+                }
+            )
             frame = frame[frame["share"] > 0]
             total = frame.groupby(["buyer", "item"], sort=False)["share"].transform("sum")
             if (total > 1 + 1e-12).any():
-                self.notes.append("apply: opened edges into one buyer and item exceed its need together; "
-                                  "their shares are scaled to sum to 1")
+                self.notes.append(
+                    "apply: opened edges into one buyer and item exceed its need together; "
+                    "their shares are scaled to sum to 1"
+                )
             frame = frame.assign(share=frame["share"] / np.maximum(total, 1.0))
             taken = frame.groupby(["buyer", "item"], sort=False)["share"].sum()
             shrink = pd.MultiIndex.from_arrays([supplies["buyer"], supplies["item"]]).map(
-                lambda key: 1.0 - float(taken.get(key, 0.0)))
+                lambda key: 1.0 - float(taken.get(key, 0.0))
+            )
             supplies["share"] = supplies["share"] * np.asarray(shrink, dtype=float)
             new_rows = frame.to_dict("records")
             supplies = supplies[supplies["share"] > 1e-12]
@@ -886,8 +1009,9 @@ class _Objective:
             return cost + self.penalty * self.risk(losses)
         return self.risk(losses) + self.epsilon * cost
 
-    def expression(self, risk: pulp.LpAffineExpression, cost: pulp.LpAffineExpression, *,
-                   penalty: bool = True) -> pulp.LpAffineExpression:
+    def expression(
+        self, risk: pulp.LpAffineExpression, cost: pulp.LpAffineExpression, *, penalty: bool = True
+    ) -> pulp.LpAffineExpression:
         out = pulp.LpAffineExpression()
         if penalty and self.penalty is not None:
             out.addInPlace(cost, 1.0)
@@ -912,8 +1036,9 @@ class _MILP:
         self.run = ReusableProblem(problem, solver, what=what) if self.name == "highs" else None
         self.what = what
 
-    def set_bounds(self, variables: list[pulp.LpVariable], lower: list[float | None],
-                   upper: list[float | None]) -> None:
+    def set_bounds(
+        self, variables: list[pulp.LpVariable], lower: list[float | None], upper: list[float | None]
+    ) -> None:
         if self.run is not None:
             self.run.set_bounds(variables, lower, upper)
         else:
@@ -963,17 +1088,20 @@ class _MILP:
 class _Extensive:
     """The deterministic equivalent: one block of second-stage variables per sample."""
 
-    def __init__(self, inst: _Instance, samples: _Samples, objective: _Objective, solver: Any,
-                 budget: float | None) -> None:
+    def __init__(
+        self, inst: _Instance, samples: _Samples, objective: _Objective, solver: Any, budget: float | None
+    ) -> None:
         start = time.perf_counter()
         self.inst, self.samples, self.objective = inst, samples, objective
         problem = pulp.LpProblem("strategy", pulp.LpMinimize)
         self.plan = _plan_variables(problem, inst)
-        blocks = [_second_stage(problem, inst, f"_{s}", samples.own[s], samples.edge[s], samples.new[s])
-                  for s in range(samples.k)]
+        blocks = [
+            _second_stage(problem, inst, f"_{s}", samples.own[s], samples.edge[s], samples.new[s])
+            for s in range(samples.k)
+        ]
         self.budget = problem.add_variable("budget", 0, budget)
         self.risk_cap = problem.add_variable("risk_cap", None, None)
-        define_recipes(problem, blocks, inst, self.plan[inst.n_binary + inst.n_pair:])
+        define_recipes(problem, blocks, inst, self.plan[inst.n_binary + inst.n_pair :])
         define_supplier_output(problem, blocks, inst)
         define_opened_edges(problem, blocks, inst, self.plan, samples.new)
         define_final_demand(problem, blocks, inst)
@@ -998,8 +1126,9 @@ class _Extensive:
             warm = dict(zip(self.plan, start.tolist(), strict=True))
         status, bound = self.milp.solve(warm)
         if status.objective is None:
-            raise SolverError(f"strategy MILP ended {status.status} without a plan ({status.solver}); "
-                              "raise the time limit")
+            raise SolverError(
+                f"strategy MILP ended {status.status} without a plan ({status.solver}); raise the time limit"
+            )
         plan = self.inst.complete(self.milp.values(self.plan))
         return _Solution(plan, status.status, status.gap, bound, float(status.objective), solver=status.solver)
 
@@ -1012,8 +1141,15 @@ class _Extensive:
 class _Benders:
     """Multi-cut Benders: master over (π, θ_s), second-stage LPs for the cuts."""
 
-    def __init__(self, inst: _Instance, samples: _Samples, objective: _Objective, solver: Any,
-                 recourse: _Recourse, budget: float | None) -> None:
+    def __init__(
+        self,
+        inst: _Instance,
+        samples: _Samples,
+        objective: _Objective,
+        solver: Any,
+        recourse: _Recourse,
+        budget: float | None,
+    ) -> None:
         self.inst, self.samples, self.objective, self.recourse = inst, samples, objective, recourse
         problem = pulp.LpProblem("strategy_master", pulp.LpMinimize)
         self.plan = _plan_variables(problem, inst)
@@ -1041,13 +1177,21 @@ class _Benders:
         assert grads is not None
         self.evaluations[key] = (losses, grads)
         for s in range(self.samples.k):
-            self.milp.add_constraint(define_benders_cut(self.theta[s], self.plan, losses[s], grads[s], plan),
-                                     f"cut_{self.cuts}")
+            self.milp.add_constraint(
+                define_benders_cut(self.theta[s], self.plan, losses[s], grads[s], plan), f"cut_{self.cuts}"
+            )
             self.cuts += 1
         return losses
 
-    def solve(self, *, gap: float, time_limit: float | None, start: np.ndarray | None = None,
-              progress: Callable[[int, int], None] | None = None, max_iterations: int = 200) -> _Solution:
+    def solve(
+        self,
+        *,
+        gap: float,
+        time_limit: float | None,
+        start: np.ndarray | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        max_iterations: int = 200,
+    ) -> _Solution:
         started = time.perf_counter()
         inst = self.inst
         if not self.evaluations:  # initial cuts: nothing bought, and everything bought
@@ -1083,11 +1227,13 @@ class _Benders:
             status = "iteration_limit"
         if best_plan is None:
             raise SolverError("Benders: no plan found within the limits")
-        return _Solution(best_plan, status, _relative_gap(best_value, lower), lower, best_value, it,
-                         solver=self.milp.name)
+        return _Solution(
+            best_plan, status, _relative_gap(best_value, lower), lower, best_value, it, solver=self.milp.name
+        )
 
-    def sweep_point(self, budget: float, risk_cap: float | None, start: np.ndarray | None, gap: float,
-                    time_limit: float | None) -> _Solution:
+    def sweep_point(
+        self, budget: float, risk_cap: float | None, start: np.ndarray | None, gap: float, time_limit: float | None
+    ) -> _Solution:
         self.milp.set_bounds([self.budget, self.risk_cap], [0.0, None], [budget, risk_cap])
         self.milp.set_objective(self.objective.expression(self.risk, self.cost, penalty=False))
         self.penalised = False
@@ -1104,8 +1250,9 @@ def _relative_gap(upper: float, lower: float) -> float:
 # cost sharing
 
 
-def _shapley_shares(players: list[str], cost: Callable[[frozenset], float], seed: int
-                    ) -> tuple[dict[str, float], dict[str, float]]:
+def _shapley_shares(
+    players: list[str], cost: Callable[[frozenset], float], seed: int
+) -> tuple[dict[str, float], dict[str, float]]:
     try:
         from .costsharing import shapley
     except ImportError:  # the package's cost-sharing module is not there: exact Shapley inline
@@ -1113,8 +1260,9 @@ def _shapley_shares(players: list[str], cost: Callable[[frozenset], float], seed
     return shapley(players, cost, exact_limit=10, samples=2000, seed=seed)
 
 
-def _shapley_inline(players: list[str], cost: Callable[[frozenset], float], *, exact_limit: int = 10,
-                    samples: int = 2000, seed: int = 0) -> tuple[dict[str, float], dict[str, float]]:
+def _shapley_inline(
+    players: list[str], cost: Callable[[frozenset], float], *, exact_limit: int = 10, samples: int = 2000, seed: int = 0
+) -> tuple[dict[str, float], dict[str, float]]:
     """Shapley value: exact over all orders' marginal contributions up to ``exact_limit`` players,
     else by ``samples`` random permutations (with the standard error of each share)."""
     import itertools
@@ -1123,7 +1271,7 @@ def _shapley_inline(players: list[str], cost: Callable[[frozenset], float], *, e
     if n <= exact_limit:
         share = dict.fromkeys(players, 0.0)
         for i, p in enumerate(players):
-            others = players[:i] + players[i + 1:]
+            others = players[:i] + players[i + 1 :]
             for size in range(n):
                 w = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
                 for coalition in itertools.combinations(others, size):
@@ -1141,8 +1289,10 @@ def _shapley_inline(players: list[str], cost: Callable[[frozenset], float], *, e
             after = cost(s)
             draws[players[i]].append(after - before)
             before = after
-    return ({p: float(np.mean(v)) for p, v in draws.items()},
-            {p: float(np.std(v, ddof=1) / math.sqrt(len(v))) for p, v in draws.items()})
+    return (
+        {p: float(np.mean(v)) for p, v in draws.items()},
+        {p: float(np.std(v, ddof=1) / math.sqrt(len(v))) for p, v in draws.items()},
+    )
 
 
 def _proportional_shares(use: dict[str, float], total: float) -> dict[str, float]:
@@ -1170,10 +1320,22 @@ def _no_progress(done: int, total: int) -> None:
     return None
 
 
-def optimise(network: Network | None, scenario: Scenario, *, solver: Any = None, time_limit: float | None = None,
-             gap: float | None = None, samples: int | None = None, seed: int | None = None, k: int = 20,
-             method: str = "auto", budgets: Sequence[float] | None = None, frontier: bool = True,
-             verify: bool = True, progress: Callable[[int, int], None] | None = None) -> Strategy:
+def optimise(
+    network: Network | None,
+    scenario: Scenario,
+    *,
+    solver: Any = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+    k: int = 20,
+    method: str = "auto",
+    budgets: Sequence[float] | None = None,
+    frontier: bool = True,
+    verify: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Strategy:
     """Propose a diversification / certification / stock strategy for a scenario (SPEC section 5).
 
     The scenario's ``optimise`` block gives the consortium, ``budget`` and/or ``penalty``,
@@ -1202,8 +1364,11 @@ def optimise(network: Network | None, scenario: Scenario, *, solver: Any = None,
         raise InputError(f"method must be auto, extensive or benders (got {method!r})")
     progress = progress or _no_progress
     gap = DEFAULT_GAP if gap is None else gap
-    milp_solver = solver if solver is not None and not isinstance(solver, str) else get_solver(
-        solver, time_limit=time_limit, gap=gap)
+    milp_solver = (
+        solver
+        if solver is not None and not isinstance(solver, str)
+        else get_solver(solver, time_limit=time_limit, gap=gap)
+    )
     timings: dict[str, float] = {}
 
     inst = _instance(network, scenario)
@@ -1217,14 +1382,18 @@ def optimise(network: Network | None, scenario: Scenario, *, solver: Any = None,
 
     notes = list(inst.notes)
     budget = settings.budget
-    action_costs = np.concatenate([inst.cost[:inst.n_binary], inst.cost[inst.n_binary + inst.n_pair:]])
+    action_costs = np.concatenate([inst.cost[: inst.n_binary], inst.cost[inst.n_binary + inst.n_pair :]])
     nothing = len(action_costs) == 0
     cheapest = float(action_costs.min()) if len(action_costs) else 0.0
     if nothing:
-        notes.append("nothing to decide: the network has no candidates, no certifications for the consortium and no "
-                     "stock_cost")
-    n_vars = reduced.k * (network.arrays.n_facilities + network.arrays.n_edges + inst.n_new
-                          + int(network.arrays.is_final.sum())) + inst.n_plan
+        notes.append(
+            "nothing to decide: the network has no candidates, no certifications for the consortium and no stock_cost"
+        )
+    n_vars = (
+        reduced.k
+        * (network.arrays.n_facilities + network.arrays.n_edges + inst.n_new + int(network.arrays.is_final.sum()))
+        + inst.n_plan
+    )
     chosen = method if method != "auto" else ("benders" if n_vars > EXTENSIVE_LIMIT else "extensive")
 
     t0 = time.perf_counter()
@@ -1232,8 +1401,14 @@ def optimise(network: Network | None, scenario: Scenario, *, solver: Any = None,
     if nothing or (budget is not None and budget < cheapest):
         if not nothing:
             notes.append(f"budget below the cheapest action ({cheapest:g})")
-        solution = _Solution(zero, "optimal", 0.0, objective.value(0.0, losses_before),
-                             objective.value(0.0, losses_before), solver=solver_name(milp_solver))
+        solution = _Solution(
+            zero,
+            "optimal",
+            0.0,
+            objective.value(0.0, losses_before),
+            objective.value(0.0, losses_before),
+            solver=solver_name(milp_solver),
+        )
         engine: Any = None
     elif chosen == "extensive":
         engine = _Extensive(inst, reduced, objective, milp_solver, budget)
@@ -1248,33 +1423,64 @@ def optimise(network: Network | None, scenario: Scenario, *, solver: Any = None,
     plan = _prune(inst, recourse, reduced, objective, solution.plan)
     losses_after, _, production = recourse.losses(plan, reduced)
     if objective.value(float(inst.cost @ plan), losses_after) > objective.value(0.0, losses_before) + 1e-9 * (
-            objective.loss_scale + abs(objective.value(0.0, losses_before))):
-        plan, losses_after = zero, losses_before   # doing nothing is never worse
+        objective.loss_scale + abs(objective.value(0.0, losses_before))
+    ):
+        plan, losses_after = zero, losses_before  # doing nothing is never worse
     cost = float(inst.cost @ plan)
-    bought = (plan[:inst.n_binary] > 0.5).any() or (plan[inst.n_binary + inst.n_pair:] > 0).any()
+    bought = (plan[: inst.n_binary] > 0.5).any() or (plan[inst.n_binary + inst.n_pair :] > 0).any()
     if not bought and not nothing and not any(n.startswith("budget below") for n in notes):
-        notes.append("no action lowers the loss enough to be worth its cost" if settings.penalty is not None
-                     else "no affordable action lowers the loss")
+        notes.append(
+            "no action lowers the loss enough to be worth its cost"
+            if settings.penalty is not None
+            else "no affordable action lowers the loss"
+        )
 
     actions, opened, stock, share_notes = _actions(inst, plan, reduced, recourse, scenario)
     notes += share_notes
     strategy = Strategy(
-        actions=actions, frontier=pd.DataFrame(columns=FRONTIER_COLUMNS), cost=cost,
+        actions=actions,
+        frontier=pd.DataFrame(columns=FRONTIER_COLUMNS),
+        cost=cost,
         expected_loss_before=float(reduced.weight @ losses_before),
-        expected_loss_after=float(reduced.weight @ losses_after), status=solution.status, gap=solution.gap,
-        bound=solution.bound, objective_value=objective.value(cost, losses_after), method=chosen,
-        solver=solution.solver or solver_name(milp_solver), objective=settings.objective, samples=reduced.k,
-        notes=notes, model_loss_before=float(reduced.weight @ losses_before),
+        expected_loss_after=float(reduced.weight @ losses_after),
+        status=solution.status,
+        gap=solution.gap,
+        bound=solution.bound,
+        objective_value=objective.value(cost, losses_after),
+        method=chosen,
+        solver=solution.solver or solver_name(milp_solver),
+        objective=settings.objective,
+        samples=reduced.k,
+        notes=notes,
+        model_loss_before=float(reduced.weight @ losses_before),
         model_loss_after=float(reduced.weight @ losses_after),
         cvar_before=_cvar(losses_before, reduced.weight, settings.cvar_alpha),
-        cvar_after=_cvar(losses_after, reduced.weight, settings.cvar_alpha), fidelity=reduced.fidelity,
-        timings=timings, iterations=solution.iterations, opened=opened, stock=stock, plan=plan)
+        cvar_after=_cvar(losses_after, reduced.weight, settings.cvar_alpha),
+        fidelity=reduced.fidelity,
+        timings=timings,
+        iterations=solution.iterations,
+        opened=opened,
+        stock=stock,
+        plan=plan,
+    )
     del production
 
     if frontier:
         t0 = time.perf_counter()
-        strategy.frontier = _frontier(inst, reduced, objective, recourse, engine, chosen, milp_solver, plan,
-                                      budgets, gap, time_limit, settings.cvar_alpha)
+        strategy.frontier = _frontier(
+            inst,
+            reduced,
+            objective,
+            recourse,
+            engine,
+            chosen,
+            milp_solver,
+            plan,
+            budgets,
+            gap,
+            time_limit,
+            settings.cvar_alpha,
+        )
         timings["frontier_s"] = time.perf_counter() - t0
     if verify:
         t0 = time.perf_counter()
@@ -1284,11 +1490,12 @@ def optimise(network: Network | None, scenario: Scenario, *, solver: Any = None,
     return strategy
 
 
-def _prune(inst: _Instance, recourse: _Recourse, samples: _Samples, objective: _Objective,
-           plan: np.ndarray) -> np.ndarray:
+def _prune(
+    inst: _Instance, recourse: _Recourse, samples: _Samples, objective: _Objective, plan: np.ndarray
+) -> np.ndarray:
     """Drop bought binaries (dearest first) whose removal does not worsen the objective."""
     plan = inst.complete(plan)
-    bought = [p for p in np.flatnonzero(plan[:inst.n_binary] > 0.5).tolist() if inst.cost[p] > 0]
+    bought = [p for p in np.flatnonzero(plan[: inst.n_binary] > 0.5).tolist() if inst.cost[p] > 0]
     if not bought:
         return plan
     losses, _, _ = recourse.losses(plan, samples)
@@ -1306,8 +1513,9 @@ def _prune(inst: _Instance, recourse: _Recourse, samples: _Samples, objective: _
     return plan
 
 
-def _actions(inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Recourse, scenario: Scenario
-             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+def _actions(
+    inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Recourse, scenario: Scenario
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
     """strategy.csv rows, the opened edges (for apply) and the stock bought."""
     network, arr = inst.network, inst.network.arrays
     ids = arr.facility_ids
@@ -1315,13 +1523,26 @@ def _actions(inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Re
     rows, opened, notes = [], [], []
     bought_c = [c for c in range(inst.n_cand) if plan[c] > 0.5]
     bought_j = [j for j in range(inst.n_cert) if plan[inst.n_cand + j] > 0.5]
-    empty_cols = {"members_cost_share": "", "max_share": np.nan, "stock_weeks": np.nan,
-                  "members_cost_share_proportional": ""}
+    empty_cols = {
+        "members_cost_share": "",
+        "max_share": np.nan,
+        "stock_weeks": np.nan,
+        "members_cost_share_proportional": "",
+    }
     for c in bought_c:
         r = cand.iloc[c]
-        rows.append({"action": "qualify", "supplier": r["supplier"], "buyer": r["buyer"], "item": r["item"],
-                     "cost": float(r["cost"]), "lead_weeks": float(r["lead_weeks"]),
-                     **empty_cols, "max_share": float(r["max_share"])})
+        rows.append(
+            {
+                "action": "qualify",
+                "supplier": r["supplier"],
+                "buyer": r["buyer"],
+                "item": r["item"],
+                "cost": float(r["cost"]),
+                "lead_weeks": float(r["lead_weeks"]),
+                **empty_cols,
+                "max_share": float(r["max_share"]),
+            }
+        )
     # expected flow value over each opened edge, for the proportional allocation
     flow_use = np.zeros(inst.n_new)
     if bought_j and inst.n_new:
@@ -1347,17 +1568,32 @@ def _actions(inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Re
         shares, errors = _shapley_shares(players, game, seed=0)
         if any(e > 0 for e in errors.values()):
             worst = max(errors.values())
-            notes.append(f"Shapley shares of {r['supplier']}/{r['item']} sampled ({len(players)} members): standard "
-                         f"error up to {worst:.6g}")
+            notes.append(
+                f"Shapley shares of {r['supplier']}/{r['item']} sampled ({len(players)} members): standard "
+                f"error up to {worst:.6g}"
+            )
         if not access:
             prop = {m: total / len(players) for m in players} if players else {}
         else:
-            prop = _proportional_shares({m: use[m] if use[m] > 0 else 0.0 for m in players}, total) \
-                if sum(use.values()) > 0 else {m: (total / len(access) if m in access else 0.0) for m in players}
-        rows.append({"action": "certify", "supplier": r["supplier"], "buyer": ";".join(buyers), "item": r["item"],
-                     "cost": total, "lead_weeks": float(r["lead_weeks"]), "members_cost_share": _fmt_shares(shares),
-                     "max_share": float(r["max_share"]), "stock_weeks": np.nan,
-                     "members_cost_share_proportional": _fmt_shares(prop)})
+            prop = (
+                _proportional_shares({m: use[m] if use[m] > 0 else 0.0 for m in players}, total)
+                if sum(use.values()) > 0
+                else {m: (total / len(access) if m in access else 0.0) for m in players}
+            )
+        rows.append(
+            {
+                "action": "certify",
+                "supplier": r["supplier"],
+                "buyer": ";".join(buyers),
+                "item": r["item"],
+                "cost": total,
+                "lead_weeks": float(r["lead_weeks"]),
+                "members_cost_share": _fmt_shares(shares),
+                "max_share": float(r["max_share"]),
+                "stock_weeks": np.nan,
+                "members_cost_share_proportional": _fmt_shares(prop),
+            }
+        )
     # opened edges with the share that counts (larger max_share of the openers bought)
     for x in range(inst.n_new):
         c, j = int(inst.edge_cand[x]), int(inst.edge_cert[x])
@@ -1370,9 +1606,15 @@ def _actions(inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Re
             shares_.append(float(cert["max_share"].iat[j]))
             leads.append(float(cert["lead_weeks"].iat[j]))
         if shares_:
-            opened.append({"supplier": ids[inst.new_src[x]], "buyer": ids[inst.new_dst[x]],
-                           "item": arr.item_ids[inst.new_item[x]], "max_share": max(shares_),
-                           "lead_weeks": min(leads)})
+            opened.append(
+                {
+                    "supplier": ids[inst.new_src[x]],
+                    "buyer": ids[inst.new_dst[x]],
+                    "item": arr.item_ids[inst.new_item[x]],
+                    "max_share": max(shares_),
+                    "lead_weeks": min(leads),
+                }
+            )
     stock_rows = []
     s0 = inst.n_binary + inst.n_pair
     for i, r in enumerate(inst.stock_recipes.tolist()):
@@ -1381,12 +1623,26 @@ def _actions(inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Re
             continue
         fac, item = ids[arr.recipe_facility[r]], arr.item_ids[arr.recipe_item[r]]
         cost = weeks * float(inst.cost[s0 + i])
-        rows.append({"action": "stock", "supplier": "", "buyer": fac, "item": item, "cost": cost, "lead_weeks": 0.0,
-                     **empty_cols, "stock_weeks": weeks})
+        rows.append(
+            {
+                "action": "stock",
+                "supplier": "",
+                "buyer": fac,
+                "item": item,
+                "cost": cost,
+                "lead_weeks": 0.0,
+                **empty_cols,
+                "stock_weeks": weeks,
+            }
+        )
         stock_rows.append({"facility": fac, "item": item, "weeks": weeks})
     actions = pd.DataFrame(rows, columns=STRATEGY_COLUMNS)
-    return (actions, pd.DataFrame(opened, columns=["supplier", "buyer", "item", "max_share", "lead_weeks"]),
-            pd.DataFrame(stock_rows, columns=["facility", "item", "weeks"]), notes)
+    return (
+        actions,
+        pd.DataFrame(opened, columns=["supplier", "buyer", "item", "max_share", "lead_weeks"]),
+        pd.DataFrame(stock_rows, columns=["facility", "item", "weeks"]),
+        notes,
+    )
 
 
 def _expected_new_flow(inst: _Instance, recourse: _Recourse, plan: np.ndarray, samples: _Samples) -> np.ndarray:
@@ -1404,13 +1660,13 @@ def _expected_new_flow(inst: _Instance, recourse: _Recourse, plan: np.ndarray, s
 def _budget_grid(inst: _Instance, budget: float | None, budgets: Sequence[float] | None) -> list[float]:
     if budgets is not None:
         return sorted({float(b) for b in budgets})
-    costs = np.sort(inst.cost[:inst.n_binary][inst.cost[:inst.n_binary] > 0])
+    costs = np.sort(inst.cost[: inst.n_binary][inst.cost[: inst.n_binary] > 0])
     total = float(inst.cost @ inst.upper)
     grid = {0.0, total} | set(np.cumsum(costs).tolist())
     if budget is not None:
         grid.add(float(budget))
     points = sorted(grid)
-    if len(points) > 9:   # keep 0, the total, the budget and evenly spread cumulative costs
+    if len(points) > 9:  # keep 0, the total, the budget and evenly spread cumulative costs
         keep = {points[0], points[-1]} | ({float(budget)} if budget is not None else set())
         picks = np.linspace(0, len(points) - 1, 7).round().astype(int).tolist()
         points = sorted(keep | {points[i] for i in picks})
@@ -1421,9 +1677,20 @@ def _budget_grid(inst: _Instance, budget: float | None, budgets: Sequence[float]
     return points
 
 
-def _frontier(inst: _Instance, samples: _Samples, objective: _Objective, recourse: _Recourse, engine: Any,
-              method: str, solver: Any, plan: np.ndarray, budgets: Sequence[float] | None, gap: float,
-              time_limit: float | None, alpha: float) -> pd.DataFrame:
+def _frontier(
+    inst: _Instance,
+    samples: _Samples,
+    objective: _Objective,
+    recourse: _Recourse,
+    engine: Any,
+    method: str,
+    solver: Any,
+    plan: np.ndarray,
+    budgets: Sequence[float] | None,
+    gap: float,
+    time_limit: float | None,
+    alpha: float,
+) -> pd.DataFrame:
     """Budget sweep: min R + ε cost s.t. cost ≤ b for increasing b, each warm-started from the
     previous plan (a MIP start; it stays feasible) with the incumbent bound R ≤ R(previous)."""
     grid = _budget_grid(inst, inst.scenario.optimise.budget if inst.scenario.optimise else None, budgets)
@@ -1431,8 +1698,11 @@ def _frontier(inst: _Instance, samples: _Samples, objective: _Objective, recours
     previous = inst.complete(np.zeros(inst.n_plan))
     prev_losses, _, _ = recourse.losses(previous, samples)
     if engine is None and inst.n_plan:
-        engine = (_Extensive(inst, samples, objective, solver, None) if method == "extensive"
-                  else _Benders(inst, samples, objective, solver, recourse, None))
+        engine = (
+            _Extensive(inst, samples, objective, solver, None)
+            if method == "extensive"
+            else _Benders(inst, samples, objective, solver, recourse, None)
+        )
     for b in grid:
         if engine is not None and (inst.cost <= b + 1e-9).any() and inst.n_plan:
             cap = objective.risk(prev_losses)
@@ -1446,14 +1716,21 @@ def _frontier(inst: _Instance, samples: _Samples, objective: _Objective, recours
             trial_losses, _, _ = recourse.losses(trial, samples)
             if objective.risk(trial_losses) <= objective.risk(prev_losses) + 1e-9 * objective.loss_scale:
                 previous, prev_losses = trial, trial_losses
-        rows.append({"budget": b, "expected_lost_output": float(samples.weight @ prev_losses),
-                     "cvar_lost_output": _cvar(prev_losses, samples.weight, alpha),
-                     "cost": float(inst.cost @ previous), "actions": int((previous[:inst.n_binary] > 0.5).sum())})
+        rows.append(
+            {
+                "budget": b,
+                "expected_lost_output": float(samples.weight @ prev_losses),
+                "cvar_lost_output": _cvar(prev_losses, samples.weight, alpha),
+                "cost": float(inst.cost @ previous),
+                "actions": int((previous[: inst.n_binary] > 0.5).sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=FRONTIER_COLUMNS)
 
 
-def _verify(strategy: Strategy, inst: _Instance, plan: np.ndarray, recourse: _Recourse, samples: int | None,
-            seed: int | None) -> None:
+def _verify(
+    strategy: Strategy, inst: _Instance, plan: np.ndarray, recourse: _Recourse, samples: int | None, seed: int | None
+) -> None:
     """Re-stress with the strategy in force (SPEC section 5): adaptive over every sample,
     static (``stress`` on ``Strategy.apply(network)``) for the scenario with everything in force,
     and the adaptive availability after (loss-optimal plan producing the most)."""
@@ -1464,11 +1741,14 @@ def _verify(strategy: Strategy, inst: _Instance, plan: np.ndarray, recourse: _Re
     zero = inst.complete(np.zeros(inst.n_plan))
     before, _, _ = recourse.losses(zero, full)
     after, _, _ = recourse.losses(plan, full)
-    result = {"samples": full.fidelity.get("samples", 1), "distinct_samples": full.k,
-              "expected_lost_output_before": float(full.weight @ before),
-              "expected_lost_output_after": float(full.weight @ after),
-              "cvar_lost_output_before": _cvar(before, full.weight, _alpha(scenario)),
-              "cvar_lost_output_after": _cvar(after, full.weight, _alpha(scenario))}
+    result = {
+        "samples": full.fidelity.get("samples", 1),
+        "distinct_samples": full.k,
+        "expected_lost_output_before": float(full.weight @ before),
+        "expected_lost_output_after": float(full.weight @ after),
+        "cvar_lost_output_before": _cvar(before, full.weight, _alpha(scenario)),
+        "cvar_lost_output_after": _cvar(after, full.weight, _alpha(scenario)),
+    }
     tolerance = 1e-7 * max(1.0, float(np.max(before)) if len(before) else 1.0)
     result["confirmed"] = bool(np.all(after <= before + tolerance))
     if not result["confirmed"]:

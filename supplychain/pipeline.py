@@ -5,6 +5,7 @@ scenario (and the network it names) when given paths, runs the static stress and
 analyses of SPEC section 4, and returns one ``StressResult`` that ``write_reports`` turns
 into every report file.
 """
+
 from __future__ import annotations
 
 import time
@@ -26,12 +27,23 @@ if TYPE_CHECKING:
 __all__ = ["run_scenario"]
 
 
-def run_scenario(scenario: Scenario | str | Path, network: Network | None = None, *,
-                 analyses: bool = True, exposure: bool = True, solver: str | None = None,
-                 time_limit: float | None = None, gap: float | None = None,
-                 samples: int | None = None, seed: int | None = None, workers: int = 1,
-                 dask: str | None = None, show_progress: bool = False, optimise: bool = True,
-                 mc_engine: str = "auto") -> StressResult:
+def run_scenario(
+    scenario: Scenario | str | Path,
+    network: Network | None = None,
+    *,
+    analyses: bool = True,
+    exposure: bool = True,
+    solver: str | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    dask: str | None = None,
+    show_progress: bool = False,
+    optimise: bool = True,
+    mc_engine: str = "auto",
+) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
     ``scenario`` is a ``Scenario`` or the path of its YAML file; ``network`` defaults to
@@ -64,8 +76,16 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     result = stress(network, scenario)
     if scenario.monte_carlo is not None or samples is not None:
         t0 = time.perf_counter()
-        mc = monte_carlo(network, scenario, samples=samples, seed=seed, workers=workers, dask=dask,
-                         progress=Progress("monte carlo", enabled=show_progress), engine=mc_engine)
+        mc = monte_carlo(
+            network,
+            scenario,
+            samples=samples,
+            seed=seed,
+            workers=workers,
+            dask=dask,
+            progress=Progress("monte carlo", enabled=show_progress),
+            engine=mc_engine,
+        )
         result.attach_monte_carlo(mc)
         result.timings.update(mc.timings)
         result.timings["monte_carlo_s"] = time.perf_counter() - t0
@@ -73,9 +93,16 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
         from .optimise import optimise as optimise_strategy
 
         t0 = time.perf_counter()
-        strategy = optimise_strategy(network, scenario, solver=solver, time_limit=time_limit, gap=gap,
-                                     samples=samples, seed=seed,
-                                     progress=Progress("optimise", enabled=show_progress))
+        strategy = optimise_strategy(
+            network,
+            scenario,
+            solver=solver,
+            time_limit=time_limit,
+            gap=gap,
+            samples=samples,
+            seed=seed,
+            progress=Progress("optimise", enabled=show_progress),
+        )
         result.attach_strategy(strategy)
         result.timings["optimise_s"] = time.perf_counter() - t0
         result.extras["solver"] = solver_name(get_solver(solver))
@@ -92,9 +119,14 @@ def run_scenario(scenario: Scenario | str | Path, network: Network | None = None
     result.timings["adaptive_s"] = time.perf_counter() - t0
     if exposure:
         t0 = time.perf_counter()
-        result.exposure = exposure_table(network, horizon_weeks=scenario.horizon_weeks, solver=solver,
-                                         time_limit=time_limit, gap=gap,
-                                         progress=Progress("exposure", enabled=show_progress))
+        result.exposure = exposure_table(
+            network,
+            horizon_weeks=scenario.horizon_weeks,
+            solver=solver,
+            time_limit=time_limit,
+            gap=gap,
+            progress=Progress("exposure", enabled=show_progress),
+        )
         result.timings["exposure_s"] = time.perf_counter() - t0
     result.extras["solver"] = solver_name(get_solver(solver))
     return result

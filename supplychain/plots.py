@@ -3,6 +3,7 @@
 Each function draws on a given matplotlib ``Axes`` (or a new figure) and returns the Axes, so a
 notebook shows it and a script can ``ax.figure.savefig(...)``.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 Drawn on standard error only when it is a terminal, so logs and captured output stay clean;
 ``Progress(enabled=False)`` (the CLI's ``--quiet``) draws nothing.
 """
+
 from __future__ import annotations
 
 import sys

@@ -38,6 +38,7 @@ the engine's fixed seed blocks); per sample only its profile (C floats), total l
 dense factors are rebuilt afterwards from their blocks (sample i is row i mod BLOCK of block
 i div BLOCK), so they are exactly the rows ``MonteCarloModel.dense`` gives.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,8 +90,10 @@ def weighted_cvar(losses: np.ndarray, weights: np.ndarray, alpha: float) -> floa
     losses = np.asarray(losses, dtype=float).ravel()
     weights = np.asarray(weights, dtype=float).ravel()
     if losses.shape != weights.shape or losses.size == 0:
-        raise InputError(f"weighted_cvar needs as many weights as losses, at least one "
-                         f"(got {losses.size} losses, {weights.size} weights)")
+        raise InputError(
+            f"weighted_cvar needs as many weights as losses, at least one "
+            f"(got {losses.size} losses, {weights.size} weights)"
+        )
     if not 0 < alpha < 1:
         raise InputError(f"cvar_alpha must be between 0 and 1 (got {alpha})")
     if np.any(weights < 0) or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
@@ -153,14 +156,23 @@ class ScenarioSet:
         f = self.fidelity
         if f.get("method") == "deterministic":
             return f"<ScenarioSet: 1 deterministic scenario; loss {f['expected_loss_full']:.6g}/week>"
-        return (f"<ScenarioSet: {self.k} of {self.samples} samples (seed {self.seed}, {f['method']}); "
-                f"expected loss {f['expected_loss_reduced']:.6g} vs {f['expected_loss_full']:.6g} "
-                f"({100 * f['relative_error_expected']:.2f} % off), CVaR{f['cvar_alpha']:g} "
-                f"{f['cvar_reduced']:.6g} vs {f['cvar_full']:.6g} ({100 * f['relative_error_cvar']:.2f} % off)>")
+        return (
+            f"<ScenarioSet: {self.k} of {self.samples} samples (seed {self.seed}, {f['method']}); "
+            f"expected loss {f['expected_loss_reduced']:.6g} vs {f['expected_loss_full']:.6g} "
+            f"({100 * f['relative_error_expected']:.2f} % off), CVaR{f['cvar_alpha']:g} "
+            f"{f['cvar_reduced']:.6g} vs {f['cvar_full']:.6g} ({100 * f['relative_error_cvar']:.2f} % off)>"
+        )
 
 
-def reduce_scenarios(network: Network | None, scenario: Scenario, *, samples: int | None = None,
-                     seed: int | None = None, k: int = 20, cvar_alpha: float | None = None) -> ScenarioSet:
+def reduce_scenarios(
+    network: Network | None,
+    scenario: Scenario,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    k: int = 20,
+    cvar_alpha: float | None = None,
+) -> ScenarioSet:
     """Reduce a scenario's Monte Carlo samples to ``k`` weighted representatives.
 
     ``samples``, ``seed`` and ``cvar_alpha`` default to the scenario's ``monte_carlo`` block,
@@ -236,8 +248,10 @@ def reduce_scenarios(network: Network | None, scenario: Scenario, *, samples: in
             nearest = _nearest(points, selected)
             assigned_mass = np.bincount(nearest, weights=point_mass, minlength=len(selected))
         # each selected profile is represented by its most probable draw (ties: earliest sample)
-        chosen_states = np.array([_heaviest_state(np.flatnonzero(point_of_state == p), state_count, first_sample)
-                                  for p in selected], dtype=np.int64)
+        chosen_states = np.array(
+            [_heaviest_state(np.flatnonzero(point_of_state == p), state_count, first_sample) for p in selected],
+            dtype=np.int64,
+        )
         mass = np.asarray(assigned_mass, dtype=float)
 
     sample_index = first_sample[chosen_states]
@@ -265,9 +279,20 @@ def reduce_scenarios(network: Network | None, scenario: Scenario, *, samples: in
         "distinct_samples": n_states,
         "distinct_profiles": n_points,
     }
-    return ScenarioSet(_frozen(edge_factor), _frozen(own_factor), _frozen(weight), _frozen(sample_index),
-                       samples, seed, _frozen(control_active), _frozen(disruption_active), countries,
-                       _frozen(loss_profile), _frozen(full_losses), fidelity)
+    return ScenarioSet(
+        _frozen(edge_factor),
+        _frozen(own_factor),
+        _frozen(weight),
+        _frozen(sample_index),
+        samples,
+        seed,
+        _frozen(control_active),
+        _frozen(disruption_active),
+        countries,
+        _frozen(loss_profile),
+        _frozen(full_losses),
+        fidelity,
+    )
 
 
 def fast_forward_selection(points: np.ndarray, probability: np.ndarray, k: int) -> np.ndarray:
@@ -321,8 +346,9 @@ def fast_forward_selection(points: np.ndarray, probability: np.ndarray, k: int) 
     return np.array(selected, dtype=np.int64)
 
 
-def _distances(coords: np.ndarray, rows: np.ndarray, out: np.ndarray | None = None,
-               scratch: np.ndarray | None = None) -> np.ndarray:
+def _distances(
+    coords: np.ndarray, rows: np.ndarray, out: np.ndarray | None = None, scratch: np.ndarray | None = None
+) -> np.ndarray:
     """Euclidean distances from the points ``rows`` to every point, shape (len(rows), U), from
     coordinates laid out C × U; computed coordinate by coordinate with exact differences (no
     ‖a‖² + ‖b‖² − 2a·b cancellation), so a pair's distance never depends on the chunking."""
@@ -337,8 +363,9 @@ def _distances(coords: np.ndarray, rows: np.ndarray, out: np.ndarray | None = No
     return np.sqrt(out, out=out)
 
 
-def _pass(coords: np.ndarray, probability: np.ndarray, nearest: np.ndarray | None,
-          rows: np.ndarray | None = None) -> np.ndarray:
+def _pass(
+    coords: np.ndarray, probability: np.ndarray, nearest: np.ndarray | None, rows: np.ndarray | None = None
+) -> np.ndarray:
     """For each point u of ``rows`` (all when None): Σ_i p_i d(i, u) when ``nearest`` is None,
     else the gain Σ_i p_i (D_i − d(i, u))⁺ with D = ``nearest``; in row chunks."""
     n = coords.shape[1]
@@ -347,13 +374,13 @@ def _pass(coords: np.ndarray, probability: np.ndarray, nearest: np.ndarray | Non
     chunk = max(1, CHUNK_ENTRIES // max(n, 1))
     buffer, scratch = np.empty((min(chunk, len(rows)), n)), np.empty((min(chunk, len(rows)), n))
     for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        d = _distances(coords, part, buffer[:len(part)], scratch[:len(part)])
+        part = rows[start : start + chunk]
+        d = _distances(coords, part, buffer[: len(part)], scratch[: len(part)])
         if nearest is not None:
             np.subtract(nearest[None, :], d, out=d)
             np.maximum(d, 0.0, out=d)
         np.multiply(d, probability[None, :], out=d)
-        out[start:start + len(part)] = d.sum(axis=1)
+        out[start : start + len(part)] = d.sum(axis=1)
     return out
 
 
@@ -369,13 +396,14 @@ def _final_outputs(network: Network) -> tuple[tuple[str, ...], np.ndarray, np.nd
     country = np.asarray(arr.countries, dtype=object)[arr.country]
     countries = tuple(sorted(set(country[arr.is_final].tolist())))
     lookup = {c: i for i, c in enumerate(countries)}
-    position = np.array([lookup[c] if final else -1 for c, final in zip(country.tolist(), arr.is_final.tolist(),
-                                                                         strict=True)], dtype=np.int64)
+    position = np.array(
+        [lookup[c] if final else -1 for c, final in zip(country.tolist(), arr.is_final.tolist(), strict=True)],
+        dtype=np.int64,
+    )
     return countries, position, arr.value * arr.capacity
 
 
-def _profile(alpha: np.ndarray, country_of_final: np.ndarray, final_value: np.ndarray,
-             n_countries: int) -> np.ndarray:
+def _profile(alpha: np.ndarray, country_of_final: np.ndarray, final_value: np.ndarray, n_countries: int) -> np.ndarray:
     """Loss profiles ℓ_sc = Σ_{v final in c} value_v · capacity_v · (1 − α_sv), shape (S, C)."""
     final = np.flatnonzero(country_of_final >= 0)
     lost = (1.0 - alpha[:, final]) * final_value[final]
@@ -396,8 +424,12 @@ def _draw_digests(draw: BlockDraw, size: int) -> list[bytes]:
     for s in range(size):
         e0, e1, o0, o1 = edge_cut[s], edge_cut[s + 1], own_cut[s], own_cut[s + 1]
         h = hashlib.blake2b(digest_size=16)
-        for part in (draw.edge[e0:e1].astype(np.int64), draw.edge_value[e0:e1].astype(np.float64),
-                     draw.own_facility[o0:o1].astype(np.int64), draw.own_value[o0:o1].astype(np.float64)):
+        for part in (
+            draw.edge[e0:e1].astype(np.int64),
+            draw.edge_value[e0:e1].astype(np.float64),
+            draw.own_facility[o0:o1].astype(np.int64),
+            draw.own_value[o0:o1].astype(np.float64),
+        ):
             h.update(len(part).to_bytes(8, "little"))
             h.update(part.tobytes())
         out.append(h.digest())
@@ -429,8 +461,9 @@ def _nearest(points: np.ndarray, selected: np.ndarray) -> np.ndarray:
     return np.argmin(_distances(coords, selected), axis=0)
 
 
-def _rebuild(model: MonteCarloModel, seed: int,
-             sample_index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _rebuild(
+    model: MonteCarloModel, seed: int, sample_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Dense (edge, own) factors in table order of the given samples, and which controls and
     disruptions are in force in them, redrawn block by block."""
     edge = np.empty((len(sample_index), model.n_edges))
@@ -448,8 +481,14 @@ def _rebuild(model: MonteCarloModel, seed: int,
     return edge, own, control, disruption
 
 
-def _deterministic(network: Network, compiled: CompiledScenario, countries: tuple[str, ...],
-                   country_of_final: np.ndarray, final_value: np.ndarray, cvar_alpha: float) -> ScenarioSet:
+def _deterministic(
+    network: Network,
+    compiled: CompiledScenario,
+    countries: tuple[str, ...],
+    country_of_final: np.ndarray,
+    final_value: np.ndarray,
+    cvar_alpha: float,
+) -> ScenarioSet:
     """The one scenario of a scenario without Monte Carlo: static factors, weight 1."""
     edge, own = compiled.edge_factor()[:1], compiled.own_factor()[:1]
     alpha, _ = propagate(network.arrays.plan, edge, own, compiled.stock_term)
@@ -458,15 +497,32 @@ def _deterministic(network: Network, compiled: CompiledScenario, countries: tupl
     fidelity = {
         "method": "deterministic",
         "note": "deterministic: the scenario has no monte_carlo block; one scenario with the static factors",
-        "expected_loss_full": loss, "expected_loss_reduced": loss, "cvar_full": loss, "cvar_reduced": loss,
-        "relative_error_expected": 0.0, "relative_error_cvar": 0.0, "cvar_alpha": float(cvar_alpha),
-        "k": 1, "samples": 1, "distinct_samples": 1, "distinct_profiles": 1,
+        "expected_loss_full": loss,
+        "expected_loss_reduced": loss,
+        "cvar_full": loss,
+        "cvar_reduced": loss,
+        "relative_error_expected": 0.0,
+        "relative_error_cvar": 0.0,
+        "cvar_alpha": float(cvar_alpha),
+        "k": 1,
+        "samples": 1,
+        "distinct_samples": 1,
+        "distinct_profiles": 1,
     }
-    return ScenarioSet(_frozen(edge.copy()), _frozen(own.copy()), _frozen(np.ones(1)),
-                       _frozen(np.zeros(1, dtype=np.int64)), 1, None,
-                       _frozen(np.ones((1, len(compiled.control_names)), dtype=bool)),
-                       _frozen(np.ones((1, len(compiled.disruption_labels)), dtype=bool)), countries, _frozen(profile),
-                       _frozen(np.array([loss])), fidelity)
+    return ScenarioSet(
+        _frozen(edge.copy()),
+        _frozen(own.copy()),
+        _frozen(np.ones(1)),
+        _frozen(np.zeros(1, dtype=np.int64)),
+        1,
+        None,
+        _frozen(np.ones((1, len(compiled.control_names)), dtype=bool)),
+        _frozen(np.ones((1, len(compiled.disruption_labels)), dtype=bool)),
+        countries,
+        _frozen(profile),
+        _frozen(np.array([loss])),
+        fidelity,
+    )
 
 
 def _relative_error(reduced: float, full: float) -> float:

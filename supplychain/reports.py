@@ -6,6 +6,7 @@ never a mix. A target folder holding anything supplychain did not write is never
 CSV cells are deterministic (same result, same bytes): numbers as plain decimals rounded to
 12 significant digits, text that a spreadsheet would run as a formula escaped.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,10 +25,21 @@ from .errors import InputError
 
 __all__ = ["REPORT_FILES", "format_number", "to_csv_bytes", "write_folder_atomically", "write_reports"]
 
-REPORT_FILES: frozenset[str] = frozenset({
-    "facilities.csv", "countries.csv", "controls.csv", "concentration.csv", "chokepoints.csv",
-    "exposure.csv", "monte_carlo.csv", "strategy.csv", "frontier.csv", "summary.csv", "run.json",
-})
+REPORT_FILES: frozenset[str] = frozenset(
+    {
+        "facilities.csv",
+        "countries.csv",
+        "controls.csv",
+        "concentration.csv",
+        "chokepoints.csv",
+        "exposure.csv",
+        "monte_carlo.csv",
+        "strategy.csv",
+        "frontier.csv",
+        "summary.csv",
+        "run.json",
+    }
+)
 """Every file a report folder may hold; a folder with anything else is not ours to replace."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,8 +73,10 @@ def _format_column(values: pd.Series) -> list[str]:
         return ["true" if v else "false" for v in values.tolist()]
     if pd.api.types.is_numeric_dtype(values):
         return [format_number(v) for v in values.tolist()]
-    return [format_number(v) if isinstance(v, float | int | np.floating | np.integer | np.bool_)
-            else _format_text(v) for v in values.tolist()]
+    return [
+        format_number(v) if isinstance(v, float | int | np.floating | np.integer | np.bool_) else _format_text(v)
+        for v in values.tolist()
+    ]
 
 
 def _csv_field(text: str) -> str:
@@ -96,8 +110,10 @@ def write_folder_atomically(target: Path, files: dict[str, bytes]) -> Path:
         foreign = sorted(p.name for p in target.iterdir() if p.name not in REPORT_FILES)
         if foreign:
             shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
-            raise InputError(f"{target}: the output folder holds files supplychain did not write ({shown}); "
-                             "choose an empty or new folder with --out so nothing of yours is overwritten")
+            raise InputError(
+                f"{target}: the output folder holds files supplychain did not write ({shown}); "
+                "choose an empty or new folder with --out so nothing of yours is overwritten"
+            )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
@@ -125,8 +141,18 @@ def write_folder_atomically(target: Path, files: dict[str, bytes]) -> Path:
 
 
 def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
-    for name in ("facilities", "countries", "controls", "concentration", "chokepoints", "exposure",
-                 "monte_carlo", "strategy", "frontier", "summary"):
+    for name in (
+        "facilities",
+        "countries",
+        "controls",
+        "concentration",
+        "chokepoints",
+        "exposure",
+        "monte_carlo",
+        "strategy",
+        "frontier",
+        "summary",
+    ):
         table = getattr(result, name, None)
         if table is None:
             table = result.extras.get(name) if hasattr(result, "extras") else None

@@ -3,6 +3,7 @@
 Inputs and results never share a table: a ``StressResult`` holds new DataFrames derived from
 the network and the engine's arrays.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,16 +58,18 @@ class StressResult:
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_facilities(cls, network: Network, scenario: Scenario, facilities: pd.DataFrame,
-                        controls: pd.DataFrame) -> StressResult:
+    def from_facilities(
+        cls, network: Network, scenario: Scenario, facilities: pd.DataFrame, controls: pd.DataFrame
+    ) -> StressResult:
         """Aggregate the facilities table into countries and summary tables."""
         arr = network.arrays
         value = arr.value
-        frame = facilities.assign(value=facilities["capacity"] * value,
-                                  lost_value=facilities["lost_capacity"] * value)
-        countries = (frame.groupby(["country", "kind"], sort=False)[["capacity", "lost_capacity", "value",
-                                                                      "lost_value"]]
-                     .sum().reset_index())
+        frame = facilities.assign(value=facilities["capacity"] * value, lost_value=facilities["lost_capacity"] * value)
+        countries = (
+            frame.groupby(["country", "kind"], sort=False)[["capacity", "lost_capacity", "value", "lost_value"]]
+            .sum()
+            .reset_index()
+        )
         countries["kind_rank"] = countries["kind"].map({k: i for i, k in enumerate(KINDS)})
         countries = countries.sort_values(["country", "kind_rank"], kind="stable").drop(columns="kind_rank")
         countries.insert(4, "lost_share", _share(countries["lost_capacity"], countries["capacity"]))
@@ -103,9 +106,10 @@ class StressResult:
         final-output loss per week beside the static one in ``summary`` (SPEC section 4)."""
         self.facilities = self.facilities.assign(availability_adaptive=adaptive.availability)
         static = self.metric("final_output_lost")
-        extra = pd.DataFrame([("final_output_lost_static", static),
-                              ("final_output_lost_adaptive", float(adaptive.lost_output))],
-                             columns=["metric", "value"])
+        extra = pd.DataFrame(
+            [("final_output_lost_static", static), ("final_output_lost_adaptive", float(adaptive.lost_output))],
+            columns=["metric", "value"],
+        )
         self.summary = pd.concat([self.summary, extra], ignore_index=True)
         self.extras["adaptive_status"] = adaptive.status.status
 
@@ -154,10 +158,12 @@ class StressResult:
     def __repr__(self) -> str:
         m = {r.metric: r.value for r in self.summary.itertuples()}
         hit, n = int(m["facilities_hit"]), int(m["facilities"])
-        text = (f"<StressResult '{self.scenario.name}' on '{self.network.name}': {hit} of {n} facilities hit; "
-                f"compute lost {m['compute_lost']:.6g} of {m['compute_capacity']:.6g} "
-                f"({100 * m['compute_lost_share']:.1f} %); final output lost "
-                f"{100 * m['final_output_lost_share']:.1f} %")
+        text = (
+            f"<StressResult '{self.scenario.name}' on '{self.network.name}': {hit} of {n} facilities hit; "
+            f"compute lost {m['compute_lost']:.6g} of {m['compute_capacity']:.6g} "
+            f"({100 * m['compute_lost_share']:.1f} %); final output lost "
+            f"{100 * m['final_output_lost_share']:.1f} %"
+        )
         worst = self.countries[self.countries["kind"] == "compute"]
         worst = worst[worst["lost_capacity"] > 0].sort_values("lost_share", ascending=False, kind="stable")
         if len(worst):

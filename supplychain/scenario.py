@@ -6,6 +6,7 @@ and validates a file, reporting every problem with its file, line and key path;
 ``compile_scenario`` turns the rules into arrays over the network's supply edges and
 facilities (SPEC section 3, rules 1-3), which the engine in ``stress.py`` consumes.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -67,8 +68,11 @@ def _one_or_many(item_schema: dict[str, Any]) -> WithJsonSchema:
 
 Names = Annotated[list[str], BeforeValidator(_as_list), _one_or_many({"type": "string"})]
 """A list of names; a single string stands for a one-element list."""
-Kinds = Annotated[list[Literal[KINDS]], BeforeValidator(_as_list),  # type: ignore[valid-type]
-                  _one_or_many({"enum": list(KINDS), "type": "string"})]
+Kinds = Annotated[
+    list[Literal[KINDS]],
+    BeforeValidator(_as_list),  # type: ignore[valid-type]
+    _one_or_many({"enum": list(KINDS), "type": "string"}),
+]
 
 
 def _suggest(word: str, valid: typing.Iterable[str], n: int = 1) -> str:
@@ -98,8 +102,7 @@ def _check_countries(codes: list[str], allow_star: bool = False) -> list[str]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False,
-                              strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, strict=True)
 
 
 class Threshold(_Model):
@@ -165,8 +168,10 @@ class Control(_Model):
     @model_validator(mode="after")
     def _has_target(self) -> Control:
         if not self.destinations and not self.end_users:
-            raise ValueError("give destinations (countries, or '*') or end_users (companies or facility ids): "
-                             "a control with neither covers nothing")
+            raise ValueError(
+                "give destinations (countries, or '*') or end_users (companies or facility ids): "
+                "a control with neither covers nothing"
+            )
         return self
 
 
@@ -235,8 +240,9 @@ class Optimise(_Model):
     @model_validator(mode="after")
     def _budget_or_penalty(self) -> Optimise:
         if self.budget is None and self.penalty is None:
-            raise ValueError("give a budget (spend at most this much) or a penalty (cost per unit of final "
-                             "output value lost)")
+            raise ValueError(
+                "give a budget (spend at most this much) or a penalty (cost per unit of final output value lost)"
+            )
         return self
 
 
@@ -272,15 +278,18 @@ class Scenario(_Model):
                 raise PydanticCustomError(
                     "duplicate_name",
                     "control name '{name}' repeats controls[{first}].name; control names must be unique (reports "
-                    "name controls)", {"name": control.name, "first": first[control.name],
-                                       "at": ("controls", i, "name")})
+                    "name controls)",
+                    {"name": control.name, "first": first[control.name], "at": ("controls", i, "name")},
+                )
             first[control.name] = i
         return self
 
     def __repr__(self) -> str:
         c, d = len(self.controls), len(self.disruptions)
-        return (f"<Scenario '{self.name}': {c} control{'s' * (c != 1)}, {d} disruption{'s' * (d != 1)} "
-                f"over {self.horizon_weeks:g} weeks>")
+        return (
+            f"<Scenario '{self.name}': {c} control{'s' * (c != 1)}, {d} disruption{'s' * (d != 1)} "
+            f"over {self.horizon_weeks:g} weeks>"
+        )
 
     __str__ = __repr__
 
@@ -309,8 +318,9 @@ class Scenario(_Model):
         from .io import read_network
 
         if not self.network:
-            raise InputError(f"{self.locate('network')}: the scenario names no network; add "
-                             "'network: <bundled name or path>'")
+            raise InputError(
+                f"{self.locate('network')}: the scenario names no network; add 'network: <bundled name or path>'"
+            )
         base = self._source.parent if self._source else None
         return read_network(self.network, base=base)
 
@@ -400,8 +410,9 @@ def read_scenario(path: str | Path) -> Scenario:
     data, lines = load_yaml(path)
     if not isinstance(data, dict):
         holds = "nothing" if data is None else f"a {type(data).__name__}"
-        raise InputError(f"{path}: a scenario is a YAML mapping with keys such as name, network, controls; "
-                         f"this file holds {holds}")
+        raise InputError(
+            f"{path}: a scenario is a YAML mapping with keys such as name, network, controls; this file holds {holds}"
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -493,13 +504,17 @@ class _ItemTags:
         tags = [[t.strip() for t in str(s).split(";") if t.strip()] for s in items["tags"]]
         vocabulary = sorted({t for ts in tags for t in ts})
         tag_code = {t: j for j, t in enumerate(vocabulary)}
-        return cls(items["id"].tolist(), vocabulary,
-                   np.fromiter((k for k, ts in enumerate(tags) for _ in ts), dtype=np.int64),
-                   np.fromiter((tag_code[t] for ts in tags for t in ts), dtype=np.int64))
+        return cls(
+            items["id"].tolist(),
+            vocabulary,
+            np.fromiter((k for k, ts in enumerate(tags) for _ in ts), dtype=np.int64),
+            np.fromiter((tag_code[t] for ts in tags for t in ts), dtype=np.int64),
+        )
 
 
-def _item_matches(scenario: Scenario, i: int, control: Control, items: pd.DataFrame, parsed: _ItemTags,
-                  problems: list[Problem]) -> np.ndarray:
+def _item_matches(
+    scenario: Scenario, i: int, control: Control, items: pd.DataFrame, parsed: _ItemTags, problems: list[Problem]
+) -> np.ndarray:
     """Which items a control's ``items`` patterns and ``where`` thresholds select."""
     ids, vocabulary, pair_item, pair_tag = parsed.ids, parsed.vocabulary, parsed.pair_item, parsed.pair_tag
     if control.items is None:
@@ -512,16 +527,23 @@ def _item_matches(scenario: Scenario, i: int, control: Control, items: pd.DataFr
             hit = np.fromiter((match(k) is not None for k in ids), dtype=bool, count=len(ids))
             hit |= np.bincount(pair_item[tag_hit[pair_tag]], minlength=len(ids)) > 0
             if not hit.any():
-                problems.append(Problem(scenario.locate("controls", i, "items", j),
-                                        f"pattern '{pattern}' matches no item id or tag"
-                                        f"{_suggest(pattern, set(ids) | set(vocabulary))}"))
+                problems.append(
+                    Problem(
+                        scenario.locate("controls", i, "items", j),
+                        f"pattern '{pattern}' matches no item id or tag{_suggest(pattern, set(ids) | set(vocabulary))}",
+                    )
+                )
             chosen |= hit
     attributes = [c for c in items.columns if c not in ("id", "name", "tags", "tool")]
     for attr, threshold in control.where.items():
         if attr not in items.columns or attr in ("id", "name", "tags"):
-            problems.append(Problem(scenario.locate("controls", i, "where", attr),
-                                    f"items have no attribute '{attr}'{_suggest(attr, attributes)} "
-                                    f"(attributes: {', '.join(attributes)})"))
+            problems.append(
+                Problem(
+                    scenario.locate("controls", i, "where", attr),
+                    f"items have no attribute '{attr}'{_suggest(attr, attributes)} "
+                    f"(attributes: {', '.join(attributes)})",
+                )
+            )
             continue
         column = items[attr]
         numeric = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
@@ -531,8 +553,7 @@ def _item_matches(scenario: Scenario, i: int, control: Control, items: pd.DataFr
         if threshold.max is not None:
             ok &= ~np.isnan(numeric) & (numeric <= threshold.max)
         if threshold.in_ is not None:
-            allowed = {str(x) for x in threshold.in_} | {float(x) for x in threshold.in_
-                                                       if isinstance(x, int | float)}
+            allowed = {str(x) for x in threshold.in_} | {float(x) for x in threshold.in_ if isinstance(x, int | float)}
             ok &= np.array([(v in allowed) or (str(v) in allowed) for v in column.tolist()], dtype=bool)
         chosen &= ok
     return chosen
@@ -561,9 +582,13 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
         unknown = [u for u in control.end_users if u not in facility_ids and u not in companies]
         for u in unknown:
             j = control.end_users.index(u)
-            problems.append(Problem(scenario.locate("controls", i, "end_users", j),
-                                    f"'{u}' is neither a company nor a facility id of network "
-                                    f"'{network.name}'{_suggest(u, companies | facility_ids) or _examples(companies)}"))
+            problems.append(
+                Problem(
+                    scenario.locate("controls", i, "end_users", j),
+                    f"'{u}' is neither a company nor a facility id of network "
+                    f"'{network.name}'{_suggest(u, companies | facility_ids) or _examples(companies)}",
+                )
+            )
         listed_fac = np.isin(np.asarray(arr.facility_ids, dtype=object), control.end_users)
         listed_fac |= np.isin(np.asarray(arr.companies, dtype=object)[arr.company], control.end_users)
         listed_edge = listed_fac[arr.edge_dst]
@@ -580,8 +605,7 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
                 reach |= arr.origin_content_share(code) >= control.reach.de_minimis
             if control.reach.foreign_direct_product:
                 reach |= arr.uses_tools_from(code)
-            covered |= (item_ok & (dest | listed_edge) & (buyer_country != code) & cross_border
-                        & reach[arr.edge_src])
+            covered |= item_ok & (dest | listed_edge) & (buyer_country != code) & cross_border & reach[arr.edge_src]
         coverage[i] = covered
 
     n = arr.n_facilities
@@ -593,16 +617,22 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
         if shock.facilities is not None:
             for j, f in enumerate(shock.facilities):
                 if f not in facility_ids:
-                    problems.append(Problem(scenario.locate("disruptions", d, "facilities", j),
-                                            f"unknown facility '{f}' in network '{network.name}'"
-                                            f"{_suggest(f, facility_ids)}"))
+                    problems.append(
+                        Problem(
+                            scenario.locate("disruptions", d, "facilities", j),
+                            f"unknown facility '{f}' in network '{network.name}'{_suggest(f, facility_ids)}",
+                        )
+                    )
             hit &= np.isin(np.asarray(arr.facility_ids, dtype=object), shock.facilities)
         if shock.companies is not None:
             for j, c in enumerate(shock.companies):
                 if c not in companies:
-                    problems.append(Problem(scenario.locate("disruptions", d, "companies", j),
-                                            f"unknown company '{c}' in network '{network.name}'"
-                                            f"{_suggest(c, companies)}"))
+                    problems.append(
+                        Problem(
+                            scenario.locate("disruptions", d, "companies", j),
+                            f"unknown company '{c}' in network '{network.name}'{_suggest(c, companies)}",
+                        )
+                    )
             hit &= np.isin(np.asarray(arr.companies, dtype=object)[arr.company], shock.companies)
         if shock.countries is not None:
             hit &= np.isin(countries_of(arr), shock.countries)

@@ -4,6 +4,7 @@ One ``Column`` per column of each table: its type, whether it is required, its d
 unit and what it means. Reading, validation, defaults and the README's table reference all
 come from here, so a column is described once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,10 +57,20 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("tags", "str", default="", description="';'-separated tags, e.g. 'eccn:3B001.f;euv'"),
         Column("node_nm", "float", unit="nm", minimum=0, description="process node of a chip or tool"),
         Column("tpp", "float", minimum=0, description="total processing performance (EAR 3A090)"),
-        Column("value", "float", default=1.0, unit="value per unit", minimum=0,
-               description="value of one unit; weights de minimis content and final output"),
-        Column("tool", "bool", description="technology that makes other goods (equipment, EDA, IP); "
-               "default true for items produced by equipment or eda_ip facilities"),
+        Column(
+            "value",
+            "float",
+            default=1.0,
+            unit="value per unit",
+            minimum=0,
+            description="value of one unit; weights de minimis content and final output",
+        ),
+        Column(
+            "tool",
+            "bool",
+            description="technology that makes other goods (equipment, EDA, IP); "
+            "default true for items produced by equipment or eda_ip facilities",
+        ),
     ),
     "facilities": (
         Column("id", "str", True, description="facility id, unique"),
@@ -68,27 +79,54 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("country", "str", True, unit="ISO 3166 alpha-3", description="where the facility is"),
         Column("kind", "str", True, description="one of " + ", ".join(KINDS)),
         Column("produces", "str", True, description="the item id it makes"),
-        Column("capacity", "float", True, unit="units of its item per week", minimum=0,
-               exclusive_minimum=True, description="normal output"),
-        Column("recovery_weeks", "float", default=26.0, unit="weeks", minimum=0,
-               description="time to recover if lost"),
+        Column(
+            "capacity",
+            "float",
+            True,
+            unit="units of its item per week",
+            minimum=0,
+            exclusive_minimum=True,
+            description="normal output",
+        ),
+        Column("recovery_weeks", "float", default=26.0, unit="weeks", minimum=0, description="time to recover if lost"),
     ),
     "recipes": (
         Column("facility", "str", True, description="the facility that needs the input"),
         Column("item", "str", True, description="the input item"),
-        Column("quantity", "float", True, unit="units of item per unit of output", minimum=0,
-               exclusive_minimum=True, description="bill of materials"),
-        Column("stock_weeks", "float", default=0.0, unit="weeks of normal use", minimum=0,
-               description="inventory held"),
-        Column("stock_cost", "float", unit="cost per extra week", minimum=0,
-               description="cost of one more week of stock (optimiser); empty: cannot be bought"),
+        Column(
+            "quantity",
+            "float",
+            True,
+            unit="units of item per unit of output",
+            minimum=0,
+            exclusive_minimum=True,
+            description="bill of materials",
+        ),
+        Column(
+            "stock_weeks", "float", default=0.0, unit="weeks of normal use", minimum=0, description="inventory held"
+        ),
+        Column(
+            "stock_cost",
+            "float",
+            unit="cost per extra week",
+            minimum=0,
+            description="cost of one more week of stock (optimiser); empty: cannot be bought",
+        ),
     ),
     "supplies": (
         Column("supplier", "str", True, description="supplying facility id"),
         Column("buyer", "str", True, description="buying facility id"),
         Column("item", "str", True, description="the item supplied (the supplier's produces)"),
-        Column("share", "float", True, unit="fraction", minimum=0, exclusive_minimum=True, maximum=1,
-               description="fraction of the buyer's need for the item this supplier normally delivers"),
+        Column(
+            "share",
+            "float",
+            True,
+            unit="fraction",
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=1,
+            description="fraction of the buyer's need for the item this supplier normally delivers",
+        ),
     ),
     "candidates": (
         Column("supplier", "str", True, description="would-be supplier facility id"),
@@ -96,16 +134,32 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("item", "str", True, description="the item"),
         Column("cost", "float", True, unit="currency", minimum=0, description="one-off qualification cost"),
         Column("lead_weeks", "float", default=0.0, unit="weeks", minimum=0, description="time to qualify"),
-        Column("max_share", "float", default=1.0, unit="fraction", minimum=0, exclusive_minimum=True,
-               maximum=1, description="largest share of the buyer's need it could deliver"),
+        Column(
+            "max_share",
+            "float",
+            default=1.0,
+            unit="fraction",
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=1,
+            description="largest share of the buyer's need it could deliver",
+        ),
     ),
     "certifications": (
         Column("supplier", "str", True, description="supplier facility id to certify"),
         Column("item", "str", True, description="the item"),
         Column("cost", "float", True, unit="currency", minimum=0, description="one-off cost, shared"),
         Column("lead_weeks", "float", default=0.0, unit="weeks", minimum=0, description="time to certify"),
-        Column("max_share", "float", default=1.0, unit="fraction", minimum=0, exclusive_minimum=True,
-               maximum=1, description="largest share of each member buyer's need"),
+        Column(
+            "max_share",
+            "float",
+            default=1.0,
+            unit="fraction",
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=1,
+            description="largest share of each member buyer's need",
+        ),
     ),
 }
 """Every network table and its columns, in the order reports and written files use."""
@@ -119,7 +173,8 @@ def columns(table: str) -> list[str]:
 
 
 # ISO 3166-1 alpha-3 codes (officially assigned), for validating countries and suggesting typos.
-COUNTRY_CODES: frozenset[str] = frozenset("""
+COUNTRY_CODES: frozenset[str] = frozenset(
+    """
 ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR
 BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG
 COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH
@@ -131,7 +186,8 @@ NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU 
 SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA
 TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB
 VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
-""".split())
+""".split()
+)
 
 
 def markdown_reference() -> str:
@@ -151,17 +207,52 @@ def markdown_reference() -> str:
 
 PROMINENT_COUNTRIES: tuple[str, ...] = tuple(
     "USA CHN TWN KOR JPN NLD DEU FRA GBR ISR SGP MYS VNM PHL THA IND IRL ITA CAN MEX BRA SAU ARE "
-    "CHE AUS IDN ZAF RUS BEL AUT HKG MAC".split())
+    "CHE AUS IDN ZAF RUS BEL AUT HKG MAC".split()
+)
 """Economies prominent in the chip supply chain, in order of preference when a typo is equally
 near several codes."""
 
 COUNTRY_ALIASES: dict[str, str] = {
-    "US": "USA", "CN": "CHN", "PRC": "CHN", "TW": "TWN", "ROC": "TWN", "KR": "KOR", "ROK": "KOR",
-    "JP": "JPN", "JAP": "JPN", "NL": "NLD", "HOL": "NLD", "DE": "DEU", "GER": "DEU", "FR": "FRA",
-    "GB": "GBR", "UK": "GBR", "IL": "ISR", "SG": "SGP", "MY": "MYS", "VN": "VNM", "PH": "PHL",
-    "TH": "THA", "IN": "IND", "IE": "IRL", "IT": "ITA", "CA": "CAN", "MX": "MEX", "BR": "BRA",
-    "SA": "SAU", "AE": "ARE", "UAE": "ARE", "CH": "CHE", "AU": "AUS", "ID": "IDN", "ZA": "ZAF",
-    "RU": "RUS", "BE": "BEL", "AT": "AUT", "HK": "HKG", "MO": "MAC",
+    "US": "USA",
+    "CN": "CHN",
+    "PRC": "CHN",
+    "TW": "TWN",
+    "ROC": "TWN",
+    "KR": "KOR",
+    "ROK": "KOR",
+    "JP": "JPN",
+    "JAP": "JPN",
+    "NL": "NLD",
+    "HOL": "NLD",
+    "DE": "DEU",
+    "GER": "DEU",
+    "FR": "FRA",
+    "GB": "GBR",
+    "UK": "GBR",
+    "IL": "ISR",
+    "SG": "SGP",
+    "MY": "MYS",
+    "VN": "VNM",
+    "PH": "PHL",
+    "TH": "THA",
+    "IN": "IND",
+    "IE": "IRL",
+    "IT": "ITA",
+    "CA": "CAN",
+    "MX": "MEX",
+    "BR": "BRA",
+    "SA": "SAU",
+    "AE": "ARE",
+    "UAE": "ARE",
+    "CH": "CHE",
+    "AU": "AUS",
+    "ID": "IDN",
+    "ZA": "ZAF",
+    "RU": "RUS",
+    "BE": "BEL",
+    "AT": "AUT",
+    "HK": "HKG",
+    "MO": "MAC",
 }
 """Common non-ISO spellings (ISO alpha-2 and habits) of prominent economies, for suggestions."""
 

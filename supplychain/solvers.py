@@ -15,6 +15,7 @@ solver's own status rather than PuLP's ``LpStatus`` alone: after a time limit Pu
 "Optimal" with the *solution* status "integer feasible", which is a limit, not an optimum.
 An infeasible model raises ``SolverError`` naming the model.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -58,8 +59,7 @@ a time (or iteration) limit; ``objective`` is set only when a feasible solution 
 ``infeasible`` / ``unbounded``: as proven by the solver. ``not_solved``: the solver stopped
 without a solution for another reason. ``error``: the solver failed."""
 
-_ALIASES = {"highs": "highs", "highspy": "highs", "cbc": "cbc", "coin": "cbc", "coin_cmd": "cbc",
-            "pulp_cbc_cmd": "cbc"}
+_ALIASES = {"highs": "highs", "highspy": "highs", "cbc": "cbc", "coin": "cbc", "coin_cmd": "cbc", "pulp_cbc_cmd": "cbc"}
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,10 @@ def _make(name: str, *, time_limit: float | None, gap: float | None, msg: bool) 
         return pulp.HiGHS(msg=msg, timeLimit=time_limit, gapRel=gap)
     path = _cbc_path()
     if path is None:
-        raise SolverError("solver 'cbc' is unavailable: PuLP ships no CBC binary here and no 'cbc' is on PATH "
-                          "(install it with `pip install pulp[cbc]` or your package manager)")
+        raise SolverError(
+            "solver 'cbc' is unavailable: PuLP ships no CBC binary here and no 'cbc' is on PATH "
+            "(install it with `pip install pulp[cbc]` or your package manager)"
+        )
     return pulp.COIN_CMD(path=path, msg=msg, timeLimit=time_limit, gapRel=gap)
 
 
@@ -169,12 +171,12 @@ def _canonical(name: str) -> str:
     available = available_solvers()
     close = difflib.get_close_matches(key, list(_ALIASES), n=1, cutoff=0.5)
     hint = f"; did you mean '{_ALIASES[close[0]]}'?" if close else ""
-    raise SolverError(f"unknown solver '{name}'{hint} (solvers available here: "
-                      f"{', '.join(available) or 'none'})")
+    raise SolverError(f"unknown solver '{name}'{hint} (solvers available here: {', '.join(available) or 'none'})")
 
 
-def get_solver(name: str | None = None, *, time_limit: float | None = None, gap: float | None = None,
-               msg: bool = False) -> Any:
+def get_solver(
+    name: str | None = None, *, time_limit: float | None = None, gap: float | None = None, msg: bool = False
+) -> Any:
     """A PuLP solver object by name: ``"highs"`` (default) or ``"cbc"``.
 
     ``time_limit`` (seconds, > 0) bounds each solve; ``gap`` (relative, ≥ 0) stops a MIP once
@@ -268,8 +270,10 @@ def _highs_status(highs: Any) -> tuple[str, bool]:
 
 
 def _raise_infeasible(what: str, name: str) -> None:
-    raise SolverError(f"{what}: the model is infeasible according to {name}; this indicates inconsistent "
-                      "bounds or data (it cannot come from a valid network and scenario)")
+    raise SolverError(
+        f"{what}: the model is infeasible according to {name}; this indicates inconsistent "
+        "bounds or data (it cannot come from a valid network and scenario)"
+    )
 
 
 def _gap(problem: pulp.LpProblem, status: str, highs: Any | None) -> float | None:
@@ -300,8 +304,9 @@ def solve(problem: pulp.LpProblem, solver: Any, *, what: str | None = None) -> S
         status, feasible = _highs_status(highs)
     else:
         limit = getattr(solver, "timeLimit", None)
-        status = status_from_pulp(problem.status, problem.sol_status,
-                                  limit_reached=limit is not None and seconds >= 0.95 * limit)
+        status = status_from_pulp(
+            problem.status, problem.sol_status, limit_reached=limit is not None and seconds >= 0.95 * limit
+        )
         feasible = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     if status == "infeasible":
         _raise_infeasible(label, name)
@@ -358,8 +363,10 @@ class ReusableProblem:
 
     def __repr__(self) -> str:
         state = "built" if self._highs is not None else "not built"
-        return (f"<ReusableProblem {self.what} ({self.name}, {state}): {len(self.problem.variables())} variables, "
-                f"{len(self.problem._constraints)} constraints, {self.solves} solves>")
+        return (
+            f"<ReusableProblem {self.what} ({self.name}, {state}): {len(self.problem.variables())} variables, "
+            f"{len(self.problem._constraints)} constraints, {self.solves} solves>"
+        )
 
     @property
     def in_place(self) -> bool:
@@ -377,8 +384,9 @@ class ReusableProblem:
         self._n_cols = int(self._highs.getNumCol())
         self.build_seconds += time.perf_counter() - start
 
-    def set_bounds(self, variables: Sequence[pulp.LpVariable], lower: Sequence[float | None],
-                   upper: Sequence[float | None]) -> None:
+    def set_bounds(
+        self, variables: Sequence[pulp.LpVariable], lower: Sequence[float | None], upper: Sequence[float | None]
+    ) -> None:
         """Set the bounds of ``variables`` (None = unbounded on that side)."""
         for var, lo, hi in zip(variables, lower, upper, strict=True):
             var.lowBound = lo
@@ -409,8 +417,7 @@ class ReusableProblem:
             index = np.array([i for i, _ in items], dtype=np.int32)
             coef = np.array([c for _, c in items], dtype=float)
             lb, ub = constraint.getLb(), constraint.getUb()
-            self._highs.addRow(-math.inf if lb is None else lb, math.inf if ub is None else ub,
-                               len(index), index, coef)
+            self._highs.addRow(-math.inf if lb is None else lb, math.inf if ub is None else ub, len(index), index, coef)
             constraint.index = int(self._highs.getNumRow()) - 1
 
     def solve(self, *, warm: bool = True) -> SolveStatus:
@@ -431,8 +438,7 @@ class ReusableProblem:
         if warm and result.status in ("not_solved", "error"):
             self._highs.clearSolver()
             retry = self._run()
-            result = SolveStatus(retry.status, retry.objective, retry.solver, result.seconds + retry.seconds,
-                                 retry.gap)
+            result = SolveStatus(retry.status, retry.objective, retry.solver, result.seconds + retry.seconds, retry.gap)
         return result
 
     def _run(self) -> SolveStatus:

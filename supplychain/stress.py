@@ -11,6 +11,7 @@ cover e) and o_v the own factor of the disruptions. With cycles α is the greate
 point. ``propagate`` evaluates this over a batch of S samples at once (the first array axis):
 Monte Carlo samples, or "what if this control were lifted" variants.
 """
+
 from __future__ import annotations
 
 import time
@@ -47,8 +48,9 @@ POLICY_MAX_WIDTH = 2_000
 """``policy_bound`` solves a dense system of the block's size; larger blocks only iterate."""
 
 
-def propagate(plan: EnginePlan, edge_factor: np.ndarray, own_factor: np.ndarray,
-              stock_term: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def propagate(
+    plan: EnginePlan, edge_factor: np.ndarray, own_factor: np.ndarray, stock_term: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Availabilities for a batch of samples (SPEC section 3, rules 4-5).
 
     Parameters
@@ -79,35 +81,41 @@ def propagate(plan: EnginePlan, edge_factor: np.ndarray, own_factor: np.ndarray,
     alpha[:, : plan.n_sources] = own[:, : plan.n_sources]
 
     def evaluate(b: object) -> np.ndarray:
-        contrib = a[:, b.e0:b.e1] * alpha[:, plan.edge_source[b.e0:b.e1]]
+        contrib = a[:, b.e0 : b.e1] * alpha[:, plan.edge_source[b.e0 : b.e1]]
         supplied = np.add.reduceat(contrib, b.edge_starts, axis=1)
-        recipe = np.minimum(supplied + stock[b.r0:b.r1], 1.0)
-        avail[:, b.r0:b.r1] = recipe
-        return own[:, b.n0:b.n1] * np.minimum.reduceat(recipe, b.recipe_starts, axis=1)
+        recipe = np.minimum(supplied + stock[b.r0 : b.r1], 1.0)
+        avail[:, b.r0 : b.r1] = recipe
+        return own[:, b.n0 : b.n1] * np.minimum.reduceat(recipe, b.recipe_starts, axis=1)
 
     for b in plan.blocks:
         if not b.cyclic:
-            alpha[:, b.n0:b.n1] = evaluate(b)
+            alpha[:, b.n0 : b.n1] = evaluate(b)
             continue
-        alpha[:, b.n0:b.n1] = own[:, b.n0:b.n1]
+        alpha[:, b.n0 : b.n1] = own[:, b.n0 : b.n1]
         for iteration in range(1, MAX_ITERATIONS + 1):
             new = evaluate(b)
-            step = np.max(np.abs(new - alpha[:, b.n0:b.n1]), axis=1)
-            alpha[:, b.n0:b.n1] = new
+            step = np.max(np.abs(new - alpha[:, b.n0 : b.n1]), axis=1)
+            alpha[:, b.n0 : b.n1] = new
             if step.max() <= FIXED_POINT_TOLERANCE:
                 break
             if iteration % POLICY_AFTER == 0:
                 for row in np.flatnonzero(step > FIXED_POINT_TOLERANCE).tolist():
-                    alpha[row, b.n0:b.n1] = policy_bound(plan, b, alpha[row], own[row],
-                                                         a[min(row, len(a) - 1), b.e0:b.e1], stock)
+                    alpha[row, b.n0 : b.n1] = policy_bound(
+                        plan, b, alpha[row], own[row], a[min(row, len(a) - 1), b.e0 : b.e1], stock
+                    )
         else:  # pragma: no cover - needs a cycle that neither iteration nor its policy solve settles
-            warnings.warn(f"availability in a cycle did not settle within {MAX_ITERATIONS} iterations "
-                          f"(last change {step.max():.2e})", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"availability in a cycle did not settle within {MAX_ITERATIONS} iterations "
+                f"(last change {step.max():.2e})",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     return alpha[:, plan.position], avail[:, plan.recipe_inverse]
 
 
-def policy_bound(plan: EnginePlan, block: object, alpha: np.ndarray, own: np.ndarray, weight: np.ndarray,
-                 stock: np.ndarray) -> np.ndarray:
+def policy_bound(
+    plan: EnginePlan, block: object, alpha: np.ndarray, own: np.ndarray, weight: np.ndarray, stock: np.ndarray
+) -> np.ndarray:
     """A closer upper bound of a cyclic block's greatest fixed point, for one sample.
 
     ``alpha`` (N, engine positions) holds the current iterate x of the block (an upper bound of
@@ -221,8 +229,9 @@ def stress(network: Network | None, scenario: Scenario) -> StressResult:
     active[1 + n_controls :] = np.eye(n_controls, dtype=bool)
     disrupted = np.ones((1 + 2 * n_controls, len(compiled.disruption_labels)), dtype=bool)
     disrupted[1 + n_controls :] = False
-    alpha, avail = propagate(arr.plan, compiled.edge_factor(active), compiled.own_factor(disrupted),
-                             compiled.stock_term)
+    alpha, avail = propagate(
+        arr.plan, compiled.edge_factor(active), compiled.own_factor(disrupted), compiled.stock_term
+    )
     timings["propagate_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -237,8 +246,9 @@ def _clean(difference: np.ndarray, scale: float) -> np.ndarray:
     return np.where(np.abs(difference) <= TOLERANCE * max(1.0, abs(scale)), 0.0, difference)
 
 
-def _assemble(network: Network, scenario: Scenario, compiled: CompiledScenario, alpha: np.ndarray,
-              avail: np.ndarray) -> StressResult:
+def _assemble(
+    network: Network, scenario: Scenario, compiled: CompiledScenario, alpha: np.ndarray, avail: np.ndarray
+) -> StressResult:
     """Build the result tables from the batch: row 0 the scenario, then the variants."""
     arr = network.arrays
     n_controls = len(compiled.control_names)
@@ -257,32 +267,36 @@ def _assemble(network: Network, scenario: Scenario, compiled: CompiledScenario, 
 
     fac = network.facilities
     capacity = arr.capacity
-    facilities = pd.DataFrame({
-        "facility": fac["id"].to_numpy(dtype=object),
-        "name": fac["name"].to_numpy(dtype=object),
-        "company": fac["company"].to_numpy(dtype=object),
-        "country": fac["country"].to_numpy(dtype=object),
-        "kind": fac["kind"].to_numpy(dtype=object),
-        "capacity": capacity,
-        "availability": base,
-        "lost_capacity": capacity * (1.0 - base),
-        "limiting_item": _limiting_items(network, avail[0]),
-        "limiting_control": limiting_control,
-        "produces": fac["produces"].to_numpy(dtype=object),
-        "final_output": arr.is_final,
-    })
+    facilities = pd.DataFrame(
+        {
+            "facility": fac["id"].to_numpy(dtype=object),
+            "name": fac["name"].to_numpy(dtype=object),
+            "company": fac["company"].to_numpy(dtype=object),
+            "country": fac["country"].to_numpy(dtype=object),
+            "kind": fac["kind"].to_numpy(dtype=object),
+            "capacity": capacity,
+            "availability": base,
+            "lost_capacity": capacity * (1.0 - base),
+            "limiting_item": _limiting_items(network, avail[0]),
+            "limiting_control": limiting_control,
+            "produces": fac["produces"].to_numpy(dtype=object),
+            "final_output": arr.is_final,
+        }
+    )
 
     compute = arr.kind == arr.kinds.index("compute")
     lost_compute_alone = ((1.0 - alone) * capacity)[:, compute].sum(axis=1) if n_controls else np.zeros(0)
     lost_compute_lifted = ((1.0 - lifted) * capacity)[:, compute].sum(axis=1) if n_controls else np.zeros(0)
     lost_compute = float(((1.0 - base) * capacity)[compute].sum())
-    controls = pd.DataFrame({
-        "control": list(compiled.control_names),
-        "edges_covered": compiled.coverage.sum(axis=1).astype(np.int64),
-        "facilities_hit": (alone < 1.0 - TOLERANCE).sum(axis=1).astype(np.int64),
-        "standalone_lost_compute": lost_compute_alone,
-        "marginal_lost_compute": _clean(lost_compute - lost_compute_lifted, lost_compute),
-        "issuer": [";".join(c.issuer) for c in scenario.controls],
-        "licence_approval": compiled.approval,
-    })
+    controls = pd.DataFrame(
+        {
+            "control": list(compiled.control_names),
+            "edges_covered": compiled.coverage.sum(axis=1).astype(np.int64),
+            "facilities_hit": (alone < 1.0 - TOLERANCE).sum(axis=1).astype(np.int64),
+            "standalone_lost_compute": lost_compute_alone,
+            "marginal_lost_compute": _clean(lost_compute - lost_compute_lifted, lost_compute),
+            "issuer": [";".join(c.issuer) for c in scenario.controls],
+            "licence_approval": compiled.approval,
+        }
+    )
     return StressResult.from_facilities(network, scenario, facilities, controls)

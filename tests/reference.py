@@ -18,6 +18,7 @@ Decisions beyond the SPEC text, as fixed by the lead:
   raise tie, and the tie goes to the control listed first.
 - A disruption hits a facility when it matches every selector it gives.
 """
+
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
@@ -176,8 +177,11 @@ def reference_content_share(net: Any, facility_id: str, issuer: str) -> float:
         weight = _number(data.items[recipe["item"]].get("value"), 1.0) * float(recipe["quantity"])
         from_issuer = 0.0
         for supply in data.supplies:
-            if (supply["buyer"] == facility_id and supply["item"] == recipe["item"]
-                    and data.by_id[supply["supplier"]]["country"] == issuer):
+            if (
+                supply["buyer"] == facility_id
+                and supply["item"] == recipe["item"]
+                and data.by_id[supply["supplier"]]["country"] == issuer
+            ):
                 from_issuer += float(supply["share"])
         top += weight * from_issuer
         bottom += weight
@@ -195,8 +199,11 @@ def _within_reach(data: _Data, control: dict, supplier: dict, issuer: str) -> bo
         return True
     if reach.get("foreign_direct_product"):
         for supply in data.supplies:
-            if (supply["buyer"] == supplier["id"] and _is_tool(data.items[supply["item"]])
-                    and data.by_id[supply["supplier"]]["country"] == issuer):
+            if (
+                supply["buyer"] == supplier["id"]
+                and _is_tool(data.items[supply["item"]])
+                and data.by_id[supply["supplier"]]["country"] == issuer
+            ):
                 return True
     return False
 
@@ -272,8 +279,9 @@ def reference_own_factors(net: Any, scenario: Any) -> dict[str, float]:
 # 4. and 5. input availability and the greatest fixed point
 
 
-def reference_solve(net: Any, edge_factors: list[float], own: dict[str, float],
-                    horizon: float) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+def reference_solve(
+    net: Any, edge_factors: list[float], own: dict[str, float], horizon: float
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Iterate alpha from 1, all facilities at once, until nothing moves by 1e-12.
 
     Returns (alpha per facility, A_vk per facility and recipe item).
@@ -350,7 +358,7 @@ def reference_stress(net: Any, scenario: Any) -> dict[str, dict[str, Any]]:
     alpha, inputs = _run(data, scen, controls)
     without = []
     for j, control in enumerate(controls):
-        others = controls[:j] + controls[j + 1:]
+        others = controls[:j] + controls[j + 1 :]
         alpha_j, _ = _run(data, scen, others)
         without.append((control["name"], alpha_j))
     out = {}
@@ -393,6 +401,9 @@ def reference_controls(net: Any, scenario: Any) -> dict[str, dict[str, float]]:
                 hit += 1
             if f["kind"] == "compute":
                 lost += float(f["capacity"]) * (1 - alpha[f["id"]])
-        out[control["name"]] = {"edges_covered": covered[control["name"]], "facilities_hit": hit,
-                                "standalone_lost_compute": lost}
+        out[control["name"]] = {
+            "edges_covered": covered[control["name"]],
+            "facilities_hit": hit,
+            "standalone_lost_compute": lost,
+        }
     return out

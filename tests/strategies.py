@@ -12,6 +12,7 @@ The numbers are chosen so that every feedback loop contracts by a factor of at m
 pass (licence approvals <= 0.5, disruptions cost at least 5 % of the horizon), so both the
 engine and the reference converge to well inside the tests' 1e-7 tolerance.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -64,8 +65,9 @@ def _items(draw: Any, n_items: int) -> list[dict]:
 
 
 @st.composite
-def networks(draw: Any, cyclic: bool | None = None, min_facilities: int = 3,
-             max_facilities: int = 25) -> dict[str, list[dict]]:
+def networks(
+    draw: Any, cyclic: bool | None = None, min_facilities: int = 3, max_facilities: int = 25
+) -> dict[str, list[dict]]:
     """The tables of a random valid network, as lists of dicts."""
     if cyclic is None:
         cyclic = draw(st.booleans())
@@ -78,14 +80,17 @@ def networks(draw: Any, cyclic: bool | None = None, min_facilities: int = 3,
     produces = draw(st.permutations(produces))
     facilities = []
     for j, item in enumerate(produces):
-        facilities.append({
-            "id": f"f{j:02d}", "name": f"facility {j}",
-            "company": draw(_COMPANY),
-            "country": draw(_COUNTRY),
-            "kind": draw(_KIND),
-            "produces": item,
-            "capacity": 1.0,  # set below, once demand is known
-        })
+        facilities.append(
+            {
+                "id": f"f{j:02d}",
+                "name": f"facility {j}",
+                "company": draw(_COMPANY),
+                "country": draw(_COUNTRY),
+                "kind": draw(_KIND),
+                "produces": item,
+                "capacity": 1.0,  # set below, once demand is known
+            }
+        )
     producers: dict[str, list[str]] = {}
     for f in facilities:
         producers.setdefault(f["produces"], []).append(f["id"])
@@ -101,15 +106,15 @@ def networks(draw: Any, cyclic: bool | None = None, min_facilities: int = 3,
             continue
         inputs = draw(st.lists(st.sampled_from(choices), max_size=3, unique=True))
         for k in inputs:
-            recipe: dict[str, Any] = {"facility": f["id"], "item": k,
-                                      "quantity": draw(_QUANTITY)}
+            recipe: dict[str, Any] = {"facility": f["id"], "item": k, "quantity": draw(_QUANTITY)}
             stock = draw(_STOCK)
             if stock is not None:
                 recipe["stock_weeks"] = stock
             recipes.append(recipe)
             candidates = [p for p in producers[k] if p != f["id"]]
-            chosen = draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=min(3, len(candidates)),
-                                   unique=True))
+            chosen = draw(
+                st.lists(st.sampled_from(candidates), min_size=1, max_size=min(3, len(candidates)), unique=True)
+            )
             weights = [draw(_WEIGHT) for _ in chosen]
             total = sum(weights)
             shares = [w / total for w in weights[:-1]]
@@ -146,16 +151,18 @@ def _patterns_for(tables: dict[str, list[dict]]) -> list[str]:
     return sorted(set(patterns))
 
 
-_WHERE = st.sampled_from([
-    {"tpp": {"min": 4800}},
-    {"tpp": {"max": 4800}},
-    {"tpp": {"min": 1000, "max": 4800}},
-    {"node_nm": {"in": [3, 7]}},
-    {"node_nm": {"max": 7}},
-    {"value": {"min": 20}},
-    {"value": {"in": [1, 500]}},
-    {"tpp": {"min": 4800}, "node_nm": {"max": 7}},
-])
+_WHERE = st.sampled_from(
+    [
+        {"tpp": {"min": 4800}},
+        {"tpp": {"max": 4800}},
+        {"tpp": {"min": 1000, "max": 4800}},
+        {"node_nm": {"in": [3, 7]}},
+        {"node_nm": {"max": 7}},
+        {"value": {"min": 20}},
+        {"value": {"in": [1, 500]}},
+        {"tpp": {"min": 4800}, "node_nm": {"max": 7}},
+    ]
+)
 
 
 @st.composite
@@ -166,8 +173,7 @@ def _control(draw: Any, name: str, tables: dict[str, list[dict]]) -> dict:
     else:
         control["issuer"] = draw(st.sampled_from(ISSUERS))
     if draw(st.integers(0, 3)):
-        control["items"] = draw(st.lists(st.sampled_from(_patterns_for(tables)), min_size=1, max_size=2,
-                                         unique=True))
+        control["items"] = draw(st.lists(st.sampled_from(_patterns_for(tables)), min_size=1, max_size=2, unique=True))
     if draw(st.integers(0, 3)) == 0:
         control["where"] = draw(_WHERE)
     target = draw(st.sampled_from(["destinations", "end_users", "both"]))
@@ -175,8 +181,7 @@ def _control(draw: Any, name: str, tables: dict[str, list[dict]]) -> dict:
         if draw(st.booleans()):
             control["destinations"] = ["*"]
         else:
-            control["destinations"] = draw(st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=3,
-                                                    unique=True))
+            control["destinations"] = draw(st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=3, unique=True))
     if target in ("end_users", "both"):
         names = sorted({f["company"] for f in tables["facilities"]} | {f["id"] for f in tables["facilities"]})
         control["end_users"] = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
@@ -194,8 +199,11 @@ def _control(draw: Any, name: str, tables: dict[str, list[dict]]) -> dict:
 @st.composite
 def _disruption(draw: Any, tables: dict[str, list[dict]]) -> dict:
     disruption: dict[str, Any] = {}
-    selectors = draw(st.lists(st.sampled_from(["facilities", "countries", "kinds", "companies"]),
-                              min_size=1, max_size=2, unique=True))
+    selectors = draw(
+        st.lists(
+            st.sampled_from(["facilities", "countries", "kinds", "companies"]), min_size=1, max_size=2, unique=True
+        )
+    )
     for selector in selectors:
         if selector == "facilities":
             pool = [f["id"] for f in tables["facilities"]]
@@ -214,8 +222,7 @@ def _disruption(draw: Any, tables: dict[str, list[dict]]) -> dict:
 
 
 @st.composite
-def scenarios(draw: Any, tables: dict[str, list[dict]], max_controls: int = 3,
-              max_disruptions: int = 2) -> dict:
+def scenarios(draw: Any, tables: dict[str, list[dict]], max_controls: int = 3, max_disruptions: int = 2) -> dict:
     """A scenario dict (the YAML's shape) valid against the network ``tables``."""
     scenario: dict[str, Any] = {"name": "random"}
     horizon = draw(st.sampled_from([None, 26.0, 52.0]))

@@ -1,5 +1,6 @@
 """Concentration and chokepoints (SPEC section 4), worked by hand on the tiny network and
 checked against one engine run per removal on random networks."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,8 +32,13 @@ def test_concentration_tiny(tiny: sc.Network) -> None:
     assert c.loc["chip", "hhi"] == pytest.approx(10_000 * 37 / 49)
     assert (c.loc["chip", "top_supplier"], c.loc["chip", "top_country"]) == ("fab_tw", "TWN")
     assert c.loc["compute", "hhi"] == pytest.approx(10_000 * 5 / 9)
-    assert c["single_point_of_failure"].to_dict() == {"sand": False, "euv": True, "dep": True, "chip": False,
-                                                      "compute": False}
+    assert c["single_point_of_failure"].to_dict() == {
+        "sand": False,
+        "euv": True,
+        "dep": True,
+        "chip": False,
+        "compute": False,
+    }
     assert c["suppliers"].to_dict() == {"sand": 2, "euv": 1, "dep": 1, "chip": 2, "compute": 2}
 
 
@@ -40,12 +46,17 @@ def test_concentration_one_country_is_a_single_point_of_failure() -> None:
     """Two suppliers of x, both in JPN: suppliers 2, country HHI 10 000 -> single point of failure."""
     net = sc.Network(
         items=[{"id": "x"}, {"id": "y"}],
-        facilities=[{"id": "a", "company": "a", "country": "JPN", "kind": "material", "produces": "x", "capacity": 1},
-                    {"id": "b", "company": "b", "country": "JPN", "kind": "material", "produces": "x", "capacity": 3},
-                    {"id": "v", "company": "v", "country": "KOR", "kind": "foundry", "produces": "y", "capacity": 1}],
+        facilities=[
+            {"id": "a", "company": "a", "country": "JPN", "kind": "material", "produces": "x", "capacity": 1},
+            {"id": "b", "company": "b", "country": "JPN", "kind": "material", "produces": "x", "capacity": 3},
+            {"id": "v", "company": "v", "country": "KOR", "kind": "foundry", "produces": "y", "capacity": 1},
+        ],
         recipes=[{"facility": "v", "item": "x", "quantity": 1}],
-        supplies=[{"supplier": "a", "buyer": "v", "item": "x", "share": 0.25},
-                  {"supplier": "b", "buyer": "v", "item": "x", "share": 0.75}])
+        supplies=[
+            {"supplier": "a", "buyer": "v", "item": "x", "share": 0.25},
+            {"supplier": "b", "buyer": "v", "item": "x", "share": 0.75},
+        ],
+    )
     row = sc.concentration(net).set_index("item").loc["x"]
     assert row["suppliers"] == 2
     assert row["hhi"] == pytest.approx(25**2 + 75**2)
@@ -85,14 +96,22 @@ def _one_by_one(net: sc.Network, scen: sc.Scenario, level: str) -> pd.Series:
     """Reference: one engine run per removal, through the public API (a disruption with
     capacity_factor 0 over the whole horizon), controls in force, no other disruption."""
     column = {"facility": "facilities", "company": "companies", "country": "countries"}[level]
-    names = {"facility": net.facilities["id"], "company": net.facilities["company"],
-             "country": net.facilities["country"]}[level].unique()
+    names = {
+        "facility": net.facilities["id"],
+        "company": net.facilities["company"],
+        "country": net.facilities["country"],
+    }[level].unique()
     controls = [c.model_dump(by_alias=True, exclude_none=True) for c in scen.controls]
     out = {}
     for name in names:
-        removal = sc.Scenario.model_validate({"name": "removal", "horizon_weeks": scen.horizon_weeks,
-                                              "controls": controls,
-                                              "disruptions": [{column: [name], "capacity_factor": 0}]})
+        removal = sc.Scenario.model_validate(
+            {
+                "name": "removal",
+                "horizon_weeks": scen.horizon_weeks,
+                "controls": controls,
+                "disruptions": [{column: [name], "capacity_factor": 0}],
+            }
+        )
         res = sc.stress(net, removal)
         final = res.facilities["final_output"].to_numpy()
         value = net.arrays.value
@@ -100,8 +119,13 @@ def _one_by_one(net: sc.Network, scen: sc.Scenario, level: str) -> pd.Series:
     return pd.Series(out)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(case=stress_cases(max_facilities=12))
 def test_chokepoint_batch_equals_one_run_per_removal(case: tuple[dict, dict]) -> None:
     """The batched removals give exactly what one stress per removal gives, at every level."""

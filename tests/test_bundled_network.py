@@ -4,6 +4,7 @@ by its generator, and matches the published country shares its README states (wi
 The published figures live in one place, ``VALIDATION`` in ``build.py``; the README's validation
 table is generated from it, and these tests recompute every model share from the shipped CSVs.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -15,8 +16,15 @@ import pytest
 import supplychain as sc
 
 FOLDER = Path(sc.__file__).resolve().parent / "data" / "semiconductors"
-FILES = ["items.csv", "facilities.csv", "recipes.csv", "supplies.csv", "candidates.csv", "certifications.csv",
-         "README.md"]
+FILES = [
+    "items.csv",
+    "facilities.csv",
+    "recipes.csv",
+    "supplies.csv",
+    "candidates.csv",
+    "certifications.csv",
+    "README.md",
+]
 KINDS = {"material", "equipment", "eda_ip", "design", "foundry", "memory", "osat", "compute"}
 
 
@@ -103,8 +111,7 @@ def test_country_shares_within_5pp_of_published(net, readme):
         for country, pub in published.items():
             model = shares[country]
             assert abs(model - pub) <= 5.0, f"{seg['segment']} {country}: model {model:.1f} vs published {pub}"
-            assert stated[(seg["segment"], country)] == (pytest.approx(pub, abs=0.05),
-                                                         pytest.approx(model, abs=0.05))
+            assert stated[(seg["segment"], country)] == (pytest.approx(pub, abs=0.05), pytest.approx(model, abs=0.05))
             checked += 1
     assert checked == len(stated) >= 60
 
@@ -126,8 +133,14 @@ def test_real_world_relations(net):
 
 
 def test_immersion_controls_bite_on_china_not_taiwan(net):
-    scenario = sc.Scenario.model_validate({"name": "t", "controls": [
-        {"name": "nl-jp", "issuer": ["NLD", "JPN"], "items": ["duv_immersion"], "destinations": ["CHN"]}]})
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "t",
+            "controls": [
+                {"name": "nl-jp", "issuer": ["NLD", "JPN"], "items": ["duv_immersion"], "destinations": ["CHN"]}
+            ],
+        }
+    )
     fac = sc.stress(net, scenario).facilities.set_index("facility")
     assert fac.loc["smic_sn2", "availability"] < 0.1
     taiwan = fac[(fac["country"] == "TWN") & (fac["kind"] == "foundry")]

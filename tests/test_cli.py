@@ -1,6 +1,7 @@
 """The command line (SPEC sections 6 and 7), end to end: ``run_scenario.py`` as a process and
 ``supplychain.cli.main`` in process. Exit codes: 0 success, 2 bad input (one paragraph, no
 traceback, nothing written), 1 internal error."""
+
 from __future__ import annotations
 
 import csv
@@ -66,8 +67,14 @@ def write(folder: Path, text: str, name: str = "scenario.yaml") -> Path:
 
 
 def run_script(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -90,6 +97,7 @@ def scenario(tmp_path: Path) -> Path:
 
 # ---- success -------------------------------------------------------------------------------
 
+
 def test_script_writes_reports(tmp_path: Path, scenario: Path) -> None:
     out = tmp_path / "out"
     done = run_script(scenario, "--out", out)
@@ -102,15 +110,29 @@ def test_script_writes_reports(tmp_path: Path, scenario: Path) -> None:
 
     facilities = {row["facility"]: row for row in read_csv(out / "facilities.csv")}
     assert list(read_csv(out / "facilities.csv")[0])[:10] == [
-        "facility", "name", "company", "country", "kind", "capacity", "availability", "lost_capacity",
-        "limiting_item", "limiting_control"]
+        "facility",
+        "name",
+        "company",
+        "country",
+        "kind",
+        "capacity",
+        "availability",
+        "lost_capacity",
+        "limiting_item",
+        "limiting_control",
+    ]
     assert facilities["dc_cn"]["availability"] == "0.205"
     assert facilities["dc_cn"]["limiting_control"] == "us-chips"
     assert facilities["fab_cn"]["availability"] == "0.25"
     assert facilities["fab_cn"]["limiting_control"] == "nl-litho"
     assert facilities["sand_us"]["availability"] == "0.75"
-    assert list(read_csv(out / "countries.csv")[0])[:5] == ["country", "kind", "capacity", "lost_capacity",
-                                                            "lost_share"]
+    assert list(read_csv(out / "countries.csv")[0])[:5] == [
+        "country",
+        "kind",
+        "capacity",
+        "lost_capacity",
+        "lost_share",
+    ]
     controls = read_csv(out / "controls.csv")
     assert [row["control"] for row in controls] == ["nl-litho", "us-chips"]
     assert list(controls[0])[:4] == ["control", "edges_covered", "facilities_hit", "standalone_lost_compute"]
@@ -133,16 +155,16 @@ def test_default_output_folder_is_reports_name_under_cwd(tmp_path: Path, scenari
     assert sorted(p.name for p in (work / "reports").iterdir()) == ["tiny-controls"]
 
 
-def test_default_output_folder_in_process(tmp_path: Path, scenario: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_output_folder_in_process(
+    tmp_path: Path, scenario: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main([str(scenario)]) == 0
     assert "reports written to reports/tiny-controls/" in capsys.readouterr().out
     assert {p.name for p in (tmp_path / "reports" / "tiny-controls").iterdir()} >= REQUIRED
 
 
-def test_rerun_gives_byte_identical_csvs(tmp_path: Path, scenario: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_rerun_gives_byte_identical_csvs(tmp_path: Path, scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(scenario), "--out", str(tmp_path / "a"), "--quiet"]) == 0
     assert main([str(scenario), "--out", str(tmp_path / "b"), "--quiet"]) == 0
     first = csv_bytes(tmp_path / "a")
@@ -164,9 +186,9 @@ def test_quiet_prints_nothing(tmp_path: Path, scenario: Path, capsys: pytest.Cap
     assert (tmp_path / "out" / "facilities.csv").is_file()
 
 
-def test_validate_writes_nothing_and_prints_coverage(tmp_path: Path, scenario: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_writes_nothing_and_prints_coverage(
+    tmp_path: Path, scenario: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main([str(scenario), "--validate", "--out", str(tmp_path / "out")]) == 0
@@ -193,6 +215,7 @@ def test_validate_reports_unknown_ids(tmp_path: Path, capsys: pytest.CaptureFixt
 
 # ---- bad input: exit 2, one paragraph, nothing written ------------------------------------
 
+
 def assert_one_paragraph(err: str) -> None:
     assert err.startswith("error: "), err
     assert "Traceback" not in err
@@ -213,15 +236,19 @@ def test_bad_input_exits_2_without_traceback_or_folder(tmp_path: Path) -> None:
     assert list(work.iterdir()) == []  # no reports/ folder
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("name: s\nnetwork: tiny\nhorizon_weeks: 0\n", "horizon_weeks"),
-    ("name: s\nnetwork: tiny\ndisruptions:\n  - facilities: [fab_tww]\n", "did you mean 'fab_tw'?"),
-    ("name: s\nnetwork: tinny\n", "did you mean 'tiny'?"),
-    ("name: s\nnetwork: tiny\ncontrols: [\n", "not valid YAML"),
-    ("- just\n- a list\n", "a scenario is a YAML mapping"),
-])
-def test_bad_input_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str], text: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: s\nnetwork: tiny\nhorizon_weeks: 0\n", "horizon_weeks"),
+        ("name: s\nnetwork: tiny\ndisruptions:\n  - facilities: [fab_tww]\n", "did you mean 'fab_tw'?"),
+        ("name: s\nnetwork: tinny\n", "did you mean 'tiny'?"),
+        ("name: s\nnetwork: tiny\ncontrols: [\n", "not valid YAML"),
+        ("- just\n- a list\n", "a scenario is a YAML mapping"),
+    ],
+)
+def test_bad_input_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     path = write(tmp_path, text)
     out = tmp_path / "out"
@@ -246,8 +273,7 @@ def test_bad_network_exits_2_naming_row_and_sum(tmp_path: Path) -> None:
     network = TINY_NETWORK.read_text(encoding="utf-8")
     row = "{supplier: sand_us, buyer: fab_tw, item: sand, share: 0.5}"
     assert row in network
-    (tmp_path / "bad-shares-network.yaml").write_text(network.replace(row, row.replace("0.5", "0.4")),
-                                                      encoding="utf-8")
+    (tmp_path / "bad-shares-network.yaml").write_text(network.replace(row, row.replace("0.5", "0.4")), encoding="utf-8")
     path = write(tmp_path, "name: tiny-bad-shares\nnetwork: bad-shares-network.yaml\n", "bad-shares.yaml")
     done = run_script(path, "--out", tmp_path / "out")
     assert done.returncode == 2
@@ -257,8 +283,9 @@ def test_bad_network_exits_2_naming_row_and_sum(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_out_folder_with_user_files_is_left_alone(tmp_path: Path, scenario: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_out_folder_with_user_files_is_left_alone(
+    tmp_path: Path, scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("my notes\n", encoding="utf-8")
@@ -303,15 +330,20 @@ def test_bad_argument_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 # ---- spreadsheet safety -------------------------------------------------------------------
 
+
 def test_formula_like_text_is_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     network = TINY_NETWORK.read_text(encoding="utf-8")
-    for before, after in [("name: Fab TW, company: tsmc", "name: \"=cmd|' /C calc'!A0\", company: \"+tsmc\""),
-                          ("name: DC CN", "name: \"@SUM(A1)\""),
-                          ("name: Fab CN", "name: \"-2+3\"")]:
+    for before, after in [
+        ("name: Fab TW, company: tsmc", 'name: "=cmd|\' /C calc\'!A0", company: "+tsmc"'),
+        ("name: DC CN", 'name: "@SUM(A1)"'),
+        ("name: Fab CN", 'name: "-2+3"'),
+    ]:
         assert before in network
         network = network.replace(before, after)
     (tmp_path / "evil.yaml").write_text(network, encoding="utf-8")
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: evil
         network: evil.yaml
         controls:
@@ -320,7 +352,8 @@ def test_formula_like_text_is_escaped(tmp_path: Path, capsys: pytest.CaptureFixt
             items: [chip]
             destinations: [CHN]
             reach: {foreign_direct_product: true}
-        """)
+        """,
+    )
     out = tmp_path / "out"
     assert main([str(path), "--out", str(out), "--quiet"]) == 0
     facilities = {row["facility"]: row for row in read_csv(out / "facilities.csv")}
@@ -348,6 +381,7 @@ def _is_number(text: str) -> bool:
 
 # ---- internal errors ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def broken_stress(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
@@ -357,8 +391,9 @@ def broken_stress(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("broken_stress")
-def test_internal_error_exits_1_without_traceback(tmp_path: Path, scenario: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_exits_1_without_traceback(
+    tmp_path: Path, scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     assert main([str(scenario), "--out", str(out)]) == 1
     err = capsys.readouterr().err
@@ -369,8 +404,9 @@ def test_internal_error_exits_1_without_traceback(tmp_path: Path, scenario: Path
 
 
 @pytest.mark.usefixtures("broken_stress")
-def test_internal_error_with_debug_shows_traceback(tmp_path: Path, scenario: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_with_debug_shows_traceback(
+    tmp_path: Path, scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([str(scenario), "--out", str(tmp_path / "out"), "--debug"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err
@@ -378,6 +414,7 @@ def test_internal_error_with_debug_shows_traceback(tmp_path: Path, scenario: Pat
 
 
 # ---- version, help and the console command --------------------------------------------------
+
 
 def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
@@ -412,20 +449,25 @@ def test_console_script_runs(tmp_path: Path) -> None:
     command = shutil.which("run-scenario", path=str(Path(sys.executable).parent))
     if command is None:
         pytest.skip("run-scenario is not installed beside this Python (pip install -e .)")
-    done = subprocess.run([command, "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          check=False)
+    done = subprocess.run(
+        [command, "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"supplychain {importlib.metadata.version('supplychain')}"
 
 
-@pytest.mark.parametrize(("flags", "words"), [
-    (["--workers", "0"], ["--workers", "at least 1"]),
-    (["--seed", "-1"], ["--seed", "at least 0"]),
-    (["--samples", "0"], ["--samples", "at least 1"]),
-    (["--solver", "gurobi"], ["gurobi", "highs", "cbc"]),
-])
-def test_bad_run_options_exit_2_before_any_work(tmp_path: Path, scenario: Path, flags: list[str],
-                                                words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (["--workers", "0"], ["--workers", "at least 1"]),
+        (["--seed", "-1"], ["--seed", "at least 0"]),
+        (["--samples", "0"], ["--samples", "at least 1"]),
+        (["--solver", "gurobi"], ["gurobi", "highs", "cbc"]),
+    ],
+)
+def test_bad_run_options_exit_2_before_any_work(
+    tmp_path: Path, scenario: Path, flags: list[str], words: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     """Options are checked even when the scenario would not use them (no monte_carlo block)."""
     out = tmp_path / "out"
     assert main([str(scenario), "--out", str(out), *flags]) == 2

@@ -13,6 +13,7 @@ Worked examples and the Shapley axioms:
 - Efficiency, symmetry, dummy, additivity; the sampled estimate (n = 12) within 4 standard
   errors of the closed form, with shares summing to the total.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -38,8 +39,9 @@ MEMBERS = ["CHN", "IND", "MYS", "VNM", "BRA"]  # BRA uses nothing: a dummy
 
 def closed_form(certifications: dict[str, float], users: dict[str, set[str]], members: list[str]) -> dict[str, float]:
     """φ_i = Σ over certifications i uses of cost / number of users."""
-    return {m: sum(cost / len(users[c]) for c, cost in certifications.items() if m in users.get(c, ()))
-            for m in members}
+    return {
+        m: sum(cost / len(users[c]) for c, cost in certifications.items() if m in users.get(c, ())) for m in members
+    }
 
 
 def brute_force(players: list[str], cost: object) -> dict[str, float]:

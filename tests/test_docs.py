@@ -1,4 +1,5 @@
 """The README's promises hold: its network reference matches the schema, its commands exist."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,8 @@ def test_readme_network_reference_matches_schema() -> None:
     block = re.search(r"<!-- schema:begin[^>]*-->\n(.*?)<!-- schema:end -->", README, re.S)
     assert block is not None, "README lost its schema markers"
     assert block.group(1) == markdown_reference(), (
-        "README network reference is stale: regenerate it from supplychain.schema.markdown_reference()")
+        "README network reference is stale: regenerate it from supplychain.schema.markdown_reference()"
+    )
 
 
 def test_readme_opens_with_the_two_commands() -> None:

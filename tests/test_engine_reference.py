@@ -7,6 +7,7 @@ and scenarios; the two must agree on every facility's availability, limiting ite
 limiting control and on every control's coverage. Invariants that hold whatever the
 numbers (bounds, monotonicity in controls and stock) are checked on the engine alone.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,9 +22,14 @@ import supplychain as sc
 
 # Derandomized: the same examples on every run. No shrinking phase: a failure reports the
 # first failing example as drawn (shrinking a 25-facility network takes minutes).
-PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, database=None,
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 AVAILABILITY_TOL = 1e-7
 AMBIGUOUS = 1e-6  # gaps this small (but not ties) are left uncompared
@@ -89,14 +95,16 @@ def test_stress_matches_reference(case: tuple[dict, dict]) -> None:
     assert {c: int(r["edges_covered"]) for c, r in controls.items()} == reference_edges_covered(net, scenario)
     for name, ref in reference_controls(net, scenario).items():
         assert int(controls[name]["facilities_hit"]) == ref["facilities_hit"], name
-        assert controls[name]["standalone_lost_compute"] == pytest.approx(ref["standalone_lost_compute"],
-                                                                          rel=1e-6, abs=1e-6), name
+        assert controls[name]["standalone_lost_compute"] == pytest.approx(
+            ref["standalone_lost_compute"], rel=1e-6, abs=1e-6
+        ), name
 
 
 @settings(PROPERTY, max_examples=200)  # two stress runs and a second network per example
 @given(case=stress_cases(), data=st.data())
-def test_lifting_a_control_or_adding_stock_never_lowers_availability(case: tuple[dict, dict],
-                                                                     data: st.DataObject) -> None:
+def test_lifting_a_control_or_adding_stock_never_lowers_availability(
+    case: tuple[dict, dict], data: st.DataObject
+) -> None:
     """alpha is monotone: fewer controls, or more stock on any recipe, never lower it."""
     tables, scenario_data = case
     net, scenario = _build(tables, scenario_data)
@@ -106,7 +114,7 @@ def test_lifting_a_control_or_adding_stock_never_lowers_availability(case: tuple
     controls = scenario_data["controls"]
     if controls:
         drop = data.draw(st.integers(0, len(controls) - 1), label="control lifted")
-        fewer = sc.Scenario.model_validate({**scenario_data, "controls": controls[:drop] + controls[drop + 1:]})
+        fewer = sc.Scenario.model_validate({**scenario_data, "controls": controls[:drop] + controls[drop + 1 :]})
         after = sc.stress(net, fewer).facilities["availability"].to_numpy()
         assert (after >= before - 1e-9).all()
 

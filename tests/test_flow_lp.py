@@ -12,6 +12,7 @@ The LP, over a window of t weeks (P production, F flow, L lost final output, all
     P_v ≤ cap_v t;  q_vk P_v ≤ Σ_{e into (v,k)} F_e + stock_vk q_vk c_v;  Σ_{e out of u} F_e ≤ P_u;
     F_e ≤ a_e c_v q_vk share_e t (covered edges);  P_v + L_v ≥ c_v t (final outputs)
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,11 +34,18 @@ SOLVERS = available_solvers()
 TINY_CONTROLS = Path("/work/shared/checks/tiny/controls.yaml")
 TINY_SCENARIO = {
     # the scenario of the acceptance checks (shared/checks/tiny/controls.yaml), inline
-    "name": "tiny-controls", "horizon_weeks": 52,
+    "name": "tiny-controls",
+    "horizon_weeks": 52,
     "controls": [
         {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "licence_approval": 0},
-        {"name": "us-chips", "issuer": "USA", "items": ["eccn:3A090*"], "destinations": ["CHN"],
-         "reach": {"foreign_direct_product": True}, "licence_approval": 0.2},
+        {
+            "name": "us-chips",
+            "issuer": "USA",
+            "items": ["eccn:3A090*"],
+            "destinations": ["CHN"],
+            "reach": {"foreign_direct_product": True},
+            "licence_approval": 0.2,
+        },
     ],
     "disruptions": [{"facilities": ["sand_us"], "capacity_factor": 0.5, "weeks": 26}],
 }
@@ -52,10 +60,23 @@ def solver(request: pytest.FixtureRequest) -> str:
 # builders
 
 
-def facility(fid: str, produces: str, capacity: float, country: str = "USA", kind: str = "material",
-             recovery_weeks: float | None = None) -> dict:
-    row: dict[str, Any] = {"id": fid, "name": fid, "company": fid, "country": country, "kind": kind,
-                           "produces": produces, "capacity": capacity}
+def facility(
+    fid: str,
+    produces: str,
+    capacity: float,
+    country: str = "USA",
+    kind: str = "material",
+    recovery_weeks: float | None = None,
+) -> dict:
+    row: dict[str, Any] = {
+        "id": fid,
+        "name": fid,
+        "company": fid,
+        "country": country,
+        "kind": kind,
+        "produces": produces,
+        "capacity": capacity,
+    }
     if recovery_weeks is not None:
         row["recovery_weeks"] = recovery_weeks
     return row
@@ -72,16 +93,18 @@ def supply(supplier: str, buyer: str, item: str, share: float = 1.0) -> dict:
     return {"supplier": supplier, "buyer": buyer, "item": item, "share": share}
 
 
-def network(facilities: list[dict], recipes: list[dict], supplies: list[dict],
-            values: dict[str, float] | None = None) -> sc.Network:
+def network(
+    facilities: list[dict], recipes: list[dict], supplies: list[dict], values: dict[str, float] | None = None
+) -> sc.Network:
     ids = sorted({f["produces"] for f in facilities} | {r["item"] for r in recipes})
     items = [{"id": k, **({"value": values[k]} if values and k in values else {})} for k in ids]
     return sc.Network(items, facilities, recipes, supplies, name="lp")
 
 
 def scenario(controls: list[dict] = (), disruptions: list[dict] = (), horizon_weeks: float = 52) -> sc.Scenario:
-    return sc.Scenario.model_validate({"name": "lp", "horizon_weeks": horizon_weeks,
-                                       "controls": list(controls), "disruptions": list(disruptions)})
+    return sc.Scenario.model_validate(
+        {"name": "lp", "horizon_weeks": horizon_weeks, "controls": list(controls), "disruptions": list(disruptions)}
+    )
 
 
 def by_facility(frame: pd.DataFrame) -> dict[str, dict]:
@@ -108,8 +131,11 @@ def two_suppliers() -> sc.Network:
     """s1 (60/wk, TTR 60) and s2 (80/wk, TTR 26) each supply half of b's mat; b makes 100 out/wk
     (value 2, TTR 4) from 1 mat each and holds 10 weeks of mat in stock (1 000 units)."""
     return network(
-        [facility("s1", "mat", 60, recovery_weeks=60), facility("s2", "mat", 80, recovery_weeks=26),
-         facility("b", "out", 100, kind="compute", recovery_weeks=4)],
+        [
+            facility("s1", "mat", 60, recovery_weeks=60),
+            facility("s2", "mat", 80, recovery_weeks=26),
+            facility("b", "out", 100, kind="compute", recovery_weeks=4),
+        ],
         [recipe("b", "mat", 1.0, stock_weeks=10)],
         [supply("s1", "b", "mat", 0.5), supply("s2", "b", "mat", 0.5)],
         values={"out": 2.0},
@@ -162,8 +188,11 @@ def chain(stock_a: float, stock_f: float) -> sc.Network:
     """m (10/wk) -> a (10/wk, 1 m each, stock_a weeks of m) -> f (10/wk, 1 a each, stock_f
     weeks of a); f is the final output, value 1. TTR of m: 20 weeks."""
     return network(
-        [facility("m", "mat", 10, recovery_weeks=20), facility("a", "part", 10),
-         facility("f", "out", 10, kind="compute")],
+        [
+            facility("m", "mat", 10, recovery_weeks=20),
+            facility("a", "part", 10),
+            facility("f", "out", 10, kind="compute"),
+        ],
         [recipe("a", "mat", 1.0, stock_weeks=stock_a), recipe("f", "part", 1.0, stock_weeks=stock_f)],
         [supply("m", "a", "mat"), supply("a", "f", "part")],
     )
@@ -207,13 +236,18 @@ def test_control_caps_exposure(solver: str) -> None:
     The disruption of s_cn in the scenario is ignored (s_us's row would read TTS 0 otherwise).
     """
     net = network(
-        [facility("s_us", "mat", 100), facility("s_cn", "mat", 100, country="CHN"),
-         facility("b", "out", 100, country="CHN", kind="compute")],
+        [
+            facility("s_us", "mat", 100),
+            facility("s_cn", "mat", 100, country="CHN"),
+            facility("b", "out", 100, country="CHN", kind="compute"),
+        ],
         [recipe("b", "mat")],
         [supply("s_us", "b", "mat", 0.5), supply("s_cn", "b", "mat", 0.5)],
     )
-    scen = scenario([{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"],
-                      "licence_approval": 0.2}], [{"facilities": ["s_cn"], "capacity_factor": 0.0}])
+    scen = scenario(
+        [{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"], "licence_approval": 0.2}],
+        [{"facilities": ["s_cn"], "capacity_factor": 0.0}],
+    )
     row = by_facility(exposure(net, ["s_cn", "s_us"], scenario=scen, solver=solver))
     assert close(row["s_cn"]["tts_weeks"], 0, 52)
     assert close(row["s_cn"]["lost_output"], 2340, 2600)
@@ -303,8 +337,11 @@ def test_adaptive_reroutes_around_a_lost_supplier(solver: str) -> None:
     all of b's need, so α_b = 1 and the loss is 0. s2 can still make its full output (it ships
     100 of its 200/wk): availability 1; s1: 0.
     """
-    net = network([facility("s1", "mat", 200), facility("s2", "mat", 200), facility("b", "out", 100, kind="compute")],
-                  [recipe("b", "mat")], [supply("s1", "b", "mat", 0.5), supply("s2", "b", "mat", 0.5)])
+    net = network(
+        [facility("s1", "mat", 200), facility("s2", "mat", 200), facility("b", "out", 100, kind="compute")],
+        [recipe("b", "mat")],
+        [supply("s1", "b", "mat", 0.5), supply("s2", "b", "mat", 0.5)],
+    )
     scen = scenario(disruptions=[{"facilities": ["s1"], "capacity_factor": 0.0}])
     result = adaptive_stress(net, scen, solver=solver)
     assert isinstance(result, AdaptiveResult)
@@ -314,13 +351,17 @@ def test_adaptive_reroutes_around_a_lost_supplier(solver: str) -> None:
     np.testing.assert_allclose(result.availability, [0.0, 1.0, 1.0], atol=1e-7)
 
 
-@pytest.mark.parametrize(("licence", "cn_capacity", "adaptive", "static"), [
-    (0.0, 100, 1.0, 0.5),
-    (0.2, 60, 0.7, 0.6),
-    (1.0, 60, 1.0, 1.0),
-])
-def test_adaptive_control_caps_flow(solver: str, licence: float, cn_capacity: float, adaptive: float,
-                                    static: float) -> None:
+@pytest.mark.parametrize(
+    ("licence", "cn_capacity", "adaptive", "static"),
+    [
+        (0.0, 100, 1.0, 0.5),
+        (0.2, 60, 0.7, 0.6),
+        (1.0, 60, 1.0, 1.0),
+    ],
+)
+def test_adaptive_control_caps_flow(
+    solver: str, licence: float, cn_capacity: float, adaptive: float, static: float
+) -> None:
     """A control covering s_us -> b (USA to CHN) with licence approval a caps that edge at
     a · share · c_b · H; the other supplier s_cn (inside China) is uncapped but has its capacity.
 
@@ -329,11 +370,18 @@ def test_adaptive_control_caps_flow(solver: str, licence: float, cn_capacity: fl
     0.2·0.5·100 = 10/wk, s_cn 60/wk: α_b = 0.7 (static 0.5·0.2 + 0.5·1 = 0.6), loss 30/wk.
     Licence 1: the edge is effectively uncapped, α_b = 1 both ways.
     """
-    net = network([facility("s_us", "mat", 100), facility("s_cn", "mat", cn_capacity, country="CHN"),
-                   facility("b", "out", 100, country="CHN", kind="compute")],
-                  [recipe("b", "mat")], [supply("s_us", "b", "mat", 0.5), supply("s_cn", "b", "mat", 0.5)])
-    scen = scenario([{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"],
-                      "licence_approval": licence}])
+    net = network(
+        [
+            facility("s_us", "mat", 100),
+            facility("s_cn", "mat", cn_capacity, country="CHN"),
+            facility("b", "out", 100, country="CHN", kind="compute"),
+        ],
+        [recipe("b", "mat")],
+        [supply("s_us", "b", "mat", 0.5), supply("s_cn", "b", "mat", 0.5)],
+    )
+    scen = scenario(
+        [{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"], "licence_approval": licence}]
+    )
     result = adaptive_stress(net, scen, solver=solver)
     assert close(result.availability[2], adaptive)
     assert close(result.lost_output, 100 * (1 - adaptive), 100)
@@ -354,8 +402,16 @@ def test_adaptive_tiny(solver: str) -> None:
     scen = sc.Scenario.model_validate(TINY_SCENARIO)
     result = adaptive_stress(net, scen, solver=solver)
     alpha = dict(zip(net.facilities["id"], result.availability, strict=True))
-    expected = {"sand_cn": 1, "sand_us": 0.75, "asml": 1, "amat": 1, "fab_tw": 1, "fab_cn": 0.25, "dc_us": 1,
-                "dc_cn": 0.245}
+    expected = {
+        "sand_cn": 1,
+        "sand_us": 0.75,
+        "asml": 1,
+        "amat": 1,
+        "fab_tw": 1,
+        "fab_cn": 0.25,
+        "dc_us": 1,
+        "dc_cn": 0.245,
+    }
     for fid, value in expected.items():
         assert close(alpha[fid], value), fid
     assert close(result.lost_output, 37.75, 150)
@@ -367,11 +423,12 @@ def test_no_final_outputs(solver: str) -> None:
     """a and b supply each other (each needs 0.1 of the other's output per unit), so there is
     no final output and nothing can be lost: every loss is 0, every TTS is H. With a at half
     capacity, b still gets the 10/wk it needs from a's 50/wk: availabilities 0.5 and 1."""
-    net = network([facility("a", "ia", 100), facility("b", "ib", 100)],
-                  [recipe("a", "ib", 0.1, stock_weeks=2), recipe("b", "ia", 0.1)],
-                  [supply("b", "a", "ib"), supply("a", "b", "ia")])
-    result = adaptive_stress(net, scenario(disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]),
-                             solver=solver)
+    net = network(
+        [facility("a", "ia", 100), facility("b", "ib", 100)],
+        [recipe("a", "ib", 0.1, stock_weeks=2), recipe("b", "ia", 0.1)],
+        [supply("b", "a", "ib"), supply("a", "b", "ia")],
+    )
+    result = adaptive_stress(net, scenario(disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]), solver=solver)
     assert result.lost_output == 0.0
     np.testing.assert_allclose(result.availability, [0.5, 1.0], atol=1e-9)
     df = exposure(net, solver=solver)
@@ -394,8 +451,12 @@ def test_flow_model_rows() -> None:
 # ---------------------------------------------------------------------------------------------
 # invariants on random networks
 
-RANDOM = settings(derandomize=True, max_examples=25, deadline=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+RANDOM = settings(
+    derandomize=True,
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @st.composite
@@ -432,8 +493,12 @@ def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: 
     """More stock never shortens the time to survive nor raises the loss (it only loosens
     recipe rows); REI is in [0, 1] with a maximum of 1 when any loss is positive."""
     net, scen = case
-    extra = np.asarray(data.draw(st.lists(st.sampled_from([0.0, 0.0, 1.0, 5.0, 30.0]), min_size=len(net.recipes),
-                                          max_size=len(net.recipes))), dtype=float)
+    extra = np.asarray(
+        data.draw(
+            st.lists(st.sampled_from([0.0, 0.0, 1.0, 5.0, 30.0]), min_size=len(net.recipes), max_size=len(net.recipes))
+        ),
+        dtype=float,
+    )
     use_scenario = data.draw(st.booleans())
     kwargs: dict[str, Any] = {"scenario": scen} if use_scenario else {"horizon_weeks": 52}
     before = exposure(net, **kwargs)
@@ -463,5 +528,4 @@ def test_exposure_solvers_agree(case: tuple[sc.Network, sc.Scenario]) -> None:
     scale = float(np.sum((arr.value * arr.capacity)[arr.is_final])) * float(net.facilities["recovery_weeks"].max())
     for other in frames[1:]:
         np.testing.assert_allclose(other["tts_weeks"], frames[0]["tts_weeks"], rtol=0, atol=1e-6 * 52)
-        np.testing.assert_allclose(other["lost_output"], frames[0]["lost_output"], rtol=0,
-                                   atol=1e-6 * max(1.0, scale))
+        np.testing.assert_allclose(other["lost_output"], frames[0]["lost_output"], rtol=0, atol=1e-6 * max(1.0, scale))

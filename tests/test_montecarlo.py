@@ -23,6 +23,7 @@ The scenario ``MC_TINY`` is a copy of ``shared/checks/tiny/mc.yaml`` on the bund
 network (identical to ``shared/checks/tiny/network.yaml``), so this file needs nothing outside
 the repository.
 """
+
 from __future__ import annotations
 
 import csv
@@ -150,20 +151,69 @@ LINEAR = {
         {"id": "compute", "name": "AI compute"},
     ],
     "facilities": [
-        {"id": "tool_us", "name": "Tool US", "company": "toolco", "country": "USA", "kind": "equipment",
-         "produces": "tool", "capacity": 10},
-        {"id": "sand_cn", "name": "Sand CN", "company": "sandco", "country": "CHN", "kind": "material",
-         "produces": "sand", "capacity": 1000},
-        {"id": "fab_cn", "name": "Fab CN", "company": "smic", "country": "CHN", "kind": "foundry",
-         "produces": "chip", "capacity": 100},
-        {"id": "fab_tw", "name": "Fab TW", "company": "tsmc", "country": "TWN", "kind": "foundry",
-         "produces": "chip", "capacity": 200},
-        {"id": "dc_cn", "name": "DC CN", "company": "cloud_cn", "country": "CHN", "kind": "compute",
-         "produces": "compute", "capacity": 50},
-        {"id": "dc_ru", "name": "DC RU", "company": "cloud_ru", "country": "RUS", "kind": "compute",
-         "produces": "compute", "capacity": 40},
-        {"id": "dc_tw", "name": "DC TW", "company": "cloud_tw", "country": "TWN", "kind": "compute",
-         "produces": "compute", "capacity": 30},
+        {
+            "id": "tool_us",
+            "name": "Tool US",
+            "company": "toolco",
+            "country": "USA",
+            "kind": "equipment",
+            "produces": "tool",
+            "capacity": 10,
+        },
+        {
+            "id": "sand_cn",
+            "name": "Sand CN",
+            "company": "sandco",
+            "country": "CHN",
+            "kind": "material",
+            "produces": "sand",
+            "capacity": 1000,
+        },
+        {
+            "id": "fab_cn",
+            "name": "Fab CN",
+            "company": "smic",
+            "country": "CHN",
+            "kind": "foundry",
+            "produces": "chip",
+            "capacity": 100,
+        },
+        {
+            "id": "fab_tw",
+            "name": "Fab TW",
+            "company": "tsmc",
+            "country": "TWN",
+            "kind": "foundry",
+            "produces": "chip",
+            "capacity": 200,
+        },
+        {
+            "id": "dc_cn",
+            "name": "DC CN",
+            "company": "cloud_cn",
+            "country": "CHN",
+            "kind": "compute",
+            "produces": "compute",
+            "capacity": 50,
+        },
+        {
+            "id": "dc_ru",
+            "name": "DC RU",
+            "company": "cloud_ru",
+            "country": "RUS",
+            "kind": "compute",
+            "produces": "compute",
+            "capacity": 40,
+        },
+        {
+            "id": "dc_tw",
+            "name": "DC TW",
+            "company": "cloud_tw",
+            "country": "TWN",
+            "kind": "compute",
+            "produces": "compute",
+            "capacity": 30,
+        },
     ],
     "recipes": [
         {"facility": "fab_cn", "item": "tool", "quantity": 0.01},
@@ -190,11 +240,22 @@ LINEAR_SCENARIO = {
     "horizon_weeks": 52,
     "controls": [
         # covers tool_us -> fab_cn only (fab_tw is in TWN)
-        {"name": "us-tools", "issuer": "USA", "items": ["eccn:3B001*"], "destinations": ["CHN"],
-         "licence_approval": 0.6},
+        {
+            "name": "us-tools",
+            "issuer": "USA",
+            "items": ["eccn:3B001*"],
+            "destinations": ["CHN"],
+            "licence_approval": 0.6,
+        },
         # covers fab_tw -> dc_ru only (foreign direct product: fab_tw uses a US tool)
-        {"name": "us-chips", "issuer": "USA", "items": ["eccn:3A090*"], "destinations": ["RUS"],
-         "reach": {"foreign_direct_product": True}, "licence_approval": 0.3},
+        {
+            "name": "us-chips",
+            "issuer": "USA",
+            "items": ["eccn:3A090*"],
+            "destinations": ["RUS"],
+            "reach": {"foreign_direct_product": True},
+            "licence_approval": 0.3,
+        },
     ],
 }
 # α as a function of the two random licences a1 (tool_us -> fab_cn), a2 (fab_tw -> dc_ru), by
@@ -227,8 +288,9 @@ def test_licences_only_mean_converges_to_static_availability() -> None:
     network = sc.Network(**LINEAR, name="linear")
     scenario = sc.Scenario.model_validate(LINEAR_SCENARIO)
     static = sc.stress(network, scenario).facilities.set_index("facility")["availability"]
-    assert static.to_dict() == pytest.approx({"tool_us": 1, "sand_cn": 1, "fab_cn": 0.6, "fab_tw": 1,
-                                              "dc_cn": 0.8, "dc_ru": 0.3, "dc_tw": 1}, abs=1e-12)
+    assert static.to_dict() == pytest.approx(
+        {"tool_us": 1, "sand_cn": 1, "fab_cn": 0.6, "fab_tw": 1, "dc_cn": 0.8, "dc_ru": 0.3, "dc_tw": 1}, abs=1e-12
+    )
 
     samples = 20_000
     result = monte_carlo(network, scenario, samples=samples, seed=2024)
@@ -284,9 +346,14 @@ def test_tiny_worked_case(tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
 
 # ---- 2. the cone-limited evaluator equals the full engine --------------------------------------
 
-PROPERTY = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 _PROBABILITY = st.one_of(st.sampled_from([0.5, 0.9, 1.0]), st.floats(0.02, 0.98))
 _APPROVAL = st.one_of(st.sampled_from([0.5]), st.floats(0.02, 0.98))
 
@@ -323,8 +390,11 @@ def test_cone_equals_full_engine(engine: str, case: tuple[dict, dict, int]) -> N
     disruption) needs ~10⁷ iterations to settle to 1e-12; both engines warn that it did not
     settle. Such draws are discarded (iterations capped at 20 000 here): there is no settled
     answer to compare."""
-    with (patch.object(stress_module, "MAX_ITERATIONS", 20_000),
-          patch.object(montecarlo, "MAX_ITERATIONS", 20_000), warnings.catch_warnings()):
+    with (
+        patch.object(stress_module, "MAX_ITERATIONS", 20_000),
+        patch.object(montecarlo, "MAX_ITERATIONS", 20_000),
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("error", RuntimeWarning)
         try:
             _check_cone(engine, case)
@@ -361,8 +431,7 @@ def _check_cone(engine: str, case: tuple[dict, dict, int]) -> None:
         np.testing.assert_allclose(result.alpha_sum, full.sum(axis=0), rtol=0, atol=1e-9 * size)
         # the probability of losing half is a count: compare where α is not within noise of 0.5
         clear = np.abs(full - 0.5) > 1e-9
-        assert np.array_equal(result.half_lost[clear.all(axis=0)],
-                              (full <= 0.5).sum(axis=0)[clear.all(axis=0)])
+        assert np.array_equal(result.half_lost[clear.all(axis=0)], (full <= 0.5).sum(axis=0)[clear.all(axis=0)])
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -394,8 +463,13 @@ def test_slow_loop_in_the_cone(engine: str, probability: float) -> None:
     solution as the level engine does. Every sample is one of the two states, and the cone
     equals the full engine on the same draw."""
     network = _loop_network(third_supplier=False, stock_weeks=5.2e-6)  # (the rules tests' loop)
-    scenario = sc.Scenario.model_validate({"name": "slow", "horizon_weeks": 52, "disruptions": [
-        {"facilities": ["a"], "capacity_factor": 1 - 1e-6, "probability": probability}]})
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "slow",
+            "horizon_weeks": 52,
+            "disruptions": [{"facilities": ["a"], "capacity_factor": 1 - 1e-6, "probability": probability}],
+        }
+    )
     compiled = compile_scenario(scenario, network)
     model = MonteCarloModel(network, scenario, compiled, engine=engine)
     draw = model.draw(4, 0)
@@ -422,14 +496,19 @@ def test_engines_agree_on_whole_runs(medium: tuple[sc.Network, sc.Scenario]) -> 
     assert runs["numpy"].engine == "numpy"
     scale = max(1.0, float(np.abs(runs["numpy"].losses).max()))
     np.testing.assert_allclose(runs["numba"].losses, runs["numpy"].losses, rtol=0, atol=1e-12 * scale)
-    np.testing.assert_allclose(runs["numba"].facilities["mc_availability_mean"],
-                               runs["numpy"].facilities["mc_availability_mean"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        runs["numba"].facilities["mc_availability_mean"],
+        runs["numpy"].facilities["mc_availability_mean"],
+        rtol=0,
+        atol=1e-12,
+    )
     assert runs["numba"].facilities["mc_p_lose_half"].equals(runs["numpy"].facilities["mc_p_lose_half"])
 
 
 @pytest.mark.skipif(not numba_available(), reason="needs the fast extra (numba)")
-def test_compiled_cone_output_grows_in_parts(medium: tuple[sc.Network, sc.Scenario],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compiled_cone_output_grows_in_parts(
+    medium: tuple[sc.Network, sc.Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When a block moves more facilities than the first output buffer holds, the compiled
     cone goes on in further calls from the sample it stopped at: with a first buffer of room
     for one sample (then doubling) the triples are exactly those of one roomy call."""
@@ -459,8 +538,9 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch, tiny_mc: tuple[sc.Networ
 
 
 @pytest.mark.skipif(not numba_available(), reason="needs the fast extra (numba)")
-def test_numba_model_where_numba_is_missing(monkeypatch: pytest.MonkeyPatch,
-                                            tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
+def test_numba_model_where_numba_is_missing(
+    monkeypatch: pytest.MonkeyPatch, tiny_mc: tuple[sc.Network, sc.Scenario]
+) -> None:
     """A model built with the numba engine, evaluated where numba cannot be imported (a Dask
     worker without the extra): an input error saying what to install, not an ImportError."""
     network, scenario = tiny_mc
@@ -478,17 +558,28 @@ SAMPLING = {
     "horizon_weeks": 52,
     "controls": [
         # covers fab_tw -> dc_cn (fab_cn -> dc_cn stays inside CHN)
-        {"name": "chips", "issuer": "USA", "items": ["chip"], "destinations": ["CHN"],
-         "reach": {"foreign_direct_product": True}, "licence_approval": 0.3, "probability": 0.4},
+        {
+            "name": "chips",
+            "issuer": "USA",
+            "items": ["chip"],
+            "destinations": ["CHN"],
+            "reach": {"foreign_direct_product": True},
+            "licence_approval": 0.3,
+            "probability": 0.4,
+        },
         # covers asml -> fab_cn (NLD) and amat -> fab_cn (USA)
-        {"name": "tools", "issuer": ["USA", "NLD"], "items": ["eccn:3B001*"], "destinations": ["CHN"],
-         "licence_approval": 0.8, "probability": 0.7},
+        {
+            "name": "tools",
+            "issuer": ["USA", "NLD"],
+            "items": ["eccn:3B001*"],
+            "destinations": ["CHN"],
+            "licence_approval": 0.8,
+            "probability": 0.7,
+        },
         # always in force, licences a coin toss: covers asml -> fab_tw
-        {"name": "euv-tw", "issuer": "NLD", "items": ["euv"], "destinations": ["TWN"],
-         "licence_approval": 0.5},
+        {"name": "euv-tw", "issuer": "NLD", "items": ["euv"], "destinations": ["TWN"], "licence_approval": 0.5},
         # always in force, licences granted slightly more often than not: covers sand_cn -> fab_tw
-        {"name": "sand-tw", "issuer": "CHN", "items": ["sand"], "destinations": ["TWN"],
-         "licence_approval": 0.55},
+        {"name": "sand-tw", "issuer": "CHN", "items": ["sand"], "destinations": ["TWN"], "licence_approval": 0.55},
     ],
     "disruptions": [
         {"facilities": ["sand_us"], "capacity_factor": 0.5, "weeks": 26, "probability": 0.25},
@@ -518,8 +609,12 @@ def test_sampling_frequencies() -> None:
     supplies = network.supplies
     row = {(r.supplier, r.buyer): i for i, r in enumerate(supplies.itertuples())}
     facility = {f: i for i, f in enumerate(network.facilities["id"])}
-    covered = {"chips": [("fab_tw", "dc_cn")], "tools": [("asml", "fab_cn"), ("amat", "fab_cn")],
-               "euv-tw": [("asml", "fab_tw")], "sand-tw": [("sand_cn", "fab_tw")]}
+    covered = {
+        "chips": [("fab_tw", "dc_cn")],
+        "tools": [("asml", "fab_cn"), ("amat", "fab_cn")],
+        "euv-tw": [("asml", "fab_tw")],
+        "sand-tw": [("sand_cn", "fab_tw")],
+    }
     for c, name in enumerate(compiled.control_names):
         assert sorted(np.flatnonzero(compiled.coverage[c]).tolist()) == sorted(row[e] for e in covered[name])
     probability = {"chips": 0.4, "tools": 0.7, "euv-tw": 1.0, "sand-tw": 1.0}
@@ -556,6 +651,7 @@ def test_sampling_frequencies() -> None:
 
 
 # ---- 4. reproducibility -------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def medium() -> tuple[sc.Network, sc.Scenario]:
@@ -599,36 +695,48 @@ def test_sample_count_only_extends_the_sample(which: str, request: pytest.Fixtur
     assert a.losses.std(axis=0).max() > 0  # the sample is random at all
 
 
-def test_workers_give_identical_results(tiny_mc: tuple[sc.Network, sc.Scenario],
-                                        medium: tuple[sc.Network, sc.Scenario]) -> None:
+def test_workers_give_identical_results(
+    tiny_mc: tuple[sc.Network, sc.Scenario], medium: tuple[sc.Network, sc.Scenario]
+) -> None:
     network, scenario = tiny_mc
     one = monte_carlo(network, scenario, samples=3000, seed=5, workers=1)
     for workers in (2, 3):
         _assert_same(one, monte_carlo(network, scenario, samples=3000, seed=5, workers=workers))
     network, scenario = medium
-    _assert_same(monte_carlo(network, scenario, samples=1500, seed=8),
-                 monte_carlo(network, scenario, samples=1500, seed=8, workers=2))
+    _assert_same(
+        monte_carlo(network, scenario, samples=1500, seed=8),
+        monte_carlo(network, scenario, samples=1500, seed=8, workers=2),
+    )
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_progress_counts_samples(tiny_mc: tuple[sc.Network, sc.Scenario], workers: int) -> None:
     network, scenario = tiny_mc
     calls: list[tuple[int, int]] = []
-    monte_carlo(network, scenario, samples=1100, seed=1, workers=workers,
-                progress=lambda done, total: calls.append((done, total)))
+    monte_carlo(
+        network,
+        scenario,
+        samples=1100,
+        seed=1,
+        workers=workers,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     assert calls
     assert {total for _, total in calls} == {1100}
     assert calls[-1] == (1100, 1100)
     assert all(a < b for (a, _), (b, _) in itertools.pairwise(calls))
 
 
-def test_dask_local_cluster_equals_in_process(tiny_mc: tuple[sc.Network, sc.Scenario],
-                                              medium: tuple[sc.Network, sc.Scenario]) -> None:
+def test_dask_local_cluster_equals_in_process(
+    tiny_mc: tuple[sc.Network, sc.Scenario], medium: tuple[sc.Network, sc.Scenario]
+) -> None:
     """A two-worker ``LocalCluster`` (threads: ``processes=False`` starts in a fraction of a
     second and needs no free port), given as a ``Client`` and as a scheduler address."""
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) \
-            as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         assert len(client.scheduler_info()["workers"]) == 2
         for (network, scenario), samples in ((tiny_mc, 3000), (medium, 1500)):
             local = monte_carlo(network, scenario, samples=samples, seed=5)
@@ -636,23 +744,44 @@ def test_dask_local_cluster_equals_in_process(tiny_mc: tuple[sc.Network, sc.Scen
         assert client.status == "running"  # a Client passed in is the caller's: left open
         network, scenario = tiny_mc
         calls: list[tuple[int, int]] = []
-        by_address = monte_carlo(network, scenario, samples=3000, seed=5, dask=cluster.scheduler_address,
-                                 progress=lambda done, total: calls.append((done, total)))
+        by_address = monte_carlo(
+            network,
+            scenario,
+            samples=3000,
+            seed=5,
+            dask=cluster.scheduler_address,
+            progress=lambda done, total: calls.append((done, total)),
+        )
         _assert_same(monte_carlo(network, scenario, samples=3000, seed=5), by_address)
         assert calls[-1] == (3000, 3000)
         assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
-def test_cli_dask_address_equals_cli_in_process(cli_runs: dict[str, Path], tiny_mc_file: Path,
-                                                tmp_path: Path) -> None:
+def test_cli_dask_address_equals_cli_in_process(cli_runs: dict[str, Path], tiny_mc_file: Path, tmp_path: Path) -> None:
     """``--dask ADDRESS`` (in process: an ``inproc://`` scheduler is reachable only from here)
     writes the same monte_carlo.csv and facilities.csv as the plain command."""
     distributed = pytest.importorskip("dask.distributed")
     out = tmp_path / "dask"
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
-        assert main([str(tiny_mc_file), "--samples", "3000", "--seed", "5", "--quiet",
-                     "--out", str(out), "--dask", cluster.scheduler_address]) == 0
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        assert (
+            main(
+                [
+                    str(tiny_mc_file),
+                    "--samples",
+                    "3000",
+                    "--seed",
+                    "5",
+                    "--quiet",
+                    "--out",
+                    str(out),
+                    "--dask",
+                    cluster.scheduler_address,
+                ]
+            )
+            == 0
+        )
     for name in ("monte_carlo.csv", "facilities.csv"):
         assert (out / name).read_bytes() == (cli_runs["a"] / name).read_bytes(), name
 
@@ -670,8 +799,14 @@ def test_block_results_merge_in_block_order(tiny_mc: tuple[sc.Network, sc.Scenar
 
 
 def _run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -697,6 +832,7 @@ def test_cli_reproducible_across_workers(cli_runs: dict[str, Path], tiny_mc: tup
 
 
 # ---- 5. bounded memory ----------------------------------------------------------------------------
+
 
 def test_memory_is_bounded(medium: tuple[sc.Network, sc.Scenario]) -> None:
     """20 000 samples on N = 2 000 facilities and E = 16 000 supply edges under tracemalloc.
@@ -739,6 +875,7 @@ def test_memory_is_bounded(medium: tuple[sc.Network, sc.Scenario]) -> None:
 
 # ---- 6. statistics -------------------------------------------------------------------------------
 
+
 def test_distribution_worked_by_hand() -> None:
     """Losses 1..20 (shuffled) at α = 0.9: mean 10.5; std (ddof 1) √(665 / 19) = √35;
     inverted_cdf quantiles are the smallest value with F >= q: p05 = 1 (0.05 · 20 = 1),
@@ -763,8 +900,9 @@ def test_distribution_worked_by_hand() -> None:
     assert [float(one[k]) for k in ("mean", "std", "p05", "p50", "p95", "var", "cvar")] == [4, 0, 4, 4, 4, 4, 4]
 
 
-def test_statistics_are_ordered(medium: tuple[sc.Network, sc.Scenario],
-                                tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
+def test_statistics_are_ordered(
+    medium: tuple[sc.Network, sc.Scenario], tiny_mc: tuple[sc.Network, sc.Scenario]
+) -> None:
     """p05 <= p50 <= p95 <= CVaR and VaR <= CVaR, mean <= CVaR in every row (cvar_alpha 0.95)."""
     for network, scenario in (medium, tiny_mc):
         table = monte_carlo(network, scenario, samples=2000, seed=4).table
@@ -780,6 +918,7 @@ def test_statistics_are_ordered(medium: tuple[sc.Network, sc.Scenario],
 
 # ---- 7. reports through the command line ---------------------------------------------------------
 
+
 def _read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
@@ -793,8 +932,18 @@ def test_cli_reports(cli_runs: dict[str, Path]) -> None:
     assert rows[("USA", "compute")]["std_lost"] == "0"
 
     facilities = _read_csv(out / "facilities.csv")
-    assert list(facilities[0])[:10] == ["facility", "name", "company", "country", "kind", "capacity",
-                                        "availability", "lost_capacity", "limiting_item", "limiting_control"]
+    assert list(facilities[0])[:10] == [
+        "facility",
+        "name",
+        "company",
+        "country",
+        "kind",
+        "capacity",
+        "availability",
+        "lost_capacity",
+        "limiting_item",
+        "limiting_control",
+    ]
     assert {"mc_availability_mean", "mc_p_lose_half"} <= set(facilities[0])
     by_id = {r["facility"]: r for r in facilities}
     assert by_id["dc_us"]["mc_availability_mean"] == "0.875"
@@ -806,8 +955,15 @@ def test_cli_reports(cli_runs: dict[str, Path]) -> None:
     summary = {r["metric"]: r["value"] for r in _read_csv(out / "summary.csv")}
     assert summary["mc_samples"] == "3000"
     assert summary["mc_seed"] == "5"
-    for metric in ("compute_lost_mean", "compute_lost_std", "compute_lost_p95", "compute_lost_cvar",
-                   "compute_lost_mean[CHN]", "compute_lost_cvar[CHN]", "compute_lost_mean[USA]"):
+    for metric in (
+        "compute_lost_mean",
+        "compute_lost_std",
+        "compute_lost_p95",
+        "compute_lost_cvar",
+        "compute_lost_mean[CHN]",
+        "compute_lost_cvar[CHN]",
+        "compute_lost_mean[USA]",
+    ):
         assert metric in summary, metric
     # world compute lost = USA (always 12.5) + CHN
     assert float(summary["compute_lost_mean"]) == pytest.approx(12.5 + float(summary["compute_lost_mean[CHN]"]))
@@ -822,15 +978,31 @@ def test_cli_mc_engine_numpy(cli_runs: dict[str, Path], tiny_mc_file: Path, tmp_
     distribution as the default engine: on the tiny network every α is a product of exact
     factors, so the CSVs agree byte for byte."""
     out = tmp_path / "numpy"
-    assert main([str(tiny_mc_file), "--samples", "3000", "--seed", "5", "--quiet", "--out", str(out),
-                 "--mc-engine", "numpy"]) == 0
+    assert (
+        main(
+            [
+                str(tiny_mc_file),
+                "--samples",
+                "3000",
+                "--seed",
+                "5",
+                "--quiet",
+                "--out",
+                str(out),
+                "--mc-engine",
+                "numpy",
+            ]
+        )
+        == 0
+    )
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["mc_engine"] == "numpy"
     for name in ("monte_carlo.csv", "facilities.csv"):
         assert (out / name).read_bytes() == (cli_runs["a"] / name).read_bytes(), name
 
 
-def test_cli_mc_engine_numba_missing(tiny_mc_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_mc_engine_numba_missing(
+    tiny_mc_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Asking for the compiled engine where numba is not installed: exit 2 before any work,
     one line saying what to install, nothing written."""
     monkeypatch.setattr(montecarlo, "numba_available", lambda: False)
@@ -842,13 +1014,17 @@ def test_cli_mc_engine_numba_missing(tiny_mc_file: Path, tmp_path: Path, monkeyp
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--samples", "0"], "samples"),
-    (["--workers", "0"], "workers"),
-    (["--seed", "-1"], "seed"),
-])
-def test_cli_rejects_bad_monte_carlo_settings(tiny_mc_file: Path, tmp_path: Path, args: list[str], message: str,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--samples", "0"], "samples"),
+        (["--workers", "0"], "workers"),
+        (["--seed", "-1"], "seed"),
+    ],
+)
+def test_cli_rejects_bad_monte_carlo_settings(
+    tiny_mc_file: Path, tmp_path: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     assert main([str(tiny_mc_file), "--quiet", "--out", str(out), *args]) == 2
     err = capsys.readouterr().err

@@ -1,5 +1,6 @@
 """The network tables: reading, normalisation, derived views, writing, and every validation rule
 of SPEC section 1, each shown on a small change to the bundled hand-checkable ``tiny`` network."""
+
 from __future__ import annotations
 
 import copy
@@ -25,6 +26,7 @@ TINY = Path(__file__).resolve().parents[1] / "supplychain" / "data" / "tiny" / "
 
 # ---- helpers ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def tiny_data() -> dict[str, Any]:
     """The tiny network as plain YAML data, to be modified by each test."""
@@ -39,8 +41,7 @@ def tiny() -> Network:
 def write_yaml(tmp_path: Path, data: dict[str, Any], name: str = "net.yaml") -> Path:
     """Write tables as YAML with one flow-style row per line (so rows have known lines)."""
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, default_flow_style=None, sort_keys=False, width=10_000),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, default_flow_style=None, sort_keys=False, width=10_000), encoding="utf-8")
     return path
 
 
@@ -75,6 +76,7 @@ def row(data: dict[str, Any], table: str, **match: Any) -> dict[str, Any]:
 
 
 # ---- reading, tables, views --------------------------------------------------------------
+
 
 def test_tiny_reads_by_bundled_name_and_by_path(tiny: Network) -> None:
     assert "tiny" in bundled_networks()
@@ -114,8 +116,7 @@ def test_tables_columns_dtypes_and_defaults(tiny: Network) -> None:
     assert recipes["stock_cost"].isna().all()  # optional, no default
     # tool: items made by equipment / eda_ip facilities
     assert items["tool"].dtype == bool
-    assert items["tool"].to_dict() == {"sand": False, "euv": True, "dep": True, "chip": False,
-                                       "compute": False}
+    assert items["tool"].to_dict() == {"sand": False, "euv": True, "dep": True, "chip": False, "compute": False}
 
 
 def test_tool_given_overrides_kind_and_bad_tool_is_reported(tiny_data: dict[str, Any]) -> None:
@@ -165,8 +166,9 @@ def test_graph_nodes_and_edges(tiny: Network) -> None:
 
 
 def test_repr_final_outputs_and_tables(tiny: Network) -> None:
-    assert repr(tiny) == ("<Network 'tiny': 8 facilities in 4 countries, 5 items, 8 recipes, "
-                          "10 supplies, 0 candidates, 0 certifications>")
+    assert repr(tiny) == (
+        "<Network 'tiny': 8 facilities in 4 countries, 5 items, 8 recipes, 10 supplies, 0 candidates, 0 certifications>"
+    )
     assert tiny.final_outputs == ["dc_us", "dc_cn"]
     assert tiny.tables()["supplies"] is tiny.supplies
 
@@ -190,8 +192,16 @@ def test_replace_gives_a_new_validated_network(tiny: Network) -> None:
 
 
 def test_candidates_and_certifications_read(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
-    tiny_data["facilities"].append({"id": "litho_jp", "company": "lithojp", "country": "JPN",
-                                    "kind": "equipment", "produces": "euv", "capacity": 1})
+    tiny_data["facilities"].append(
+        {
+            "id": "litho_jp",
+            "company": "lithojp",
+            "country": "JPN",
+            "kind": "equipment",
+            "produces": "euv",
+            "capacity": 1,
+        }
+    )
     tiny_data["candidates"] = [{"supplier": "litho_jp", "buyer": "fab_cn", "item": "euv", "cost": 5}]
     tiny_data["certifications"] = [{"supplier": "litho_jp", "item": "euv", "cost": 8, "max_share": 0.5}]
     net = read_network(write_yaml(tmp_path, tiny_data))
@@ -201,6 +211,7 @@ def test_candidates_and_certifications_read(tmp_path: Path, tiny_data: dict[str,
 
 
 # ---- writing --------------------------------------------------------------------------------
+
 
 def assert_same_tables(a: Network, b: Network) -> None:
     for table in TABLES:
@@ -229,14 +240,18 @@ def test_csv_round_trip_and_lines(tmp_path: Path, tiny: Network) -> None:
     write_network(back, folder)  # overwriting our own table files is fine
     assert_same_tables(tiny, read_network(folder))
     # CSV rows are on line row + 1 (the header is line 1); ids keep leading zeros
-    text = (folder / "facilities.csv").read_text().replace("sand_us,Sand US,sandco,USA,material,sand,200.0",
-                                                           "sand_us,Sand US,sandco,USA,material,sand,lots")
+    text = (
+        (folder / "facilities.csv")
+        .read_text()
+        .replace("sand_us,Sand US,sandco,USA,material,sand,200.0", "sand_us,Sand US,sandco,USA,material,sand,lots")
+    )
     (folder / "facilities.csv").write_text(text)
     with pytest.raises(InputError) as info:
         read_network(folder)
     assert [str(p) for p in info.value.problems] == [
         f"{folder}: facilities row 2 (line 3), column capacity: 'lots' is not a number; "
-        "capacity must be a number > 0 (units of its item per week)"]
+        "capacity must be a number > 0 (units of its item per week)"
+    ]
 
 
 def test_write_refuses_foreign_folder_and_unknown_csv(tmp_path: Path, tiny: Network) -> None:
@@ -254,21 +269,25 @@ def test_write_refuses_foreign_folder_and_unknown_csv(tmp_path: Path, tiny: Netw
 
 # ---- bad inputs: one rule each --------------------------------------------------------------
 
+
 def test_missing_required_column(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     for r in tiny_data["facilities"]:
         r["capcity"] = r.pop("capacity")
     _, found = problems(tmp_path, tiny_data)
-    assert found == [f"{tmp_path / 'net.yaml'}: facilities, column capacity: required column 'capacity' is "
-                     "missing; did you mean 'capcity'? (required: id, company, country, kind, produces, "
-                     "capacity)"]
+    assert found == [
+        f"{tmp_path / 'net.yaml'}: facilities, column capacity: required column 'capacity' is "
+        "missing; did you mean 'capcity'? (required: id, company, country, kind, produces, "
+        "capacity)"
+    ]
 
 
 def test_unknown_facility_in_supplies_suggests_nearest(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     row(tiny_data, "supplies", supplier="fab_tw", buyer="dc_us")["supplier"] = "fab_tww"
     path, found = problems(tmp_path, tiny_data)
     line = line_of(path, "supplier: fab_tww")
-    assert only(found, "fab_tww") == (f"{path}: supplies row 8 (line {line}), column supplier: "
-                                      "unknown facility 'fab_tww'; did you mean 'fab_tw'?")
+    assert only(found, "fab_tww") == (
+        f"{path}: supplies row 8 (line {line}), column supplier: unknown facility 'fab_tww'; did you mean 'fab_tw'?"
+    )
 
 
 def test_bad_kind_lists_valid_kinds(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
@@ -313,7 +332,8 @@ def test_self_supply(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     tiny_data["supplies"].append({"supplier": "fab_tw", "buyer": "fab_tw", "item": "chip", "share": 1})
     _, found = problems(tmp_path, tiny_data)
     assert "'fab_tw' supplies itself; supplier and buyer must differ" in only(
-        found, "supplies row 11 (line", "column buyer")
+        found, "supplies row 11 (line", "column buyer"
+    )
 
 
 def test_capacity_shortfall_names_supplier_and_amount(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
@@ -340,8 +360,10 @@ def test_duplicate_ids_and_duplicate_relations(tmp_path: Path, tiny_data: dict[s
 def test_non_numeric_capacity(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     row(tiny_data, "facilities", id="dc_cn")["capacity"] = "fifty"
     path, found = problems(tmp_path, tiny_data)
-    assert found == [f"{path}: facilities row 8 (line {line_of(path, 'id: dc_cn')}), column capacity"
-                     ": 'fifty' is not a number; capacity must be a number > 0 (units of its item per week)"]
+    assert found == [
+        f"{path}: facilities row 8 (line {line_of(path, 'id: dc_cn')}), column capacity"
+        ": 'fifty' is not a number; capacity must be a number > 0 (units of its item per week)"
+    ]
 
 
 def test_out_of_range_numbers(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
@@ -350,26 +372,32 @@ def test_out_of_range_numbers(tmp_path: Path, tiny_data: dict[str, Any]) -> None
     row(tiny_data, "facilities", id="amat")["recovery_weeks"] = float("inf")
     _, found = problems(tmp_path, tiny_data)
     assert "-2 is out of range; quantity must be a number > 0 (units of item per unit of output)" in only(
-        found, "recipes row 7", "column quantity")
+        found, "recipes row 7", "column quantity"
+    )
     assert "1.5 is out of range; share must be a number in (0, 1] (fraction)" in only(
-        found, "supplies row 10", "column share")
+        found, "supplies row 10", "column share"
+    )
     assert "is not a finite number; recovery_weeks must be a number >= 0 (weeks)" in only(
-        found, "facilities row 4", "column recovery_weeks")
+        found, "facilities row 4", "column recovery_weeks"
+    )
 
 
 def test_required_cell_missing(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     del row(tiny_data, "facilities", id="dc_us")["company"]
     _, found = problems(tmp_path, tiny_data)
     assert "required value is missing; company is the owning company" in only(
-        found, "facilities row 7", "column company")
+        found, "facilities row 7", "column company"
+    )
 
 
 def test_supplier_must_produce_the_item(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     row(tiny_data, "supplies", supplier="asml", buyer="fab_tw")["supplier"] = "amat"
     path, found = problems(tmp_path, tiny_data)
     line = line_of(path, "amat, buyer: fab_tw, item: euv")
-    assert found == [f"{path}: supplies row 3 (line {line}), column item: supplier 'amat' produces 'dep', "
-                     "not 'euv'; the item must be what the supplier produces"]
+    assert found == [
+        f"{path}: supplies row 3 (line {line}), column item: supplier 'amat' produces 'dep', "
+        "not 'euv'; the item must be what the supplier produces"
+    ]
 
 
 def test_supply_without_recipe(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
@@ -381,16 +409,20 @@ def test_supply_without_recipe(tmp_path: Path, tiny_data: dict[str, Any]) -> Non
 def test_unknown_table_name(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     tiny_data["candidate"] = [{"supplier": "sand_us", "buyer": "fab_cn", "item": "sand", "cost": 1}]
     path, found = problems(tmp_path, tiny_data)
-    assert found == [f"{path}: table 'candidate' (line {line_of(path, 'candidate:')}): unknown table "
-                     "'candidate'; did you mean 'candidates'? (tables are: items, facilities, recipes, "
-                     "supplies, candidates, certifications)"]
+    assert found == [
+        f"{path}: table 'candidate' (line {line_of(path, 'candidate:')}): unknown table "
+        "'candidate'; did you mean 'candidates'? (tables are: items, facilities, recipes, "
+        "supplies, candidates, certifications)"
+    ]
 
 
 def test_missing_table_and_bad_yaml_structure(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     del tiny_data["recipes"]
     _, found = problems(tmp_path, tiny_data)
-    assert found == [f"{tmp_path / 'net.yaml'}: recipes: required table 'recipes' is missing (required: "
-                     "items, facilities, recipes, supplies)"]
+    assert found == [
+        f"{tmp_path / 'net.yaml'}: recipes: required table 'recipes' is missing (required: "
+        "items, facilities, recipes, supplies)"
+    ]
     path = tmp_path / "list.yaml"
     path.write_text("- items\n- facilities\n")
     with pytest.raises(InputError, match=r"list.yaml line 1: the top level must be a mapping"):
@@ -450,12 +482,25 @@ def test_validation_scales_to_100k_supplies() -> None:
     second = needs + n_items * ((first // n_items + 1) % per_item)
     tables = {
         "items": pd.DataFrame({"id": iid}),
-        "facilities": pd.DataFrame({"id": fid, "company": "co", "country": "USA", "kind": "foundry",
-                                    "produces": iid[makes], "capacity": 1000.0}),
+        "facilities": pd.DataFrame(
+            {
+                "id": fid,
+                "company": "co",
+                "country": "USA",
+                "kind": "foundry",
+                "produces": iid[makes],
+                "capacity": 1000.0,
+            }
+        ),
         "recipes": pd.DataFrame({"facility": fid[buyers], "item": iid[needs], "quantity": 0.001}),
-        "supplies": pd.DataFrame({"supplier": fid[np.concatenate([first, second])],
-                                  "buyer": fid[np.concatenate([buyers, buyers])],
-                                  "item": iid[np.concatenate([needs, needs])], "share": 0.5}),
+        "supplies": pd.DataFrame(
+            {
+                "supplier": fid[np.concatenate([first, second])],
+                "buyer": fid[np.concatenate([buyers, buyers])],
+                "item": iid[np.concatenate([needs, needs])],
+                "share": 0.5,
+            }
+        ),
     }
     start = time.perf_counter()
     net = Network(**tables)

@@ -9,6 +9,7 @@ fab_cn (cost 5) restores fab_cn's 25 chips, so 25 per week are lost; the certifi
 On small variants the MILP optimum must equal the best plan found by enumerating every subset
 of candidates and certifications, each evaluated by the second-stage LP directly.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,8 +41,14 @@ SOLVERS = available_solvers()
 
 CONTROLS = [
     {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "licence_approval": 0},
-    {"name": "us-chips", "issuer": "USA", "items": ["eccn:3A090*"], "destinations": ["CHN"],
-     "reach": {"foreign_direct_product": True}, "licence_approval": 0},
+    {
+        "name": "us-chips",
+        "issuer": "USA",
+        "items": ["eccn:3A090*"],
+        "destinations": ["CHN"],
+        "reach": {"foreign_direct_product": True},
+        "licence_approval": 0,
+    },
 ]
 
 
@@ -56,28 +63,38 @@ def variant(network: sc.Network) -> sc.Network:
     the same edge with different shares and leads (the larger share and the shorter lead count
     when both are bought), a second EUV source candidate for fab_tw, a sand candidate that
     helps only when sand_cn is down, and a candidate on an edge already qualified."""
-    candidates = pd.DataFrame([
-        {"supplier": "litho_jp", "buyer": "fab_cn", "item": "euv", "cost": 5, "lead_weeks": 0, "max_share": 0.5},
-        {"supplier": "sand_us", "buyer": "fab_cn", "item": "sand", "cost": 1, "lead_weeks": 4, "max_share": 1},
-        {"supplier": "fab_tw", "buyer": "dc_cn", "item": "chip", "cost": 2, "lead_weeks": 0, "max_share": 1},
-        {"supplier": "litho_jp", "buyer": "fab_tw", "item": "euv", "cost": 3, "lead_weeks": 13, "max_share": 1},
-    ])
-    certifications = pd.DataFrame([
-        {"supplier": "litho_jp", "item": "euv", "cost": 8, "lead_weeks": 26, "max_share": 1},
-        {"supplier": "amat", "item": "dep", "cost": 1, "lead_weeks": 0, "max_share": 1},  # opens nothing new
-    ])
+    candidates = pd.DataFrame(
+        [
+            {"supplier": "litho_jp", "buyer": "fab_cn", "item": "euv", "cost": 5, "lead_weeks": 0, "max_share": 0.5},
+            {"supplier": "sand_us", "buyer": "fab_cn", "item": "sand", "cost": 1, "lead_weeks": 4, "max_share": 1},
+            {"supplier": "fab_tw", "buyer": "dc_cn", "item": "chip", "cost": 2, "lead_weeks": 0, "max_share": 1},
+            {"supplier": "litho_jp", "buyer": "fab_tw", "item": "euv", "cost": 3, "lead_weeks": 13, "max_share": 1},
+        ]
+    )
+    certifications = pd.DataFrame(
+        [
+            {"supplier": "litho_jp", "item": "euv", "cost": 8, "lead_weeks": 26, "max_share": 1},
+            {"supplier": "amat", "item": "dep", "cost": 1, "lead_weeks": 0, "max_share": 1},  # opens nothing new
+        ]
+    )
     return network.replace(candidates=candidates, certifications=certifications)
 
 
 def scenario(optimise_block: dict[str, Any], *, monte_carlo: bool = False, name: str = "opt") -> sc.Scenario:
-    data: dict[str, Any] = {"name": name, "horizon_weeks": 52, "controls": [dict(c) for c in CONTROLS],
-                            "optimise": optimise_block}
+    data: dict[str, Any] = {
+        "name": name,
+        "horizon_weeks": 52,
+        "controls": [dict(c) for c in CONTROLS],
+        "optimise": optimise_block,
+    }
     if monte_carlo:
         data["controls"][0]["probability"] = 0.7
         data["controls"][1]["probability"] = 0.6
         data["controls"][1]["licence_approval"] = 0.3
-        data["disruptions"] = [{"facilities": ["sand_cn"], "capacity_factor": 0.0, "weeks": 26, "probability": 0.4},
-                               {"facilities": ["asml"], "capacity_factor": 0.0, "probability": 0.2}]
+        data["disruptions"] = [
+            {"facilities": ["sand_cn"], "capacity_factor": 0.0, "weeks": 26, "probability": 0.4},
+            {"facilities": ["asml"], "capacity_factor": 0.0, "probability": 0.2},
+        ]
         data["monte_carlo"] = {"samples": 300, "seed": 3}
     return sc.Scenario.model_validate(data)
 
@@ -173,13 +190,23 @@ def test_apply_two_new_suppliers_into_one_need(network: sc.Network) -> None:
     scen = sc.read_scenario(CHECKS / "optimise.yaml")
     strategy = dataclasses.replace(
         optimise(network, scen, frontier=False, verify=False),
-        opened=pd.DataFrame({"supplier": ["litho_jp", "asml"], "buyer": ["fab_cn", "fab_cn"], "item": ["euv", "euv"],
-                             "max_share": [0.5, 0.75], "lead_weeks": [0.0, 0.0]}),
-        notes=[])
+        opened=pd.DataFrame(
+            {
+                "supplier": ["litho_jp", "asml"],
+                "buyer": ["fab_cn", "fab_cn"],
+                "item": ["euv", "euv"],
+                "max_share": [0.5, 0.75],
+                "lead_weeks": [0.0, 0.0],
+            }
+        ),
+        notes=[],
+    )
     applied = strategy.apply(network)
     rows = applied.supplies[(applied.supplies["buyer"] == "fab_cn") & (applied.supplies["item"] == "euv")]
-    assert sorted(rows[["supplier", "share"]].values.tolist()) == [["asml", pytest.approx(0.6)],
-                                                                  ["litho_jp", pytest.approx(0.4)]]
+    assert sorted(rows[["supplier", "share"]].values.tolist()) == [
+        ["asml", pytest.approx(0.6)],
+        ["litho_jp", pytest.approx(0.4)],
+    ]
     assert any("scaled to sum to 1" in n for n in strategy.notes)
 
 
@@ -211,8 +238,8 @@ def test_milp_equals_enumeration(variant: sc.Network, block: dict[str, Any], mc:
     best, cheapest, values = enumerate_best(variant, scen, k=6)
     value, cost = model_value(strategy, variant, scen, k=6)
     assert value == pytest.approx(best, rel=1e-6, abs=1e-6)
-    assert cost == pytest.approx(cheapest, abs=1e-9)       # among equal plans the cheaper wins
-    assert value <= values[0] + 1e-9                      # never worse than doing nothing
+    assert cost == pytest.approx(cheapest, abs=1e-9)  # among equal plans the cheaper wins
+    assert value <= values[0] + 1e-9  # never worse than doing nothing
     if "budget" in block:
         assert strategy.cost <= block["budget"] + 1e-9
 
@@ -226,7 +253,8 @@ def test_benders_equals_extensive(variant: sc.Network, block: dict[str, Any], mc
     assert benders.method == "benders"
     assert benders.status == "optimal"
     assert model_value(benders, variant, scen, k=6)[0] == pytest.approx(
-        model_value(extensive, variant, scen, k=6)[0], rel=1e-6, abs=1e-6)
+        model_value(extensive, variant, scen, k=6)[0], rel=1e-6, abs=1e-6
+    )
     assert benders.cost == pytest.approx(extensive.cost)
 
 
@@ -237,8 +265,9 @@ def test_highs_and_cbc_agree(variant: sc.Network, block: dict[str, Any], mc: boo
     scen = scenario(block, monte_carlo=mc)
     highs = optimise(variant, scen, k=6, solver="highs", frontier=False, verify=False)
     cbc = optimise(variant, scen, k=6, solver="cbc", frontier=False, verify=False)
-    assert model_value(highs, variant, scen, k=6)[0] == pytest.approx(model_value(cbc, variant, scen, k=6)[0],
-                                                                        rel=1e-6, abs=1e-6)
+    assert model_value(highs, variant, scen, k=6)[0] == pytest.approx(
+        model_value(cbc, variant, scen, k=6)[0], rel=1e-6, abs=1e-6
+    )
     assert highs.cost == pytest.approx(cbc.cost)
 
 
@@ -383,8 +412,15 @@ def test_cli_writes_strategy_and_frontier(tmp_path: Path) -> None:
     out = tmp_path / "o"
     assert main([str(CHECKS / "optimise.yaml"), "--out", str(out), "--quiet", "--no-exposure"]) == 0
     strategy = pd.read_csv(out / "strategy.csv")
-    assert list(strategy.columns[:7]) == ["action", "supplier", "buyer", "item", "cost", "lead_weeks",
-                                          "members_cost_share"]
+    assert list(strategy.columns[:7]) == [
+        "action",
+        "supplier",
+        "buyer",
+        "item",
+        "cost",
+        "lead_weeks",
+        "members_cost_share",
+    ]
     summary = pd.read_csv(out / "summary.csv").set_index("metric")["value"]
     assert summary["cost"] == 5
     assert summary["expected_lost_output_after"] < summary["expected_lost_output_before"]

@@ -1,4 +1,5 @@
 """The headline plots draw what they claim (matplotlib, Agg backend)."""
+
 from __future__ import annotations
 
 import matplotlib as mpl
@@ -27,9 +28,21 @@ def test_compute_at_risk_bars(tiny: sc.Network) -> None:
 
 def test_loss_distribution_histogram(tiny: sc.Network) -> None:
     """The histogram counts every sample once and marks mean, VaR and CVaR."""
-    scen = sc.Scenario.model_validate({"name": "mc", "controls": [
-        {"name": "us", "issuer": "USA", "items": ["chip"], "destinations": ["CHN"],
-         "reach": {"foreign_direct_product": True}, "licence_approval": 0.5}]})
+    scen = sc.Scenario.model_validate(
+        {
+            "name": "mc",
+            "controls": [
+                {
+                    "name": "us",
+                    "issuer": "USA",
+                    "items": ["chip"],
+                    "destinations": ["CHN"],
+                    "reach": {"foreign_direct_product": True},
+                    "licence_approval": 0.5,
+                }
+            ],
+        }
+    )
     mc = sc.monte_carlo(tiny, scen, samples=500, seed=3)
     ax = mc.plot(bins=10)
     assert sum(p.get_height() for p in ax.patches) == 500

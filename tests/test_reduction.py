@@ -23,6 +23,7 @@ What is checked, and against what:
 - **Deterministic scenarios** give one scenario with the static factors; bounded memory
   (no samples × edges array) on the bundled network.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -190,8 +191,9 @@ def test_features_match_propagate_and_the_monte_carlo_engine(tiny: sc.Network) -
     np.testing.assert_allclose(reduced.loss_profile.sum(axis=1), reduced.full_losses[reduced.sample_index])
 
 
-def test_representatives_are_samples_with_their_dense_rows(tiny: sc.Network,
-                                                           rich: tuple[sc.Scenario, ScenarioSet]) -> None:
+def test_representatives_are_samples_with_their_dense_rows(
+    tiny: sc.Network, rich: tuple[sc.Scenario, ScenarioSet]
+) -> None:
     scenario, reduced = rich
     assert reduced.k == 10
     assert reduced.fidelity["method"] == "fast forward selection"
@@ -247,7 +249,8 @@ def test_reduced_expected_loss_within_a_few_percent(rich: tuple[sc.Scenario, Sce
     assert f["distinct_samples"] > 100  # a real reduction, not "keep them all"
     assert f["relative_error_expected"] < 0.05
     assert f["relative_error_expected"] == pytest.approx(
-        abs(f["expected_loss_reduced"] - f["expected_loss_full"]) / f["expected_loss_full"])
+        abs(f["expected_loss_reduced"] - f["expected_loss_full"]) / f["expected_loss_full"]
+    )
     assert f["expected_loss_full"] == pytest.approx(reduced.full_losses.mean())
     assert f["cvar_full"] == pytest.approx(distribution(reduced.full_losses, 0.9)["cvar"])
     assert f["cvar_alpha"] == 0.9  # from the scenario's monte_carlo block
@@ -351,8 +354,16 @@ def test_repr_and_read_only(rich: tuple[sc.Scenario, ScenarioSet]) -> None:
         reduced.weight[0] = 1.0
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"k": 0}, "k"), ({"k": 2.5}, "k"), ({"samples": 0}, "samples"),
-                                                 ({"seed": -1}, "seed"), ({"cvar_alpha": 1.5}, "cvar_alpha")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"k": 0}, "k"),
+        ({"k": 2.5}, "k"),
+        ({"samples": 0}, "samples"),
+        ({"seed": -1}, "seed"),
+        ({"cvar_alpha": 1.5}, "cvar_alpha"),
+    ],
+)
 def test_bad_arguments(tiny: sc.Network, kwargs: dict, message: str) -> None:
     with pytest.raises(InputError, match=message):
         reduce_scenarios(tiny, _scenario(MC_TINY), **kwargs)

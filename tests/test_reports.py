@@ -1,6 +1,7 @@
 """Report files (SPEC section 6): numbers as plain decimals, formula-like text escaped, CSV
 bytes deterministic, and folders written atomically (all files or none; a failure leaves the
 previous report as it was; no temporary folders left behind)."""
+
 from __future__ import annotations
 
 import csv
@@ -21,31 +22,34 @@ from supplychain.reports import REPORT_FILES, format_number, to_csv_bytes, write
 # ---- format_number ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (0.20500000000000002, "0.205"),
-    (0.1 + 0.2, "0.3"),
-    (150.0, "150"),
-    (150, "150"),
-    (0.0, "0"),
-    (-0.0, "0"),
-    (-2.5, "-2.5"),
-    (1e20, "100000000000000000000"),
-    (1e-7, "0.0000001"),
-    (-1e-7, "-0.0000001"),
-    (123456789.123456789, "123456789.123"),  # 12 significant digits
-    (2 / 3, "0.666666666667"),
-    (10_000.0, "10000"),  # HHI: no thousands separator
-    (float("nan"), ""),
-    (None, ""),
-    (True, "true"),
-    (False, "false"),
-    (np.float64(0.25), "0.25"),
-    (np.int64(7), "7"),
-    (np.bool_(True), "true"),
-    (np.nan, ""),
-    (float("inf"), "inf"),
-    (float("-inf"), "-inf"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.20500000000000002, "0.205"),
+        (0.1 + 0.2, "0.3"),
+        (150.0, "150"),
+        (150, "150"),
+        (0.0, "0"),
+        (-0.0, "0"),
+        (-2.5, "-2.5"),
+        (1e20, "100000000000000000000"),
+        (1e-7, "0.0000001"),
+        (-1e-7, "-0.0000001"),
+        (123456789.123456789, "123456789.123"),  # 12 significant digits
+        (2 / 3, "0.666666666667"),
+        (10_000.0, "10000"),  # HHI: no thousands separator
+        (float("nan"), ""),
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (np.float64(0.25), "0.25"),
+        (np.int64(7), "7"),
+        (np.bool_(True), "true"),
+        (np.nan, ""),
+        (float("inf"), "inf"),
+        (float("-inf"), "-inf"),
+    ],
+)
 def test_format_number(value: object, text: str) -> None:
     assert format_number(value) == text
 
@@ -65,22 +69,25 @@ def cells(table: pd.DataFrame) -> list[list[str]]:
     return list(csv.reader(io.StringIO(to_csv_bytes(table).decode("utf-8"), newline="")))
 
 
-@pytest.mark.parametrize(("text", "escaped"), [
-    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-    ("+tsmc", "'+tsmc"),
-    ("-chips", "'-chips"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"),
-    ("plain", "plain"),
-    ("a=b", "a=b"),  # only the first character matters
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+tsmc", "'+tsmc"),
+        ("-chips", "'-chips"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),  # only the first character matters
+        ("", ""),
+    ],
+)
 def test_text_that_looks_like_a_formula_is_escaped(text: str, escaped: str) -> None:
     assert cells(pd.DataFrame({"name": [text]}))[1] == [escaped]
 
 
 def test_leading_carriage_return_is_escaped() -> None:
-    assert to_csv_bytes(pd.DataFrame({"name": ["\rx"]})) == b"name\n\"'\rx\"\n"
+    assert to_csv_bytes(pd.DataFrame({"name": ["\rx"]})) == b'name\n"\'\rx"\n'
 
 
 def test_carriage_return_in_text_round_trips() -> None:
@@ -106,8 +113,7 @@ def test_booleans_are_lowercase() -> None:
 
 
 def test_booleans_in_mixed_columns_are_lowercase() -> None:
-    assert cells(pd.DataFrame({"value": ["x", True, np.bool_(False), 1]}))[1:] == [["x"], ["true"], ["false"],
-                                                                                  ["1"]]
+    assert cells(pd.DataFrame({"value": ["x", True, np.bool_(False), 1]}))[1:] == [["x"], ["true"], ["false"], ["1"]]
 
 
 def test_csv_bytes_are_deterministic_with_unix_line_ends() -> None:
@@ -177,9 +183,19 @@ def test_folder_holding_a_subfolder_is_not_replaced(tmp_path: Path, previous: Pa
 
 
 def test_report_files_cover_the_spec() -> None:
-    assert {"facilities.csv", "countries.csv", "controls.csv", "concentration.csv", "chokepoints.csv",
-            "exposure.csv", "monte_carlo.csv", "strategy.csv", "frontier.csv", "summary.csv",
-            "run.json"} <= REPORT_FILES
+    assert {
+        "facilities.csv",
+        "countries.csv",
+        "controls.csv",
+        "concentration.csv",
+        "chokepoints.csv",
+        "exposure.csv",
+        "monte_carlo.csv",
+        "strategy.csv",
+        "frontier.csv",
+        "summary.csv",
+        "run.json",
+    } <= REPORT_FILES
 
 
 def failing_on_call(n: int, real: object) -> object:
@@ -195,8 +211,9 @@ def failing_on_call(n: int, real: object) -> object:
     return fake
 
 
-def test_failure_mid_way_leaves_previous_folder_intact(tmp_path: Path, previous: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_way_leaves_previous_folder_intact(
+    tmp_path: Path, previous: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(reports.os, "fsync", failing_on_call(2, os.fsync))  # after the first file
     with pytest.raises(OSError, match="disk full"):
         write_folder_atomically(previous, FILES)
@@ -205,16 +222,18 @@ def test_failure_mid_way_leaves_previous_folder_intact(tmp_path: Path, previous:
     assert names(tmp_path) == ["out"]  # no staging folder left behind
 
 
-def test_failure_mid_way_without_previous_folder_creates_nothing(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_way_without_previous_folder_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(reports.os, "fsync", failing_on_call(2, os.fsync))
     with pytest.raises(OSError, match="disk full"):
         write_folder_atomically(tmp_path / "out", FILES)
     assert names(tmp_path) == []
 
 
-def test_failure_while_swapping_keeps_previous_folder(tmp_path: Path, previous: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_swapping_keeps_previous_folder(
+    tmp_path: Path, previous: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # os.replace: 1st call moves the previous folder aside, 2nd moves the new one into place
     monkeypatch.setattr(reports.os, "replace", failing_on_call(2, os.replace))
     with pytest.raises(OSError, match="disk full"):
@@ -227,8 +246,12 @@ def test_failure_while_swapping_keeps_previous_folder(tmp_path: Path, previous: 
 
 
 def test_write_reports_of_a_stress_result(tmp_path: Path) -> None:
-    scenario = sc.Scenario.model_validate({"name": "litho", "controls": [
-        {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"]}]})
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "litho",
+            "controls": [{"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"]}],
+        }
+    )
     result = sc.stress(sc.read_network("tiny"), scenario)
     first = sc.write_reports(result, tmp_path / "a")
     second = sc.write_reports(result, tmp_path / "b")

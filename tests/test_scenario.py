@@ -2,6 +2,7 @@
 and the key path, the nearest valid name or what is valid, and all problems at once; good
 files parse to the documented defaults. Each bad input is a small YAML file on the bundled
 hand-checkable ``tiny`` network."""
+
 from __future__ import annotations
 
 import hashlib
@@ -80,6 +81,7 @@ TINY_SCENARIOS = {
 
 # ---- helpers ----------------------------------------------------------------------------------
 
+
 def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -122,14 +124,20 @@ def problem(error: InputError, path: Path, line: int, key: str) -> str:
 # ---- bad inputs: one problem each, with file, line, key path and the fix --------------------
 
 BAD = [
-    pytest.param("""\
+    pytest.param(
+        """\
         name: s
         network: tiny
         disruption:
           - facilities: [fab_tw]
-        """, "disruption:", "disruption", ["unknown key 'disruption'", "did you mean 'disruptions'?",
-                                           "valid keys here:"], id="unknown-top-level-key"),
-    pytest.param("""\
+        """,
+        "disruption:",
+        "disruption",
+        ["unknown key 'disruption'", "did you mean 'disruptions'?", "valid keys here:"],
+        id="unknown-top-level-key",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -137,10 +145,14 @@ BAD = [
             issuer: NLD
             items: [euv]
             destinatons: [CHN]
-        """, "destinatons", "controls[0].destinatons", ["unknown key 'destinatons'",
-                                                        "did you mean 'destinations'?"],
-        id="unknown-control-key"),
-    pytest.param("""\
+        """,
+        "destinatons",
+        "controls[0].destinatons",
+        ["unknown key 'destinatons'", "did you mean 'destinations'?"],
+        id="unknown-control-key",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -150,16 +162,27 @@ BAD = [
             where:
               tpp:
                 mni: 4800
-        """, "mni:", "controls[0].where.tpp.mni", ["unknown key 'mni'", "did you mean 'min'?",
-                                                   "min, max, in"], id="unknown-threshold-key"),
-    pytest.param("""\
+        """,
+        "mni:",
+        "controls[0].where.tpp.mni",
+        ["unknown key 'mni'", "did you mean 'min'?", "min, max, in"],
+        id="unknown-threshold-key",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
           - issuer: NLD
             destinations: [CHN]
-        """, "- issuer", "controls[0].name", ["required key missing"], id="missing-control-name"),
-    pytest.param("""\
+        """,
+        "- issuer",
+        "controls[0].name",
+        ["required key missing"],
+        id="missing-control-name",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -167,9 +190,14 @@ BAD = [
             issuer: NLD
             destinations: [CHN]
             licence_approval: 1.5
-        """, "licence_approval", "controls[0].licence_approval", ["less than or equal to 1", "1.5"],
-        id="licence-approval-above-1"),
-    pytest.param("""\
+        """,
+        "licence_approval",
+        "controls[0].licence_approval",
+        ["less than or equal to 1", "1.5"],
+        id="licence-approval-above-1",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -177,83 +205,134 @@ BAD = [
             issuer: NLD
             destinations: [CHN]
             probability: -0.1
-        """, "probability", "controls[0].probability", ["greater than or equal to 0", "-0.1"],
-        id="negative-probability"),
-    pytest.param("""\
+        """,
+        "probability",
+        "controls[0].probability",
+        ["greater than or equal to 0", "-0.1"],
+        id="negative-probability",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
           - name: c
             issuer: CHM
             destinations: [USA]
-        """, "issuer", "controls[0].issuer", ["'CHM' is not an ISO 3166 alpha-3 country code",
-                                              "did you mean 'CHN'?"], id="issuer-not-iso"),
-    pytest.param("""\
+        """,
+        "issuer",
+        "controls[0].issuer",
+        ["'CHM' is not an ISO 3166 alpha-3 country code", "did you mean 'CHN'?"],
+        id="issuer-not-iso",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
           - name: c
             issuer: usa
             destinations: [CHN]
-        """, "issuer", "controls[0].issuer", ["'usa' is not an ISO 3166", "did you mean 'USA'?"],
-        id="lowercase-issuer"),
-    pytest.param("""\
+        """,
+        "issuer",
+        "controls[0].issuer",
+        ["'usa' is not an ISO 3166", "did you mean 'USA'?"],
+        id="lowercase-issuer",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
           - name: c
             issuer: USA
             destinations: [CHN, CNH]
-        """, "destinations", "controls[0].destinations", ["'CNH' is not an ISO 3166 alpha-3",
-                                                    "did you mean 'CHN'?"], id="destination-typo"),
-    pytest.param("""\
+        """,
+        "destinations",
+        "controls[0].destinations",
+        ["'CNH' is not an ISO 3166 alpha-3", "did you mean 'CHN'?"],
+        id="destination-typo",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
           - name: c
             issuer: USA
             items: [chip]
-        """, "- name: c", "controls[0]", ["give destinations", "end_users"], id="control-without-target"),
-    pytest.param("""\
+        """,
+        "- name: c",
+        "controls[0]",
+        ["give destinations", "end_users"],
+        id="control-without-target",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         horizon_weeks: 0
-        """, "horizon_weeks", "horizon_weeks", ["greater than 0", "(got 0)"], id="horizon-zero"),
-    pytest.param("""\
+        """,
+        "horizon_weeks",
+        "horizon_weeks",
+        ["greater than 0", "(got 0)"],
+        id="horizon-zero",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         disruptions:
           - facilities: [fab_tww]
             capacity_factor: 0
-        """, "fab_tww", "disruptions[0].facilities[0]", ["unknown facility 'fab_tww'",
-                                                          "did you mean 'fab_tw'?"],
-        id="unknown-disruption-facility"),
-    pytest.param("""\
+        """,
+        "fab_tww",
+        "disruptions[0].facilities[0]",
+        ["unknown facility 'fab_tww'", "did you mean 'fab_tw'?"],
+        id="unknown-disruption-facility",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         disruptions:
           - companies: [tsmcc]
-        """, "tsmcc", "disruptions[0].companies[0]", ["unknown company 'tsmcc'", "did you mean 'tsmc'?"],
-        id="unknown-disruption-company"),
-    pytest.param("""\
+        """,
+        "tsmcc",
+        "disruptions[0].companies[0]",
+        ["unknown company 'tsmcc'", "did you mean 'tsmc'?"],
+        id="unknown-disruption-company",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
           - name: entity-list
             issuer: USA
             end_users: [huawei]
-        """, "huawei", "controls[0].end_users[0]", ["'huawei' is neither a company nor a facility id",
-                                                     "network 'tiny'"], id="unknown-end-user"),
-    pytest.param("""\
+        """,
+        "huawei",
+        "controls[0].end_users[0]",
+        ["'huawei' is neither a company nor a facility id", "network 'tiny'"],
+        id="unknown-end-user",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
           - name: c
             issuer: USA
             end_users: [smicc]
-        """, "smicc", "controls[0].end_users[0]", ["'smicc'", "did you mean 'smic'?"],
-        id="end-user-typo"),
-    pytest.param("""\
+        """,
+        "smicc",
+        "controls[0].end_users[0]",
+        ["'smicc'", "did you mean 'smic'?"],
+        id="end-user-typo",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -261,9 +340,14 @@ BAD = [
             issuer: NLD
             items: [eub]
             destinations: [CHN]
-        """, "items", "controls[0].items[0]", ["pattern 'eub' matches no item id or tag",
-                                               "did you mean 'euv'?"], id="items-pattern-matches-nothing"),
-    pytest.param("""\
+        """,
+        "items",
+        "controls[0].items[0]",
+        ["pattern 'eub' matches no item id or tag", "did you mean 'euv'?"],
+        id="items-pattern-matches-nothing",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -272,9 +356,14 @@ BAD = [
             destinations: [CHN]
             where:
               tp: {min: 4800}
-        """, "tp:", "controls[0].where.tp", ["no attribute 'tp'", "did you mean 'tpp'?", "attributes:"],
-        id="unknown-where-attribute"),
-    pytest.param("""\
+        """,
+        "tp:",
+        "controls[0].where.tp",
+        ["no attribute 'tp'", "did you mean 'tpp'?", "attributes:"],
+        id="unknown-where-attribute",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -283,8 +372,14 @@ BAD = [
             destinations: [CHN]
             where:
               tpp: {min: 5000, max: 4800}
-        """, "tpp:", "controls[0].where.tpp", ["min 5000", "above max 4800"], id="where-min-above-max"),
-    pytest.param("""\
+        """,
+        "tpp:",
+        "controls[0].where.tpp",
+        ["min 5000", "above max 4800"],
+        id="where-min-above-max",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -293,31 +388,52 @@ BAD = [
             destinations: [CHN]
             where:
               tpp: {}
-        """, "tpp:", "controls[0].where.tpp", ["at least one of min, max, in"], id="where-empty-threshold"),
-    pytest.param("""\
+        """,
+        "tpp:",
+        "controls[0].where.tpp",
+        ["at least one of min, max, in"],
+        id="where-empty-threshold",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         disruptions:
           - capacity_factor: 0.5
             weeks: 4
-        """, "capacity_factor", "disruptions[0]", ["select what is hit", "facilities, countries, kinds"],
-        id="disruption-without-selector"),
-    pytest.param("""\
+        """,
+        "capacity_factor",
+        "disruptions[0]",
+        ["select what is hit", "facilities, countries, kinds"],
+        id="disruption-without-selector",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         disruptions:
           - kinds: [fondry]
-        """, "kinds", "disruptions[0].kinds[0]", ["'foundry'", "'compute'", "fondry"],
-        id="bad-disruption-kind"),
-    pytest.param("""\
+        """,
+        "kinds",
+        "disruptions[0].kinds[0]",
+        ["'foundry'", "'compute'", "fondry"],
+        id="bad-disruption-kind",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         disruptions:
           - countries: [TWN]
             capacity_factor: 2
-        """, "capacity_factor", "disruptions[0].capacity_factor", ["less than or equal to 1"],
-        id="capacity-factor-above-1"),
-    pytest.param("""\
+        """,
+        "capacity_factor",
+        "disruptions[0].capacity_factor",
+        ["less than or equal to 1"],
+        id="capacity-factor-above-1",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         controls:
@@ -325,30 +441,56 @@ BAD = [
             issuer: USA
             destinations: [CHN]
             reach: {de_minimis: 0.25, foreign_direct_prod: true}
-        """, "reach", "controls[0].reach.foreign_direct_prod", ["did you mean 'foreign_direct_product'?"],
-        id="unknown-reach-key"),
-    pytest.param("""\
+        """,
+        "reach",
+        "controls[0].reach.foreign_direct_prod",
+        ["did you mean 'foreign_direct_product'?"],
+        id="unknown-reach-key",
+    ),
+    pytest.param(
+        """\
         name: my scenario
         network: tiny
-        """, "name:", "name", ["my scenario", "A-Za-z0-9"], id="name-not-a-slug"),
-    pytest.param("""\
+        """,
+        "name:",
+        "name",
+        ["my scenario", "A-Za-z0-9"],
+        id="name-not-a-slug",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         optimise:
           objective: expected
-        """, "optimise", "optimise", ["give a budget", "or a penalty"], id="optimise-without-budget-or-penalty"),
-    pytest.param("""\
+        """,
+        "optimise",
+        "optimise",
+        ["give a budget", "or a penalty"],
+        id="optimise-without-budget-or-penalty",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         optimise: {budget: 5, objective: best}
-        """, "optimise", "optimise.objective", ["'expected', 'cvar' or 'worst'", "best"],
-        id="bad-optimise-objective"),
-    pytest.param("""\
+        """,
+        "optimise",
+        "optimise.objective",
+        ["'expected', 'cvar' or 'worst'", "best"],
+        id="bad-optimise-objective",
+    ),
+    pytest.param(
+        """\
         name: s
         network: tiny
         monte_carlo: {samples: 0, seed: 7}
-        """, "monte_carlo", "monte_carlo.samples", ["greater than or equal to 1", "(got 0)"],
-        id="monte-carlo-zero-samples"),
+        """,
+        "monte_carlo",
+        "monte_carlo.samples",
+        ["greater than or equal to 1", "(got 0)"],
+        id="monte-carlo-zero-samples",
+    ),
 ]
 
 
@@ -356,8 +498,9 @@ BAD_TEXT = {case.id: case.values[0] for case in BAD}
 
 
 @pytest.mark.parametrize(("text", "needle", "key", "fragments"), BAD)
-def test_bad_scenario_names_file_line_key_and_fix(tmp_path: Path, text: str, needle: str, key: str,
-                                                  fragments: list[str]) -> None:
+def test_bad_scenario_names_file_line_key_and_fix(
+    tmp_path: Path, text: str, needle: str, key: str, fragments: list[str]
+) -> None:
     path = write(tmp_path, text)
     error = read_error(path)
     found = problem(error, path, line_of(path, needle), key)
@@ -374,7 +517,9 @@ def test_unknown_ids_are_checked_by_compile_scenario_too(tmp_path: Path) -> None
 
 
 def test_duplicate_control_names_point_at_the_repeat(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: s
         network: tiny
         controls:
@@ -384,58 +529,78 @@ def test_duplicate_control_names_point_at_the_repeat(tmp_path: Path) -> None:
           - name: litho
             issuer: JPN
             destinations: [CHN]
-        """)
+        """,
+    )
     found = problem(read_error(path), path, 7, "controls[1].name")
     assert "'litho'" in found
     assert "controls[0].name" in found
     assert "unique" in found
 
 
-@pytest.mark.parametrize(("key", "code"), [("issuer", "CHM"), ("destinations", "CNH"), ("issuer", "cn"),
-                                           ("destinations", "PRC")])
+@pytest.mark.parametrize(
+    ("key", "code"), [("issuer", "CHM"), ("destinations", "CNH"), ("issuer", "cn"), ("destinations", "PRC")]
+)
 def test_country_code_typo_suggests_chn(tmp_path: Path, key: str, code: str) -> None:
     other = "destinations: [USA]" if key == "issuer" else "issuer: USA"
-    path = write(tmp_path, f"name: s\nnetwork: tiny\ncontrols:\n  - name: c\n    {key}: [{code}]\n"
-                           f"    {other}\n")
+    path = write(tmp_path, f"name: s\nnetwork: tiny\ncontrols:\n  - name: c\n    {key}: [{code}]\n    {other}\n")
     assert "did you mean 'CHN'?" in problem(read_error(path), path, 5, f"controls[0].{key}")
 
 
-@pytest.mark.parametrize(("text", "key", "line"), [
-    ("name: s\nnetwork: tiny\nhorizon_weeks: .inf\n", "horizon_weeks", 3),
-    ("name: s\nnetwork: tiny\ncontrols:\n  - {name: c, issuer: USA, destinations: [CHN], where: {tpp: {min: .nan}}}\n",
-     "controls[0].where.tpp.min", 4),
-    ("name: s\nnetwork: tiny\ncontrols:\n  - {name: c, issuer: USA, destinations: [CHN], probability: .nan}\n",
-     "controls[0].probability", 4),
-], ids=["infinite-horizon", "nan-threshold", "nan-probability"])
+@pytest.mark.parametrize(
+    ("text", "key", "line"),
+    [
+        ("name: s\nnetwork: tiny\nhorizon_weeks: .inf\n", "horizon_weeks", 3),
+        (
+            "name: s\nnetwork: tiny\ncontrols:\n"
+            "  - {name: c, issuer: USA, destinations: [CHN], where: {tpp: {min: .nan}}}\n",
+            "controls[0].where.tpp.min",
+            4,
+        ),
+        (
+            "name: s\nnetwork: tiny\ncontrols:\n  - {name: c, issuer: USA, destinations: [CHN], probability: .nan}\n",
+            "controls[0].probability",
+            4,
+        ),
+    ],
+    ids=["infinite-horizon", "nan-threshold", "nan-probability"],
+)
 def test_non_finite_numbers_are_rejected(tmp_path: Path, text: str, key: str, line: int) -> None:
     path = write(tmp_path, text)
     assert "finite" in problem(read_error(path), path, line, key)
 
 
 def test_star_destination_is_valid_but_star_issuer_is_not(tmp_path: Path) -> None:
-    ok = write(tmp_path, "name: s\nnetwork: tiny\ncontrols:\n  - {name: c, issuer: USA, destinations: '*'}\n",
-               "ok.yaml")
+    ok = write(
+        tmp_path, "name: s\nnetwork: tiny\ncontrols:\n  - {name: c, issuer: USA, destinations: '*'}\n", "ok.yaml"
+    )
     assert sc.read_scenario(ok).controls[0].destinations == ["*"]
-    bad = write(tmp_path, "name: s\nnetwork: tiny\ncontrols:\n  - {name: c, issuer: '*', destinations: [CHN]}\n",
-                "bad.yaml")
+    bad = write(
+        tmp_path, "name: s\nnetwork: tiny\ncontrols:\n  - {name: c, issuer: '*', destinations: [CHN]}\n", "bad.yaml"
+    )
     problem(read_error(bad), bad, 4, "controls[0].issuer")
 
 
 # ---- bad files: YAML and file level --------------------------------------------------------
 
+
 def test_duplicated_yaml_key(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: s
         network: tiny
         horizon_weeks: 26
         horizon_weeks: 52
-        """)
+        """,
+    )
     found = problem(read_error(path), path, 4, "horizon_weeks")
     assert "appears twice" in found
 
 
 def test_duplicated_yaml_key_nested(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: s
         network: tiny
         controls:
@@ -443,18 +608,22 @@ def test_duplicated_yaml_key_nested(tmp_path: Path) -> None:
             issuer: USA
             destinations: [CHN]
             issuer: NLD
-        """)
+        """,
+    )
     found = problem(read_error(path), path, 7, "controls[0].issuer")
     assert "appears twice" in found
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: s
         network: tiny
         controls: [
           - name
-        """)
+        """,
+    )
     error = read_error(path)
     assert "not valid YAML" in str(error)
     assert [p.where for p in error.problems] == [f"{path} line 4"]
@@ -466,8 +635,7 @@ def test_tab_indentation_is_a_yaml_error_with_line(tmp_path: Path) -> None:
     assert f"{path} line 4" in str(read_error(path))
 
 
-@pytest.mark.parametrize(("text", "holds"), [("- name: s\n  network: tiny\n", "list"),
-                                             ("just a sentence\n", "str")])
+@pytest.mark.parametrize(("text", "holds"), [("- name: s\n  network: tiny\n", "list"), ("just a sentence\n", "str")])
 def test_file_not_a_mapping(tmp_path: Path, text: str, holds: str) -> None:
     path = write(tmp_path, text)
     message = str(read_error(path))
@@ -507,7 +675,9 @@ def test_scenario_without_network(tmp_path: Path) -> None:
 
 
 def test_several_problems_reported_at_once(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: s
         network: tiny
         horizon_weeks: -1
@@ -521,7 +691,8 @@ def test_several_problems_reported_at_once(tmp_path: Path) -> None:
           - countries: [TWN]
             capacity_factor: -1
         monte_carlo: {samples: 0}
-        """)
+        """,
+    )
     error = read_error(path)
     assert len(error.problems) == 6, str(error)
     assert "6 problems" in str(error)
@@ -534,7 +705,9 @@ def test_several_problems_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_several_unknown_ids_reported_at_once(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: s
         network: tiny
         controls:
@@ -544,7 +717,8 @@ def test_several_unknown_ids_reported_at_once(tmp_path: Path) -> None:
             end_users: [smicc]
         disruptions:
           - facilities: [fab_tww, dc_us]
-        """)
+        """,
+    )
     error = read_error(path)
     assert len(error.problems) == 3, str(error)
     assert "did you mean 'euv'?" in problem(error, path, 6, "controls[0].items[0]")
@@ -561,6 +735,7 @@ def test_error_message_is_one_paragraph_without_traceback_text(tmp_path: Path) -
 
 
 # ---- good inputs -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(TINY_SCENARIOS))
 def test_tiny_scenarios_parse_and_compile(tmp_path: Path, name: str) -> None:
@@ -588,8 +763,11 @@ def test_tiny_controls_scenario_reads_as_written(tmp_path: Path) -> None:
 
 
 def test_single_issuer_string_becomes_a_list(tmp_path: Path) -> None:
-    path = write(tmp_path, "name: s\nnetwork: tiny\ncontrols:\n"
-                           "  - {name: c, issuer: USA, items: chip, destinations: CHN, end_users: smic}\n")
+    path = write(
+        tmp_path,
+        "name: s\nnetwork: tiny\ncontrols:\n"
+        "  - {name: c, issuer: USA, items: chip, destinations: CHN, end_users: smic}\n",
+    )
     control = sc.read_scenario(path).controls[0]
     assert control.issuer == ["USA"]
     assert control.items == ["chip"]
@@ -598,7 +776,9 @@ def test_single_issuer_string_becomes_a_list(tmp_path: Path) -> None:
 
 
 def test_plurilateral_issuer_list(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: wassenaar-like
         network: tiny
         controls:
@@ -606,7 +786,8 @@ def test_plurilateral_issuer_list(tmp_path: Path) -> None:
             issuer: [USA, NLD, JPN]
             items: [euv, dep]
             destinations: [CHN]
-        """)
+        """,
+    )
     scenario = sc.read_scenario(path)
     assert scenario.controls[0].issuer == ["USA", "NLD", "JPN"]
     compiled = compile_scenario(scenario, scenario.read_network())
@@ -615,14 +796,17 @@ def test_plurilateral_issuer_list(tmp_path: Path) -> None:
 
 
 def test_defaults(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         name: s
         network: tiny
         controls:
           - {name: c, issuer: NLD, destinations: [CHN]}
         disruptions:
           - countries: [TWN]
-        """)
+        """,
+    )
     scenario = sc.read_scenario(path)
     assert scenario.horizon_weeks == 52
     assert scenario.description == ""

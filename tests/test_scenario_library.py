@@ -5,6 +5,7 @@ figures the network is calibrated to. Each docstring traces its numbers to
 supplychain/data/semiconductors/README.md ("the data README": its Facilities, Items, Stocks and
 Validation tables).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,10 +19,18 @@ from supplychain.scenario import compile_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
-LIBRARY = ["us-2022-10-advanced-computing", "us-2023-10-update", "us-2024-12-hbm-sme",
-           "nl-jp-2023-lithography", "huawei-2020-fdpr", "jp-kr-2019-materials",
-           "cn-2023-gallium-germanium", "cn-2024-12-ban-to-us", "taiwan-strait-blockade",
-           "open-certification-consortium"]
+LIBRARY = [
+    "us-2022-10-advanced-computing",
+    "us-2023-10-update",
+    "us-2024-12-hbm-sme",
+    "nl-jp-2023-lithography",
+    "huawei-2020-fdpr",
+    "jp-kr-2019-materials",
+    "cn-2023-gallium-germanium",
+    "cn-2024-12-ban-to-us",
+    "taiwan-strait-blockade",
+    "open-certification-consortium",
+]
 LEADING_EDGE = ("logic_5nm", "logic_7nm")
 
 
@@ -44,9 +53,13 @@ def _covered_edges(net, name: str) -> dict[str, list[tuple[str, str, str]]]:
     """Per control, the (supplier, buyer, item) edges it covers."""
     arr = net.arrays
     compiled = compile_scenario(sc.read_scenario(SCENARIOS / f"{name}.yaml"), net)
-    return {control: [(arr.facility_ids[arr.edge_src[e]], arr.facility_ids[arr.edge_dst[e]],
-                       arr.item_ids[arr.edge_item[e]]) for e in np.flatnonzero(row)]
-            for control, row in zip(compiled.control_names, compiled.coverage, strict=True)}
+    return {
+        control: [
+            (arr.facility_ids[arr.edge_src[e]], arr.facility_ids[arr.edge_dst[e]], arr.item_ids[arr.edge_item[e]])
+            for e in np.flatnonzero(row)
+        ]
+        for control, row in zip(compiled.control_names, compiled.coverage, strict=True)
+    }
 
 
 def _leading_edge(fac: pd.DataFrame, country: str | None = None) -> pd.DataFrame:
@@ -189,8 +202,10 @@ def test_2023_update_covers_more_accelerators_than_2022(net):
 def test_us_rules_cut_china_compute_more_each_round(results):
     """Each US round removes more of China's AI compute (2022 < 2023 < 2024), and none of it
     abroad except the licensed D:1/D:4 destinations."""
-    lost = [results[name].facilities.query("kind == 'compute' and country == 'CHN'")["lost_capacity"].sum()
-            for name in ("us-2022-10-advanced-computing", "us-2023-10-update", "us-2024-12-hbm-sme")]
+    lost = [
+        results[name].facilities.query("kind == 'compute' and country == 'CHN'")["lost_capacity"].sum()
+        for name in ("us-2022-10-advanced-computing", "us-2023-10-update", "us-2024-12-hbm-sme")
+    ]
     assert 0 < lost[0] < lost[1] < lost[2]
     fac = _facilities(results["us-2022-10-advanced-computing"])
     assert (fac.loc[fac["country"] != "CHN", "availability"] == 1).all()

@@ -1,6 +1,7 @@
 """The published JSON Schema of the scenario format (SPEC section 2): the committed file is the
 one the models generate, and every worked scenario validates against it (when the optional
 ``jsonschema`` package is installed)."""
+
 from __future__ import annotations
 
 import copy
@@ -53,7 +54,8 @@ def test_committed_schema_is_up_to_date() -> None:
     generated = json.loads(json.dumps(sc.scenario_json_schema()))  # tuples -> lists, as in the file
     assert committed == generated, (
         "supplychain/data/scenario.schema.json differs from the schema the scenario models generate; "
-        f"regenerate it with:\n    {REGENERATE}")
+        f"regenerate it with:\n    {REGENERATE}"
+    )
 
 
 def test_schema_describes_the_format() -> None:
@@ -62,8 +64,9 @@ def test_schema_describes_the_format() -> None:
     assert schema["title"] == "supplychain scenario"
     assert schema["required"] == ["name"]
     assert schema["additionalProperties"] is False
-    assert {"name", "network", "horizon_weeks", "controls", "disruptions", "monte_carlo",
-            "optimise"} <= set(schema["properties"])
+    assert {"name", "network", "horizon_weeks", "controls", "disruptions", "monte_carlo", "optimise"} <= set(
+        schema["properties"]
+    )
     threshold = schema["$defs"]["Threshold"]["properties"]
     assert "in" in threshold  # the YAML key, not the Python attribute in_
     assert "in_" not in threshold
@@ -71,8 +74,14 @@ def test_schema_describes_the_format() -> None:
 
 def test_regeneration_command_prints_the_schema() -> None:
     """The command the failure message gives really produces the schema."""
-    done = subprocess.run([sys.executable, "-m", "supplychain", "schema"], cwd=REPO, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "supplychain", "schema"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == json.loads(json.dumps(sc.scenario_json_schema()))
 
@@ -88,15 +97,21 @@ GOOD = {
     "name": "s",
     "network": "tiny",
     "controls": [
-        {"name": "c", "issuer": "USA", "items": ["chip"], "where": {"tpp": {"min": 4800, "in": [5000, "x"]}},
-         "destinations": "*", "reach": {"de_minimis": 0.25, "foreign_direct_product": True},
-         "licence_approval": 0.5, "probability": 0.9},
+        {
+            "name": "c",
+            "issuer": "USA",
+            "items": ["chip"],
+            "where": {"tpp": {"min": 4800, "in": [5000, "x"]}},
+            "destinations": "*",
+            "reach": {"de_minimis": 0.25, "foreign_direct_product": True},
+            "licence_approval": 0.5,
+            "probability": 0.9,
+        },
         {"name": "d", "issuer": ["USA", "NLD"], "end_users": "smic"},
     ],
     "disruptions": [{"countries": "TWN", "kinds": "foundry", "capacity_factor": 0.2, "weeks": 8}],
     "monte_carlo": {"samples": 100, "seed": 1},
-    "optimise": {"consortium": {"name": "k", "members": ["IND"]}, "penalty": 2, "objective": "cvar",
-                 "cvar_alpha": 0.9},
+    "optimise": {"consortium": {"name": "k", "members": ["IND"]}, "penalty": 2, "objective": "cvar", "cvar_alpha": 0.9},
 }
 
 
@@ -105,17 +120,20 @@ def test_schema_accepts_what_the_models_accept(validator: Any) -> None:
     assert list(validator.iter_errors(GOOD)) == []
 
 
-@pytest.mark.parametrize(("where", "value"), [
-    (("controls", 0, "destinatons"), ["CHN"]),          # unknown key
-    (("disruption",), []),                                # unknown top-level key
-    (("controls", 0, "licence_approval"), 1.5),           # out of range
-    (("controls", 0, "probability"), -0.1),
-    (("controls", 0, "where", "tpp", "mni"), 1),          # unknown threshold key
-    (("disruptions", 0, "kinds"), ["fondry"]),            # not a kind
-    (("horizon_weeks",), 0),
-    (("monte_carlo", "samples"), 0),
-    (("optimise", "objective"), "best"),
-])
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        (("controls", 0, "destinatons"), ["CHN"]),  # unknown key
+        (("disruption",), []),  # unknown top-level key
+        (("controls", 0, "licence_approval"), 1.5),  # out of range
+        (("controls", 0, "probability"), -0.1),
+        (("controls", 0, "where", "tpp", "mni"), 1),  # unknown threshold key
+        (("disruptions", 0, "kinds"), ["fondry"]),  # not a kind
+        (("horizon_weeks",), 0),
+        (("monte_carlo", "samples"), 0),
+        (("optimise", "objective"), "best"),
+    ],
+)
 def test_schema_rejects_structural_mistakes(validator: Any, where: tuple, value: Any) -> None:
     data = copy.deepcopy(GOOD)
     target = data

@@ -1,4 +1,5 @@
 """Solver names, availability and honest statuses (``supplychain.solvers``)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,8 +31,9 @@ def small_lp(upper: float = 4.0) -> tuple[pulp.LpProblem, pulp.LpVariable, pulp.
     problem = pulp.LpProblem("small", pulp.LpMaximize)
     x = problem.add_variable("x", lowBound=0, upBound=upper)
     y = problem.add_variable("y", lowBound=0, upBound=2)
-    problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (y, 1.0)]), pulp.LpConstraintLE,
-                                            rhs=3.0), "sum")
+    problem.addConstraint(
+        pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (y, 1.0)]), pulp.LpConstraintLE, rhs=3.0), "sum"
+    )
     problem.setObjective(pulp.LpAffineExpression([(x, 1.0), (y, 2.0)]))
     return problem, x, y
 
@@ -49,8 +51,9 @@ def market_split(m: int = 5, n: int = 40, seed: int = 3) -> pulp.LpProblem:
     under = [problem.add_variable(f"under{i}", 0) for i in range(m)]
     for i in range(m):
         pairs = [(x[j], float(a[i, j])) for j in range(n)] + [(over[i], 1.0), (under[i], -1.0)]
-        problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), pulp.LpConstraintEQ,
-                                                rhs=float(b[i])), f"row{i}")
+        problem.addConstraint(
+            pulp.LpConstraint(pulp.LpAffineExpression(pairs), pulp.LpConstraintEQ, rhs=float(b[i])), f"row{i}"
+        )
     problem.setObjective(pulp.LpAffineExpression([(v, 1.0) for v in over + under]))
     return problem
 
@@ -83,8 +86,10 @@ def test_unknown_solver(name: str, hint: str | None) -> None:
         assert f"did you mean '{hint}'?" in message
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [({"time_limit": 0}, "time_limit"), ({"time_limit": float("nan")},
-                                               "time_limit"), ({"gap": -0.1}, "gap")])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"time_limit": 0}, "time_limit"), ({"time_limit": float("nan")}, "time_limit"), ({"gap": -0.1}, "gap")],
+)
 def test_bad_options(kwargs: dict, match: str) -> None:
     with pytest.raises(sc.InputError, match=match):
         get_solver(**kwargs)
@@ -94,8 +99,9 @@ def test_unavailable_solver_names_the_cause(monkeypatch: pytest.MonkeyPatch) -> 
     import supplychain.solvers as solvers
 
     monkeypatch.setattr(solvers, "_probe", lambda name: "no CBC binary here" if name == "cbc" else None)
-    with pytest.raises(sc.SolverError, match="solver 'cbc' is unavailable: no CBC binary here; available instead: "
-                                             "highs"):
+    with pytest.raises(
+        sc.SolverError, match="solver 'cbc' is unavailable: no CBC binary here; available instead: highs"
+    ):
         get_solver("cbc")
     monkeypatch.setattr(solvers, "_probe", lambda name: "missing" if name == "highs" else None)
     assert solver_name(get_solver()) == "cbc"  # the default falls back to what works
@@ -104,17 +110,20 @@ def test_unavailable_solver_names_the_cause(monkeypatch: pytest.MonkeyPatch) -> 
         get_solver()
 
 
-@pytest.mark.parametrize(("lp_status", "solution_status", "limit", "expected"), [
-    (pulp.LpStatusOptimal, pulp.LpSolutionOptimal, False, "optimal"),
-    # what PuLP reports after a time limit with an incumbent: "Optimal", but not proven
-    (pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible, False, "time_limit"),
-    (pulp.LpStatusOptimal, pulp.LpSolutionNoSolutionFound, False, "not_solved"),
-    (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound, True, "time_limit"),
-    (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound, False, "not_solved"),
-    (pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible, False, "infeasible"),
-    (pulp.LpStatusUnbounded, pulp.LpSolutionUnbounded, False, "unbounded"),
-    (pulp.LpStatusUndefined, pulp.LpSolutionNoSolutionFound, False, "error"),
-])
+@pytest.mark.parametrize(
+    ("lp_status", "solution_status", "limit", "expected"),
+    [
+        (pulp.LpStatusOptimal, pulp.LpSolutionOptimal, False, "optimal"),
+        # what PuLP reports after a time limit with an incumbent: "Optimal", but not proven
+        (pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible, False, "time_limit"),
+        (pulp.LpStatusOptimal, pulp.LpSolutionNoSolutionFound, False, "not_solved"),
+        (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound, True, "time_limit"),
+        (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound, False, "not_solved"),
+        (pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible, False, "infeasible"),
+        (pulp.LpStatusUnbounded, pulp.LpSolutionUnbounded, False, "unbounded"),
+        (pulp.LpStatusUndefined, pulp.LpSolutionNoSolutionFound, False, "error"),
+    ],
+)
 def test_status_mapping(lp_status: int, solution_status: int, limit: bool, expected: str) -> None:
     assert status_from_pulp(lp_status, solution_status, limit_reached=limit) == expected
     assert expected in STATUSES
@@ -132,8 +141,9 @@ def test_optimal(solver: str) -> None:
 
 def test_infeasible_raises_naming_the_model(solver: str) -> None:
     problem, x, _ = small_lp()
-    problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0)]), pulp.LpConstraintGE, rhs=10.0),
-                          "impossible")
+    problem.addConstraint(
+        pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0)]), pulp.LpConstraintGE, rhs=10.0), "impossible"
+    )
     with pytest.raises(sc.SolverError, match=f"toy LP: the model is infeasible according to {solver}"):
         solve(problem, get_solver(solver), what="toy LP")
 
@@ -142,8 +152,9 @@ def test_unbounded(solver: str) -> None:
     """min −x s.t. x − y ≤ 1: x and y can grow together without end."""
     problem = pulp.LpProblem("unbounded", pulp.LpMinimize)
     x, y = problem.add_variable("x", 0), problem.add_variable("y", 0)
-    problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (y, -1.0)]), pulp.LpConstraintLE,
-                                            rhs=1.0), "c")
+    problem.addConstraint(
+        pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (y, -1.0)]), pulp.LpConstraintLE, rhs=1.0), "c"
+    )
     problem.setObjective(pulp.LpAffineExpression([(x, -1.0)]))
     result = solve(problem, get_solver(solver))
     assert (result.status, result.objective) == ("unbounded", None)
@@ -172,14 +183,16 @@ def test_reusable_problem_resolves_with_new_bounds(solver: str) -> None:
     run.set_bounds([y], [0.0], [None])  # y ≤ 3 through the row: x = 0, y = 3: 6
     assert run.solve(warm=False).objective == pytest.approx(6.0)
     run.set_objective(pulp.LpAffineExpression([(x, 1.0)]), pulp.LpMinimize)
-    run.add_constraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (y, -1.0)]), pulp.LpConstraintGE,
-                                         rhs=1.0), "x_above_y")
+    run.add_constraint(
+        pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (y, -1.0)]), pulp.LpConstraintGE, rhs=1.0), "x_above_y"
+    )
     result = run.solve()
     assert result.objective == pytest.approx(1.0)
     assert run.solves == 4
     fresh, fx, fy = small_lp()
-    fresh.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(fx, 1.0), (fy, -1.0)]), pulp.LpConstraintGE,
-                                          rhs=1.0), "x_above_y")
+    fresh.addConstraint(
+        pulp.LpConstraint(pulp.LpAffineExpression([(fx, 1.0), (fy, -1.0)]), pulp.LpConstraintGE, rhs=1.0), "x_above_y"
+    )
     fy.upBound = None
     fresh.setObjective(pulp.LpAffineExpression([(fx, 1.0)]))
     fresh.sense = pulp.LpMinimize

@@ -5,6 +5,7 @@ arithmetic, and the test checks ``sc.stress`` against that number. Horizon H = 5
 unless a test says otherwise. Facility capacities are large enough that no supplier falls
 short (validation), and quantities are small: neither plays a part in availability.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,10 +19,18 @@ import supplychain as sc
 # builders
 
 
-def facility(fid: str, country: str, produces: str, kind: str = "material", company: str | None = None,
-             capacity: float = 1000.0) -> dict:
-    return {"id": fid, "name": fid, "company": company or fid, "country": country, "kind": kind,
-            "produces": produces, "capacity": capacity}
+def facility(
+    fid: str, country: str, produces: str, kind: str = "material", company: str | None = None, capacity: float = 1000.0
+) -> dict:
+    return {
+        "id": fid,
+        "name": fid,
+        "company": company or fid,
+        "country": country,
+        "kind": kind,
+        "produces": produces,
+        "capacity": capacity,
+    }
 
 
 def recipe(fid: str, item: str, quantity: float = 0.01, stock_weeks: float | None = None) -> dict:
@@ -35,8 +44,9 @@ def supply(supplier: str, buyer: str, item: str, share: float = 1.0) -> dict:
     return {"supplier": supplier, "buyer": buyer, "item": item, "share": share}
 
 
-def network(facilities: list[dict], recipes: list[dict] = (), supplies: list[dict] = (),
-            items: list[dict] | None = None) -> sc.Network:
+def network(
+    facilities: list[dict], recipes: list[dict] = (), supplies: list[dict] = (), items: list[dict] | None = None
+) -> sc.Network:
     """A network; items default to bare rows for every item produced or used."""
     if items is None:
         ids = {f["produces"] for f in facilities} | {r["item"] for r in recipes}
@@ -44,10 +54,10 @@ def network(facilities: list[dict], recipes: list[dict] = (), supplies: list[dic
     return sc.Network(items, facilities, list(recipes), list(supplies), name="rules")
 
 
-def stress(net: sc.Network, controls: list[dict] = (), disruptions: list[dict] = (),
-           horizon_weeks: float = 52) -> Any:
-    scenario = sc.Scenario.model_validate({"name": "rules", "horizon_weeks": horizon_weeks,
-                                           "controls": list(controls), "disruptions": list(disruptions)})
+def stress(net: sc.Network, controls: list[dict] = (), disruptions: list[dict] = (), horizon_weeks: float = 52) -> Any:
+    scenario = sc.Scenario.model_validate(
+        {"name": "rules", "horizon_weeks": horizon_weeks, "controls": list(controls), "disruptions": list(disruptions)}
+    )
     return sc.stress(net, scenario)
 
 
@@ -64,16 +74,19 @@ def control(**fields: Any) -> dict:
     return {"name": "ctl", "issuer": "USA", "destinations": ["CHN"], "licence_approval": 0.0, **fields}
 
 
-def covered_items(items: list[dict], ctl: dict, supplier_country: str = "USA",
-                  buyer_country: str = "CHN") -> set[str]:
+def covered_items(items: list[dict], ctl: dict, supplier_country: str = "USA", buyer_country: str = "CHN") -> set[str]:
     """Which items' flows ``ctl`` covers, on a star: for each item k a supplier ``s_k`` in
     ``supplier_country`` and a buyer ``b_k`` in ``buyer_country`` that needs only k, from
     ``s_k``. With licence_approval 0 a covered buyer has availability 0, the others 1."""
     ids = [i["id"] for i in items]
     facilities = [facility(f"s_{k}", supplier_country, k) for k in ids]
     facilities += [facility(f"b_{k}", buyer_country, "out") for k in ids]
-    net = network(facilities, [recipe(f"b_{k}", k) for k in ids], [supply(f"s_{k}", f"b_{k}", k) for k in ids],
-                  items=[*items, {"id": "out"}])
+    net = network(
+        facilities,
+        [recipe(f"b_{k}", k) for k in ids],
+        [supply(f"s_{k}", f"b_{k}", k) for k in ids],
+        items=[*items, {"id": "out"}],
+    )
     result = stress(net, [ctl])
     alpha = availability(result)
     assert all(alpha[f"b_{k}"] in (0.0, 1.0) for k in ids)
@@ -94,24 +107,30 @@ ITEMS = [
 ]
 
 
-@pytest.mark.parametrize(("patterns", "expected"), [
-    (["chip*"], {"chip", "chiplet"}),
-    (["chip"], {"chip"}),
-    (["m?mory", "sand"], {"memory", "sand"}),
-    (["*"], {"chip", "chiplet", "memory", "sand"}),
-])
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        (["chip*"], {"chip", "chiplet"}),
+        (["chip"], {"chip"}),
+        (["m?mory", "sand"], {"memory", "sand"}),
+        (["*"], {"chip", "chiplet", "memory", "sand"}),
+    ],
+)
 def test_item_glob_on_id(patterns: list[str], expected: set[str]) -> None:
     """fnmatchcase on ids: 'chip*' matches chip and chiplet, not memory; 'chip' matches only
     chip (a glob, not a prefix); '?' is one character; several patterns are a union."""
     assert covered_items(ITEMS, control(items=patterns)) == expected
 
 
-@pytest.mark.parametrize(("patterns", "expected"), [
-    (["eccn:3A090*"], {"chip", "chiplet"}),
-    (["eccn:3A*"], {"chip", "chiplet", "memory"}),
-    (["hbm"], {"memory"}),   # the second tag of memory
-    (["ai"], {"chip"}),      # the second tag of chip
-])
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        (["eccn:3A090*"], {"chip", "chiplet"}),
+        (["eccn:3A*"], {"chip", "chiplet", "memory"}),
+        (["hbm"], {"memory"}),  # the second tag of memory
+        (["ai"], {"chip"}),  # the second tag of chip
+    ],
+)
 def test_item_glob_on_tags(patterns: list[str], expected: set[str]) -> None:
     """A pattern matches an item when it matches any one of its ';'-separated tags:
     'eccn:3A090*' matches chip (eccn:3A090.a) and chiplet (eccn:3A090.b); 'hbm' is memory's
@@ -124,13 +143,16 @@ def test_items_omitted_means_every_item() -> None:
     assert covered_items(ITEMS, control()) == {"chip", "chiplet", "memory", "sand"}
 
 
-@pytest.mark.parametrize(("where", "expected"), [
-    ({"tpp": {"min": 4800}}, {"chip", "chiplet"}),             # 4800 >= 4800 (inclusive), 5600
-    ({"tpp": {"max": 4800}}, {"chip", "memory"}),              # 4800 <= 4800 (inclusive), 4000
-    ({"tpp": {"min": 4000, "max": 4800}}, {"chip", "memory"}),
-    ({"tpp": {"in": [4000, 5600]}}, {"memory", "chiplet"}),
-    ({"tpp": {"min": 0}}, {"chip", "chiplet", "memory"}),      # sand has no tpp: never matches
-])
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ({"tpp": {"min": 4800}}, {"chip", "chiplet"}),  # 4800 >= 4800 (inclusive), 5600
+        ({"tpp": {"max": 4800}}, {"chip", "memory"}),  # 4800 <= 4800 (inclusive), 4000
+        ({"tpp": {"min": 4000, "max": 4800}}, {"chip", "memory"}),
+        ({"tpp": {"in": [4000, 5600]}}, {"memory", "chiplet"}),
+        ({"tpp": {"min": 0}}, {"chip", "chiplet", "memory"}),  # sand has no tpp: never matches
+    ],
+)
 def test_where_thresholds(where: dict, expected: set[str]) -> None:
     """tpp: chip 4800, chiplet 5600, memory 4000, sand none. min and max are inclusive,
     ``in`` is membership, and an item without the attribute does not match (even min 0)."""
@@ -150,11 +172,13 @@ def _buyers_network() -> sc.Network:
     """Supplier s (USA, company 'usco') sells x to four buyers, each needing only x:
     b_chn (CHN, company 'other'), b_rus (RUS), b_deu (DEU, company 'huawei'),
     b_usa (USA, company 'huawei')."""
-    facilities = [facility("s", "USA", "x", company="usco"),
-                  facility("b_chn", "CHN", "out", company="other"),
-                  facility("b_rus", "RUS", "out", company="other"),
-                  facility("b_deu", "DEU", "out", company="huawei"),
-                  facility("b_usa", "USA", "out", company="huawei")]
+    facilities = [
+        facility("s", "USA", "x", company="usco"),
+        facility("b_chn", "CHN", "out", company="other"),
+        facility("b_rus", "RUS", "out", company="other"),
+        facility("b_deu", "DEU", "out", company="huawei"),
+        facility("b_usa", "USA", "out", company="huawei"),
+    ]
     buyers = ["b_chn", "b_rus", "b_deu", "b_usa"]
     return network(facilities, [recipe(b, "x") for b in buyers], [supply("s", b, "x") for b in buyers])
 
@@ -202,13 +226,19 @@ def test_end_users_and_destinations_are_a_union() -> None:
 def _fdp_network() -> sc.Network:
     """amat (USA, equipment) makes dep, a tool; fab_cn (CHN) and fab_tw (TWN) use dep from amat
     and each sells chip to dc_cn (CHN), share 0.5 each."""
-    facilities = [facility("amat", "USA", "dep", kind="equipment"),
-                  facility("fab_cn", "CHN", "chip", kind="foundry"),
-                  facility("fab_tw", "TWN", "chip", kind="foundry"),
-                  facility("dc_cn", "CHN", "compute", kind="compute", capacity=100)]
+    facilities = [
+        facility("amat", "USA", "dep", kind="equipment"),
+        facility("fab_cn", "CHN", "chip", kind="foundry"),
+        facility("fab_tw", "TWN", "chip", kind="foundry"),
+        facility("dc_cn", "CHN", "compute", kind="compute", capacity=100),
+    ]
     recipes = [recipe("fab_cn", "dep"), recipe("fab_tw", "dep"), recipe("dc_cn", "chip", quantity=1)]
-    supplies = [supply("amat", "fab_cn", "dep"), supply("amat", "fab_tw", "dep"),
-                supply("fab_cn", "dc_cn", "chip", 0.5), supply("fab_tw", "dc_cn", "chip", 0.5)]
+    supplies = [
+        supply("amat", "fab_cn", "dep"),
+        supply("amat", "fab_tw", "dep"),
+        supply("fab_cn", "dc_cn", "chip", 0.5),
+        supply("fab_tw", "dc_cn", "chip", 0.5),
+    ]
     return network(facilities, recipes, supplies)
 
 
@@ -225,8 +255,7 @@ def test_buyer_in_the_issuers_country_is_not_covered() -> None:
     """Issuer CHN, destinations '*' and end user dc_cn: fab_tw -> dc_cn goes into the issuer's
     own country, which a control never covers (and fab_tw is out of China's reach anyway); the
     control must also not touch the in-China flow fab_cn -> dc_cn. Nothing is covered."""
-    result = stress(_fdp_network(), [control(issuer="CHN", items=["chip"], destinations=["*"],
-                                             end_users=["dc_cn"])])
+    result = stress(_fdp_network(), [control(issuer="CHN", items=["chip"], destinations=["*"], end_users=["dc_cn"])])
     assert availability(result)["dc_cn"] == 1.0
     assert result.controls["edges_covered"].tolist() == [0]
 
@@ -238,10 +267,16 @@ def test_buyer_in_the_issuers_country_is_not_covered() -> None:
 def test_reach_supplier_in_issuer_country_only_without_reach() -> None:
     """No reach: s_usa -> dc_cn (share 0.25) is covered (supplier in the issuer's country);
     s_twn -> dc_cn (share 0.75) is not. dc_cn: 0.25*0 + 0.75*1 = 0.75."""
-    facilities = [facility("s_usa", "USA", "chip"), facility("s_twn", "TWN", "chip"),
-                  facility("dc_cn", "CHN", "compute", kind="compute")]
-    net = network(facilities, [recipe("dc_cn", "chip")],
-                  [supply("s_usa", "dc_cn", "chip", 0.25), supply("s_twn", "dc_cn", "chip", 0.75)])
+    facilities = [
+        facility("s_usa", "USA", "chip"),
+        facility("s_twn", "TWN", "chip"),
+        facility("dc_cn", "CHN", "compute", kind="compute"),
+    ]
+    net = network(
+        facilities,
+        [recipe("dc_cn", "chip")],
+        [supply("s_usa", "dc_cn", "chip", 0.25), supply("s_twn", "dc_cn", "chip", 0.75)],
+    )
     result = stress(net, [control(items=["chip"])])
     assert availability(result)["dc_cn"] == pytest.approx(0.75)
     assert result.controls["edges_covered"].tolist() == [1]
@@ -253,24 +288,37 @@ def _de_minimis_network() -> sc.Network:
     wafer (value 2, quantity 1): all from w_twn (TWN).
     USA-origin content share = (1*2*0.5 + 2*1*0) / (1*2 + 2*1) = 1/4 = 0.25
     (weighting by quantity alone would give 1/3, by nothing 0.25 too)."""
-    items = [{"id": "tool", "value": 1}, {"id": "wafer", "value": 2}, {"id": "chip", "value": 20},
-             {"id": "compute"}]
-    facilities = [facility("t_usa", "USA", "tool"), facility("t_jpn", "JPN", "tool"),
-                  facility("w_twn", "TWN", "wafer"), facility("fab_tw", "TWN", "chip", kind="foundry", capacity=100),
-                  facility("dc_cn", "CHN", "compute", kind="compute")]
-    recipes = [recipe("fab_tw", "tool", quantity=2), recipe("fab_tw", "wafer", quantity=1),
-               recipe("dc_cn", "chip", quantity=0.01)]
-    supplies = [supply("t_usa", "fab_tw", "tool", 0.5), supply("t_jpn", "fab_tw", "tool", 0.5),
-                supply("w_twn", "fab_tw", "wafer"), supply("fab_tw", "dc_cn", "chip")]
+    items = [{"id": "tool", "value": 1}, {"id": "wafer", "value": 2}, {"id": "chip", "value": 20}, {"id": "compute"}]
+    facilities = [
+        facility("t_usa", "USA", "tool"),
+        facility("t_jpn", "JPN", "tool"),
+        facility("w_twn", "TWN", "wafer"),
+        facility("fab_tw", "TWN", "chip", kind="foundry", capacity=100),
+        facility("dc_cn", "CHN", "compute", kind="compute"),
+    ]
+    recipes = [
+        recipe("fab_tw", "tool", quantity=2),
+        recipe("fab_tw", "wafer", quantity=1),
+        recipe("dc_cn", "chip", quantity=0.01),
+    ]
+    supplies = [
+        supply("t_usa", "fab_tw", "tool", 0.5),
+        supply("t_jpn", "fab_tw", "tool", 0.5),
+        supply("w_twn", "fab_tw", "wafer"),
+        supply("fab_tw", "dc_cn", "chip"),
+    ]
     return network(facilities, recipes, supplies, items=items)
 
 
-@pytest.mark.parametrize(("threshold", "expected"), [
-    (0.2, 0.0),    # 0.25 >= 0.2: within reach, covered, denied
-    (0.25, 0.0),   # "at least": 0.25 >= 0.25
-    (0.3, 1.0),    # 0.25 < 0.3: out of reach (quantity-only weighting, 1/3, would wrongly cover)
-    (0.5, 1.0),
-])
+@pytest.mark.parametrize(
+    ("threshold", "expected"),
+    [
+        (0.2, 0.0),  # 0.25 >= 0.2: within reach, covered, denied
+        (0.25, 0.0),  # "at least": 0.25 >= 0.25
+        (0.3, 1.0),  # 0.25 < 0.3: out of reach (quantity-only weighting, 1/3, would wrongly cover)
+        (0.5, 1.0),
+    ],
+)
 def test_reach_de_minimis(threshold: float, expected: float) -> None:
     """fab_tw's USA content share is 0.25 (see _de_minimis_network); fab_tw -> dc_cn (chip)
     is covered iff 0.25 >= the de minimis threshold."""
@@ -298,17 +346,34 @@ def test_reach_foreign_direct_product() -> None:
     f3 uses eda from eda_us (USA, material, but tool: true explicitly) -> covered, d3 = 0
     f4 uses probe from probe_us (USA, equipment, tool: false)          -> not covered, d4 = 1
     f5 uses dep from amat_jp (JPN, equipment: a tool, not from the USA) -> not covered, d5 = 1"""
-    items = [{"id": "dep"}, {"id": "sand"}, {"id": "eda", "tool": True}, {"id": "probe", "tool": False},
-             {"id": "chip"}, {"id": "compute"}]
-    facilities = [facility("amat", "USA", "dep", kind="equipment"), facility("sand_us", "USA", "sand"),
-                  facility("eda_us", "USA", "eda"), facility("probe_us", "USA", "probe", kind="equipment"),
-                  facility("amat_jp", "JPN", "dep", kind="equipment")]
-    inputs = {"f1": ("amat", "dep"), "f2": ("sand_us", "sand"), "f3": ("eda_us", "eda"),
-              "f4": ("probe_us", "probe"), "f5": ("amat_jp", "dep")}
+    items = [
+        {"id": "dep"},
+        {"id": "sand"},
+        {"id": "eda", "tool": True},
+        {"id": "probe", "tool": False},
+        {"id": "chip"},
+        {"id": "compute"},
+    ]
+    facilities = [
+        facility("amat", "USA", "dep", kind="equipment"),
+        facility("sand_us", "USA", "sand"),
+        facility("eda_us", "USA", "eda"),
+        facility("probe_us", "USA", "probe", kind="equipment"),
+        facility("amat_jp", "JPN", "dep", kind="equipment"),
+    ]
+    inputs = {
+        "f1": ("amat", "dep"),
+        "f2": ("sand_us", "sand"),
+        "f3": ("eda_us", "eda"),
+        "f4": ("probe_us", "probe"),
+        "f5": ("amat_jp", "dep"),
+    }
     recipes, supplies = [], []
     for i, (fab, (tool_maker, tool)) in enumerate(inputs.items(), start=1):
-        facilities += [facility(fab, "TWN", "chip", kind="foundry"),
-                       facility(f"d{i}", "CHN", "compute", kind="compute")]
+        facilities += [
+            facility(fab, "TWN", "chip", kind="foundry"),
+            facility(f"d{i}", "CHN", "compute", kind="compute"),
+        ]
         recipes += [recipe(fab, tool), recipe(f"d{i}", "chip")]
         supplies += [supply(tool_maker, fab, tool), supply(fab, f"d{i}", "chip")]
     net = network(facilities, recipes, supplies, items=items)
@@ -322,11 +387,21 @@ def test_plurilateral_issuers() -> None:
     """Issuers [USA, NLD], chips to CHN, no reach: s_usa (share 0.25) and s_nld (0.25) are each in
     one issuer's country, covered; s_jpn (0.5) in neither. dc_cn: 0.5 * 1 = 0.5; 2 edges.
     A USA-only control covers s_usa alone: 0.75."""
-    facilities = [facility("s_usa", "USA", "chip"), facility("s_nld", "NLD", "chip"),
-                  facility("s_jpn", "JPN", "chip"), facility("dc_cn", "CHN", "compute", kind="compute")]
-    net = network(facilities, [recipe("dc_cn", "chip")],
-                  [supply("s_usa", "dc_cn", "chip", 0.25), supply("s_nld", "dc_cn", "chip", 0.25),
-                   supply("s_jpn", "dc_cn", "chip", 0.5)])
+    facilities = [
+        facility("s_usa", "USA", "chip"),
+        facility("s_nld", "NLD", "chip"),
+        facility("s_jpn", "JPN", "chip"),
+        facility("dc_cn", "CHN", "compute", kind="compute"),
+    ]
+    net = network(
+        facilities,
+        [recipe("dc_cn", "chip")],
+        [
+            supply("s_usa", "dc_cn", "chip", 0.25),
+            supply("s_nld", "dc_cn", "chip", 0.25),
+            supply("s_jpn", "dc_cn", "chip", 0.5),
+        ],
+    )
     both = stress(net, [control(issuer=["USA", "NLD"], items=["chip"])])
     assert availability(both)["dc_cn"] == pytest.approx(0.5)
     assert both.controls["edges_covered"].tolist() == [2]
@@ -337,10 +412,16 @@ def test_plurilateral_reach_through_any_issuer() -> None:
     """fab_jp (JPN) uses euv from asml (NLD, equipment: a tool) and sells chip to dc_cn.
     Issuer [USA, NLD] with foreign-direct-product reach: the NLD tool brings fab_jp within NLD's
     reach, so fab_jp -> dc_cn is covered: dc_cn 0. Issuer USA alone: fab_jp is out of reach: 1."""
-    facilities = [facility("asml", "NLD", "euv", kind="equipment"), facility("fab_jp", "JPN", "chip"),
-                  facility("dc_cn", "CHN", "compute", kind="compute")]
-    net = network(facilities, [recipe("fab_jp", "euv"), recipe("dc_cn", "chip")],
-                  [supply("asml", "fab_jp", "euv"), supply("fab_jp", "dc_cn", "chip")])
+    facilities = [
+        facility("asml", "NLD", "euv", kind="equipment"),
+        facility("fab_jp", "JPN", "chip"),
+        facility("dc_cn", "CHN", "compute", kind="compute"),
+    ]
+    net = network(
+        facilities,
+        [recipe("fab_jp", "euv"), recipe("dc_cn", "chip")],
+        [supply("asml", "fab_jp", "euv"), supply("fab_jp", "dc_cn", "chip")],
+    )
     reach = {"foreign_direct_product": True}
     assert availability(stress(net, [control(issuer=["USA", "NLD"], items=["chip"], reach=reach)]))["dc_cn"] == 0
     assert availability(stress(net, [control(issuer="USA", items=["chip"], reach=reach)]))["dc_cn"] == 1
@@ -360,8 +441,9 @@ def test_licence_approval_of_two_controls_multiplies() -> None:
     """Two controls cover s_usa -> dc_cn: approvals 0.5 (ctl_a) and 0.4 (ctl_b):
     a = 0.5 * 0.4 = 0.2, dc_cn = 0.2. Lifting ctl_a gives 0.4 (raise 0.2), lifting ctl_b gives
     0.5 (raise 0.3): the limiting control is ctl_b."""
-    result = stress(_one_edge_network(), [control(name="ctl_a", licence_approval=0.5),
-                                          control(name="ctl_b", licence_approval=0.4)])
+    result = stress(
+        _one_edge_network(), [control(name="ctl_a", licence_approval=0.5), control(name="ctl_b", licence_approval=0.4)]
+    )
     assert availability(result)["dc_cn"] == pytest.approx(0.2)
     assert row(result, "dc_cn")["limiting_control"] == "ctl_b"
     assert row(result, "dc_cn")["limiting_item"] == "chip"
@@ -379,21 +461,27 @@ def test_partial_licence_approval() -> None:
 
 
 def _lone_facility_network() -> sc.Network:
-    return network([facility("fab_tw", "TWN", "chip", kind="foundry", company="tsmc"),
-                    facility("fab_kr", "KOR", "chip", kind="foundry", company="samsung"),
-                    facility("osat_tw", "TWN", "package", kind="osat", company="ase")])
+    return network(
+        [
+            facility("fab_tw", "TWN", "chip", kind="foundry", company="tsmc"),
+            facility("fab_kr", "KOR", "chip", kind="foundry", company="samsung"),
+            facility("osat_tw", "TWN", "package", kind="osat", company="ase"),
+        ]
+    )
 
 
-@pytest.mark.parametrize(("capacity_factor", "weeks", "horizon", "expected"), [
-    (0.5, 13, 52, 0.875),     # 1 - 0.5 * 13/52
-    (0.5, 80, 52, 0.5),       # weeks > H: min(1, 80/52) = 1 -> 1 - 0.5
-    (0.5, None, 52, 0.5),     # weeks omitted: the whole horizon
-    (0.0, 26, 52, 0.5),       # 1 - 1 * 0.5
-    (0.25, 13, 26, 0.625),    # 1 - 0.75 * 0.5
-    (0.0, 0, 52, 1.0),        # zero weeks: no effect
-])
-def test_disruption_own_factor(capacity_factor: float, weeks: float | None, horizon: float,
-                               expected: float) -> None:
+@pytest.mark.parametrize(
+    ("capacity_factor", "weeks", "horizon", "expected"),
+    [
+        (0.5, 13, 52, 0.875),  # 1 - 0.5 * 13/52
+        (0.5, 80, 52, 0.5),  # weeks > H: min(1, 80/52) = 1 -> 1 - 0.5
+        (0.5, None, 52, 0.5),  # weeks omitted: the whole horizon
+        (0.0, 26, 52, 0.5),  # 1 - 1 * 0.5
+        (0.25, 13, 26, 0.625),  # 1 - 0.75 * 0.5
+        (0.0, 0, 52, 1.0),  # zero weeks: no effect
+    ],
+)
+def test_disruption_own_factor(capacity_factor: float, weeks: float | None, horizon: float, expected: float) -> None:
     """o = 1 - (1 - capacity_factor) * min(1, weeks / H) for a facility with no recipe."""
     shock: dict[str, Any] = {"facilities": ["fab_tw"], "capacity_factor": capacity_factor}
     if weeks is not None:
@@ -406,18 +494,23 @@ def test_disruption_own_factor(capacity_factor: float, weeks: float | None, hori
 def test_two_disruptions_multiply() -> None:
     """fab_tw hit twice: cf 0.5 for 26 weeks -> 0.75, and cf 0 for 13 weeks -> 0.75;
     o = 0.75 * 0.75 = 0.5625."""
-    shocks = [{"facilities": ["fab_tw"], "capacity_factor": 0.5, "weeks": 26},
-              {"countries": ["TWN"], "kinds": ["foundry"], "capacity_factor": 0.0, "weeks": 13}]
+    shocks = [
+        {"facilities": ["fab_tw"], "capacity_factor": 0.5, "weeks": 26},
+        {"countries": ["TWN"], "kinds": ["foundry"], "capacity_factor": 0.0, "weeks": 13},
+    ]
     assert availability(stress(_lone_facility_network(), disruptions=shocks))["fab_tw"] == pytest.approx(0.5625)
 
 
-@pytest.mark.parametrize(("selectors", "hit"), [
-    ({"countries": ["TWN"]}, {"fab_tw", "osat_tw"}),
-    ({"countries": ["TWN"], "kinds": ["foundry"]}, {"fab_tw"}),        # both must match
-    ({"kinds": ["foundry"]}, {"fab_tw", "fab_kr"}),
-    ({"companies": ["samsung", "ase"]}, {"fab_kr", "osat_tw"}),
-    ({"companies": ["tsmc"], "countries": ["KOR"]}, set()),           # tsmc has no KOR plant
-])
+@pytest.mark.parametrize(
+    ("selectors", "hit"),
+    [
+        ({"countries": ["TWN"]}, {"fab_tw", "osat_tw"}),
+        ({"countries": ["TWN"], "kinds": ["foundry"]}, {"fab_tw"}),  # both must match
+        ({"kinds": ["foundry"]}, {"fab_tw", "fab_kr"}),
+        ({"companies": ["samsung", "ase"]}, {"fab_kr", "osat_tw"}),
+        ({"companies": ["tsmc"], "countries": ["KOR"]}, set()),  # tsmc has no KOR plant
+    ],
+)
 def test_disruption_selectors_all_must_match(selectors: dict, hit: set[str]) -> None:
     """A facility is hit when it matches every selector given; cf 0 over the horizon: o = 0."""
     alpha = availability(stress(_lone_facility_network(), disruptions=[{**selectors, "capacity_factor": 0}]))
@@ -429,18 +522,24 @@ def test_disruption_selectors_all_must_match(selectors: dict, hit: set[str]) -> 
 # rules 4 and 5: input availability, stock, availability
 
 
-@pytest.mark.parametrize(("capacity_factor", "stock_weeks", "expected"), [
-    (0.0, 13, 0.25),     # 0 + 13/52
-    (0.0, 60, 1.0),      # 60/52 > 1: capped at 1
-    (0.5, 13, 0.75),     # 0.5 + 13/52
-    (0.5, 39, 1.0),      # 0.5 + 0.75 = 1.25 -> 1
-    (0.5, 0, 0.5),
-])
+@pytest.mark.parametrize(
+    ("capacity_factor", "stock_weeks", "expected"),
+    [
+        (0.0, 13, 0.25),  # 0 + 13/52
+        (0.0, 60, 1.0),  # 60/52 > 1: capped at 1
+        (0.5, 13, 0.75),  # 0.5 + 13/52
+        (0.5, 39, 1.0),  # 0.5 + 0.75 = 1.25 -> 1
+        (0.5, 0, 0.5),
+    ],
+)
 def test_stock_adds_weeks_over_horizon(capacity_factor: float, stock_weeks: float, expected: float) -> None:
     """v needs x from u (share 1) and holds stock_weeks of it; u runs at capacity_factor all
     horizon: A = min(1, 1 * 1 * cf + stock_weeks / 52)."""
-    net = network([facility("u", "USA", "x"), facility("v", "USA", "y")],
-                  [recipe("v", "x", stock_weeks=stock_weeks)], [supply("u", "v", "x")])
+    net = network(
+        [facility("u", "USA", "x"), facility("v", "USA", "y")],
+        [recipe("v", "x", stock_weeks=stock_weeks)],
+        [supply("u", "v", "x")],
+    )
     result = stress(net, disruptions=[{"facilities": ["u"], "capacity_factor": capacity_factor}])
     assert availability(result)["v"] == pytest.approx(expected)
 
@@ -448,10 +547,16 @@ def test_stock_adds_weeks_over_horizon(capacity_factor: float, stock_weeks: floa
 def test_availability_is_own_factor_times_smallest_input() -> None:
     """v needs x from sx (cf 0.5 -> alpha 0.5) and y from sy (cf 0.75 -> 0.75), and is itself
     hit with cf 0.8: alpha_v = 0.8 * min(0.5, 0.75) = 0.4, limiting item x."""
-    net = network([facility("sx", "USA", "x"), facility("sy", "USA", "y"), facility("v", "USA", "z")],
-                  [recipe("v", "y"), recipe("v", "x")], [supply("sx", "v", "x"), supply("sy", "v", "y")])
-    shocks = [{"facilities": ["sx"], "capacity_factor": 0.5}, {"facilities": ["sy"], "capacity_factor": 0.75},
-              {"facilities": ["v"], "capacity_factor": 0.8}]
+    net = network(
+        [facility("sx", "USA", "x"), facility("sy", "USA", "y"), facility("v", "USA", "z")],
+        [recipe("v", "y"), recipe("v", "x")],
+        [supply("sx", "v", "x"), supply("sy", "v", "y")],
+    )
+    shocks = [
+        {"facilities": ["sx"], "capacity_factor": 0.5},
+        {"facilities": ["sy"], "capacity_factor": 0.75},
+        {"facilities": ["v"], "capacity_factor": 0.8},
+    ]
     result = stress(net, disruptions=shocks)
     assert availability(result)["v"] == pytest.approx(0.4)
     assert row(result, "v")["limiting_item"] == "x"
@@ -460,8 +565,11 @@ def test_availability_is_own_factor_times_smallest_input() -> None:
 
 def test_shares_add_over_suppliers() -> None:
     """v needs x: 0.3 from a (down, alpha 0), 0.7 from b (fine): A = 0.3*0 + 0.7*1 = 0.7."""
-    net = network([facility("a", "USA", "x"), facility("b", "USA", "x"), facility("v", "USA", "y")],
-                  [recipe("v", "x")], [supply("a", "v", "x", 0.3), supply("b", "v", "x", 0.7)])
+    net = network(
+        [facility("a", "USA", "x"), facility("b", "USA", "x"), facility("v", "USA", "y")],
+        [recipe("v", "x")],
+        [supply("a", "v", "x", 0.3), supply("b", "v", "x", 0.7)],
+    )
     result = stress(net, disruptions=[{"facilities": ["a"], "capacity_factor": 0}])
     assert availability(result)["v"] == pytest.approx(0.7)
 
@@ -477,8 +585,7 @@ def test_facility_without_recipe_has_its_own_factor() -> None:
 def test_limiting_item_empty_when_only_the_facility_itself_is_hit() -> None:
     """v is hit (cf 0 over the horizon: alpha 0) but its input x is fully available (A = 1):
     no limiting item, no limiting control."""
-    net = network([facility("u", "USA", "x"), facility("v", "USA", "y")], [recipe("v", "x")],
-                  [supply("u", "v", "x")])
+    net = network([facility("u", "USA", "x"), facility("v", "USA", "y")], [recipe("v", "x")], [supply("u", "v", "x")])
     result = stress(net, disruptions=[{"facilities": ["v"], "capacity_factor": 0}])
     assert row(result, "v")["availability"] == 0
     assert row(result, "v")["limiting_item"] == ""
@@ -512,8 +619,9 @@ def test_two_node_loop_without_shock_is_fully_available() -> None:
 def test_loop_with_a_shock_decays_to_zero() -> None:
     """a <-> b, a at cf 0.5 all horizon (o_a = 0.5): alpha_a = 0.5 * alpha_b, alpha_b = alpha_a,
     so t = 0.5 t: the only fixed point is 0."""
-    alpha = availability(stress(_loop_network(third_supplier=False),
-                                disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]))
+    alpha = availability(
+        stress(_loop_network(third_supplier=False), disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}])
+    )
     assert alpha["a"] == pytest.approx(0, abs=1e-9)
     assert alpha["b"] == pytest.approx(0, abs=1e-9)
 
@@ -534,8 +642,12 @@ def test_loop_with_stock() -> None:
     """a <-> b, o_a = 1 - 1 * 26/52 = 0.5, b holds 13 weeks of ya:
     alpha_b = min(1, alpha_a + 13/52) and alpha_a = 0.5 * alpha_b, so alpha_b = 0.5 alpha_b + 0.25:
     alpha_b = 0.5, alpha_a = 0.25."""
-    alpha = availability(stress(_loop_network(third_supplier=False, stock_weeks=13),
-                                disruptions=[{"facilities": ["a"], "capacity_factor": 0, "weeks": 26}]))
+    alpha = availability(
+        stress(
+            _loop_network(third_supplier=False, stock_weeks=13),
+            disruptions=[{"facilities": ["a"], "capacity_factor": 0, "weeks": 26}],
+        )
+    )
     assert alpha["b"] == pytest.approx(0.5, abs=1e-9)
     assert alpha["a"] == pytest.approx(0.25, abs=1e-9)
 
@@ -547,8 +659,12 @@ def test_slow_loop_settles_at_its_exact_fixed_point() -> None:
     gap by a factor o_a per step (~2.5e7 steps to 1e-12); after POLICY_AFTER steps the engine
     solves the loop's linear system for the pieces in use and lands on the fixed point (a
     warning would fail this test)."""
-    alpha = availability(stress(_loop_network(third_supplier=False, stock_weeks=5.2e-6),
-                                disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}]))
+    alpha = availability(
+        stress(
+            _loop_network(third_supplier=False, stock_weeks=5.2e-6),
+            disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}],
+        )
+    )
     assert alpha["b"] == pytest.approx(0.1, abs=1e-9)
     assert alpha["a"] == pytest.approx(0.0999999, abs=1e-9)
 
@@ -556,8 +672,9 @@ def test_slow_loop_settles_at_its_exact_fixed_point() -> None:
 def test_slow_loop_without_stock_collapses_to_zero() -> None:
     """a <-> b with no stock, o_a = 1 - 1e-6: t = o_a t has only the fixed point 0 (plain
     iteration would stop at 0.999999^1e6 = 0.37 after a million steps)."""
-    alpha = availability(stress(_loop_network(third_supplier=False),
-                                disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}]))
+    alpha = availability(
+        stress(_loop_network(third_supplier=False), disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}])
+    )
     assert alpha["a"] == pytest.approx(0, abs=1e-9)
     assert alpha["b"] == pytest.approx(0, abs=1e-9)
 
@@ -580,7 +697,7 @@ def test_policy_bound_is_never_below_the_fixed_point() -> None:
     o_a = 1 - 1e-6
     own = np.ones(net.arrays.n_facilities)
     own[at["a"]] = o_a
-    weight = plan.edge_share[blk.e0:blk.e1]
+    weight = plan.edge_share[blk.e0 : blk.e1]
     stock = np.zeros(len(plan.recipe_order))
     exact_b = 0.5 / (1 - 0.5 * o_a)
     exact = {"a": o_a * exact_b, "b": exact_b}
@@ -606,8 +723,11 @@ def test_downstream_of_a_loop() -> None:
     """d (USA) needs yb from b in the loop with outside supplier, o_a = 0.5: A = alpha_b = 2/3."""
     base = _loop_network(third_supplier=True)
     facilities = [*base.facilities.to_dict("records"), facility("d", "USA", "z")]
-    net = network(facilities, [*base.recipes.to_dict("records"), recipe("d", "yb")],
-                  [*base.supplies.to_dict("records"), supply("b", "d", "yb")])
+    net = network(
+        facilities,
+        [*base.recipes.to_dict("records"), recipe("d", "yb")],
+        [*base.supplies.to_dict("records"), supply("b", "d", "yb")],
+    )
     alpha = availability(stress(net, disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]))
     assert alpha["d"] == pytest.approx(2 / 3, abs=1e-9)
 
@@ -619,8 +739,11 @@ def test_downstream_of_a_loop() -> None:
 def test_limiting_item_tie_goes_to_smaller_id() -> None:
     """v needs yy and xx (recipes listed yy first), from sy and sx both at cf 0.5:
     A_xx = A_yy = 0.5, a tie: the smaller id, xx."""
-    net = network([facility("sx", "USA", "xx"), facility("sy", "USA", "yy"), facility("v", "USA", "z")],
-                  [recipe("v", "yy"), recipe("v", "xx")], [supply("sy", "v", "yy"), supply("sx", "v", "xx")])
+    net = network(
+        [facility("sx", "USA", "xx"), facility("sy", "USA", "yy"), facility("v", "USA", "z")],
+        [recipe("v", "yy"), recipe("v", "xx")],
+        [supply("sy", "v", "yy"), supply("sx", "v", "xx")],
+    )
     result = stress(net, disruptions=[{"facilities": ["sx", "sy"], "capacity_factor": 0.5}])
     assert row(result, "v")["availability"] == pytest.approx(0.5)
     assert row(result, "v")["limiting_item"] == "xx"
@@ -630,9 +753,11 @@ def test_limiting_item_near_tie_within_tolerance_goes_to_smaller_id() -> None:
     """Suppliers of x and y are down; v holds 26 weeks of x and 26 - 1e-8 weeks of y:
     A_x = 26/52 = 0.5 and A_y = 0.5 - 1e-8/52 = 0.5 - 1.9e-10. They differ by less than the
     1e-9 tolerance, so they tie, and the tie goes to the smaller id: x."""
-    net = network([facility("sx", "USA", "x"), facility("sy", "USA", "y"), facility("v", "USA", "z")],
-                  [recipe("v", "y", stock_weeks=26 - 1e-8), recipe("v", "x", stock_weeks=26)],
-                  [supply("sx", "v", "x"), supply("sy", "v", "y")])
+    net = network(
+        [facility("sx", "USA", "x"), facility("sy", "USA", "y"), facility("v", "USA", "z")],
+        [recipe("v", "y", stock_weeks=26 - 1e-8), recipe("v", "x", stock_weeks=26)],
+        [supply("sx", "v", "x"), supply("sy", "v", "y")],
+    )
     result = stress(net, disruptions=[{"facilities": ["sx", "sy"], "capacity_factor": 0}])
     assert row(result, "v")["availability"] == pytest.approx(0.5)
     assert row(result, "v")["limiting_item"] == "x"
@@ -652,11 +777,21 @@ def test_limiting_control_near_tie_within_tolerance_goes_to_first_listed() -> No
     0.25 + 8e-10 from s_nld (denied by ctl_nl), the rest, 0.5 - 1e-9, from s_jpn (free).
     alpha = 0.5 - 1e-9. Lifting ctl_us raises alpha by 0.25 + 2e-10, lifting ctl_nl by
     0.25 + 8e-10: they differ by 6e-10 < 1e-9, a tie, which goes to the first listed: ctl_us."""
-    facilities = [facility("s_usa", "USA", "chip"), facility("s_nld", "NLD", "chip"),
-                  facility("s_jpn", "JPN", "chip"), facility("dc_cn", "CHN", "compute", kind="compute")]
-    net = network(facilities, [recipe("dc_cn", "chip")],
-                  [supply("s_usa", "dc_cn", "chip", 0.25 + 2e-10), supply("s_nld", "dc_cn", "chip", 0.25 + 8e-10),
-                   supply("s_jpn", "dc_cn", "chip", 0.5 - 1e-9)])
+    facilities = [
+        facility("s_usa", "USA", "chip"),
+        facility("s_nld", "NLD", "chip"),
+        facility("s_jpn", "JPN", "chip"),
+        facility("dc_cn", "CHN", "compute", kind="compute"),
+    ]
+    net = network(
+        facilities,
+        [recipe("dc_cn", "chip")],
+        [
+            supply("s_usa", "dc_cn", "chip", 0.25 + 2e-10),
+            supply("s_nld", "dc_cn", "chip", 0.25 + 8e-10),
+            supply("s_jpn", "dc_cn", "chip", 0.5 - 1e-9),
+        ],
+    )
     result = stress(net, [control(name="ctl_us"), control(name="ctl_nl", issuer="NLD")])
     assert row(result, "dc_cn")["availability"] == pytest.approx(0.5 - 1e-9, abs=1e-15)
     assert row(result, "dc_cn")["limiting_control"] == "ctl_us"
@@ -666,10 +801,16 @@ def test_no_limiting_control_when_no_single_lift_helps() -> None:
     """dc_cn needs x from s_usa (denied by ctl_x, issuer USA) and y from s_nld (denied by
     ctl_y, issuer NLD): alpha = min(0, 0) = 0. Lifting ctl_x alone leaves A_y = 0, lifting
     ctl_y alone leaves A_x = 0: no raise, no limiting control; the limiting item is x (tie)."""
-    facilities = [facility("s_usa", "USA", "x"), facility("s_nld", "NLD", "y"),
-                  facility("dc_cn", "CHN", "compute", kind="compute")]
-    net = network(facilities, [recipe("dc_cn", "x"), recipe("dc_cn", "y")],
-                  [supply("s_usa", "dc_cn", "x"), supply("s_nld", "dc_cn", "y")])
+    facilities = [
+        facility("s_usa", "USA", "x"),
+        facility("s_nld", "NLD", "y"),
+        facility("dc_cn", "CHN", "compute", kind="compute"),
+    ]
+    net = network(
+        facilities,
+        [recipe("dc_cn", "x"), recipe("dc_cn", "y")],
+        [supply("s_usa", "dc_cn", "x"), supply("s_nld", "dc_cn", "y")],
+    )
     result = stress(net, [control(name="ctl_x", items=["x"]), control(name="ctl_y", issuer="NLD", items=["y"])])
     assert row(result, "dc_cn")["availability"] == 0
     assert row(result, "dc_cn")["limiting_control"] == ""
@@ -685,16 +826,30 @@ TINY_CONTROLS = {
     "horizon_weeks": 52,
     "controls": [
         {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "licence_approval": 0},
-        {"name": "us-chips", "issuer": "USA", "items": ["eccn:3A090*"], "destinations": ["CHN"],
-         "reach": {"foreign_direct_product": True}, "licence_approval": 0.2},
+        {
+            "name": "us-chips",
+            "issuer": "USA",
+            "items": ["eccn:3A090*"],
+            "destinations": ["CHN"],
+            "reach": {"foreign_direct_product": True},
+            "licence_approval": 0.2,
+        },
     ],
     "disruptions": [{"facilities": ["sand_us"], "capacity_factor": 0.5, "weeks": 26}],
 }
 
 TINY_DEMINIMIS = {
     "name": "tiny-deminimis",
-    "controls": [{"name": "us-deminimis", "issuer": "USA", "items": ["chip"], "destinations": ["CHN"],
-                  "reach": {"de_minimis": 0.3}, "licence_approval": 0}],
+    "controls": [
+        {
+            "name": "us-deminimis",
+            "issuer": "USA",
+            "items": ["chip"],
+            "destinations": ["CHN"],
+            "reach": {"de_minimis": 0.3},
+            "licence_approval": 0,
+        }
+    ],
 }
 
 
@@ -720,13 +875,28 @@ def test_tiny_controls_availability(tiny_controls: Any) -> None:
             (without us-chips 0.6*0.875 + 0.1 = 0.625, raise 0.42; without nl-litho
              0.105 + 0.4*1 = 0.505, raise 0.3): control us-chips."""
     alpha = availability(tiny_controls)
-    want = {"sand_cn": 1, "sand_us": 0.75, "asml": 1, "amat": 1, "fab_tw": 0.875, "fab_cn": 0.25,
-            "dc_us": 0.875, "dc_cn": 0.205}
+    want = {
+        "sand_cn": 1,
+        "sand_us": 0.75,
+        "asml": 1,
+        "amat": 1,
+        "fab_tw": 0.875,
+        "fab_cn": 0.25,
+        "dc_us": 0.875,
+        "dc_cn": 0.205,
+    }
     assert alpha == pytest.approx(want, abs=1e-12)
     limits = {f: (row(tiny_controls, f)["limiting_item"], row(tiny_controls, f)["limiting_control"]) for f in want}
-    assert limits == {"sand_cn": ("", ""), "sand_us": ("", ""), "asml": ("", ""), "amat": ("", ""),
-                      "fab_tw": ("sand", ""), "fab_cn": ("euv", "nl-litho"), "dc_us": ("chip", ""),
-                      "dc_cn": ("chip", "us-chips")}
+    assert limits == {
+        "sand_cn": ("", ""),
+        "sand_us": ("", ""),
+        "asml": ("", ""),
+        "amat": ("", ""),
+        "fab_tw": ("sand", ""),
+        "fab_cn": ("euv", "nl-litho"),
+        "dc_us": ("chip", ""),
+        "dc_cn": ("chip", "us-chips"),
+    }
     assert tiny_controls.facilities["facility"].tolist() == list(want)  # the network's order
 
 
@@ -764,6 +934,7 @@ def test_tiny_deminimis(tiny: sc.Network) -> None:
     alpha = availability(result)
     assert alpha["dc_cn"] == pytest.approx(0.4, abs=1e-12)
     assert {f: a for f, a in alpha.items() if f != "dc_cn"} == dict.fromkeys(
-        ["sand_cn", "sand_us", "asml", "amat", "fab_tw", "fab_cn", "dc_us"], 1.0)
+        ["sand_cn", "sand_us", "asml", "amat", "fab_tw", "fab_cn", "dc_us"], 1.0
+    )
     assert row(result, "dc_cn")["limiting_control"] == "us-deminimis"
     assert row(result, "dc_cn")["lost_capacity"] == pytest.approx(30)

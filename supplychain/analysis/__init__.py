@@ -1,5 +1,6 @@
 """Risk analyses on a network (SPEC section 4): concentration, chokepoints, exposure (time to
 survive / time to recover) and the adaptive (re-routing) stress."""
+
 from .chokepoints import chokepoints
 from .concentration import concentration
 from .exposure import exposure

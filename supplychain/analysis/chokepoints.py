@@ -7,6 +7,7 @@ sample axis, in memory-bounded chunks, once with the scenario's controls in forc
 without. Lost final output is Σ over final outputs of value · capacity · (1 − α), per week;
 lost compute is Σ over compute facilities of capacity · (1 − α), units per week.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,14 +25,26 @@ if TYPE_CHECKING:
 __all__ = ["LEVELS", "chokepoints"]
 
 LEVELS = ("facility", "company", "country")
-COLUMNS = ["level", "name", "lost_output", "lost_compute", "rank", "lost_output_without_controls",
-           "lost_compute_without_controls", "facilities"]
+COLUMNS = [
+    "level",
+    "name",
+    "lost_output",
+    "lost_compute",
+    "rank",
+    "lost_output_without_controls",
+    "lost_compute_without_controls",
+    "facilities",
+]
 _CHUNK_CELLS = 1 << 22  # samples × max(facilities, edges) per engine call: ~32 MiB per array
 
 
-def chokepoints(network: Network, scenario: Scenario | None = None, *,
-                levels: tuple[str, ...] = LEVELS,
-                progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+def chokepoints(
+    network: Network,
+    scenario: Scenario | None = None,
+    *,
+    levels: tuple[str, ...] = LEVELS,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """Rank facilities, companies and countries by the output lost when each alone is removed.
 
     With a ``scenario``, its controls are in force in ``lost_output`` / ``lost_compute``
@@ -51,6 +64,7 @@ def chokepoints(network: Network, scenario: Scenario | None = None, *,
     unknown = [lv for lv in levels if lv not in LEVELS]
     if unknown:
         from ..errors import InputError
+
         raise InputError(f"unknown chokepoint level(s) {unknown}; levels are {', '.join(LEVELS)}")
     arr = network.arrays
     if scenario is not None:
@@ -91,17 +105,20 @@ def chokepoints(network: Network, scenario: Scenario | None = None, *,
             done += len(which)
             if progress is not None:
                 progress(done, todo)
-        frame = pd.DataFrame({
-            "level": level,
-            "name": list(names),
-            "lost_output": losses[0],
-            "lost_compute": losses[1],
-            "lost_output_without_controls": losses[2],
-            "lost_compute_without_controls": losses[3],
-            "facilities": np.bincount(codes, minlength=n).astype(np.int64),
-        })
-        frame = frame.sort_values(["lost_output", "lost_compute", "name"], ascending=[False, False, True],
-                                  kind="stable").reset_index(drop=True)
+        frame = pd.DataFrame(
+            {
+                "level": level,
+                "name": list(names),
+                "lost_output": losses[0],
+                "lost_compute": losses[1],
+                "lost_output_without_controls": losses[2],
+                "lost_compute_without_controls": losses[3],
+                "facilities": np.bincount(codes, minlength=n).astype(np.int64),
+            }
+        )
+        frame = frame.sort_values(
+            ["lost_output", "lost_compute", "name"], ascending=[False, False, True], kind="stable"
+        ).reset_index(drop=True)
         frame["rank"] = np.arange(1, len(frame) + 1, dtype=np.int64)
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)

@@ -6,6 +6,7 @@ single supplier; the US merger guidelines (2023) call a market above 1 800 highl
 concentrated. Capacity is the normal weekly output, so shares are shares of capacity, not of
 sales.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -18,12 +19,25 @@ if TYPE_CHECKING:
 
 __all__ = ["concentration"]
 
-COLUMNS = ["item", "suppliers", "top_supplier", "top_share", "hhi", "top_country", "country_hhi",
-           "single_point_of_failure", "countries", "top_company", "company_hhi", "capacity"]
+COLUMNS = [
+    "item",
+    "suppliers",
+    "top_supplier",
+    "top_share",
+    "hhi",
+    "top_country",
+    "country_hhi",
+    "single_point_of_failure",
+    "countries",
+    "top_company",
+    "company_hhi",
+    "capacity",
+]
 
 
-def _hhi(codes: np.ndarray, capacity: np.ndarray, groups: np.ndarray, n_groups: int,
-         n_codes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _hhi(
+    codes: np.ndarray, capacity: np.ndarray, groups: np.ndarray, n_groups: int, n_codes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group (item): HHI over ``codes`` (supplier, company or country), the code with the
     largest share (ties: the smallest code), and its share."""
     size = n_groups * n_codes
@@ -55,8 +69,7 @@ def concentration(network: Network) -> pd.DataFrame:
     n_items = len(arr.item_ids)
     item = arr.produces
     capacity = arr.capacity
-    facility_hhi, top_facility, top_share = _hhi(np.arange(arr.n_facilities), capacity, item, n_items,
-                                                 arr.n_facilities)
+    facility_hhi, top_facility, top_share = _hhi(np.arange(arr.n_facilities), capacity, item, n_items, arr.n_facilities)
     country_hhi, top_country, _ = _hhi(arr.country, capacity, item, n_items, len(arr.countries))
     company_hhi, top_company, _ = _hhi(arr.company, capacity, item, n_items, len(arr.companies))
     suppliers = np.bincount(item, minlength=n_items)
@@ -64,18 +77,20 @@ def concentration(network: Network) -> pd.DataFrame:
     countries = np.bincount(pairs // len(arr.countries), minlength=n_items)
     made = suppliers > 0
     ids = np.asarray(arr.facility_ids, dtype=object)
-    table = pd.DataFrame({
-        "item": arr.item_ids,
-        "suppliers": suppliers.astype(np.int64),
-        "top_supplier": np.where(made, ids[top_facility], ""),
-        "top_share": np.where(made, top_share, np.nan),
-        "hhi": np.where(made, facility_hhi, np.nan),
-        "top_country": np.where(made, np.asarray(arr.countries, dtype=object)[top_country], ""),
-        "country_hhi": np.where(made, country_hhi, np.nan),
-        "single_point_of_failure": made & ((suppliers == 1) | (countries == 1)),
-        "countries": countries.astype(np.int64),
-        "top_company": np.where(made, np.asarray(arr.companies, dtype=object)[top_company], ""),
-        "company_hhi": np.where(made, company_hhi, np.nan),
-        "capacity": np.bincount(item, weights=capacity, minlength=n_items),
-    })
+    table = pd.DataFrame(
+        {
+            "item": arr.item_ids,
+            "suppliers": suppliers.astype(np.int64),
+            "top_supplier": np.where(made, ids[top_facility], ""),
+            "top_share": np.where(made, top_share, np.nan),
+            "hhi": np.where(made, facility_hhi, np.nan),
+            "top_country": np.where(made, np.asarray(arr.countries, dtype=object)[top_country], ""),
+            "country_hhi": np.where(made, country_hhi, np.nan),
+            "single_point_of_failure": made & ((suppliers == 1) | (countries == 1)),
+            "countries": countries.astype(np.int64),
+            "top_company": np.where(made, np.asarray(arr.companies, dtype=object)[top_company], ""),
+            "company_hhi": np.where(made, company_hhi, np.nan),
+            "capacity": np.bincount(item, weights=capacity, minlength=n_items),
+        }
+    )
     return table[COLUMNS]

@@ -21,6 +21,7 @@ One model serves every facility and both LPs: only bounds (x_j, the window t, th
 the objective change (see ``flow.py``), and with HiGHS each change is pushed into the live
 solver model and re-solved from the previous basis.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -65,8 +66,7 @@ def _facility_positions(network: Network, facilities: Iterable[str] | str | None
         if fid not in arr.index:
             close = difflib.get_close_matches(str(fid), arr.facility_ids, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(Problem(f"facilities[{i}]", f"unknown facility '{fid}' in network "
-                                                        f"'{network.name}'{hint}"))
+            problems.append(Problem(f"facilities[{i}]", f"unknown facility '{fid}' in network '{network.name}'{hint}"))
     if problems:
         raise InputError("exposure: unknown facility ids", problems)
     return [arr.index[f] for f in wanted]
@@ -76,8 +76,10 @@ def _horizon(scenario: Scenario | None, horizon_weeks: float | None) -> float:
     if scenario is not None:
         horizon = float(scenario.horizon_weeks)
         if horizon_weeks is not None and float(horizon_weeks) != horizon:
-            raise InputError(f"exposure: horizon_weeks={horizon_weeks:g} contradicts the scenario's horizon_weeks "
-                             f"{horizon:g}; give one of them")
+            raise InputError(
+                f"exposure: horizon_weeks={horizon_weeks:g} contradicts the scenario's horizon_weeks "
+                f"{horizon:g}; give one of them"
+            )
         return horizon
     horizon = DEFAULT_HORIZON_WEEKS if horizon_weeks is None else float(horizon_weeks)
     if not (math.isfinite(horizon) and horizon > 0):
@@ -85,9 +87,17 @@ def _horizon(scenario: Scenario | None, horizon_weeks: float | None) -> float:
     return horizon
 
 
-def exposure(network: Network, facilities: Iterable[str] | str | None = None, *, scenario: Scenario | None = None,
-             horizon_weeks: float | None = None, solver: Any = None, time_limit: float | None = None,
-             gap: float | None = None, progress: Callable[[int, int], Any] | None = None) -> pd.DataFrame:
+def exposure(
+    network: Network,
+    facilities: Iterable[str] | str | None = None,
+    *,
+    scenario: Scenario | None = None,
+    horizon_weeks: float | None = None,
+    solver: Any = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> pd.DataFrame:
     """Time to survive, loss over the time to recover, and risk exposure index per facility.
 
     Parameters
@@ -180,17 +190,18 @@ def exposure(network: Network, facilities: Iterable[str] | str | None = None, *,
     ttr = recovery[positions]
     below = tts < ttr - TTS_TOLERANCE
     if np.isnan(tts).any():
-        below = pd.array([None if np.isnan(s) else bool(b) for s, b in zip(tts, below, strict=True)],
-                         dtype="boolean")
-    frame = pd.DataFrame({
-        "facility": np.asarray(arr.facility_ids, dtype=object)[positions],
-        "recovery_weeks": ttr,
-        "tts_weeks": tts,
-        "lost_output": lost,
-        "risk_exposure_index": rei,
-        "tts_below_ttr": below,
-        "status": status,
-    })
+        below = pd.array([None if np.isnan(s) else bool(b) for s, b in zip(tts, below, strict=True)], dtype="boolean")
+    frame = pd.DataFrame(
+        {
+            "facility": np.asarray(arr.facility_ids, dtype=object)[positions],
+            "recovery_weeks": ttr,
+            "tts_weeks": tts,
+            "lost_output": lost,
+            "risk_exposure_index": rei,
+            "tts_below_ttr": below,
+            "status": status,
+        }
+    )
     frame.attrs["timings"] = {"build_s": build_s, "solve_s": solve_s, "total_s": time.perf_counter() - start}
     frame.attrs["lps_solved"] = lps
     frame.attrs["solver"] = run.name

@@ -36,6 +36,7 @@ upper bound x_j ≤ 0. So one model serves every facility and both questions, an
 bounds and the objective change between solves (``ReusableProblem`` pushes them to a live
 HiGHS model and re-solves from the previous basis).
 """
+
 from __future__ import annotations
 
 import time
@@ -93,8 +94,10 @@ class FlowModel:
 
     def __repr__(self) -> str:
         rows = ", ".join(f"{n} {k}" for k, n in self.rows.items())
-        return (f"<FlowModel: {len(self.production)} facilities, {len(self.flow)} supply edges "
-                f"({int(self.covered.sum())} capped by controls), {len(self.lost)} final outputs; rows: {rows}>")
+        return (
+            f"<FlowModel: {len(self.production)} facilities, {len(self.flow)} supply edges "
+            f"({int(self.covered.sum())} capped by controls), {len(self.lost)} final outputs; rows: {rows}>"
+        )
 
     def loss_objective(self) -> pulp.LpAffineExpression:
         """Σ_{final v} value_v · L_v = Σ (value_v · c_v) · l_v (final-output value lost).
@@ -124,29 +127,33 @@ def _segments(keys: np.ndarray, n_groups: int) -> tuple[list[int], list[int]]:
     return order.tolist(), starts.tolist()
 
 
-def _add_rows(problem: pulp.LpProblem, family: str, rows: list[tuple[list[tuple[Any, float]], int, float]],
-              labels: list[int]) -> int:
+def _add_rows(
+    problem: pulp.LpProblem, family: str, rows: list[tuple[list[tuple[Any, float]], int, float]], labels: list[int]
+) -> int:
     """Add one family of rows, each given as (pairs, sense, rhs); returns how many."""
     for label, (pairs, sense, rhs) in zip(labels, rows, strict=True):
-        problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), sense, rhs=rhs),
-                              f"{family}_{label}")
+        problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), sense, rhs=rhs), f"{family}_{label}")
     return len(rows)
 
 
-def define_capacity(problem: pulp.LpProblem, production: list[pulp.LpVariable], window: pulp.LpVariable,
-                    own_factor: np.ndarray) -> int:
+def define_capacity(
+    problem: pulp.LpProblem, production: list[pulp.LpVariable], window: pulp.LpVariable, own_factor: np.ndarray
+) -> int:
     """Capacity: P_v ≤ o_v · c_v · t, i.e. x_v − o_v · t ≤ 0 for every facility v.
 
     o_v is the own factor of the disruptions (1 when none hits v); a facility taken down
     gets the upper bound x_v ≤ 0 instead of a changed row.
     """
-    rows = [([(x, 1.0), (window, -o)], pulp.LpConstraintLE, 0.0)
-            for x, o in zip(production, own_factor.tolist(), strict=True)]
+    rows = [
+        ([(x, 1.0), (window, -o)], pulp.LpConstraintLE, 0.0)
+        for x, o in zip(production, own_factor.tolist(), strict=True)
+    ]
     return _add_rows(problem, "capacity", rows, list(range(len(rows))))
 
 
-def define_recipes(problem: pulp.LpProblem, production: list[pulp.LpVariable], flow: list[pulp.LpVariable],
-                   arr: NetworkArrays) -> int:
+def define_recipes(
+    problem: pulp.LpProblem, production: list[pulp.LpVariable], flow: list[pulp.LpVariable], arr: NetworkArrays
+) -> int:
     """Bill of materials with stock: q_vk · P_v ≤ Σ_{e into (v, k)} F_e + s_vk · q_vk · c_v for
     every recipe (v, k), i.e. x_v − Σ_{e into (v, k)} y_e ≤ s_vk (stock in weeks of need).
 
@@ -157,13 +164,14 @@ def define_recipes(problem: pulp.LpProblem, production: list[pulp.LpVariable], f
     facility = arr.recipe_facility.tolist()
     rows = []
     for r in range(arr.n_recipes):
-        pairs = [(production[facility[r]], 1.0)] + [(flow[e], -1.0) for e in order[starts[r]:starts[r + 1]]]
+        pairs = [(production[facility[r]], 1.0)] + [(flow[e], -1.0) for e in order[starts[r] : starts[r + 1]]]
         rows.append((pairs, pulp.LpConstraintLE, stock[r]))
     return _add_rows(problem, "recipe", rows, list(range(arr.n_recipes)))
 
 
-def define_supplier_output(problem: pulp.LpProblem, production: list[pulp.LpVariable],
-                           flow: list[pulp.LpVariable], arr: NetworkArrays) -> int:
+def define_supplier_output(
+    problem: pulp.LpProblem, production: list[pulp.LpVariable], flow: list[pulp.LpVariable], arr: NetworkArrays
+) -> int:
     """Supplier output: Σ_{e out of u} F_e ≤ P_u for every supplier u, i.e.
     Σ_{e = (u→v, k)} (c_v · q_vk / c_u) · y_e − x_u ≤ 0.
     """
@@ -172,7 +180,7 @@ def define_supplier_output(problem: pulp.LpProblem, production: list[pulp.LpVari
     need_list = need.tolist()
     rows, labels = [], []
     for u in range(arr.n_facilities):
-        edges = order[starts[u]:starts[u + 1]]
+        edges = order[starts[u] : starts[u + 1]]
         if not edges:
             continue
         pairs = [(flow[e], need_list[e]) for e in edges]
@@ -182,8 +190,13 @@ def define_supplier_output(problem: pulp.LpProblem, production: list[pulp.LpVari
     return _add_rows(problem, "supply", rows, labels)
 
 
-def define_control_caps(problem: pulp.LpProblem, flow: list[pulp.LpVariable], window: pulp.LpVariable,
-                        edge_factor: np.ndarray, arr: NetworkArrays) -> int:
+def define_control_caps(
+    problem: pulp.LpProblem,
+    flow: list[pulp.LpVariable],
+    window: pulp.LpVariable,
+    edge_factor: np.ndarray,
+    arr: NetworkArrays,
+) -> int:
     """Control caps: F_e ≤ a_e · c_v · q_vk · share_e · t for every edge e covered by a control
     (a_e < 1), i.e. y_e − a_e · share_e · t ≤ 0. An edge no control covers is limited only by
     its supplier's output (and one covered with licence approval 1 has a_e = 1: uncapped).
@@ -194,18 +207,26 @@ def define_control_caps(problem: pulp.LpProblem, flow: list[pulp.LpVariable], wi
     return _add_rows(problem, "control", rows, covered)
 
 
-def define_final_demand(problem: pulp.LpProblem, production: list[pulp.LpVariable], lost: list[pulp.LpVariable],
-                        window: pulp.LpVariable, finals: np.ndarray) -> int:
+def define_final_demand(
+    problem: pulp.LpProblem,
+    production: list[pulp.LpVariable],
+    lost: list[pulp.LpVariable],
+    window: pulp.LpVariable,
+    finals: np.ndarray,
+) -> int:
     """Final demand with loss: P_v + L_v ≥ c_v · t for every final output v (a facility that
     supplies no one), i.e. x_v + l_v − t ≥ 0.
     """
-    rows = [([(production[v], 1.0), (loss, 1.0), (window, -1.0)], pulp.LpConstraintGE, 0.0)
-            for v, loss in zip(finals.tolist(), lost, strict=True)]
+    rows = [
+        ([(production[v], 1.0), (loss, 1.0), (window, -1.0)], pulp.LpConstraintGE, 0.0)
+        for v, loss in zip(finals.tolist(), lost, strict=True)
+    ]
     return _add_rows(problem, "demand", rows, finals.tolist())
 
 
-def build_flow_model(network: Network, *, own_factor: np.ndarray | None = None,
-                     edge_factor: np.ndarray | None = None, name: str = "flow") -> FlowModel:
+def build_flow_model(
+    network: Network, *, own_factor: np.ndarray | None = None, edge_factor: np.ndarray | None = None, name: str = "flow"
+) -> FlowModel:
     """Build the flow LP of ``network`` once (see the module docstring for the maths).
 
     ``own_factor`` (N, table order; default 1) scales each facility's capacity;
@@ -275,13 +296,21 @@ class AdaptiveResult:
     def __repr__(self) -> str:
         n = len(self.availability)
         hit = int(np.sum(self.availability < 1.0 - 1e-9))
-        return (f"<AdaptiveResult {self.status.status} ({self.status.solver}): final output lost "
-                f"{self.lost_output:.6g} per week over {self.horizon_weeks:g} weeks; {hit} of {n} facilities "
-                "below full output>")
+        return (
+            f"<AdaptiveResult {self.status.status} ({self.status.solver}): final output lost "
+            f"{self.lost_output:.6g} per week over {self.horizon_weeks:g} weeks; {hit} of {n} facilities "
+            "below full output>"
+        )
 
 
-def adaptive_stress(network: Network, scenario: Scenario, *, solver: Any = None, time_limit: float | None = None,
-                    gap: float | None = None) -> AdaptiveResult:
+def adaptive_stress(
+    network: Network,
+    scenario: Scenario,
+    *,
+    solver: Any = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+) -> AdaptiveResult:
     """The flow LP for a whole scenario: the final output lost when surviving capacity is
     re-routed optimally (SPEC section 4, "Adaptive stress").
 
@@ -308,10 +337,14 @@ def adaptive_stress(network: Network, scenario: Scenario, *, solver: Any = None,
     start = time.perf_counter()
     compiled = compile_scenario(scenario, network)
     horizon = float(compiled.horizon_weeks)
-    model = build_flow_model(network, own_factor=compiled.own_factor()[0], edge_factor=compiled.edge_factor()[0],
-                             name="adaptive")
-    run = ReusableProblem(model.problem, resolve_solver(solver, time_limit=time_limit, gap=gap),
-                          what=f"adaptive stress LP of scenario '{scenario.name}'")
+    model = build_flow_model(
+        network, own_factor=compiled.own_factor()[0], edge_factor=compiled.edge_factor()[0], name="adaptive"
+    )
+    run = ReusableProblem(
+        model.problem,
+        resolve_solver(solver, time_limit=time_limit, gap=gap),
+        what=f"adaptive stress LP of scenario '{scenario.name}'",
+    )
     run.set_bounds([model.window], [horizon], [horizon])
     run.build()
     build_s = model.build_seconds + run.build_seconds
@@ -320,8 +353,11 @@ def adaptive_stress(network: Network, scenario: Scenario, *, solver: Any = None,
     status = run.solve()
     n = network.arrays.n_facilities
     if not status.optimal or status.objective is None:
-        timings = {"build_s": build_s, "solve_s": time.perf_counter() - solve_start,
-                   "total_s": time.perf_counter() - start}
+        timings = {
+            "build_s": build_s,
+            "solve_s": time.perf_counter() - solve_start,
+            "total_s": time.perf_counter() - start,
+        }
         return AdaptiveResult(np.full(n, np.nan), float("nan"), status, None, horizon, timings)
     loss = max(0.0, status.objective)
     first_plan = run.values(model.production)
@@ -330,8 +366,7 @@ def adaptive_stress(network: Network, scenario: Scenario, *, solver: Any = None,
     scale = float(model.loss_weight.sum()) * horizon
     limit = loss + OPTIMUM_TOLERANCE * scale
     if model.lost:  # without final outputs nothing can be lost: no row to add
-        run.add_constraint(pulp.LpConstraint(model.loss_objective(), pulp.LpConstraintLE, rhs=limit),
-                           "loss_at_optimum")
+        run.add_constraint(pulp.LpConstraint(model.loss_objective(), pulp.LpConstraintLE, rhs=limit), "loss_at_optimum")
     run.set_objective(model.production_objective(), pulp.LpMaximize)
     # From scratch: a warm start from the first basis after adding this dense row can stall
     # (HiGHS 1.16 ended "unknown" after 8 minutes on 10 000 facilities; cold, with presolve, 1 s).
@@ -339,6 +374,5 @@ def adaptive_stress(network: Network, scenario: Scenario, *, solver: Any = None,
     # Without a feasible second plan (a time limit), the first, loss-optimal plan stands.
     plan = first_plan if production_status.objective is None else run.values(model.production)
     availability = np.clip(plan / horizon, 0.0, 1.0)
-    timings = {"build_s": build_s, "solve_s": time.perf_counter() - solve_start,
-               "total_s": time.perf_counter() - start}
+    timings = {"build_s": build_s, "solve_s": time.perf_counter() - solve_start, "total_s": time.perf_counter() - start}
     return AdaptiveResult(availability, loss / horizon, status, production_status, horizon, timings)

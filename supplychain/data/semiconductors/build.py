@@ -8,6 +8,7 @@ Every figure carries a key into ``SOURCES``; ``est`` marks an estimate of this p
 the README explains. The published country shares the data is checked against live in
 ``VALIDATION``; the README's validation table is generated from it, so the two cannot drift.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,84 +28,148 @@ HEADROOM = 1.2
 
 SOURCES: dict[str, tuple[str, str, str, str]] = {
     # key: (author, title, year, url)
-    "siabcg2021": ("Varas, Varadarajan, Goodrich, Yinug (BCG and SIA)",
-                   "Strengthening the Global Semiconductor Supply Chain in an Uncertain Era", "2021",
-                   "https://www.semiconductors.org/strengthening-the-global-semiconductor-supply-chain-in-an-"
-                   "uncertain-era/"),
-    "siabcg2021chart": ("BCG and SIA (2019 data), as charted by datawrapper",
-                        "% logic wafer fabrication capacity by region, 2019", "2021",
-                        "https://datawrapper.dwcdn.net/DzKhW/1"),
-    "siabcg2024": ("Varadarajan, Koch-Weser, Richard, Fitzgerald, Singh, Thornton, Casanova, Isaacs (BCG and SIA)",
-                   "Emerging Resilience in the Semiconductor Supply Chain (2022 sub-10 nm shares as "
-                   "summarised by thincb2b.com)", "2024",
-                   "https://www.bcg.com/publications/2024/emerging-resilience-in-semiconductor-supply-chain"),
-    "eto2024": ("Emerging Technology Observatory (CSET), CC BY 4.0",
-                "Advanced Semiconductor Supply Chain Dataset, provision.csv: CSET analysis of TechInsights "
-                "2024 data (tool market shares by company and country)", "2025",
-                "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv"),
-    "cset2021": ("Khan, Mann, Peterson (CSET), via the ETO dataset",
-                 "The Semiconductor Supply Chain: Assessing National Competitiveness (2019 shares: EDA, "
-                 "core IP, wafers, photomasks)", "2021",
-                 "https://cset.georgetown.edu/publication/the-semiconductor-supply-chain/"),
-    "eto2022stages": ("Emerging Technology Observatory (CSET)",
-                      "Advanced Semiconductor Supply Chain Dataset: stage shares 2022 (assembly, testing and "
-                      "packaging by country)", "2025",
-                      "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv"),
-    "asml2023": ("ASML Holding N.V.",
-                 "Q4/FY2023 results: 449 lithography systems sold (new and used); 2023 net sales by customer "
-                 "location (China EUR 7.25 bn of EUR 27.56 bn)", "2024",
-                 "https://www.sec.gov/Archives/edgar/data/937966/000093796624000003/financialstatementsusgaapq.htm"),
-    "trendforce_dram": ("TrendForce",
-                        "DRAM industry revenue 4Q23: Samsung 45.5 %, SK hynix 31.8 %, Micron 19.2 %", "2024",
-                        "https://trendforce.com/presscenter/news/20240305-12060.html"),
-    "trendforce_hbm": ("TrendForce",
-                       "HBM supply leader SK hynix's market share to exceed 50 % in 2023 (SK hynix 53 %, "
-                       "Samsung 38 %, Micron 9 %)", "2023",
-                       "https://iconnect007.com/article/136045/hbm-supply-leader-sk-hynixs-market-share-to-"
-                       "exceed-50-in-2023-due-to-demand-for-ai-servers/136048/ein"),
-    "trendforce_nand": ("TrendForce (as reported by e4ds)",
-                        "NAND flash market share 1Q24: Samsung 36.7 %, SK Group 22.2 %, Kioxia 12.4 %, "
-                        "Micron 11.7 %, WDC 11.6 %, others 5.4 %", "2024",
-                        "https://e4ds.com/sub_view.asp?ch=2&t=0&idx=19063"),
-    "nikkei_resist": ("Nikkei, as reported by TrendForce News",
-                      "Japan ramps up photoresist investment: Japanese makers hold about 91 % of the global "
-                      "photoresist market", "2025", "https://www.trendforce.com/news/?p=47920"),
-    "japantimes2019": ("The Japan Times",
-                       "Japanese manufacturers use decades of experience to dominate key chemical market "
-                       "(TOK, JSR, Shin-Etsu ~90 % of EUV resists)", "2019",
-                       "https://japantimes.co.jp/news/2019/10/09/business/japanese-manufacturers-use-decades-"
-                       "experience-dominate-key-chemical-market-cutting-edge-chips"),
-    "yomiuri2019": ("The Japan News (Yomiuri Shimbun), via Fluoride Action Network",
-                    "Japan invokes export controls against S. Korea (Korea holds about one month of reserves "
-                    "of the three materials; Japan holds 70 % to nearly 100 % of their world market)", "2019",
-                    "https://fluoridealert.org/news/japan-invokes-export-controls-against-s-korea/"),
-    "businesskorea2019": ("BusinessKorea (citing Kyodo News and Japan's Ministry of Finance)",
-                          "Tokyo's export curbs increasingly affecting Korean firms (Korea's reliance on "
-                          "Japanese hydrogen fluoride 44.6 % in H1 2019; over 90 % for FPI and resists)", "2019",
-                          "http://www.businesskorea.co.kr/news/articleView.html?idxno=35511"),
-    "motie2021": ("Korea Ministry of Trade, Industry and Energy, via ChinaFlashMarket",
-                  "HF imports from Japan fell from 32.2 % to 12.8 % of Korea's HF imports (2018-2020); "
-                  "Soulbrain doubled 12N HF output", "2021", "https://en.chinaflashmarket.com/news/view?id=13870"),
-    "reuters_neon2022": ("Reuters (figures from Ingas, Cryoin and Techcet), as reported by TechHQ",
-                         "Ukraine's two neon suppliers (45-54 % of semiconductor-grade neon) halt output; "
-                         "large chipmakers hold two months or more of stock", "2022",
-                         "http://dev.techhq.com/2022/03/heres-how-the-attacks-on-ukraine-aggravate-the-chips-"
-                         "shortage/"),
-    "fr2022": ("US Bureau of Industry and Security", "Implementation of Additional Export Controls: Certain "
-               "Advanced Computing and Semiconductor Manufacturing Items (87 FR 62186)", "2022",
-               "https://www.federalregister.gov/d/2022-21658"),
-    "fr2023": ("US Bureau of Industry and Security", "Export Controls on Semiconductor Manufacturing Items "
-               "(88 FR 73424; removes 3B090 and folds it into 3B001/3B002)", "2023",
-               "https://www.govinfo.gov/content/pkg/FR-2023-10-25/html/2023-23049.htm"),
-    "fr2024": ("US Bureau of Industry and Security", "Foreign-Produced Direct Product Rule Additions, and "
-               "Refinements to Controls for Advanced Computing and Semiconductor Manufacturing Items "
-               "(89 FR 96790; HBM under 3A090.c)", "2024",
-               "https://www.govinfo.gov/content/pkg/FR-2024-12-05/html/2024-28270.htm"),
-    "nvidia_specs": ("NVIDIA", "H100 / A100 / H20 / B200 data sheets (dense FP8/FP16 throughput, die area, "
-                     "NVLink bandwidth); TPP = dense TOPS x bit length (EAR 3A090 note)", "2024",
-                     "https://www.nvidia.com/en-us/data-center/h100/"),
-    "est": ("supplychain maintainers", "Estimate derived as stated in this README (no single published figure "
-            "verified for this build)", "2025", "https://github.com/ (this repository)"),
+    "siabcg2021": (
+        "Varas, Varadarajan, Goodrich, Yinug (BCG and SIA)",
+        "Strengthening the Global Semiconductor Supply Chain in an Uncertain Era",
+        "2021",
+        "https://www.semiconductors.org/strengthening-the-global-semiconductor-supply-chain-in-an-uncertain-era/",
+    ),
+    "siabcg2021chart": (
+        "BCG and SIA (2019 data), as charted by datawrapper",
+        "% logic wafer fabrication capacity by region, 2019",
+        "2021",
+        "https://datawrapper.dwcdn.net/DzKhW/1",
+    ),
+    "siabcg2024": (
+        "Varadarajan, Koch-Weser, Richard, Fitzgerald, Singh, Thornton, Casanova, Isaacs (BCG and SIA)",
+        "Emerging Resilience in the Semiconductor Supply Chain (2022 sub-10 nm shares as summarised by thincb2b.com)",
+        "2024",
+        "https://www.bcg.com/publications/2024/emerging-resilience-in-semiconductor-supply-chain",
+    ),
+    "eto2024": (
+        "Emerging Technology Observatory (CSET), CC BY 4.0",
+        "Advanced Semiconductor Supply Chain Dataset, provision.csv: CSET analysis of TechInsights "
+        "2024 data (tool market shares by company and country)",
+        "2025",
+        "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv",
+    ),
+    "cset2021": (
+        "Khan, Mann, Peterson (CSET), via the ETO dataset",
+        "The Semiconductor Supply Chain: Assessing National Competitiveness (2019 shares: EDA, "
+        "core IP, wafers, photomasks)",
+        "2021",
+        "https://cset.georgetown.edu/publication/the-semiconductor-supply-chain/",
+    ),
+    "eto2022stages": (
+        "Emerging Technology Observatory (CSET)",
+        "Advanced Semiconductor Supply Chain Dataset: stage shares 2022 (assembly, testing and packaging by country)",
+        "2025",
+        "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv",
+    ),
+    "asml2023": (
+        "ASML Holding N.V.",
+        "Q4/FY2023 results: 449 lithography systems sold (new and used); 2023 net sales by customer "
+        "location (China EUR 7.25 bn of EUR 27.56 bn)",
+        "2024",
+        "https://www.sec.gov/Archives/edgar/data/937966/000093796624000003/financialstatementsusgaapq.htm",
+    ),
+    "trendforce_dram": (
+        "TrendForce",
+        "DRAM industry revenue 4Q23: Samsung 45.5 %, SK hynix 31.8 %, Micron 19.2 %",
+        "2024",
+        "https://trendforce.com/presscenter/news/20240305-12060.html",
+    ),
+    "trendforce_hbm": (
+        "TrendForce",
+        "HBM supply leader SK hynix's market share to exceed 50 % in 2023 (SK hynix 53 %, Samsung 38 %, Micron 9 %)",
+        "2023",
+        "https://iconnect007.com/article/136045/hbm-supply-leader-sk-hynixs-market-share-to-"
+        "exceed-50-in-2023-due-to-demand-for-ai-servers/136048/ein",
+    ),
+    "trendforce_nand": (
+        "TrendForce (as reported by e4ds)",
+        "NAND flash market share 1Q24: Samsung 36.7 %, SK Group 22.2 %, Kioxia 12.4 %, "
+        "Micron 11.7 %, WDC 11.6 %, others 5.4 %",
+        "2024",
+        "https://e4ds.com/sub_view.asp?ch=2&t=0&idx=19063",
+    ),
+    "nikkei_resist": (
+        "Nikkei, as reported by TrendForce News",
+        "Japan ramps up photoresist investment: Japanese makers hold about 91 % of the global photoresist market",
+        "2025",
+        "https://www.trendforce.com/news/?p=47920",
+    ),
+    "japantimes2019": (
+        "The Japan Times",
+        "Japanese manufacturers use decades of experience to dominate key chemical market "
+        "(TOK, JSR, Shin-Etsu ~90 % of EUV resists)",
+        "2019",
+        "https://japantimes.co.jp/news/2019/10/09/business/japanese-manufacturers-use-decades-"
+        "experience-dominate-key-chemical-market-cutting-edge-chips",
+    ),
+    "yomiuri2019": (
+        "The Japan News (Yomiuri Shimbun), via Fluoride Action Network",
+        "Japan invokes export controls against S. Korea (Korea holds about one month of reserves "
+        "of the three materials; Japan holds 70 % to nearly 100 % of their world market)",
+        "2019",
+        "https://fluoridealert.org/news/japan-invokes-export-controls-against-s-korea/",
+    ),
+    "businesskorea2019": (
+        "BusinessKorea (citing Kyodo News and Japan's Ministry of Finance)",
+        "Tokyo's export curbs increasingly affecting Korean firms (Korea's reliance on "
+        "Japanese hydrogen fluoride 44.6 % in H1 2019; over 90 % for FPI and resists)",
+        "2019",
+        "http://www.businesskorea.co.kr/news/articleView.html?idxno=35511",
+    ),
+    "motie2021": (
+        "Korea Ministry of Trade, Industry and Energy, via ChinaFlashMarket",
+        "HF imports from Japan fell from 32.2 % to 12.8 % of Korea's HF imports (2018-2020); "
+        "Soulbrain doubled 12N HF output",
+        "2021",
+        "https://en.chinaflashmarket.com/news/view?id=13870",
+    ),
+    "reuters_neon2022": (
+        "Reuters (figures from Ingas, Cryoin and Techcet), as reported by TechHQ",
+        "Ukraine's two neon suppliers (45-54 % of semiconductor-grade neon) halt output; "
+        "large chipmakers hold two months or more of stock",
+        "2022",
+        "http://dev.techhq.com/2022/03/heres-how-the-attacks-on-ukraine-aggravate-the-chips-shortage/",
+    ),
+    "fr2022": (
+        "US Bureau of Industry and Security",
+        "Implementation of Additional Export Controls: Certain "
+        "Advanced Computing and Semiconductor Manufacturing Items (87 FR 62186)",
+        "2022",
+        "https://www.federalregister.gov/d/2022-21658",
+    ),
+    "fr2023": (
+        "US Bureau of Industry and Security",
+        "Export Controls on Semiconductor Manufacturing Items "
+        "(88 FR 73424; removes 3B090 and folds it into 3B001/3B002)",
+        "2023",
+        "https://www.govinfo.gov/content/pkg/FR-2023-10-25/html/2023-23049.htm",
+    ),
+    "fr2024": (
+        "US Bureau of Industry and Security",
+        "Foreign-Produced Direct Product Rule Additions, and "
+        "Refinements to Controls for Advanced Computing and Semiconductor Manufacturing Items "
+        "(89 FR 96790; HBM under 3A090.c)",
+        "2024",
+        "https://www.govinfo.gov/content/pkg/FR-2024-12-05/html/2024-28270.htm",
+    ),
+    "nvidia_specs": (
+        "NVIDIA",
+        "H100 / A100 / H20 / B200 data sheets (dense FP8/FP16 throughput, die area, "
+        "NVLink bandwidth); TPP = dense TOPS x bit length (EAR 3A090 note)",
+        "2024",
+        "https://www.nvidia.com/en-us/data-center/h100/",
+    ),
+    "est": (
+        "supplychain maintainers",
+        "Estimate derived as stated in this README (no single published figure verified for this build)",
+        "2025",
+        "https://github.com/ (this repository)",
+    ),
 }
 
 # =============================================================================================
@@ -119,111 +184,365 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
     ("polysilicon", "Electronic-grade polysilicon", "t", "material;polysilicon", 0.05, {}, "est"),
     ("wafer_300mm", "Prime silicon wafers (300 mm equivalent)", "kwafer", "material;wafer", 0.12, {}, "est"),
     ("photoresist", "Photoresist (KrF/ArF/ArFi/EUV)", "su", "material;photoresist;jp_kr_2019", None, {}, "est"),
-    ("fluorinated_polyimide", "Fluorinated / photosensitive polyimide", "su",
-     "material;fluorinated_polyimide;polyimide;jp_kr_2019", None, {}, "est"),
-    ("hydrogen_fluoride", "High-purity hydrogen fluoride (etching gas and acid)", "su",
-     "material;hydrogen_fluoride;jp_kr_2019", None, {}, "est"),
+    (
+        "fluorinated_polyimide",
+        "Fluorinated / photosensitive polyimide",
+        "su",
+        "material;fluorinated_polyimide;polyimide;jp_kr_2019",
+        None,
+        {},
+        "est",
+    ),
+    (
+        "hydrogen_fluoride",
+        "High-purity hydrogen fluoride (etching gas and acid)",
+        "su",
+        "material;hydrogen_fluoride;jp_kr_2019",
+        None,
+        {},
+        "est",
+    ),
     ("neon", "Semiconductor-grade neon (excimer laser gas)", "su", "material;neon;noble_gas", None, {}, "est"),
     ("gallium", "Gallium metal (primary, 4N+)", "t", "material;gallium;critical_mineral", 0.3, {}, "est"),
     ("germanium", "Germanium metal and dioxide", "t", "material;germanium;critical_mineral", 1.3, {}, "est"),
-    ("specialty_gas", "Electronic specialty gases (NF3, WF6, GeH4, ...)", "su", "material;specialty_gas",
-     None, {}, "est"),
+    (
+        "specialty_gas",
+        "Electronic specialty gases (NF3, WF6, GeH4, ...)",
+        "su",
+        "material;specialty_gas",
+        None,
+        {},
+        "est",
+    ),
     ("mask_blank", "Photomask blanks (ArF and EUV)", "su", "material;mask_blank;eccn:3B001.j", None, {}, "est"),
     ("photomask", "Advanced photomasks", "su", "material;photomask", None, {}, "est"),
-    ("compound_substrate", "GaAs / InP compound semiconductor substrates", "kwafer",
-     "material;compound_substrate;gaas", 0.3, {}, "est"),
-    ("abf_substrate", "ABF / flip-chip package substrates for large dies", "kunit", "material;abf_substrate",
-     0.1, {}, "est"),
-    ("euv_optics", "EUV projection and illumination optics (one set per scanner)", "unit",
-     "component;euv_optics;euv", 40.0, {}, "est"),
+    (
+        "compound_substrate",
+        "GaAs / InP compound semiconductor substrates",
+        "kwafer",
+        "material;compound_substrate;gaas",
+        0.3,
+        {},
+        "est",
+    ),
+    (
+        "abf_substrate",
+        "ABF / flip-chip package substrates for large dies",
+        "kunit",
+        "material;abf_substrate",
+        0.1,
+        {},
+        "est",
+    ),
+    (
+        "euv_optics",
+        "EUV projection and illumination optics (one set per scanner)",
+        "unit",
+        "component;euv_optics;euv",
+        40.0,
+        {},
+        "est",
+    ),
     # --- equipment: lithography in tool units, the rest in USD million of tools ---
-    ("euv_scanner", "EUV lithography scanner", "unit", "sme;lithography;euv;eccn:3B001.f.1", 180.0,
-     {"node_nm": 3}, "est"),
-    ("arfi_advanced", "ArF immersion scanner, advanced (NXT:2000i and later)", "unit",
-     "sme;lithography;duv;duv_immersion;arfi_advanced;eccn:3B001.f.1", 75.0, {"node_nm": 7}, "est"),
-    ("arfi_mainstream", "ArF immersion scanner, mainstream (NXT:1970i/1980i class)", "unit",
-     "sme;lithography;duv;duv_immersion;arfi_mainstream;eccn:3B993", 60.0, {"node_nm": 28}, "est"),
+    (
+        "euv_scanner",
+        "EUV lithography scanner",
+        "unit",
+        "sme;lithography;euv;eccn:3B001.f.1",
+        180.0,
+        {"node_nm": 3},
+        "est",
+    ),
+    (
+        "arfi_advanced",
+        "ArF immersion scanner, advanced (NXT:2000i and later)",
+        "unit",
+        "sme;lithography;duv;duv_immersion;arfi_advanced;eccn:3B001.f.1",
+        75.0,
+        {"node_nm": 7},
+        "est",
+    ),
+    (
+        "arfi_mainstream",
+        "ArF immersion scanner, mainstream (NXT:1970i/1980i class)",
+        "unit",
+        "sme;lithography;duv;duv_immersion;arfi_mainstream;eccn:3B993",
+        60.0,
+        {"node_nm": 28},
+        "est",
+    ),
     ("arf_dry", "ArF dry scanner", "unit", "sme;lithography;duv;duv_dry;arf_dry", 25.0, {"node_nm": 65}, "est"),
     ("krf_scanner", "KrF scanner", "unit", "sme;lithography;duv;krf", 15.0, {"node_nm": 130}, "est"),
     ("iline_stepper", "i-line stepper", "unit", "sme;lithography;iline", 5.0, {"node_nm": 350}, "est"),
-    ("resist_track", "Resist processing track (coater/developer)", "usd_m", "sme;lithography;track;eccn:3B993",
-     1.0, {}, "est"),
-    ("dep_advanced", "Deposition tools for advanced nodes (ALD, epi, advanced CVD)", "usd_m",
-     "sme;deposition;advanced_sme;eccn:3B001;eccn:3B090", 1.0, {"node_nm": 7}, "est"),
-    ("dep_mainstream", "Deposition tools, mainstream (CVD, PVD, furnaces)", "usd_m",
-     "sme;deposition;eccn:3B993", 1.0, {"node_nm": 28}, "est"),
-    ("etch_advanced", "Dry etch tools for advanced nodes and high-aspect-ratio 3D NAND", "usd_m",
-     "sme;etch;advanced_sme;eccn:3B001;eccn:3B090", 1.0, {"node_nm": 7}, "est"),
+    (
+        "resist_track",
+        "Resist processing track (coater/developer)",
+        "usd_m",
+        "sme;lithography;track;eccn:3B993",
+        1.0,
+        {},
+        "est",
+    ),
+    (
+        "dep_advanced",
+        "Deposition tools for advanced nodes (ALD, epi, advanced CVD)",
+        "usd_m",
+        "sme;deposition;advanced_sme;eccn:3B001;eccn:3B090",
+        1.0,
+        {"node_nm": 7},
+        "est",
+    ),
+    (
+        "dep_mainstream",
+        "Deposition tools, mainstream (CVD, PVD, furnaces)",
+        "usd_m",
+        "sme;deposition;eccn:3B993",
+        1.0,
+        {"node_nm": 28},
+        "est",
+    ),
+    (
+        "etch_advanced",
+        "Dry etch tools for advanced nodes and high-aspect-ratio 3D NAND",
+        "usd_m",
+        "sme;etch;advanced_sme;eccn:3B001;eccn:3B090",
+        1.0,
+        {"node_nm": 7},
+        "est",
+    ),
     ("etch_mainstream", "Dry etch tools, mainstream", "usd_m", "sme;etch;eccn:3B993", 1.0, {"node_nm": 28}, "est"),
     ("clean_tool", "Wet etch and cleaning tools", "usd_m", "sme;clean;eccn:3B993", 1.0, {}, "est"),
     ("cmp_tool", "Chemical mechanical planarization tools", "usd_m", "sme;cmp;eccn:3B993", 1.0, {}, "est"),
     ("ion_implanter", "Ion implanters", "usd_m", "sme;implant;eccn:3B993", 1.0, {}, "est"),
-    ("metrology", "Process control: metrology and inspection", "usd_m", "sme;metrology;inspection;eccn:3B993",
-     1.0, {}, "est"),
-    ("test_equipment", "Automatic test equipment (SoC and memory testers)", "usd_m", "sme;test;backend",
-     1.0, {}, "est"),
-    ("packaging_tool", "Die-attach, thermo-compression and hybrid bonders", "usd_m",
-     "sme;packaging;backend;advanced_packaging", 1.0, {}, "est"),
+    (
+        "metrology",
+        "Process control: metrology and inspection",
+        "usd_m",
+        "sme;metrology;inspection;eccn:3B993",
+        1.0,
+        {},
+        "est",
+    ),
+    (
+        "test_equipment",
+        "Automatic test equipment (SoC and memory testers)",
+        "usd_m",
+        "sme;test;backend",
+        1.0,
+        {},
+        "est",
+    ),
+    (
+        "packaging_tool",
+        "Die-attach, thermo-compression and hybrid bonders",
+        "usd_m",
+        "sme;packaging;backend;advanced_packaging",
+        1.0,
+        {},
+        "est",
+    ),
     ("mask_writer", "Photomask writers (e-beam, multi-beam)", "usd_m", "sme;mask_writer;lithography", 1.0, {}, "est"),
     # --- EDA and core IP ---
     ("eda", "Electronic design automation software", "usd_m", "eda;software;eccn:3D006", 1.0, {}, "est"),
     ("core_ip", "Core semiconductor IP (CPU cores, interfaces)", "usd_m", "ip;core_ip", 1.0, {}, "est"),
     # --- chips (designed products) ---
-    ("gpu_h100", "NVIDIA H100/H200-class GPU", "kunit", "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a", 25.0,
-     {"node_nm": 4, "tpp": 15832, "perf_density": 19.4, "io_gbps": 900}, "nvidia_specs"),
-    ("gpu_b200", "NVIDIA B200-class GPU", "kunit", "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a", 35.0,
-     {"node_nm": 4, "tpp": 36000, "perf_density": 22.5, "io_gbps": 1800}, "nvidia_specs"),
-    ("gpu_a100", "NVIDIA A100 GPU", "kunit", "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a", 12.0,
-     {"node_nm": 7, "tpp": 4992, "perf_density": 6.04, "io_gbps": 600}, "nvidia_specs"),
-    ("gpu_h800", "NVIDIA H800 (China variant of H100, 2023)", "kunit",
-     "chip;ai_accelerator;gpu;nvidia;china_variant;eccn:3A090.a", 25.0,
-     {"node_nm": 4, "tpp": 15832, "perf_density": 19.4, "io_gbps": 400}, "nvidia_specs"),
-    ("gpu_a800", "NVIDIA A800 (China variant of A100, 2022)", "kunit",
-     "chip;ai_accelerator;gpu;nvidia;china_variant;eccn:3A090.a", 12.0,
-     {"node_nm": 7, "tpp": 4992, "perf_density": 6.04, "io_gbps": 400}, "nvidia_specs"),
-    ("gpu_h20", "NVIDIA H20 (China variant under the 2023 thresholds)", "kunit",
-     "chip;ai_accelerator;gpu;nvidia;china_variant", 12.0,
-     {"node_nm": 4, "tpp": 2368, "perf_density": 2.9, "io_gbps": 900}, "nvidia_specs"),
-    ("gpu_mi300", "AMD Instinct MI300X-class GPU", "kunit", "chip;ai_accelerator;gpu;amd;eccn:3A090.a", 15.0,
-     {"node_nm": 5, "tpp": 20900, "perf_density": 8.7, "io_gbps": 896}, "est"),
-    ("ai_asic", "Hyperscaler AI ASIC (Google TPU v5p, AWS Trainium2 class)", "kunit",
-     "chip;ai_accelerator;asic;eccn:3A090.a", 8.0,
-     {"node_nm": 5, "tpp": 7344, "perf_density": 10.0, "io_gbps": 600}, "est"),
-    ("ascend_910", "Huawei Ascend 910B-class AI accelerator", "kunit",
-     "chip;ai_accelerator;asic;huawei;eccn:3A090.a", 15.0,
-     {"node_nm": 7, "tpp": 5120, "perf_density": 7.7, "io_gbps": 392}, "est"),
-    ("mlu", "Cambricon MLU370/590-class AI accelerator", "kunit", "chip;ai_accelerator;asic;cambricon;eccn:3A090.a",
-     5.0, {"node_nm": 7, "tpp": 4096, "perf_density": 6.0, "io_gbps": 200}, "est"),
+    (
+        "gpu_h100",
+        "NVIDIA H100/H200-class GPU",
+        "kunit",
+        "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a",
+        25.0,
+        {"node_nm": 4, "tpp": 15832, "perf_density": 19.4, "io_gbps": 900},
+        "nvidia_specs",
+    ),
+    (
+        "gpu_b200",
+        "NVIDIA B200-class GPU",
+        "kunit",
+        "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a",
+        35.0,
+        {"node_nm": 4, "tpp": 36000, "perf_density": 22.5, "io_gbps": 1800},
+        "nvidia_specs",
+    ),
+    (
+        "gpu_a100",
+        "NVIDIA A100 GPU",
+        "kunit",
+        "chip;ai_accelerator;gpu;nvidia;eccn:3A090.a",
+        12.0,
+        {"node_nm": 7, "tpp": 4992, "perf_density": 6.04, "io_gbps": 600},
+        "nvidia_specs",
+    ),
+    (
+        "gpu_h800",
+        "NVIDIA H800 (China variant of H100, 2023)",
+        "kunit",
+        "chip;ai_accelerator;gpu;nvidia;china_variant;eccn:3A090.a",
+        25.0,
+        {"node_nm": 4, "tpp": 15832, "perf_density": 19.4, "io_gbps": 400},
+        "nvidia_specs",
+    ),
+    (
+        "gpu_a800",
+        "NVIDIA A800 (China variant of A100, 2022)",
+        "kunit",
+        "chip;ai_accelerator;gpu;nvidia;china_variant;eccn:3A090.a",
+        12.0,
+        {"node_nm": 7, "tpp": 4992, "perf_density": 6.04, "io_gbps": 400},
+        "nvidia_specs",
+    ),
+    (
+        "gpu_h20",
+        "NVIDIA H20 (China variant under the 2023 thresholds)",
+        "kunit",
+        "chip;ai_accelerator;gpu;nvidia;china_variant",
+        12.0,
+        {"node_nm": 4, "tpp": 2368, "perf_density": 2.9, "io_gbps": 900},
+        "nvidia_specs",
+    ),
+    (
+        "gpu_mi300",
+        "AMD Instinct MI300X-class GPU",
+        "kunit",
+        "chip;ai_accelerator;gpu;amd;eccn:3A090.a",
+        15.0,
+        {"node_nm": 5, "tpp": 20900, "perf_density": 8.7, "io_gbps": 896},
+        "est",
+    ),
+    (
+        "ai_asic",
+        "Hyperscaler AI ASIC (Google TPU v5p, AWS Trainium2 class)",
+        "kunit",
+        "chip;ai_accelerator;asic;eccn:3A090.a",
+        8.0,
+        {"node_nm": 5, "tpp": 7344, "perf_density": 10.0, "io_gbps": 600},
+        "est",
+    ),
+    (
+        "ascend_910",
+        "Huawei Ascend 910B-class AI accelerator",
+        "kunit",
+        "chip;ai_accelerator;asic;huawei;eccn:3A090.a",
+        15.0,
+        {"node_nm": 7, "tpp": 5120, "perf_density": 7.7, "io_gbps": 392},
+        "est",
+    ),
+    (
+        "mlu",
+        "Cambricon MLU370/590-class AI accelerator",
+        "kunit",
+        "chip;ai_accelerator;asic;cambricon;eccn:3A090.a",
+        5.0,
+        {"node_nm": 7, "tpp": 4096, "perf_density": 6.0, "io_gbps": 200},
+        "est",
+    ),
     ("server_cpu", "Server CPU (x86 and Arm)", "kunit", "chip;cpu", 2.0, {}, "est"),
     ("mobile_soc", "Smartphone application processor / 5G SoC", "kunit", "chip;mobile_soc", 0.08, {}, "est"),
     ("fpga", "High-end FPGA", "kunit", "chip;fpga;eccn:3A001.a.7", 1.0, {"node_nm": 16}, "est"),
     # --- foundry logic wafers by node class ---
-    ("logic_5nm", "Logic wafers, 5 nm class and below (N5/N4/N3, SF4/SF3)", "kwafer",
-     "wafer;logic;advanced_logic;sub10nm", 17.0, {"node_nm": 5}, "est"),
-    ("logic_7nm", "Logic wafers, 7 nm class (N7/N6, 7LPP, SMIC N+2, Intel 4)", "kwafer",
-     "wafer;logic;advanced_logic;sub10nm", 10.0, {"node_nm": 7}, "est"),
-    ("logic_16nm", "Logic wafers, 10-22 nm class (16/14/12 nm FinFET, Intel 7, 22FDX)", "kwafer",
-     "wafer;logic;advanced_logic", 6.0, {"node_nm": 14}, "est"),
+    (
+        "logic_5nm",
+        "Logic wafers, 5 nm class and below (N5/N4/N3, SF4/SF3)",
+        "kwafer",
+        "wafer;logic;advanced_logic;sub10nm",
+        17.0,
+        {"node_nm": 5},
+        "est",
+    ),
+    (
+        "logic_7nm",
+        "Logic wafers, 7 nm class (N7/N6, 7LPP, SMIC N+2, Intel 4)",
+        "kwafer",
+        "wafer;logic;advanced_logic;sub10nm",
+        10.0,
+        {"node_nm": 7},
+        "est",
+    ),
+    (
+        "logic_16nm",
+        "Logic wafers, 10-22 nm class (16/14/12 nm FinFET, Intel 7, 22FDX)",
+        "kwafer",
+        "wafer;logic;advanced_logic",
+        6.0,
+        {"node_nm": 14},
+        "est",
+    ),
     ("logic_28nm", "Logic wafers, 28-45 nm class", "kwafer", "wafer;logic;mature_logic", 3.0, {"node_nm": 28}, "est"),
-    ("logic_mature", "Logic wafers, above 45 nm (300 mm equivalent)", "kwafer", "wafer;logic;mature_logic", 2.0,
-     {"node_nm": 65}, "est"),
+    (
+        "logic_mature",
+        "Logic wafers, above 45 nm (300 mm equivalent)",
+        "kwafer",
+        "wafer;logic;mature_logic",
+        2.0,
+        {"node_nm": 65},
+        "est",
+    ),
     # --- memory ---
-    ("dram", "DRAM wafers, leading nodes (1y/1z/1a/1b)", "kwafer", "memory;dram;wafer", 5.0,
-     {"dram_half_pitch_nm": 14}, "est"),
-    ("dram_legacy", "DRAM wafers, 18 nm class and older (CXMT)", "kwafer", "memory;dram;wafer", 4.0,
-     {"dram_half_pitch_nm": 18}, "est"),
-    ("hbm", "High-bandwidth memory stacks (HBM2E/HBM3/HBM3E)", "kunit", "memory;hbm;eccn:3A090.c", 0.36,
-     {"hbm_bandwidth_density": 7.4}, "est"),
+    (
+        "dram",
+        "DRAM wafers, leading nodes (1y/1z/1a/1b)",
+        "kwafer",
+        "memory;dram;wafer",
+        5.0,
+        {"dram_half_pitch_nm": 14},
+        "est",
+    ),
+    (
+        "dram_legacy",
+        "DRAM wafers, 18 nm class and older (CXMT)",
+        "kwafer",
+        "memory;dram;wafer",
+        4.0,
+        {"dram_half_pitch_nm": 18},
+        "est",
+    ),
+    (
+        "hbm",
+        "High-bandwidth memory stacks (HBM2E/HBM3/HBM3E)",
+        "kunit",
+        "memory;hbm;eccn:3A090.c",
+        0.36,
+        {"hbm_bandwidth_density": 7.4},
+        "est",
+    ),
     ("nand", "3D NAND wafers (128 layers and more)", "kwafer", "memory;nand;wafer", 4.0, {"nand_layers": 200}, "est"),
     # --- assembly, packaging, systems ---
-    ("cowos", "2.5D advanced packaging (CoWoS-class) of an accelerator with HBM", "kunit",
-     "packaging;advanced_packaging;cowos", 0.5, {}, "est"),
-    ("assembly_test", "Conventional assembly and test of packaged ICs", "munit", "packaging;assembly_test", 0.1,
-     {}, "est"),
-    ("optical_transceiver", "Optical transceivers (400G/800G) for AI clusters", "kunit", "network;optical", 0.8,
-     {}, "est"),
-    ("ai_server", "AI servers, counted by the accelerator capacity they hold", "h100e",
-     "system;ai_server;eccn:4A090.a", 0.03, {}, "est"),
+    (
+        "cowos",
+        "2.5D advanced packaging (CoWoS-class) of an accelerator with HBM",
+        "kunit",
+        "packaging;advanced_packaging;cowos",
+        0.5,
+        {},
+        "est",
+    ),
+    (
+        "assembly_test",
+        "Conventional assembly and test of packaged ICs",
+        "munit",
+        "packaging;assembly_test",
+        0.1,
+        {},
+        "est",
+    ),
+    (
+        "optical_transceiver",
+        "Optical transceivers (400G/800G) for AI clusters",
+        "kunit",
+        "network;optical",
+        0.8,
+        {},
+        "est",
+    ),
+    (
+        "ai_server",
+        "AI servers, counted by the accelerator capacity they hold",
+        "h100e",
+        "system;ai_server;eccn:4A090.a",
+        0.03,
+        {},
+        "est",
+    ),
     ("ai_compute", "AI compute capacity brought online", "h100e", "compute;ai_compute", 0.04, {}, "est"),
 ]
 
@@ -239,8 +558,15 @@ UNITS = {
 }
 
 # market size (USD million a year) for items whose per-unit value is derived from it
-MARKETS_USD_M = {"photoresist": 2500, "fluorinated_polyimide": 300, "hydrogen_fluoride": 500, "neon": 300,
-                 "specialty_gas": 5000, "mask_blank": 1000, "photomask": 5500}
+MARKETS_USD_M = {
+    "photoresist": 2500,
+    "fluorinated_polyimide": 300,
+    "hydrogen_fluoride": 500,
+    "neon": 300,
+    "specialty_gas": 5000,
+    "mask_blank": 1000,
+    "photomask": 5500,
+}
 
 # =============================================================================================
 # facilities
@@ -251,8 +577,18 @@ MARKETS_USD_M = {"photoresist": 2500, "fluorinated_polyimide": 300, "hydrogen_fl
 F: list[tuple[str, str, str, str, str, str, str, float | None, float, str]] = []
 
 
-def fac(fid: str, name: str, company: str, hq: str, country: str, kind: str, produces: str,
-        capacity: float | None, recovery: float, source: str = "est") -> None:
+def fac(
+    fid: str,
+    name: str,
+    company: str,
+    hq: str,
+    country: str,
+    kind: str,
+    produces: str,
+    capacity: float | None,
+    recovery: float,
+    source: str = "est",
+) -> None:
     F.append((fid, name, company, hq, country, kind, produces, capacity, recovery, source))
 
 
@@ -360,8 +696,17 @@ for fid, name, comp, hq, cty in [
     ("semco_substrate", "Samsung Electro-Mechanics substrates", "Samsung Electro-Mechanics", "KOR", "KOR"),
 ]:
     fac(fid, name, comp, hq, cty, "material", "abf_substrate", None, 52)
-fac("zeiss_smt", "Carl Zeiss SMT EUV optics, Oberkochen", "Carl Zeiss", "DEU", "DEU", "equipment", "euv_optics",
-    None, 104)
+fac(
+    "zeiss_smt",
+    "Carl Zeiss SMT EUV optics, Oberkochen",
+    "Carl Zeiss",
+    "DEU",
+    "DEU",
+    "equipment",
+    "euv_optics",
+    None,
+    104,
+)
 
 # --- equipment (recovery: 52 weeks, EUV 104; estimates) ---
 EQUIP = [
@@ -408,8 +753,7 @@ EQUIP = [
     ("lam_etch_main", "Lam Research mainstream etch", "Lam Research", "USA", "USA", "etch_mainstream"),
     ("amat_etch_main", "Applied Materials mainstream etch", "Applied Materials", "USA", "USA", "etch_mainstream"),
     ("tel_etch_main", "Tokyo Electron mainstream etch", "Tokyo Electron", "JPN", "JPN", "etch_mainstream"),
-    ("hitachi_etch_main", "Hitachi High-Tech mainstream etch", "Hitachi High-Tech", "JPN", "JPN",
-     "etch_mainstream"),
+    ("hitachi_etch_main", "Hitachi High-Tech mainstream etch", "Hitachi High-Tech", "JPN", "JPN", "etch_mainstream"),
     ("amec_etch", "AMEC CCP/ICP etch", "AMEC", "CHN", "CHN", "etch_mainstream"),
     ("naura_etch", "NAURA ICP etch", "NAURA", "CHN", "CHN", "etch_mainstream"),
     ("screen_clean", "SCREEN wet cleaning", "SCREEN", "JPN", "JPN", "clean_tool"),
@@ -422,11 +766,23 @@ EQUIP = [
     ("ebara_cmp", "EBARA CMP", "EBARA", "JPN", "JPN", "cmp_tool"),
     ("hwatsing_cmp", "Hwatsing CMP", "Hwatsing", "CHN", "CHN", "cmp_tool"),
     ("kctech_cmp", "KCTech CMP", "KCTech", "KOR", "KOR", "cmp_tool"),
-    ("amat_implant", "Applied Materials (Varian) implanters, Gloucester", "Applied Materials", "USA", "USA",
-     "ion_implanter"),
+    (
+        "amat_implant",
+        "Applied Materials (Varian) implanters, Gloucester",
+        "Applied Materials",
+        "USA",
+        "USA",
+        "ion_implanter",
+    ),
     ("axcelis_implant", "Axcelis implanters, Beverly", "Axcelis", "USA", "USA", "ion_implanter"),
-    ("smit_implant", "Sumitomo Heavy Industries Ion Technology", "Sumitomo Heavy Industries", "JPN", "JPN",
-     "ion_implanter"),
+    (
+        "smit_implant",
+        "Sumitomo Heavy Industries Ion Technology",
+        "Sumitomo Heavy Industries",
+        "JPN",
+        "JPN",
+        "ion_implanter",
+    ),
     ("nissin_implant", "Nissin Ion Equipment", "Nissin Electric", "JPN", "JPN", "ion_implanter"),
     ("kingstone_implant", "Kingstone ion implanters", "Kingstone", "CHN", "CHN", "ion_implanter"),
     ("kla_metrology", "KLA inspection and metrology", "KLA", "USA", "USA", "metrology"),
@@ -455,12 +811,28 @@ EQUIP = [
     ("hoson_bond", "Hoson die bonders", "Hoson", "CHN", "CHN", "packaging_tool"),
     ("nuflare_writer", "NuFlare e-beam mask writers", "NuFlare", "JPN", "JPN", "mask_writer"),
     ("jeol_writer", "JEOL e-beam writers", "JEOL", "JPN", "JPN", "mask_writer"),
-    ("ims_writer", "IMS Nanofabrication multi-beam writers, Vienna", "IMS Nanofabrication", "USA", "AUT",
-     "mask_writer"),
+    (
+        "ims_writer",
+        "IMS Nanofabrication multi-beam writers, Vienna",
+        "IMS Nanofabrication",
+        "USA",
+        "AUT",
+        "mask_writer",
+    ),
 ]
 for fid, name, comp, hq, cty, item in EQUIP:
-    fac(fid, name, comp, hq, cty, "equipment", item, 0.02 if fid == "smee_arfi" else None,
-        104 if item == "euv_scanner" else 52, "eto2024")
+    fac(
+        fid,
+        name,
+        comp,
+        hq,
+        cty,
+        "equipment",
+        item,
+        0.02 if fid == "smee_arfi" else None,
+        104 if item == "euv_scanner" else 52,
+        "eto2024",
+    )
 
 # --- EDA and core IP (recovery 26 weeks) ---
 for fid, name, comp, hq, cty, item in [
@@ -532,8 +904,15 @@ LOGIC = [
     ("smic_beijing", "SMIC Beijing B2 (28/40 nm)", "SMIC", "CHN", "CHN", "logic_28nm", 9.0),
     ("huali_shanghai", "Hua Hong Huali Fab 6/7, Shanghai (28/40 nm)", "Hua Hong", "CHN", "CHN", "logic_28nm", 4.0),
     ("umc_xiamen", "UMC United Semi Fab 12X, Xiamen", "UMC", "TWN", "CHN", "logic_28nm", 2.2),
-    ("samsung_austin_legacy", "Samsung Austin S1/S2 (28-45 nm)", "Samsung Electronics", "KOR", "USA",
-     "logic_28nm", 4.8),
+    (
+        "samsung_austin_legacy",
+        "Samsung Austin S1/S2 (28-45 nm)",
+        "Samsung Electronics",
+        "KOR",
+        "USA",
+        "logic_28nm",
+        4.8,
+    ),
     ("samsung_giheung28", "Samsung Giheung (28 nm)", "Samsung Electronics", "KOR", "KOR", "logic_28nm", 10.0),
     ("gf_singapore", "GlobalFoundries Fab 7, Singapore (40 nm)", "GlobalFoundries", "USA", "SGP", "logic_28nm", 5.0),
     ("umc_fab12i", "UMC Fab 12i, Singapore (40/28 nm)", "UMC", "TWN", "SGP", "logic_28nm", 4.4),
@@ -677,8 +1056,14 @@ COMPUTE = [
     ("india_ai", "IndiaAI Mission compute (Yotta and others)", "IndiaAI", "IND", 1200.0, "gs_mix"),
     ("brazil_ai", "Brazil AI compute (LNCC Santos Dumont, clouds)", "Brazil AI compute", "BRA", 300.0, "gs_mix"),
     ("indonesia_ai", "Indonesia AI compute (Indosat and others)", "Indonesia AI compute", "IDN", 250.0, "gs_huawei"),
-    ("south_africa_ai", "South Africa AI compute (CHPC, Cassava)", "South Africa AI compute", "ZAF", 150.0,
-     "gs_huawei"),
+    (
+        "south_africa_ai",
+        "South Africa AI compute (CHPC, Cassava)",
+        "South Africa AI compute",
+        "ZAF",
+        150.0,
+        "gs_huawei",
+    ),
     ("mexico_ai", "Mexico AI compute (clouds, universities)", "Mexico AI compute", "MEX", 200.0, "gs_mix"),
     ("saudi_ai", "Saudi Arabia AI compute (HUMAIN, KAUST)", "HUMAIN", "SAU", 1500.0, "gulf_mix"),
     ("uae_ai", "UAE AI compute (G42, Khazna)", "G42", "ARE", 2000.0, "gulf_mix"),
@@ -700,125 +1085,326 @@ def norm(d: dict[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in d.items()}
 
 
-def mainstream_split(combined: dict[str, float], advanced: dict[str, float], adv_spend: float,
-                     main_spend: float) -> dict[str, float]:
+def mainstream_split(
+    combined: dict[str, float], advanced: dict[str, float], adv_spend: float, main_spend: float
+) -> dict[str, float]:
     """The mainstream split that, with the advanced split, gives the combined company shares."""
     combined = norm(combined)
-    out = {k: (combined[k] * (adv_spend + main_spend) - adv_spend * advanced.get(k, 0.0)) / main_spend
-           for k in combined}
+    out = {
+        k: (combined[k] * (adv_spend + main_spend) - adv_spend * advanced.get(k, 0.0)) / main_spend for k in combined
+    }
     assert all(v > 0 for v in out.values()), out
     return norm(out)
 
 
 # annual purchases: lithography in units a year, other tools in USD million a year (estimates)
-TOOL_SPEND = {"euv_scanner": 53, "arfi_advanced": 70, "arfi_mainstream": 55, "arf_dry": 30, "krf_scanner": 180,
-              "iline_stepper": 130, "resist_track": 3000, "dep_advanced": 12000, "dep_mainstream": 10000,
-              "etch_advanced": 12000, "etch_mainstream": 9000, "clean_tool": 6000, "cmp_tool": 3000,
-              "ion_implanter": 3000, "metrology": 12000}
+TOOL_SPEND = {
+    "euv_scanner": 53,
+    "arfi_advanced": 70,
+    "arfi_mainstream": 55,
+    "arf_dry": 30,
+    "krf_scanner": 180,
+    "iline_stepper": 130,
+    "resist_track": 3000,
+    "dep_advanced": 12000,
+    "dep_mainstream": 10000,
+    "etch_advanced": 12000,
+    "etch_mainstream": 9000,
+    "clean_tool": 6000,
+    "cmp_tool": 3000,
+    "ion_implanter": 3000,
+    "metrology": 12000,
+}
 
-DEP_ADV = norm({"amat_dep_adv": .48, "lam_dep_adv": .17, "tel_dep_adv": .12, "asmi_dep_adv": .18,
-                "kokusai_dep_adv": .05})
-DEP_COMBINED = {"amat": 44.8, "lam": 14.5, "tel": 10.2, "asmi": 10.7, "kokusai": 3.8, "naura": 4.9,
-                "piotech": 1.8, "wonik": 1.5}  # ETO 2024 deposition tools (N36), company shares
-ETCH_ADV = norm({"lam_etch_adv": .45, "amat_etch_adv": .20, "tel_etch_adv": .32, "hitachi_etch_adv": .03})
+DEP_ADV = norm(
+    {"amat_dep_adv": 0.48, "lam_dep_adv": 0.17, "tel_dep_adv": 0.12, "asmi_dep_adv": 0.18, "kokusai_dep_adv": 0.05}
+)
+DEP_COMBINED = {
+    "amat": 44.8,
+    "lam": 14.5,
+    "tel": 10.2,
+    "asmi": 10.7,
+    "kokusai": 3.8,
+    "naura": 4.9,
+    "piotech": 1.8,
+    "wonik": 1.5,
+}  # ETO 2024 deposition tools (N36), company shares
+ETCH_ADV = norm({"lam_etch_adv": 0.45, "amat_etch_adv": 0.20, "tel_etch_adv": 0.32, "hitachi_etch_adv": 0.03})
 ETCH_COMBINED = {"lam": 38.7, "amat": 18.5, "tel": 26.4, "hitachi": 2.1, "amec": 5.5, "naura": 4.9}  # ETO N103
 
 
-def _combined_split(combined: dict[str, float], advanced: dict[str, float], main_ids: dict[str, str],
-                    adv_item: str, main_item: str) -> dict[str, float]:
+def _combined_split(
+    combined: dict[str, float], advanced: dict[str, float], main_ids: dict[str, str], adv_item: str, main_item: str
+) -> dict[str, float]:
     adv_by_company = {k.split("_")[0]: v for k, v in advanced.items()}
     main = mainstream_split(combined, adv_by_company, TOOL_SPEND[adv_item], TOOL_SPEND[main_item])
     return {main_ids[k]: v for k, v in main.items()}
 
 
-DEP_MAIN = _combined_split(DEP_COMBINED, DEP_ADV, {
-    "amat": "amat_dep_main", "lam": "lam_dep_main", "tel": "tel_dep_main", "asmi": "asmi_dep_main",
-    "kokusai": "kokusai_dep_main", "naura": "naura_dep", "piotech": "piotech_dep", "wonik": "wonik_dep"},
-    "dep_advanced", "dep_mainstream")
-ETCH_MAIN = _combined_split(ETCH_COMBINED, ETCH_ADV, {
-    "lam": "lam_etch_main", "amat": "amat_etch_main", "tel": "tel_etch_main", "hitachi": "hitachi_etch_main",
-    "amec": "amec_etch", "naura": "naura_etch"}, "etch_advanced", "etch_mainstream")
+DEP_MAIN = _combined_split(
+    DEP_COMBINED,
+    DEP_ADV,
+    {
+        "amat": "amat_dep_main",
+        "lam": "lam_dep_main",
+        "tel": "tel_dep_main",
+        "asmi": "asmi_dep_main",
+        "kokusai": "kokusai_dep_main",
+        "naura": "naura_dep",
+        "piotech": "piotech_dep",
+        "wonik": "wonik_dep",
+    },
+    "dep_advanced",
+    "dep_mainstream",
+)
+ETCH_MAIN = _combined_split(
+    ETCH_COMBINED,
+    ETCH_ADV,
+    {
+        "lam": "lam_etch_main",
+        "amat": "amat_etch_main",
+        "tel": "tel_etch_main",
+        "hitachi": "hitachi_etch_main",
+        "amec": "amec_etch",
+        "naura": "naura_etch",
+    },
+    "etch_advanced",
+    "etch_mainstream",
+)
 
 SPLITS: dict[str, dict[str, float]] = {
-    "polysilicon": norm({"wacker_burghausen": .35, "hemlock_poly": .25, "tokuyama_poly": .15,
-                         "mitsubishi_poly": .10, "huanghe_poly": .15}),
-    "wafer_300mm": norm({"shinetsu_wafer": .30, "sumco_wafer": .26, "globalwafers": .16, "siltronic_wafer": .14,
-                         "sk_siltron": .10, "nsig_wafer": .04}),
-    "photoresist": norm({"jsr_resist": .27, "tok_resist": .25, "shinetsu_resist": .17, "sumitomo_resist": .12,
-                         "fujifilm_resist": .10, "dupont_resist": .05, "dongjin_resist": .02, "merck_resist": .02}),
-    "fluorinated_polyimide": norm({"toray_pi": .45, "hdm_pi": .45, "kolon_pi": .10}),
-    "hydrogen_fluoride": norm({"stella_hf": .40, "morita_hf": .30, "dofluoride_hf": .20, "honeywell_hf": .10}),
-    "neon": norm({"ingas_neon": .30, "cryoin_neon": .20, "hangyang_neon": .20, "linde_neon": .10,
-                  "airliquide_neon": .10, "tnsc_neon": .05, "posco_neon": .05}),
-    "gallium": norm({"chalco_gallium": .60, "fangyuan_gallium": .38, "dowa_gallium": .02}),
-    "germanium": norm({"yunnan_germanium": .40, "zhongjin_germanium": .28, "umicore_germanium": .20,
-                       "teck_germanium": .12}),
-    "specialty_gas": norm({"airliquide_gas": .25, "linde_gas": .25, "airproducts_gas": .15, "tnsc_gas": .12,
-                           "resonac_gas": .08, "sk_specialty_gas": .10, "peric_gas": .05}),
-    "mask_blank": norm({"hoya_blank": .70, "agc_blank": .25, "sstech_blank": .05}),
-    "photomask": norm({"toppan_mask": .28, "dnp_mask": .25, "photronics_mask": .40, "tmc_mask": .07}),
-    "compound_substrate": norm({"sumitomo_electric_gaas": .40, "freiberger_gaas": .30, "axt_tongmei": .30}),
-    "abf_substrate": norm({"ibiden_substrate": .30, "unimicron_substrate": .30, "shinko_substrate": .15,
-                           "ats_substrate": .10, "semco_substrate": .15}),
+    "polysilicon": norm(
+        {
+            "wacker_burghausen": 0.35,
+            "hemlock_poly": 0.25,
+            "tokuyama_poly": 0.15,
+            "mitsubishi_poly": 0.10,
+            "huanghe_poly": 0.15,
+        }
+    ),
+    "wafer_300mm": norm(
+        {
+            "shinetsu_wafer": 0.30,
+            "sumco_wafer": 0.26,
+            "globalwafers": 0.16,
+            "siltronic_wafer": 0.14,
+            "sk_siltron": 0.10,
+            "nsig_wafer": 0.04,
+        }
+    ),
+    "photoresist": norm(
+        {
+            "jsr_resist": 0.27,
+            "tok_resist": 0.25,
+            "shinetsu_resist": 0.17,
+            "sumitomo_resist": 0.12,
+            "fujifilm_resist": 0.10,
+            "dupont_resist": 0.05,
+            "dongjin_resist": 0.02,
+            "merck_resist": 0.02,
+        }
+    ),
+    "fluorinated_polyimide": norm({"toray_pi": 0.45, "hdm_pi": 0.45, "kolon_pi": 0.10}),
+    "hydrogen_fluoride": norm({"stella_hf": 0.40, "morita_hf": 0.30, "dofluoride_hf": 0.20, "honeywell_hf": 0.10}),
+    "neon": norm(
+        {
+            "ingas_neon": 0.30,
+            "cryoin_neon": 0.20,
+            "hangyang_neon": 0.20,
+            "linde_neon": 0.10,
+            "airliquide_neon": 0.10,
+            "tnsc_neon": 0.05,
+            "posco_neon": 0.05,
+        }
+    ),
+    "gallium": norm({"chalco_gallium": 0.60, "fangyuan_gallium": 0.38, "dowa_gallium": 0.02}),
+    "germanium": norm(
+        {"yunnan_germanium": 0.40, "zhongjin_germanium": 0.28, "umicore_germanium": 0.20, "teck_germanium": 0.12}
+    ),
+    "specialty_gas": norm(
+        {
+            "airliquide_gas": 0.25,
+            "linde_gas": 0.25,
+            "airproducts_gas": 0.15,
+            "tnsc_gas": 0.12,
+            "resonac_gas": 0.08,
+            "sk_specialty_gas": 0.10,
+            "peric_gas": 0.05,
+        }
+    ),
+    "mask_blank": norm({"hoya_blank": 0.70, "agc_blank": 0.25, "sstech_blank": 0.05}),
+    "photomask": norm({"toppan_mask": 0.28, "dnp_mask": 0.25, "photronics_mask": 0.40, "tmc_mask": 0.07}),
+    "compound_substrate": norm({"sumitomo_electric_gaas": 0.40, "freiberger_gaas": 0.30, "axt_tongmei": 0.30}),
+    "abf_substrate": norm(
+        {
+            "ibiden_substrate": 0.30,
+            "unimicron_substrate": 0.30,
+            "shinko_substrate": 0.15,
+            "ats_substrate": 0.10,
+            "semco_substrate": 0.15,
+        }
+    ),
     "euv_optics": {"zeiss_smt": 1.0},
     "euv_scanner": {"asml_euv": 1.0},
-    "arfi_advanced": {"asml_arfi_adv": .987, "nikon_arfi_adv": .013},
-    "arfi_mainstream": {"asml_arfi_main": .987, "nikon_arfi_main": .013},
-    "arf_dry": norm({"asml_arf_dry": .938, "nikon_arf_dry": .057, "smee_arf_dry": .005}),
-    "krf_scanner": norm({"asml_krf": .792, "canon_krf": .174, "nikon_krf": .034}),
-    "iline_stepper": norm({"canon_iline": .478, "asml_iline": .357, "nikon_iline": .057, "veeco_iline": .065,
-                           "smee_iline": .043}),
-    "resist_track": norm({"tel_track": .918, "screen_track": .021, "suss_track": .029, "semes_track": .013,
-                          "kingsemi_track": .006}),
+    "arfi_advanced": {"asml_arfi_adv": 0.987, "nikon_arfi_adv": 0.013},
+    "arfi_mainstream": {"asml_arfi_main": 0.987, "nikon_arfi_main": 0.013},
+    "arf_dry": norm({"asml_arf_dry": 0.938, "nikon_arf_dry": 0.057, "smee_arf_dry": 0.005}),
+    "krf_scanner": norm({"asml_krf": 0.792, "canon_krf": 0.174, "nikon_krf": 0.034}),
+    "iline_stepper": norm(
+        {"canon_iline": 0.478, "asml_iline": 0.357, "nikon_iline": 0.057, "veeco_iline": 0.065, "smee_iline": 0.043}
+    ),
+    "resist_track": norm(
+        {"tel_track": 0.918, "screen_track": 0.021, "suss_track": 0.029, "semes_track": 0.013, "kingsemi_track": 0.006}
+    ),
     "dep_advanced": DEP_ADV,
     "dep_mainstream": DEP_MAIN,
     "etch_advanced": ETCH_ADV,
     "etch_mainstream": ETCH_MAIN,
-    "clean_tool": norm({"screen_clean": .379, "tel_clean": .215, "lam_clean": .175, "acm_clean": .114,
-                        "semes_clean": .045, "naura_clean": .035}),
-    "cmp_tool": norm({"amat_cmp": .601, "ebara_cmp": .278, "hwatsing_cmp": .091, "kctech_cmp": .015}),
-    "ion_implanter": norm({"amat_implant": .678, "axcelis_implant": .221, "smit_implant": .082,
-                           "nissin_implant": .012}),
-    "metrology": norm({"kla_metrology": .572, "amat_metrology": .105, "onto_metrology": .030,
-                       "lasertec_metrology": .077, "hitachi_metrology": .056, "asml_hmi": .052,
-                       "nova_metrology": .037, "camtek_metrology": .015}),
-    "test_equipment": norm({"advantest_test": .556, "teradyne_test": .277, "cohu_test": .010,
-                            "changchuan_test": .041, "accotest_test": .019, "chroma_test": .017, "yikc_test": .018}),
-    "packaging_tool": norm({"besi_bond": .319, "semes_bond": .170, "hanmi_bond": .104, "asmpt_bond": .153,
-                            "shinkawa_bond": .042, "fasford_bond": .042, "canon_bond": .023,
-                            "shibaura_bond": .038, "hoson_bond": .035}),
-    "mask_writer": norm({"nuflare_writer": .385, "jeol_writer": .150, "ims_writer": .464}),
-    "eda": norm({"synopsys_eda": .36, "cadence_eda": .33, "siemens_eda": .22, "ansys_eda": .07,
-                 "empyrean_eda": .02}),
-    "core_ip": norm({"arm_ip": .40, "imagination_ip": .03, "synopsys_ip": .26, "cadence_ip": .13,
-                     "rambus_ip": .06, "ceva_ip": .07, "verisilicon_ip": .02, "ememory_ip": .01}),
-    "dram": norm({"samsung_dram": .45, "skhynix_icheon": .20, "skhynix_wuxi": .12, "micron_taichung": .13,
-                  "micron_hiroshima": .07, "nanya_dram": .03}),
-    "nand": norm({"samsung_nand": .20, "samsung_xian": .15, "skhynix_cheongju": .12, "solidigm_dalian": .08,
-                  "kioxia_yokkaichi": .13, "wdc_jv": .12, "micron_singapore": .12, "ymtc_wuhan": .08}),
-    "hbm": norm({"skhynix_hbm": .53, "samsung_hbm": .38, "micron_hbm": .09}),
-    "optical_transceiver": norm({"innolight_optics": .35, "eoptolink_optics": .20, "coherent_optics": .25,
-                                 "fabrinet_optics": .20}),
+    "clean_tool": norm(
+        {
+            "screen_clean": 0.379,
+            "tel_clean": 0.215,
+            "lam_clean": 0.175,
+            "acm_clean": 0.114,
+            "semes_clean": 0.045,
+            "naura_clean": 0.035,
+        }
+    ),
+    "cmp_tool": norm({"amat_cmp": 0.601, "ebara_cmp": 0.278, "hwatsing_cmp": 0.091, "kctech_cmp": 0.015}),
+    "ion_implanter": norm(
+        {"amat_implant": 0.678, "axcelis_implant": 0.221, "smit_implant": 0.082, "nissin_implant": 0.012}
+    ),
+    "metrology": norm(
+        {
+            "kla_metrology": 0.572,
+            "amat_metrology": 0.105,
+            "onto_metrology": 0.030,
+            "lasertec_metrology": 0.077,
+            "hitachi_metrology": 0.056,
+            "asml_hmi": 0.052,
+            "nova_metrology": 0.037,
+            "camtek_metrology": 0.015,
+        }
+    ),
+    "test_equipment": norm(
+        {
+            "advantest_test": 0.556,
+            "teradyne_test": 0.277,
+            "cohu_test": 0.010,
+            "changchuan_test": 0.041,
+            "accotest_test": 0.019,
+            "chroma_test": 0.017,
+            "yikc_test": 0.018,
+        }
+    ),
+    "packaging_tool": norm(
+        {
+            "besi_bond": 0.319,
+            "semes_bond": 0.170,
+            "hanmi_bond": 0.104,
+            "asmpt_bond": 0.153,
+            "shinkawa_bond": 0.042,
+            "fasford_bond": 0.042,
+            "canon_bond": 0.023,
+            "shibaura_bond": 0.038,
+            "hoson_bond": 0.035,
+        }
+    ),
+    "mask_writer": norm({"nuflare_writer": 0.385, "jeol_writer": 0.150, "ims_writer": 0.464}),
+    "eda": norm(
+        {"synopsys_eda": 0.36, "cadence_eda": 0.33, "siemens_eda": 0.22, "ansys_eda": 0.07, "empyrean_eda": 0.02}
+    ),
+    "core_ip": norm(
+        {
+            "arm_ip": 0.40,
+            "imagination_ip": 0.03,
+            "synopsys_ip": 0.26,
+            "cadence_ip": 0.13,
+            "rambus_ip": 0.06,
+            "ceva_ip": 0.07,
+            "verisilicon_ip": 0.02,
+            "ememory_ip": 0.01,
+        }
+    ),
+    "dram": norm(
+        {
+            "samsung_dram": 0.45,
+            "skhynix_icheon": 0.20,
+            "skhynix_wuxi": 0.12,
+            "micron_taichung": 0.13,
+            "micron_hiroshima": 0.07,
+            "nanya_dram": 0.03,
+        }
+    ),
+    "nand": norm(
+        {
+            "samsung_nand": 0.20,
+            "samsung_xian": 0.15,
+            "skhynix_cheongju": 0.12,
+            "solidigm_dalian": 0.08,
+            "kioxia_yokkaichi": 0.13,
+            "wdc_jv": 0.12,
+            "micron_singapore": 0.12,
+            "ymtc_wuhan": 0.08,
+        }
+    ),
+    "hbm": norm({"skhynix_hbm": 0.53, "samsung_hbm": 0.38, "micron_hbm": 0.09}),
+    "optical_transceiver": norm(
+        {"innolight_optics": 0.35, "eoptolink_optics": 0.20, "coherent_optics": 0.25, "fabrinet_optics": 0.20}
+    ),
 }
-SPLIT_SOURCE = {"wafer_300mm": "cset2021", "photoresist": "nikkei_resist", "neon": "reuters_neon2022",
-                "photomask": "cset2021", "eda": "cset2021", "core_ip": "cset2021", "dram": "trendforce_dram",
-                "nand": "trendforce_nand", "hbm": "trendforce_hbm"}
-for _k in ("euv_scanner", "arfi_advanced", "arfi_mainstream", "arf_dry", "krf_scanner", "iline_stepper",
-           "resist_track", "dep_advanced", "dep_mainstream", "etch_advanced", "etch_mainstream", "clean_tool",
-           "cmp_tool", "ion_implanter", "metrology", "test_equipment", "packaging_tool", "mask_writer"):
+SPLIT_SOURCE = {
+    "wafer_300mm": "cset2021",
+    "photoresist": "nikkei_resist",
+    "neon": "reuters_neon2022",
+    "photomask": "cset2021",
+    "eda": "cset2021",
+    "core_ip": "cset2021",
+    "dram": "trendforce_dram",
+    "nand": "trendforce_nand",
+    "hbm": "trendforce_hbm",
+}
+for _k in (
+    "euv_scanner",
+    "arfi_advanced",
+    "arfi_mainstream",
+    "arf_dry",
+    "krf_scanner",
+    "iline_stepper",
+    "resist_track",
+    "dep_advanced",
+    "dep_mainstream",
+    "etch_advanced",
+    "etch_mainstream",
+    "clean_tool",
+    "cmp_tool",
+    "ion_implanter",
+    "metrology",
+    "test_equipment",
+    "packaging_tool",
+    "mask_writer",
+):
     SPLIT_SOURCE[_k] = "eto2024"
 
 # Korean fabs in 2019: Japan 44.6 % of HF; the rest domestic and Chinese (businesskorea2019, motie2021)
-HF_KOREA = {"stella_hf": .25, "morita_hf": .196, "soulbrain_hf": .25, "enf_hf": .104, "dofluoride_hf": .20}
+HF_KOREA = {"stella_hf": 0.25, "morita_hf": 0.196, "soulbrain_hf": 0.25, "enf_hf": 0.104, "dofluoride_hf": 0.20}
 # Chinese mature fabs also buy domestic implanters
-IMPLANT_CHINA = norm({**SPLITS["ion_implanter"], "kingstone_implant": .03})
+IMPLANT_CHINA = norm({**SPLITS["ion_implanter"], "kingstone_implant": 0.03})
 
 # =============================================================================================
 # fab recipes
 # =============================================================================================
 
-FAB_CLASS = {"logic_5nm": "L5", "logic_7nm": "L7", "logic_16nm": "L16", "logic_28nm": "L28",
-             "logic_mature": "LM", "dram": "DRAM", "dram_legacy": "DRAML", "nand": "NAND"}
+FAB_CLASS = {
+    "logic_5nm": "L5",
+    "logic_7nm": "L7",
+    "logic_16nm": "L16",
+    "logic_28nm": "L28",
+    "logic_mature": "LM",
+    "dram": "DRAM",
+    "dram_legacy": "DRAML",
+    "nand": "NAND",
+}
 # relative intensity per wafer start of each input, by fab class (estimates)
 W = {
     "euv_scanner": {"L5": 1.0, "L7": 0.4, "DRAM": 0.25},
@@ -826,15 +1412,21 @@ W = {
     "arfi_mainstream": {"L16": 1.0, "L28": 0.6, "DRAM": 0.4, "DRAML": 0.8, "NAND": 0.4},
     "arf_dry": {"L16": 0.3, "L28": 0.5, "LM": 0.3, "DRAM": 0.2, "DRAML": 0.3, "NAND": 0.2},
     "krf_scanner": {"L5": 0.5, "L7": 0.5, "L16": 0.5, "L28": 0.5, "LM": 1.0, "DRAM": 0.5, "DRAML": 0.5, "NAND": 1.0},
-    "iline_stepper": {"L5": 0.2, "L7": 0.2, "L16": 0.2, "L28": 0.2, "LM": 1.0, "DRAM": 0.2, "DRAML": 0.2,
-                      "NAND": 0.2},
+    "iline_stepper": {"L5": 0.2, "L7": 0.2, "L16": 0.2, "L28": 0.2, "LM": 1.0, "DRAM": 0.2, "DRAML": 0.2, "NAND": 0.2},
     "resist_track": {"L5": 1.0, "L7": 1.0, "L16": 0.8, "L28": 0.6, "LM": 0.4, "DRAM": 0.8, "DRAML": 0.6, "NAND": 0.6},
     "dep_advanced": {"L5": 1.0, "L7": 0.9, "L16": 0.7, "DRAM": 0.8, "NAND": 1.0},
-    "dep_mainstream": {"L5": 0.2, "L7": 0.2, "L16": 0.3, "L28": 1.0, "LM": 0.8, "DRAM": 0.2, "DRAML": 0.8,
-                       "NAND": 0.3},
+    "dep_mainstream": {"L5": 0.2, "L7": 0.2, "L16": 0.3, "L28": 1.0, "LM": 0.8, "DRAM": 0.2, "DRAML": 0.8, "NAND": 0.3},
     "etch_advanced": {"L5": 1.0, "L7": 0.9, "L16": 0.7, "DRAM": 0.8, "NAND": 1.2},
-    "etch_mainstream": {"L5": 0.2, "L7": 0.2, "L16": 0.3, "L28": 1.0, "LM": 0.8, "DRAM": 0.2, "DRAML": 0.8,
-                        "NAND": 0.2},
+    "etch_mainstream": {
+        "L5": 0.2,
+        "L7": 0.2,
+        "L16": 0.3,
+        "L28": 1.0,
+        "LM": 0.8,
+        "DRAM": 0.2,
+        "DRAML": 0.8,
+        "NAND": 0.2,
+    },
 }
 for _t in ("clean_tool", "cmp_tool", "ion_implanter", "metrology"):
     W[_t] = {"L5": 1.0, "L7": 0.9, "L16": 0.7, "L28": 0.5, "LM": 0.3, "DRAM": 0.7, "DRAML": 0.6, "NAND": 0.7}
@@ -842,16 +1434,29 @@ for _t in ("clean_tool", "cmp_tool", "ion_implanter", "metrology"):
 CONSUMABLES = {
     "wafer_300mm": {"L5": 1.0, "L7": 1.0, "L16": 1.0, "L28": 1.0, "LM": 1.0, "DRAM": 1.0, "DRAML": 1.0, "NAND": 1.0},
     "photoresist": {"L5": 1.6, "L7": 1.4, "L16": 1.2, "L28": 1.0, "LM": 0.7, "DRAM": 1.2, "DRAML": 1.1, "NAND": 1.0},
-    "hydrogen_fluoride": {"L5": 1.2, "L7": 1.2, "L16": 1.1, "L28": 1.0, "LM": 0.8, "DRAM": 1.2, "DRAML": 1.1,
-                          "NAND": 1.5},
+    "hydrogen_fluoride": {
+        "L5": 1.2,
+        "L7": 1.2,
+        "L16": 1.1,
+        "L28": 1.0,
+        "LM": 0.8,
+        "DRAM": 1.2,
+        "DRAML": 1.1,
+        "NAND": 1.5,
+    },
     "neon": {"L5": 1.6, "L7": 1.4, "L16": 1.2, "L28": 1.0, "LM": 0.7, "DRAM": 1.2, "DRAML": 1.1, "NAND": 1.0},
-    "specialty_gas": {"L5": 1.4, "L7": 1.3, "L16": 1.2, "L28": 1.0, "LM": 0.8, "DRAM": 1.1, "DRAML": 1.0,
-                      "NAND": 1.5},
+    "specialty_gas": {"L5": 1.4, "L7": 1.3, "L16": 1.2, "L28": 1.0, "LM": 0.8, "DRAM": 1.1, "DRAML": 1.0, "NAND": 1.5},
     "photomask": {"L5": 1.5, "L7": 1.3, "L16": 1.1, "L28": 1.0, "LM": 0.6, "DRAM": 0.5, "DRAML": 0.5, "NAND": 0.4},
 }
 # stock held, weeks of normal use
-STOCK = {"wafer_300mm": 8.0, "photoresist": 4.3, "hydrogen_fluoride": 4.3, "neon": 8.7, "specialty_gas": 4.0,
-         "photomask": 2.0}
+STOCK = {
+    "wafer_300mm": 8.0,
+    "photoresist": 4.3,
+    "hydrogen_fluoride": 4.3,
+    "neon": 8.7,
+    "specialty_gas": 4.0,
+    "photomask": 2.0,
+}
 TOOL_STOCK = 4.0  # spares and tools in transit (litho); other tools 8
 STOCK_SOURCE = {"photoresist": "yomiuri2019", "hydrogen_fluoride": "yomiuri2019", "neon": "reuters_neon2022"}
 
@@ -873,72 +1478,116 @@ def fab_weights(fid: str, country: str, cls: str) -> dict[str, float]:
 
 # accelerators: wafer item, good dies per wafer, HBM stacks, price (USD M per k units)
 ACCEL = {
-    "gpu_h100": ("logic_5nm", 29, 5, 25.0), "gpu_b200": ("logic_5nm", 14, 8, 35.0),
-    "gpu_a100": ("logic_7nm", 29, 5, 12.0), "gpu_h800": ("logic_5nm", 29, 5, 25.0),
-    "gpu_a800": ("logic_7nm", 29, 5, 12.0), "gpu_h20": ("logic_5nm", 29, 4, 12.0),
-    "gpu_mi300": ("logic_5nm", 8, 8, 15.0), "ai_asic": ("logic_5nm", 35, 6, 8.0),
-    "ascend_910": ("logic_7nm", 30, 4, 15.0), "mlu": ("logic_7nm", 40, 4, 5.0),
+    "gpu_h100": ("logic_5nm", 29, 5, 25.0),
+    "gpu_b200": ("logic_5nm", 14, 8, 35.0),
+    "gpu_a100": ("logic_7nm", 29, 5, 12.0),
+    "gpu_h800": ("logic_5nm", 29, 5, 25.0),
+    "gpu_a800": ("logic_7nm", 29, 5, 12.0),
+    "gpu_h20": ("logic_5nm", 29, 4, 12.0),
+    "gpu_mi300": ("logic_5nm", 8, 8, 15.0),
+    "ai_asic": ("logic_5nm", 35, 6, 8.0),
+    "ascend_910": ("logic_7nm", 30, 4, 15.0),
+    "mlu": ("logic_7nm", 40, 4, 5.0),
 }
 # design lines: {facility: {wafer supplier: share}}
 WAFER_SOURCES = {
-    "nvidia_h100": {"tsmc_fab18": 1.0}, "nvidia_b200": {"tsmc_fab18": 1.0}, "nvidia_a100": {"tsmc_fab15": 1.0},
-    "nvidia_h800": {"tsmc_fab18": 1.0}, "nvidia_a800": {"tsmc_fab15": 1.0}, "nvidia_h20": {"tsmc_fab18": 1.0},
-    "amd_mi300": {"tsmc_fab18": 1.0}, "google_tpu": {"tsmc_fab18": 1.0}, "aws_trainium": {"tsmc_fab18": 1.0},
+    "nvidia_h100": {"tsmc_fab18": 1.0},
+    "nvidia_b200": {"tsmc_fab18": 1.0},
+    "nvidia_a100": {"tsmc_fab15": 1.0},
+    "nvidia_h800": {"tsmc_fab18": 1.0},
+    "nvidia_a800": {"tsmc_fab15": 1.0},
+    "nvidia_h20": {"tsmc_fab18": 1.0},
+    "amd_mi300": {"tsmc_fab18": 1.0},
+    "google_tpu": {"tsmc_fab18": 1.0},
+    "aws_trainium": {"tsmc_fab18": 1.0},
     # HiSilicon: the pre-September-2020 TSMC relation beside SMIC N+2 (the FDP rule cuts the former)
-    "hisilicon_ascend": {"tsmc_fab15": 0.5, "smic_sn2": 0.5}, "cambricon_mlu": {"tsmc_fab15": 0.6, "smic_sn2": 0.4},
+    "hisilicon_ascend": {"tsmc_fab15": 0.5, "smic_sn2": 0.5},
+    "cambricon_mlu": {"tsmc_fab15": 0.6, "smic_sn2": 0.4},
     "intel_xeon": {"intel_oregon": 0.45, "intel_arizona": 0.35, "intel_fab28": 0.2},
-    "amd_epyc": {"tsmc_fab18": 1.0}, "aws_graviton": {"tsmc_fab18": 1.0},
-    "hygon_cpu": {"smic_sn1": 0.6, "tsmc_nanjing": 0.4}, "hisilicon_kunpeng": {"tsmc_fab15": 0.5, "smic_sn2": 0.5},
-    "apple_soc": {"tsmc_fab18": 1.0}, "qualcomm_soc": {"tsmc_fab18": 0.7, "samsung_sf4": 0.3},
-    "mediatek_soc": {"tsmc_fab18": 1.0}, "hisilicon_kirin": {"tsmc_fab15": 0.8, "smic_sn2": 0.2},
-    "amd_xilinx": {"tsmc_fab12": 1.0}, "intel_altera": {"intel_arizona": 0.5, "tsmc_fab12": 0.5},
+    "amd_epyc": {"tsmc_fab18": 1.0},
+    "aws_graviton": {"tsmc_fab18": 1.0},
+    "hygon_cpu": {"smic_sn1": 0.6, "tsmc_nanjing": 0.4},
+    "hisilicon_kunpeng": {"tsmc_fab15": 0.5, "smic_sn2": 0.5},
+    "apple_soc": {"tsmc_fab18": 1.0},
+    "qualcomm_soc": {"tsmc_fab18": 0.7, "samsung_sf4": 0.3},
+    "mediatek_soc": {"tsmc_fab18": 1.0},
+    "hisilicon_kirin": {"tsmc_fab15": 0.8, "smic_sn2": 0.2},
+    "amd_xilinx": {"tsmc_fab12": 1.0},
+    "intel_altera": {"intel_arizona": 0.5, "tsmc_fab12": 0.5},
 }
-WAFER_ITEM = {"intel_xeon": ("logic_16nm", 60), "amd_epyc": ("logic_5nm", 70), "aws_graviton": ("logic_5nm", 90),
-              "hygon_cpu": ("logic_16nm", 80), "hisilicon_kunpeng": ("logic_7nm", 80),
-              "apple_soc": ("logic_5nm", 600), "qualcomm_soc": ("logic_5nm", 550), "mediatek_soc": ("logic_5nm", 600),
-              "hisilicon_kirin": ("logic_7nm", 500), "amd_xilinx": ("logic_16nm", 120),
-              "intel_altera": ("logic_16nm", 120)}
+WAFER_ITEM = {
+    "intel_xeon": ("logic_16nm", 60),
+    "amd_epyc": ("logic_5nm", 70),
+    "aws_graviton": ("logic_5nm", 90),
+    "hygon_cpu": ("logic_16nm", 80),
+    "hisilicon_kunpeng": ("logic_7nm", 80),
+    "apple_soc": ("logic_5nm", 600),
+    "qualcomm_soc": ("logic_5nm", 550),
+    "mediatek_soc": ("logic_5nm", 600),
+    "hisilicon_kirin": ("logic_7nm", 500),
+    "amd_xilinx": ("logic_16nm", 120),
+    "intel_altera": ("logic_16nm", 120),
+}
 CHIP_PRICE = {"server_cpu": 2.0, "mobile_soc": 0.08, "fpga": 1.0}
 ATP_SOURCES = {
     "intel_xeon": {"intel_penang": 0.5, "intel_vietnam": 0.3, "intel_rio_rancho": 0.2},
-    "amd_epyc": {"tongfu_nantong": 0.6, "ase_kaohsiung": 0.4}, "aws_graviton": {"ase_kaohsiung": 0.5,
-                                                                                "spil_taichung": 0.5},
-    "hygon_cpu": {"jcet_jiangyin": 0.5, "tongfu_nantong": 0.5}, "hisilicon_kunpeng": {"jcet_jiangyin": 0.6,
-                                                                                      "ase_kaohsiung": 0.4},
+    "amd_epyc": {"tongfu_nantong": 0.6, "ase_kaohsiung": 0.4},
+    "aws_graviton": {"ase_kaohsiung": 0.5, "spil_taichung": 0.5},
+    "hygon_cpu": {"jcet_jiangyin": 0.5, "tongfu_nantong": 0.5},
+    "hisilicon_kunpeng": {"jcet_jiangyin": 0.6, "ase_kaohsiung": 0.4},
     "apple_soc": {"ase_kaohsiung": 0.6, "amkor_korea": 0.2, "amkor_vietnam": 0.2},
     "qualcomm_soc": {"ase_kaohsiung": 0.4, "jcet_jiangyin": 0.3, "amkor_korea": 0.3},
     "mediatek_soc": {"ase_kaohsiung": 0.5, "spil_taichung": 0.3, "kyec_test": 0.2},
     "hisilicon_kirin": {"jcet_jiangyin": 0.5, "huatian_tianshui": 0.3, "ase_kaohsiung": 0.2},
-    "amd_xilinx": {"ase_kaohsiung": 0.5, "amkor_philippines": 0.5}, "intel_altera": {"intel_penang": 1.0},
+    "amd_xilinx": {"ase_kaohsiung": 0.5, "amkor_philippines": 0.5},
+    "intel_altera": {"intel_penang": 1.0},
 }
 COWOS_SOURCES = {
-    "nvidia_h100": {"tsmc_cowos": 0.9, "spil_cowos": 0.1}, "nvidia_b200": {"tsmc_cowos": 1.0},
-    "nvidia_a100": {"tsmc_cowos": 0.9, "spil_cowos": 0.1}, "nvidia_h800": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
-    "nvidia_a800": {"tsmc_cowos": 0.9, "spil_cowos": 0.1}, "nvidia_h20": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
-    "amd_mi300": {"tsmc_cowos": 1.0}, "google_tpu": {"tsmc_cowos": 0.8, "amkor_korea_adv": 0.2},
-    "aws_trainium": {"tsmc_cowos": 0.8, "amkor_korea_adv": 0.2}, "hisilicon_ascend": {"tsmc_cowos": 0.5,
-                                                                                      "jcet_adv": 0.5},
+    "nvidia_h100": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
+    "nvidia_b200": {"tsmc_cowos": 1.0},
+    "nvidia_a100": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
+    "nvidia_h800": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
+    "nvidia_a800": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
+    "nvidia_h20": {"tsmc_cowos": 0.9, "spil_cowos": 0.1},
+    "amd_mi300": {"tsmc_cowos": 1.0},
+    "google_tpu": {"tsmc_cowos": 0.8, "amkor_korea_adv": 0.2},
+    "aws_trainium": {"tsmc_cowos": 0.8, "amkor_korea_adv": 0.2},
+    "hisilicon_ascend": {"tsmc_cowos": 0.5, "jcet_adv": 0.5},
     "cambricon_mlu": {"tsmc_cowos": 0.5, "jcet_adv": 0.5},
 }
 HBM_CHINA = {"samsung_hbm": 0.8, "cxmt_hbm": 0.2}
-CN_SERVER_CPU = norm({"intel_xeon": .5, "amd_epyc": .3, "hygon_cpu": .2})
-SERVER_CPU = {"default": norm({"intel_xeon": .62, "amd_epyc": .38}), "quanta_asic": {"intel_xeon": .5,
-                                                                                    "aws_graviton": .5},
-              "huawei_atlas": {"hisilicon_kunpeng": 1.0}}
+CN_SERVER_CPU = norm({"intel_xeon": 0.5, "amd_epyc": 0.3, "hygon_cpu": 0.2})
+SERVER_CPU = {
+    "default": norm({"intel_xeon": 0.62, "amd_epyc": 0.38}),
+    "quanta_asic": {"intel_xeon": 0.5, "aws_graviton": 0.5},
+    "huawei_atlas": {"hisilicon_kunpeng": 1.0},
+}
 # compute-centre server mixes
 MIXES = {
-    "us_mix": {"foxconn_hgx": .30, "foxconn_mex_gb200": .25, "supermicro_hgx": .15, "dell_hgx": .20,
-               "supermicro_mi300": .10},
-    "google_mix": {"quanta_asic": .70, "foxconn_hgx": .30},
-    "aws_mix": {"quanta_asic": .40, "foxconn_hgx": .30, "dell_hgx": .30},
+    "us_mix": {
+        "foxconn_hgx": 0.30,
+        "foxconn_mex_gb200": 0.25,
+        "supermicro_hgx": 0.15,
+        "dell_hgx": 0.20,
+        "supermicro_mi300": 0.10,
+    },
+    "google_mix": {"quanta_asic": 0.70, "foxconn_hgx": 0.30},
+    "aws_mix": {"quanta_asic": 0.40, "foxconn_hgx": 0.30, "dell_hgx": 0.30},
     "amd_mix": {"supermicro_mi300": 1.0},
-    "eu_mix": {"foxconn_hgx": .30, "supermicro_hgx": .25, "dell_hgx": .25, "supermicro_mi300": .20},
-    "cn_cloud": {"inspur_h100": .15, "inspur_a100": .15, "h3c_h800": .20, "inspur_a800": .15, "lenovo_h20": .15,
-                 "huawei_atlas": .15, "sugon_mlu": .05},
-    "cn_national": {"huawei_atlas": .50, "sugon_mlu": .20, "inspur_a100": .10, "lenovo_h20": .10, "h3c_h800": .10},
-    "gs_mix": {"dell_hgx": .35, "supermicro_hgx": .35, "foxconn_hgx": .30},
-    "gs_huawei": {"dell_hgx": .30, "supermicro_hgx": .35, "huawei_atlas": .35},
-    "gulf_mix": {"dell_hgx": .35, "foxconn_hgx": .25, "supermicro_hgx": .30, "supermicro_mi300": .10},
+    "eu_mix": {"foxconn_hgx": 0.30, "supermicro_hgx": 0.25, "dell_hgx": 0.25, "supermicro_mi300": 0.20},
+    "cn_cloud": {
+        "inspur_h100": 0.15,
+        "inspur_a100": 0.15,
+        "h3c_h800": 0.20,
+        "inspur_a800": 0.15,
+        "lenovo_h20": 0.15,
+        "huawei_atlas": 0.15,
+        "sugon_mlu": 0.05,
+    },
+    "cn_national": {"huawei_atlas": 0.50, "sugon_mlu": 0.20, "inspur_a100": 0.10, "lenovo_h20": 0.10, "h3c_h800": 0.10},
+    "gs_mix": {"dell_hgx": 0.35, "supermicro_hgx": 0.35, "foxconn_hgx": 0.30},
+    "gs_huawei": {"dell_hgx": 0.30, "supermicro_hgx": 0.35, "huawei_atlas": 0.35},
+    "gulf_mix": {"dell_hgx": 0.35, "foxconn_hgx": 0.25, "supermicro_hgx": 0.30, "supermicro_mi300": 0.10},
 }
 H100_TPP = 15832.0
 
@@ -995,78 +1644,255 @@ CERTIFICATIONS = [
 
 REGIONS = {"EUR": ("DEU", "FRA", "ITA", "NLD", "AUT", "IRL", "PRT", "BEL", "FIN", "ESP")}
 VALIDATION: list[dict] = [
-    {"segment": "EUV lithography", "items": ["euv_scanner"], "basis": "hq", "published": {"NLD": 100.0},
-     "source": "eto2024", "year": "2024"},
-    {"segment": "ArF immersion lithography", "items": ["arfi_advanced", "arfi_mainstream"], "basis": "hq",
-     "published": {"NLD": 98.7, "JPN": 1.3}, "source": "eto2024", "year": "2024"},
-    {"segment": "ArF dry lithography", "items": ["arf_dry"], "basis": "hq", "published": {"NLD": 94.3, "JPN": 5.7},
-     "source": "eto2024", "year": "2024"},
-    {"segment": "KrF lithography", "items": ["krf_scanner"], "basis": "hq", "published": {"NLD": 79.2, "JPN": 20.8},
-     "source": "eto2024", "year": "2024"},
-    {"segment": "i-line lithography", "items": ["iline_stepper"], "basis": "hq",
-     "published": {"JPN": 53.5, "NLD": 35.7, "USA": 6.5, "CHN": 4.3}, "source": "eto2024", "year": "2024"},
-    {"segment": "Resist processing (tracks)", "items": ["resist_track"], "basis": "hq",
-     "published": {"JPN": 93.9, "DEU": 2.9, "KOR": 1.3, "USA": 1.2, "CHN": 0.6}, "source": "eto2024",
-     "year": "2024"},
-    {"segment": "Deposition", "items": ["dep_advanced", "dep_mainstream"], "basis": "hq",
-     "published": {"USA": 61.5, "JPN": 15.2, "NLD": 10.7, "CHN": 7.4, "KOR": 3.2}, "source": "eto2024",
-     "year": "2024"},
-    {"segment": "Dry etch", "items": ["etch_advanced", "etch_mainstream"], "basis": "hq",
-     "published": {"USA": 58.7, "JPN": 28.9, "CHN": 10.7, "KOR": 1.0}, "source": "eto2024", "year": "2024"},
-    {"segment": "Wet etch and cleaning", "items": ["clean_tool"], "basis": "hq",
-     "published": {"JPN": 60.0, "USA": 29.2, "KOR": 5.6, "CHN": 3.8}, "source": "eto2024", "year": "2024"},
-    {"segment": "CMP", "items": ["cmp_tool"], "basis": "hq",
-     "published": {"USA": 60.3, "JPN": 28.7, "CHN": 9.5, "KOR": 1.5}, "source": "eto2024", "year": "2024"},
-    {"segment": "Ion implantation", "items": ["ion_implanter"], "basis": "hq",
-     "published": {"USA": 89.9, "JPN": 9.4, "TWN": 0.5, "CHN": 0.3}, "source": "eto2024", "year": "2024"},
-    {"segment": "Process control (metrology, inspection)", "items": ["metrology"], "basis": "hq",
-     "published": {"USA": 72.0, "JPN": 15.1, "NLD": 5.2, "ISR": 5.2, "CHN": 0.8}, "source": "eto2024",
-     "year": "2024"},
-    {"segment": "Test equipment", "items": ["test_equipment"], "basis": "hq",
-     "published": {"JPN": 56.2, "USA": 30.2, "CHN": 6.3, "KOR": 3.9, "TWN": 1.8}, "source": "eto2024",
-     "year": "2024"},
-    {"segment": "Die attach and bonding tools", "items": ["packaging_tool"], "basis": "hq",
-     "published": {"NLD": 31.9, "KOR": 29.1, "SGP": 18.1, "JPN": 15.5, "CHN": 4.1}, "source": "eto2024",
-     "year": "2024"},
-    {"segment": "E-beam mask writers", "items": ["mask_writer"], "basis": "location",
-     "published": {"JPN": 53.6, "AUT": 46.4}, "source": "eto2024", "year": "2024"},
-    {"segment": "EDA software", "items": ["eda"], "basis": "hq",
-     "published": {"USA": 96.0, "JPN": 3.0, "GBR": 1.0, "ISR": 1.0, "CHN": 1.0}, "source": "cset2021",
-     "year": "2019"},
-    {"segment": "Core IP", "items": ["core_ip"], "basis": "hq",
-     "published": {"USA": 52.0, "GBR": 43.0, "CHN": 2.0, "TWN": 1.0}, "source": "cset2021", "year": "2019"},
-    {"segment": "Silicon wafers", "items": ["wafer_300mm"], "basis": "hq",
-     "published": {"JPN": 56.0, "TWN": 16.0, "DEU": 14.0, "KOR": 10.0, "CHN": 4.0}, "source": "cset2021",
-     "year": "2019"},
-    {"segment": "Advanced photomasks", "items": ["photomask"], "basis": "hq",
-     "published": {"JPN": 53.0, "USA": 40.0, "TWN": 7.0}, "source": "cset2021", "year": "2019"},
-    {"segment": "Photoresist", "items": ["photoresist"], "basis": "hq", "published": {"JPN": 91.0},
-     "other": 9.0, "source": "nikkei_resist", "year": "2025"},
-    {"segment": "Semiconductor-grade neon", "items": ["neon"], "basis": "location", "published": {"UKR": 49.5},
-     "other": 50.5, "source": "reuters_neon2022", "year": "2021"},
-    {"segment": "HF supplied to Korean fabs", "items": ["hydrogen_fluoride"], "basis": "flows:KOR",
-     "published": {"JPN": 44.6}, "other": 55.4, "source": "businesskorea2019", "year": "2019"},
-    {"segment": "Logic capacity below 10 nm", "items": ["logic_5nm", "logic_7nm"], "basis": "location",
-     "published": {"TWN": 69.0, "KOR": 31.0}, "source": "siabcg2024", "year": "2022"},
-    {"segment": "Logic capacity 10-22 nm", "items": ["logic_16nm"], "basis": "location",
-     "published": {"TWN": 28.0, "USA": 43.0, "CHN": 3.0}, "other": 26.0, "source": "siabcg2021chart",
-     "year": "2019"},
-    {"segment": "Logic capacity 28-45 nm", "items": ["logic_28nm"], "basis": "location",
-     "published": {"TWN": 47.0, "USA": 6.0, "CHN": 19.0}, "other": 28.0, "source": "siabcg2021chart",
-     "year": "2019"},
-    {"segment": "Logic capacity above 45 nm", "items": ["logic_mature"], "basis": "location",
-     "published": {"TWN": 31.0, "USA": 9.0, "CHN": 23.0}, "other": 36.0, "source": "siabcg2021chart",
-     "year": "2019"},
-    {"segment": "DRAM (TrendForce-ranked makers)", "items": ["dram"], "basis": "hq",
-     "published": {"KOR": 77.3, "USA": 19.2}, "other": 3.5, "source": "trendforce_dram", "year": "2023"},
-    {"segment": "HBM", "items": ["hbm"], "basis": "hq", "published": {"KOR": 91.0, "USA": 9.0},
-     "source": "trendforce_hbm", "year": "2023"},
-    {"segment": "NAND flash", "items": ["nand"], "basis": "hq",
-     "published": {"KOR": 58.9, "USA": 23.3, "JPN": 12.4}, "other": 5.4, "source": "trendforce_nand",
-     "year": "2024"},
-    {"segment": "Assembly, test and packaging", "items": ["assembly_test"], "basis": "location",
-     "published": {"CHN": 30.0, "TWN": 28.0, "KOR": 9.0, "JPN": 6.0, "USA": 3.0, "EUR": 3.0}, "other": 20.0,
-     "source": "eto2022stages", "year": "2022"},
+    {
+        "segment": "EUV lithography",
+        "items": ["euv_scanner"],
+        "basis": "hq",
+        "published": {"NLD": 100.0},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "ArF immersion lithography",
+        "items": ["arfi_advanced", "arfi_mainstream"],
+        "basis": "hq",
+        "published": {"NLD": 98.7, "JPN": 1.3},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "ArF dry lithography",
+        "items": ["arf_dry"],
+        "basis": "hq",
+        "published": {"NLD": 94.3, "JPN": 5.7},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "KrF lithography",
+        "items": ["krf_scanner"],
+        "basis": "hq",
+        "published": {"NLD": 79.2, "JPN": 20.8},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "i-line lithography",
+        "items": ["iline_stepper"],
+        "basis": "hq",
+        "published": {"JPN": 53.5, "NLD": 35.7, "USA": 6.5, "CHN": 4.3},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Resist processing (tracks)",
+        "items": ["resist_track"],
+        "basis": "hq",
+        "published": {"JPN": 93.9, "DEU": 2.9, "KOR": 1.3, "USA": 1.2, "CHN": 0.6},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Deposition",
+        "items": ["dep_advanced", "dep_mainstream"],
+        "basis": "hq",
+        "published": {"USA": 61.5, "JPN": 15.2, "NLD": 10.7, "CHN": 7.4, "KOR": 3.2},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Dry etch",
+        "items": ["etch_advanced", "etch_mainstream"],
+        "basis": "hq",
+        "published": {"USA": 58.7, "JPN": 28.9, "CHN": 10.7, "KOR": 1.0},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Wet etch and cleaning",
+        "items": ["clean_tool"],
+        "basis": "hq",
+        "published": {"JPN": 60.0, "USA": 29.2, "KOR": 5.6, "CHN": 3.8},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "CMP",
+        "items": ["cmp_tool"],
+        "basis": "hq",
+        "published": {"USA": 60.3, "JPN": 28.7, "CHN": 9.5, "KOR": 1.5},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Ion implantation",
+        "items": ["ion_implanter"],
+        "basis": "hq",
+        "published": {"USA": 89.9, "JPN": 9.4, "TWN": 0.5, "CHN": 0.3},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Process control (metrology, inspection)",
+        "items": ["metrology"],
+        "basis": "hq",
+        "published": {"USA": 72.0, "JPN": 15.1, "NLD": 5.2, "ISR": 5.2, "CHN": 0.8},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Test equipment",
+        "items": ["test_equipment"],
+        "basis": "hq",
+        "published": {"JPN": 56.2, "USA": 30.2, "CHN": 6.3, "KOR": 3.9, "TWN": 1.8},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "Die attach and bonding tools",
+        "items": ["packaging_tool"],
+        "basis": "hq",
+        "published": {"NLD": 31.9, "KOR": 29.1, "SGP": 18.1, "JPN": 15.5, "CHN": 4.1},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "E-beam mask writers",
+        "items": ["mask_writer"],
+        "basis": "location",
+        "published": {"JPN": 53.6, "AUT": 46.4},
+        "source": "eto2024",
+        "year": "2024",
+    },
+    {
+        "segment": "EDA software",
+        "items": ["eda"],
+        "basis": "hq",
+        "published": {"USA": 96.0, "JPN": 3.0, "GBR": 1.0, "ISR": 1.0, "CHN": 1.0},
+        "source": "cset2021",
+        "year": "2019",
+    },
+    {
+        "segment": "Core IP",
+        "items": ["core_ip"],
+        "basis": "hq",
+        "published": {"USA": 52.0, "GBR": 43.0, "CHN": 2.0, "TWN": 1.0},
+        "source": "cset2021",
+        "year": "2019",
+    },
+    {
+        "segment": "Silicon wafers",
+        "items": ["wafer_300mm"],
+        "basis": "hq",
+        "published": {"JPN": 56.0, "TWN": 16.0, "DEU": 14.0, "KOR": 10.0, "CHN": 4.0},
+        "source": "cset2021",
+        "year": "2019",
+    },
+    {
+        "segment": "Advanced photomasks",
+        "items": ["photomask"],
+        "basis": "hq",
+        "published": {"JPN": 53.0, "USA": 40.0, "TWN": 7.0},
+        "source": "cset2021",
+        "year": "2019",
+    },
+    {
+        "segment": "Photoresist",
+        "items": ["photoresist"],
+        "basis": "hq",
+        "published": {"JPN": 91.0},
+        "other": 9.0,
+        "source": "nikkei_resist",
+        "year": "2025",
+    },
+    {
+        "segment": "Semiconductor-grade neon",
+        "items": ["neon"],
+        "basis": "location",
+        "published": {"UKR": 49.5},
+        "other": 50.5,
+        "source": "reuters_neon2022",
+        "year": "2021",
+    },
+    {
+        "segment": "HF supplied to Korean fabs",
+        "items": ["hydrogen_fluoride"],
+        "basis": "flows:KOR",
+        "published": {"JPN": 44.6},
+        "other": 55.4,
+        "source": "businesskorea2019",
+        "year": "2019",
+    },
+    {
+        "segment": "Logic capacity below 10 nm",
+        "items": ["logic_5nm", "logic_7nm"],
+        "basis": "location",
+        "published": {"TWN": 69.0, "KOR": 31.0},
+        "source": "siabcg2024",
+        "year": "2022",
+    },
+    {
+        "segment": "Logic capacity 10-22 nm",
+        "items": ["logic_16nm"],
+        "basis": "location",
+        "published": {"TWN": 28.0, "USA": 43.0, "CHN": 3.0},
+        "other": 26.0,
+        "source": "siabcg2021chart",
+        "year": "2019",
+    },
+    {
+        "segment": "Logic capacity 28-45 nm",
+        "items": ["logic_28nm"],
+        "basis": "location",
+        "published": {"TWN": 47.0, "USA": 6.0, "CHN": 19.0},
+        "other": 28.0,
+        "source": "siabcg2021chart",
+        "year": "2019",
+    },
+    {
+        "segment": "Logic capacity above 45 nm",
+        "items": ["logic_mature"],
+        "basis": "location",
+        "published": {"TWN": 31.0, "USA": 9.0, "CHN": 23.0},
+        "other": 36.0,
+        "source": "siabcg2021chart",
+        "year": "2019",
+    },
+    {
+        "segment": "DRAM (TrendForce-ranked makers)",
+        "items": ["dram"],
+        "basis": "hq",
+        "published": {"KOR": 77.3, "USA": 19.2},
+        "other": 3.5,
+        "source": "trendforce_dram",
+        "year": "2023",
+    },
+    {
+        "segment": "HBM",
+        "items": ["hbm"],
+        "basis": "hq",
+        "published": {"KOR": 91.0, "USA": 9.0},
+        "source": "trendforce_hbm",
+        "year": "2023",
+    },
+    {
+        "segment": "NAND flash",
+        "items": ["nand"],
+        "basis": "hq",
+        "published": {"KOR": 58.9, "USA": 23.3, "JPN": 12.4},
+        "other": 5.4,
+        "source": "trendforce_nand",
+        "year": "2024",
+    },
+    {
+        "segment": "Assembly, test and packaging",
+        "items": ["assembly_test"],
+        "basis": "location",
+        "published": {"CHN": 30.0, "TWN": 28.0, "KOR": 9.0, "JPN": 6.0, "USA": 3.0, "EUR": 3.0},
+        "other": 20.0,
+        "source": "eto2022stages",
+        "year": "2022",
+    },
 ]
 
 # =============================================================================================
@@ -1103,15 +1929,22 @@ def build() -> dict:
     recipes: list[dict] = []  # facility, item, quantity, stock_weeks, source
     supplies: list[dict] = []  # supplier, buyer, item, share, source
 
-    def add(facility: str, item: str, quantity: float, stock: float, sources: dict[str, float],
-            src: str = "est", stock_src: str = "est") -> None:
-        recipes.append({"facility": facility, "item": item, "quantity": quantity, "stock_weeks": stock,
-                        "source": stock_src})
+    def add(
+        facility: str,
+        item: str,
+        quantity: float,
+        stock: float,
+        sources: dict[str, float],
+        src: str = "est",
+        stock_src: str = "est",
+    ) -> None:
+        recipes.append(
+            {"facility": facility, "item": item, "quantity": quantity, "stock_weeks": stock, "source": stock_src}
+        )
         total = sum(sources.values())
         for sup, share in sources.items():
             assert produces[sup] == item, (sup, item)
-            supplies.append({"supplier": sup, "buyer": facility, "item": item, "share": share / total,
-                             "source": src})
+            supplies.append({"supplier": sup, "buyer": facility, "item": item, "share": share / total, "source": src})
 
     def split(item: str, buyer: str) -> dict[str, float]:
         cty = country_of[buyer]
@@ -1130,12 +1963,23 @@ def build() -> dict:
             per_tool_denominator[tool] += cap[fid] * w
     for fid, _cty, cls in fabs:
         for item, per in CONSUMABLES.items():
-            add(fid, item, per[cls], STOCK[item], split(item, fid), SPLIT_SOURCE.get(item, "est"),
-                STOCK_SOURCE.get(item, "est"))
+            add(
+                fid,
+                item,
+                per[cls],
+                STOCK[item],
+                split(item, fid),
+                SPLIT_SOURCE.get(item, "est"),
+                STOCK_SOURCE.get(item, "est"),
+            )
         for tool, w in weights[fid].items():
             q = TOOL_SPEND[tool] / 52.0 * w / per_tool_denominator[tool]
-            stock = TOOL_STOCK if tool in ("euv_scanner", "arfi_advanced", "arfi_mainstream", "arf_dry",
-                                           "krf_scanner", "iline_stepper") else 2 * TOOL_STOCK
+            stock = (
+                TOOL_STOCK
+                if tool
+                in ("euv_scanner", "arfi_advanced", "arfi_mainstream", "arf_dry", "krf_scanner", "iline_stepper")
+                else 2 * TOOL_STOCK
+            )
             add(fid, tool, q, stock, split(tool, fid), SPLIT_SOURCE.get(tool, "est"))
 
     # ---- upstream of materials and tools ----
@@ -1156,8 +2000,11 @@ def build() -> dict:
             add(fid, "compound_substrate", 0.002, 6.0, SPLITS["compound_substrate"])
 
     # ---- memory (HBM) and advanced packaging ----
-    dram_supplier = {"skhynix_hbm": {"skhynix_icheon": 1.0}, "samsung_hbm": {"samsung_dram": 1.0},
-                     "micron_hbm": {"micron_taichung": 0.6, "micron_hiroshima": 0.4}}
+    dram_supplier = {
+        "skhynix_hbm": {"skhynix_icheon": 1.0},
+        "samsung_hbm": {"samsung_dram": 1.0},
+        "micron_hbm": {"micron_taichung": 0.6, "micron_hiroshima": 0.4},
+    }
     for f in F:
         fid, item = f[0], f[6]
         if item == "hbm":
@@ -1249,13 +2096,35 @@ def build() -> dict:
     for iid, name, unit, tags, value, attrs, src in ITEMS:
         if value is None:
             value = _sig(MARKETS_USD_M[iid] / 52.0 / item_demand[iid], 3)
-        row = {"id": iid, "name": name, "tags": tags, "node_nm": attrs.get("node_nm"), "tpp": attrs.get("tpp"),
-               "value": value, "tool": {"euv_optics": False}.get(iid), "unit": unit, "source": src}
+        row = {
+            "id": iid,
+            "name": name,
+            "tags": tags,
+            "node_nm": attrs.get("node_nm"),
+            "tpp": attrs.get("tpp"),
+            "value": value,
+            "tool": {"euv_optics": False}.get(iid),
+            "unit": unit,
+            "source": src,
+        }
         for a in ATTRS[2:]:
             row[a] = attrs.get(a)
         items.append(row)
-    facilities = [{"id": f[0], "name": f[1], "company": f[2], "country": f[4], "kind": f[5], "produces": f[6],
-                   "capacity": cap[f[0]], "recovery_weeks": f[8], "hq_country": f[3], "source": f[9]} for f in F]
+    facilities = [
+        {
+            "id": f[0],
+            "name": f[1],
+            "company": f[2],
+            "country": f[4],
+            "kind": f[5],
+            "produces": f[6],
+            "capacity": cap[f[0]],
+            "recovery_weeks": f[8],
+            "hq_country": f[3],
+            "source": f[9],
+        }
+        for f in F
+    ]
     for r in recipes:
         r["quantity"] = _sig(r["quantity"])
     for s in supplies:
@@ -1266,19 +2135,47 @@ def build() -> dict:
         groups[(s["buyer"], s["item"])].append(s)
     for rows in groups.values():
         rows[-1]["share"] = _sig(1.0 - sum(r["share"] for r in rows[:-1]), 9)
-    candidates = [{"supplier": c[0], "buyer": c[1], "item": c[2], "cost": c[3], "lead_weeks": c[4],
-                   "max_share": c[5], "source": c[6]} for c in CANDIDATES]
-    certifications = [{"supplier": c[0], "item": c[1], "cost": c[2], "lead_weeks": c[3], "max_share": c[4],
-                       "source": c[5]} for c in CERTIFICATIONS]
+    candidates = [
+        {
+            "supplier": c[0],
+            "buyer": c[1],
+            "item": c[2],
+            "cost": c[3],
+            "lead_weeks": c[4],
+            "max_share": c[5],
+            "source": c[6],
+        }
+        for c in CANDIDATES
+    ]
+    certifications = [
+        {"supplier": c[0], "item": c[1], "cost": c[2], "lead_weeks": c[3], "max_share": c[4], "source": c[5]}
+        for c in CERTIFICATIONS
+    ]
     assert set(item_ids) >= {r["produces"] for r in facilities}
-    return {"items": items, "facilities": facilities, "recipes": recipes, "supplies": supplies,
-            "candidates": candidates, "certifications": certifications}
+    return {
+        "items": items,
+        "facilities": facilities,
+        "recipes": recipes,
+        "supplies": supplies,
+        "candidates": candidates,
+        "certifications": certifications,
+    }
 
 
 COLUMNS = {
     "items": ["id", "name", "tags", "node_nm", "tpp", "value", "tool", "unit", *ATTRS[2:], "source"],
-    "facilities": ["id", "name", "company", "country", "kind", "produces", "capacity", "recovery_weeks",
-                   "hq_country", "source"],
+    "facilities": [
+        "id",
+        "name",
+        "company",
+        "country",
+        "kind",
+        "produces",
+        "capacity",
+        "recovery_weeks",
+        "hq_country",
+        "source",
+    ],
     "recipes": ["facility", "item", "quantity", "stock_weeks", "source"],
     "supplies": ["supplier", "buyer", "item", "share", "source"],
     "candidates": ["supplier", "buyer", "item", "cost", "lead_weeks", "max_share", "source"],
@@ -1349,8 +2246,9 @@ def validation_rows(tables: dict) -> list[tuple[str, str, str, float, float, str
         for c, pub in seg["published"].items():
             rows.append((seg["segment"], seg["basis"], c, pub, shares[c], seg["source"], seg["year"]))
         if "other" in seg:
-            rows.append((seg["segment"], seg["basis"], "other", seg["other"], shares["other"], seg["source"],
-                         seg["year"]))
+            rows.append(
+                (seg["segment"], seg["basis"], "other", seg["other"], shares["other"], seg["source"], seg["year"])
+            )
     return rows
 
 
@@ -1460,31 +2358,65 @@ def readme_text(tables: dict) -> str:
     items, facs = tables["items"], tables["facilities"]
     parts = [INTRO]
     n_countries = len({f["country"] for f in facs})
-    parts.append("## Size\n\n" + _md_table(["table", "rows"], [
-        ["items", str(len(items))], ["facilities", str(len(facs))], ["countries", str(n_countries)],
-        ["recipes", str(len(tables["recipes"]))], ["supplies (edges)", str(len(tables["supplies"]))],
-        ["candidates", str(len(tables["candidates"]))], ["certifications", str(len(tables["certifications"]))]]))
+    parts.append(
+        "## Size\n\n"
+        + _md_table(
+            ["table", "rows"],
+            [
+                ["items", str(len(items))],
+                ["facilities", str(len(facs))],
+                ["countries", str(n_countries)],
+                ["recipes", str(len(tables["recipes"]))],
+                ["supplies (edges)", str(len(tables["supplies"]))],
+                ["candidates", str(len(tables["candidates"]))],
+                ["certifications", str(len(tables["certifications"]))],
+            ],
+        )
+    )
     parts.append(CONVENTIONS)
     parts.append("## Units\n\n" + _md_table(["unit", "meaning"], [[f"`{k}`", v] for k, v in UNITS.items()]))
     rows = []
     for it in items:
         attrs = ", ".join(f"{a}={_fmt(it[a])}" for a in ATTRS if it.get(a) is not None)
-        rows.append([f"`{it['id']}`", it["name"], f"`{it['unit']}`", it["tags"].replace(";", ", "), attrs,
-                     _fmt(it["value"]), it["source"]])
-    parts.append("## Items\n\n" + _md_table(["id", "name", "unit", "tags", "attributes", "value (USD M)", "source"],
-                                            rows))
+        rows.append(
+            [
+                f"`{it['id']}`",
+                it["name"],
+                f"`{it['unit']}`",
+                it["tags"].replace(";", ", "),
+                attrs,
+                _fmt(it["value"]),
+                it["source"],
+            ]
+        )
+    parts.append(
+        "## Items\n\n" + _md_table(["id", "name", "unit", "tags", "attributes", "value (USD M)", "source"], rows)
+    )
     parts.append(TAGS_DOC)
     # facilities by kind and country
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for f in facs:
         counts[f["kind"]][f["country"]] += 1
-    rows = [[k, str(sum(c.values())), ", ".join(f"{cty} {n}" for cty, n in sorted(c.items()))]
-            for k, c in counts.items()]
+    rows = [
+        [k, str(sum(c.values())), ", ".join(f"{cty} {n}" for cty, n in sorted(c.items()))] for k, c in counts.items()
+    ]
     parts.append("## Facilities by kind\n\n" + _md_table(["kind", "facilities", "countries"], rows))
-    rows = [[f"`{f['id']}`", f["company"], f["country"], f["kind"], f"`{f['produces']}`", _fmt(f["capacity"]),
-             _fmt(f["recovery_weeks"])] for f in facs]
-    parts.append("## Facilities\n\nCapacity in the unit of the item produced, per week.\n\n"
-                 + _md_table(["id", "company", "country", "kind", "produces", "capacity", "recovery weeks"], rows))
+    rows = [
+        [
+            f"`{f['id']}`",
+            f["company"],
+            f["country"],
+            f["kind"],
+            f"`{f['produces']}`",
+            _fmt(f["capacity"]),
+            _fmt(f["recovery_weeks"]),
+        ]
+        for f in facs
+    ]
+    parts.append(
+        "## Facilities\n\nCapacity in the unit of the item produced, per week.\n\n"
+        + _md_table(["id", "company", "country", "kind", "produces", "capacity", "recovery weeks"], rows)
+    )
     parts.append("""## Stocks and recovery times
 
 | input or facility | value | basis |
@@ -1502,27 +2434,44 @@ def readme_text(tables: dict) -> str:
 | packaging, assembly/test, compute | 52 weeks | rebuild of a line or data centre (estimate) |
 """)
     vrows = validation_rows(tables)
-    rows = [[seg, basis, c, f"{pub:.1f}", f"{model:.1f}", f"{round(model - pub, 1) + 0.0:+.1f}", src, year]
-            for seg, basis, c, pub, model, src, year in vrows]
+    rows = [
+        [seg, basis, c, f"{pub:.1f}", f"{model:.1f}", f"{round(model - pub, 1) + 0.0:+.1f}", src, year]
+        for seg, basis, c, pub, model, src, year in vrows
+    ]
     worst = max(abs(m - p) for _s, _b, _c, p, m, _src, _y in vrows)
-    parts.append("## Validation\n\nCountry shares of each segment's capacity in the bundled data beside the "
-                 "published figure (percent; basis `hq` = company headquarters, `location` = facility country, "
-                 "`flows:KOR` = normal flows to Korean buyers). Target: within 5 percentage points; the largest "
-                 f"difference is {worst:.1f} pp. `tests/test_bundled_network.py` recomputes every row from the "
-                 "shipped CSVs.\n\n"
-                 + _md_table(["segment", "basis", "country", "published %", "model %", "difference pp", "source",
-                              "year"], rows))
-    rows = [[c["supplier"], c["buyer"], c["item"], _fmt(c["cost"]), _fmt(c["lead_weeks"]), _fmt(c["max_share"]),
-             c["source"]] for c in tables["candidates"]]
-    parts.append("## Candidates and certifications\n\nAlternative suppliers a buyer could qualify, and suppliers "
-                 "a consortium could certify for its members. Costs (USD) and lead times are estimates: a "
-                 "second-source foundry port of a 5 nm design is put at USD 500 million and 18 months, a server "
-                 "platform at USD 10-20 million and 3-6 months, a Korean fab's qualification of domestic HF at "
-                 "USD 2 million and about 3 months (Korean fabs did qualify Soulbrain and ENF HF within months "
-                 "of July 2019; motie2021).\n\n"
-                 + _md_table(["supplier", "buyer", "item", "cost", "lead weeks", "max share", "source"], rows))
-    rows = [[c["supplier"], c["item"], _fmt(c["cost"]), _fmt(c["lead_weeks"]), _fmt(c["max_share"]), c["source"]]
-            for c in tables["certifications"]]
+    parts.append(
+        "## Validation\n\nCountry shares of each segment's capacity in the bundled data beside the "
+        "published figure (percent; basis `hq` = company headquarters, `location` = facility country, "
+        "`flows:KOR` = normal flows to Korean buyers). Target: within 5 percentage points; the largest "
+        f"difference is {worst:.1f} pp. `tests/test_bundled_network.py` recomputes every row from the "
+        "shipped CSVs.\n\n"
+        + _md_table(["segment", "basis", "country", "published %", "model %", "difference pp", "source", "year"], rows)
+    )
+    rows = [
+        [
+            c["supplier"],
+            c["buyer"],
+            c["item"],
+            _fmt(c["cost"]),
+            _fmt(c["lead_weeks"]),
+            _fmt(c["max_share"]),
+            c["source"],
+        ]
+        for c in tables["candidates"]
+    ]
+    parts.append(
+        "## Candidates and certifications\n\nAlternative suppliers a buyer could qualify, and suppliers "
+        "a consortium could certify for its members. Costs (USD) and lead times are estimates: a "
+        "second-source foundry port of a 5 nm design is put at USD 500 million and 18 months, a server "
+        "platform at USD 10-20 million and 3-6 months, a Korean fab's qualification of domestic HF at "
+        "USD 2 million and about 3 months (Korean fabs did qualify Soulbrain and ENF HF within months "
+        "of July 2019; motie2021).\n\n"
+        + _md_table(["supplier", "buyer", "item", "cost", "lead weeks", "max share", "source"], rows)
+    )
+    rows = [
+        [c["supplier"], c["item"], _fmt(c["cost"]), _fmt(c["lead_weeks"]), _fmt(c["max_share"]), c["source"]]
+        for c in tables["certifications"]
+    ]
     parts.append(_md_table(["certified supplier", "item", "cost", "lead weeks", "max share", "source"], rows))
     parts.append("""## Data gaps (estimates to replace with sourced figures)
 
@@ -1543,9 +2492,10 @@ def readme_text(tables: dict) -> str:
   qualification cost.
 """)
     rows = [[f"`{k}`", a, t, y, u] for k, (a, t, y, u) in SOURCES.items()]
-    parts.append("## Sources\n\nThe `source` column of items, facilities, recipes, supplies, candidates and "
-                 "certifications holds one of these keys.\n\n"
-                 + _md_table(["key", "author", "title", "year", "url"], rows))
+    parts.append(
+        "## Sources\n\nThe `source` column of items, facilities, recipes, supplies, candidates and "
+        "certifications holds one of these keys.\n\n" + _md_table(["key", "author", "title", "year", "url"], rows)
+    )
     return "\n".join(parts)
 
 
