@@ -83,7 +83,7 @@ def naive(net: sc.Network, model: MonteCarloModel, seed: int, samples: int) -> f
     recipes: dict[int, list[int]] = {}
     for r, f in enumerate(arr.recipe_facility.tolist()):
         recipes.setdefault(f, []).append(r)
-    stock = compile_scenario(model_scenario[0], net).stock_term
+    stock = compile_scenario(net, model_scenario[0]).stock_term
     started = time.perf_counter()
     draw = model.draw(seed, 0)
     edge_factor, own_factor = model.dense(draw, samples)
@@ -147,7 +147,7 @@ def main() -> None:
         model = MonteCarloModel(net, scenario)
         per_naive = naive(net, model, 7, args.naive_samples)
 
-        stock = compile_scenario(scenario, net).stock_term
+        stock = compile_scenario(net, scenario).stock_term
 
         def full_batch(model: MonteCarloModel = model, stock: np.ndarray = stock) -> None:
             for b in range(-(-args.samples // BLOCK)):

@@ -10,15 +10,12 @@ with array operations, iterating only inside cycles.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 from .schema import KINDS
-
-if TYPE_CHECKING:
-    from .network import Network
 
 __all__ = ["Block", "EnginePlan", "NetworkArrays", "build_arrays"]
 
@@ -160,10 +157,12 @@ def _codes(values: list[str], vocabulary: list[str]) -> np.ndarray:
     return np.fromiter((lookup[v] for v in values), dtype=np.int64, count=len(values))
 
 
-def build_arrays(network: Network) -> NetworkArrays:
-    """Build the arrays and the engine plan of a (validated) network. Called once per
-    network through ``network.arrays``; never inside a loop over scenarios."""
-    fac, items, rec, sup = network.facilities, network.items, network.recipes, network.supplies
+def build_arrays(
+    facilities: pd.DataFrame, items: pd.DataFrame, recipes: pd.DataFrame, supplies: pd.DataFrame
+) -> NetworkArrays:
+    """Build the arrays and the engine plan from a validated network's tables. Called once per
+    network through ``Network.arrays``; never inside a loop over scenarios."""
+    fac, rec, sup = facilities, recipes, supplies
     facility_ids = fac["id"].tolist()
     index = {f: i for i, f in enumerate(facility_ids)}
     item_ids = items["id"].tolist()

@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
         get_solver(args.solver)  # an unknown or missing solver is reported before any work
     if args.validate:
-        compiled = compile_scenario(scenario, network)
+        compiled = compile_scenario(network, scenario)
         _say(args.quiet, f"{args.scenario}: valid. {network!r}")
         for name, covered in zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True):
             _say(args.quiet, f"  control {name}: covers {covered} supply edge{'s' * (covered != 1)}")
@@ -119,8 +119,8 @@ def run(args: argparse.Namespace) -> int:
             _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")
         return EXIT_OK
     result = run_scenario(
-        scenario,
         network,
+        scenario,
         analyses=not args.no_analyses,
         exposure=not args.no_exposure,
         solver=args.solver,
@@ -130,9 +130,9 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         workers=args.workers,
         dask=args.dask,
-        show_progress=not args.quiet,
+        progress=not args.quiet,
         optimise=not args.no_optimise,
-        mc_engine=args.mc_engine,
+        engine=args.mc_engine,
     )
     out = args.out if args.out is not None else Path("reports") / scenario.name
     from .reports import write_reports

@@ -43,11 +43,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .scenario import CompiledScenario, Scenario, compile_scenario
+from .progress import ProgressArg, progress_callback
+from .scenario import CompiledScenario, Scenario, prepare
 from .schema import KINDS
 from .stress import FIXED_POINT_TOLERANCE, MAX_ITERATIONS, POLICY_AFTER, POLICY_MAX_WIDTH, policy_bound, propagate
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .network import Network
 
 __all__ = ["BLOCK", "ENGINES", "MonteCarloResult", "monte_carlo"]
@@ -141,7 +144,7 @@ class MonteCarloModel:
         self, network: Network, scenario: Scenario, compiled: CompiledScenario | None = None, engine: str = "auto"
     ) -> None:
         self.engine = resolve_engine(engine)
-        compiled = compiled if compiled is not None else compile_scenario(scenario, network)
+        compiled = compiled if compiled is not None else prepare(network, scenario, "MonteCarloModel")
         arr = network.arrays
         plan = arr.plan
         self.plan = plan
@@ -810,15 +813,15 @@ def _blocks(samples: int) -> list[tuple[int, int]]:
 
 
 def monte_carlo(
-    network: Network,
-    scenario: Scenario,
+    network: Network | None,
+    scenario: Scenario | CompiledScenario | str | Path,
     *,
     samples: int | None = None,
     seed: int | None = None,
     cvar_alpha: float | None = None,
     workers: int = 1,
     dask: str | Any | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressArg = None,
     engine: str = "auto",
 ) -> MonteCarloResult:
     """Monte Carlo stress of a scenario (SPEC section 3): ``samples`` draws from ``seed``
@@ -840,6 +843,8 @@ def monte_carlo(
     >>> bool(14 < row["mean_lost"] < 16)  # E = 50 · 0.6 · 0.5 = 15
     True
     """
+    compiled = prepare(network, scenario, "monte_carlo")
+    network, scenario = compiled.network, compiled.scenario
     settings = scenario.monte_carlo
     samples = samples if samples is not None else (settings.samples if settings else 10_000)
     seed = seed if seed is not None else (settings.seed if settings else 0)
@@ -855,11 +860,13 @@ def monte_carlo(
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    model = MonteCarloModel(network, scenario, engine=engine)
+    model = MonteCarloModel(network, scenario, compiled, engine=engine)
     timings["mc_model_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     blocks = _blocks(samples)
-    results = _execute(model, network, scenario, seed, blocks, workers, dask, progress)
+    results = _execute(
+        model, network, scenario, seed, blocks, workers, dask, progress_callback(progress, "monte carlo")
+    )
     timings["mc_samples_s"] = time.perf_counter() - t0
     timings["mc_samples_per_s"] = samples / max(timings["mc_samples_s"], 1e-9)
     return _summarise(network, model, results, samples, seed, cvar_alpha, timings)

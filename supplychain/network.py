@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .arrays import NetworkArrays, build_arrays
 from .errors import InputError, Problem
 from .schema import COUNTRY_CODES, KINDS, OPTIONAL_TABLES, TABLES, TOOL_KINDS, Column, suggest_country
 
@@ -371,11 +372,9 @@ class Network:
         return g
 
     @cached_property
-    def arrays(self) -> Any:
+    def arrays(self) -> NetworkArrays:
         """The numeric arrays the engines run on (``supplychain.arrays.build_arrays``), cached."""
-        from .arrays import build_arrays
-
-        return build_arrays(self)
+        return build_arrays(self.facilities, self.items, self.recipes, self.supplies)
 
     def __repr__(self) -> str:
         countries = self.facilities["country"]

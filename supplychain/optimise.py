@@ -73,7 +73,7 @@ import pulp
 
 from .errors import InputError, Problem, SolverError
 from .montecarlo import BLOCK, MonteCarloModel
-from .scenario import Scenario, compile_scenario
+from .scenario import Scenario, compile_rules, compile_scenario
 from .schema import COUNTRY_CODES
 from .solvers import ReusableProblem, SolveStatus, available_solvers, get_solver, solve, solver_name
 
@@ -314,7 +314,9 @@ def _instance(network: Any, scenario: Scenario) -> _Instance:
 
     view = SimpleNamespace(arrays=_ExtraEdges(arr, src, dst, item), items=network.items, name=network.name)
     coverage = (
-        compile_scenario(scenario, view).coverage if len(keys) else np.zeros((len(scenario.controls), 0), dtype=bool)
+        compile_rules(view, scenario).coverage  # type: ignore[arg-type]
+        if len(keys)
+        else np.zeros((len(scenario.controls), 0), dtype=bool)
     )
     inst = _Instance(
         network,
@@ -373,7 +375,7 @@ def _reduced_samples(inst: _Instance, samples: int | None, seed: int | None, k: 
     from .reduction import reduce_scenarios
 
     network, scenario = inst.network, inst.scenario
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network=network, scenario=scenario)
     reduced = reduce_scenarios(
         network,
         scenario,
@@ -401,7 +403,7 @@ def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Sam
     """Every Monte Carlo sample (identical draws merged, weights = frequencies), or the one
     deterministic scenario when the scenario has no ``monte_carlo`` and ``samples`` is None."""
     network, scenario = inst.network, inst.scenario
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network=network, scenario=scenario)
     settings = scenario.monte_carlo
     if settings is None and samples is None:
         active = np.ones((1, len(scenario.controls)), dtype=bool)

@@ -2,21 +2,22 @@
 
 ``run_scenario`` is what the command line does, available to notebooks: it reads the
 scenario (and the network it names) when given paths, runs the static stress and the
-analyses of SPEC section 4, and returns one ``StressResult`` that ``write_reports`` turns
+analyses of docs/model.md §4, and returns one ``StressResult`` that ``write_reports`` turns
 into every report file.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analysis import adaptive_stress, chokepoints, concentration
 from .analysis import exposure as exposure_table
 from .montecarlo import monte_carlo
-from .progress import Progress
-from .scenario import Scenario, read_scenario
+from .progress import ProgressArg, progress_callback
+from .scenario import CompiledScenario, Scenario, prepare
 from .solvers import get_solver, solver_name
 from .stress import stress
 
@@ -28,8 +29,8 @@ __all__ = ["run_scenario"]
 
 
 def run_scenario(
-    scenario: Scenario | str | Path,
-    network: Network | None = None,
+    network: Network | None,
+    scenario: Scenario | CompiledScenario | str | Path,
     *,
     analyses: bool = True,
     exposure: bool = True,
@@ -40,68 +41,73 @@ def run_scenario(
     seed: int | None = None,
     workers: int = 1,
     dask: str | None = None,
-    show_progress: bool = False,
+    progress: ProgressArg = False,
     optimise: bool = True,
-    mc_engine: str = "auto",
+    engine: str = "auto",
 ) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
-    ``scenario`` is a ``Scenario`` or the path of its YAML file; ``network`` defaults to
-    the one the scenario names. With ``analyses`` (default) the result also carries
-    ``concentration``, ``chokepoints``, the adaptive stress (``availability_adaptive`` in
-    ``facilities``, ``final_output_lost_adaptive`` in ``summary``) and, with ``exposure``
+    ``network`` None means the network the scenario names; ``scenario`` is a ``Scenario``,
+    the path of its YAML file, or a ``CompiledScenario``. The scenario is compiled once and
+    the compiled form handed to every step. With ``analyses`` (default) the result also
+    carries ``concentration``, ``chokepoints``, the adaptive stress (``availability_adaptive``
+    in ``facilities``, ``lost_output_adaptive`` in ``summary``) and, with ``exposure``
     (default), the ``exposure`` table: each facility down alone, no control or other
-    disruption, over the scenario's horizon (SPEC section 4). ``solver`` ("highs" default,
+    disruption, over the scenario's horizon (docs/model.md §4). ``solver`` ("highs" default,
     "cbc"), ``time_limit`` (seconds per LP) and ``gap`` go to the LPs. When the scenario has a
     ``monte_carlo`` block or ``samples`` is given, the Monte Carlo stress runs too (``seed``,
-    ``workers``, ``dask`` as in ``monte_carlo``, and ``mc_engine`` as its ``engine``): the
-    result gains ``monte_carlo`` (the monte_carlo.csv table), per-facility
-    ``mc_availability_mean`` and ``mc_p_lose_half`` columns and distribution metrics in
-    ``summary``. ``show_progress`` draws progress bars on a terminal. When the scenario has an
-    ``optimise`` block (and ``optimise`` is true) the strategy optimiser runs too
-    (``optimise.optimise``, with ``solver``, ``time_limit``, ``gap``, ``samples`` and ``seed``):
-    the result gains ``strategy`` and ``frontier`` tables, ``availability_after`` per facility
-    and ``cost``/``expected_lost_output_before``/``_after`` in ``summary``
-    (``StressResult.attach_strategy``).
+    ``workers``, ``dask`` and ``engine`` as in ``monte_carlo``): the result gains
+    ``monte_carlo`` (the monte_carlo.csv table), per-facility ``mc_availability_mean`` and
+    ``mc_p_lose_half`` columns and distribution metrics in ``summary``. ``progress`` True draws
+    progress bars on a terminal (or pass a callable, see ``progress.ProgressArg``). When the
+    scenario has an ``optimise`` block (and ``optimise`` is true) the strategy optimiser runs
+    too (with ``solver``, ``time_limit``, ``gap``, ``samples`` and ``seed``): the result gains
+    ``strategy`` and ``frontier`` tables, ``availability_after`` per facility and
+    ``cost``/``expected_lost_output_before``/``_after`` in ``summary``.
 
     >>> import supplychain as sc
-    >>> res = sc.run_scenario("scenarios/tiny-export-controls.yaml")
+    >>> res = sc.run_scenario(None, "scenarios/tiny-export-controls.yaml")
     >>> res.chokepoints.head(1)[["level", "name", "rank"]].values.tolist()
     [['facility', 'amat', 1]]
     """
-    if not isinstance(scenario, Scenario):
-        scenario = read_scenario(scenario)
-    if network is None:
-        network = scenario.read_network()
-    result = stress(network, scenario)
-    if scenario.monte_carlo is not None or samples is not None:
+    t0 = time.perf_counter()
+    compiled = prepare(network, scenario, "run_scenario")
+    network, scen = compiled.network, compiled.scenario
+    compile_s = time.perf_counter() - t0
+    result = stress(network, compiled)
+    result.timings["compile_s"] = compile_s
+    if dask is not None and scen.monte_carlo is None and samples is None:
+        warnings.warn(
+            "dask is unused: the scenario has no monte_carlo block and no samples were given", UserWarning, stacklevel=2
+        )
+    if scen.monte_carlo is not None or samples is not None:
         t0 = time.perf_counter()
         mc = monte_carlo(
             network,
-            scenario,
+            compiled,
             samples=samples,
             seed=seed,
             workers=workers,
             dask=dask,
-            progress=Progress("monte carlo", enabled=show_progress),
-            engine=mc_engine,
+            progress=progress_callback(progress, "monte carlo"),
+            engine=engine,
         )
         result.attach_monte_carlo(mc)
         result.timings.update(mc.timings)
         result.timings["monte_carlo_s"] = time.perf_counter() - t0
-    if optimise and scenario.optimise is not None:
+    if optimise and scen.optimise is not None:
         from .optimise import optimise as optimise_strategy
 
         t0 = time.perf_counter()
         strategy = optimise_strategy(
             network,
-            scenario,
+            scen,
             solver=solver,
             time_limit=time_limit,
             gap=gap,
             samples=samples,
             seed=seed,
-            progress=Progress("optimise", enabled=show_progress),
+            progress=progress_callback(progress, "optimise"),
         )
         result.attach_strategy(strategy)
         result.timings["optimise_s"] = time.perf_counter() - t0
@@ -112,20 +118,20 @@ def run_scenario(
     result.concentration = concentration(network)
     result.timings["concentration_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    result.chokepoints = chokepoints(network, scenario, progress=Progress("chokepoints", enabled=show_progress))
+    result.chokepoints = chokepoints(network, compiled, progress=progress_callback(progress, "chokepoints"))
     result.timings["chokepoints_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    result.attach_adaptive(adaptive_stress(network, scenario, solver=solver, time_limit=time_limit, gap=gap))
+    result.attach_adaptive(adaptive_stress(network, compiled, solver=solver, time_limit=time_limit, gap=gap))
     result.timings["adaptive_s"] = time.perf_counter() - t0
     if exposure:
         t0 = time.perf_counter()
         result.exposure = exposure_table(
             network,
-            horizon_weeks=scenario.horizon_weeks,
+            horizon_weeks=scen.horizon_weeks,
             solver=solver,
             time_limit=time_limit,
             gap=gap,
-            progress=Progress("exposure", enabled=show_progress),
+            progress=progress_callback(progress, "exposure"),
         )
         result.timings["exposure_s"] = time.perf_counter() - t0
     result.extras["solver"] = solver_name(get_solver(solver))

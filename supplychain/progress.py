@@ -8,9 +8,30 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from collections.abc import Callable
+from typing import TextIO, TypeAlias
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "ProgressArg", "ProgressCallback", "progress_callback"]
+
+ProgressCallback: TypeAlias = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while long work advances."""
+
+ProgressArg: TypeAlias = bool | ProgressCallback | None
+"""What every public function's ``progress=`` takes: True draws a bar on a terminal's
+standard error, False or None draws nothing, a callable is called with (done, total)."""
+
+
+def progress_callback(progress: ProgressArg, label: str) -> ProgressCallback | None:
+    """The callback for a ``progress=`` argument (see ``ProgressArg``); None draws nothing."""
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        return Progress(label)
+    if callable(progress):
+        return progress
+    from .errors import InputError
+
+    raise InputError(f"progress must be True, False, None or a callable(done, total), not {type(progress).__name__}")
 
 
 class Progress:

@@ -199,7 +199,7 @@ def reduce_scenarios(
     if isinstance(k, bool) or int(k) != k or k < 1:
         raise InputError(f"k (scenarios to keep) must be a positive integer (got {k})")
     k = int(k)
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network=network, scenario=scenario)
     countries, country_of_final, final_value = _final_outputs(network)
 
     if settings is None and samples is None:

@@ -16,7 +16,7 @@ import json
 import re
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,7 +36,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem
-from .io import KeyPath, format_key_path, load_yaml
+from .io import KeyPath, format_key_path, load_yaml, read_network
+from .network import Network
 from .schema import COUNTRY_CODES, KINDS, suggest_country
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Scenario",
     "Threshold",
     "compile_scenario",
+    "prepare",
     "read_scenario",
     "scenario_json_schema",
 ]
@@ -313,10 +315,8 @@ class Scenario(_Model):
         line = _line_of(self._lines, path)
         return f"{src} line {line}: {key}" if line else f"{src}: {key}"
 
-    def read_network(self) -> Any:
+    def read_network(self) -> Network:
         """Read the network this scenario names (``network:``), relative to the scenario file."""
-        from .io import read_network
-
         if not self.network:
             raise InputError(
                 f"{self.locate('network')}: the scenario names no network; add 'network: <bundled name or path>'"
@@ -436,11 +436,14 @@ def scenario_json_schema() -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledScenario:
     """A scenario turned into arrays over one network (SPEC section 3, rules 1-3).
 
-    Edges and facilities are in the order of ``network.arrays`` (the engine's order).
+    Edges and facilities are in the order of ``network.arrays`` (the engine's order). A run
+    compiles its scenario once and hands this object to every step: each public function that
+    takes ``(network, scenario)`` also accepts a ``CompiledScenario`` as the scenario and then
+    skips compilation (``network`` may be None or must be the network it was compiled for).
 
     - ``coverage[c, e]``: control c covers supply edge e;
     - ``approval[c]``: its licence_approval; ``control_probability[c]``: chance it is in force;
@@ -458,6 +461,8 @@ class CompiledScenario:
     disruption_factor: np.ndarray
     disruption_probability: np.ndarray
     stock_term: np.ndarray
+    scenario: Scenario = field(repr=False)
+    network: Network = field(repr=False)
 
     def edge_factor(self, active: np.ndarray | None = None) -> np.ndarray:
         """Edge factors a_e (rule 2) for each row of ``active`` (S × C booleans: which
@@ -559,13 +564,24 @@ def _item_matches(
     return chosen
 
 
-def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
+def compile_scenario(network: Network | None, scenario: Scenario | str | Path) -> CompiledScenario:
     """Turn a scenario's rules into per-edge and per-facility arrays (SPEC section 3).
 
-    Checks every id against the network first (facilities, companies and end users, item
-    patterns and ``where`` attributes), reporting all unknown ones at once with the scenario
-    file, line and key path and the nearest valid id.
+    ``network`` None means the network the scenario names; ``scenario`` may be a path. Checks
+    every id against the network first (facilities, companies and end users, item patterns and
+    ``where`` attributes), reporting all unknown ones at once with the scenario file, line and
+    key path and the nearest valid id.
     """
+    network = check_network(network, "compile_scenario", optional=True)
+    scenario = check_scenario(scenario, "compile_scenario")
+    if network is None:
+        network = scenario.read_network()
+    return compile_rules(network, scenario)
+
+
+def compile_rules(network: Network, scenario: Scenario) -> CompiledScenario:
+    """``compile_scenario`` without the argument checks, for callers inside the package that
+    compile over a view of a network (any object with ``arrays``, ``items`` and ``name``)."""
     arr = network.arrays
     items = network.items
     problems: list[Problem] = []
@@ -655,7 +671,85 @@ def compile_scenario(scenario: Scenario, network: Any) -> CompiledScenario:
         disruption_factor=disruption_factor,
         disruption_probability=np.array([d.probability for d in scenario.disruptions], dtype=float),
         stock_term=arr.stock_weeks / horizon,
+        scenario=scenario,
+        network=network,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The public functions' arguments: (network, scenario, *, ...) everywhere
+# --------------------------------------------------------------------------------------------
+
+
+def _described(value: object) -> str:
+    """A short description of what a caller passed, for error messages."""
+    if isinstance(value, str | Path):
+        text = str(value)
+        return f"the {'path' if isinstance(value, Path) else 'string'} {text[:60]!r}{'…' if len(text) > 60 else ''}"
+    return f"a {type(value).__name__}"
+
+
+@typing.overload
+def check_network(network: object, caller: str, *, optional: Literal[False] = ...) -> Network: ...
+@typing.overload
+def check_network(network: object, caller: str, *, optional: bool) -> Network | None: ...
+def check_network(network: object, caller: str, *, optional: bool = False) -> Network | None:
+    """``network`` as a ``Network`` (or None when ``optional``), else an ``InputError`` saying
+    what ``caller``'s first argument must be: a swapped call, a path or a name where the
+    network belongs are told how to call it instead."""
+    if isinstance(network, Network) or (optional and network is None):
+        return network
+    order = f"{caller}(network, scenario, ...)"
+    if isinstance(network, Scenario | CompiledScenario):
+        hint = f"the arguments look swapped: call {order}"
+    elif isinstance(network, str | Path):
+        hint = f"read it first with sc.read_network({str(network)[:60]!r})" + (
+            ", or pass None to use the network the scenario names" if optional else ""
+        )
+    elif network is None:
+        hint = "pass a network (sc.read_network(name_or_path))"
+    else:
+        hint = "pass a network read with sc.read_network(name_or_path)"
+    return _bad_argument(caller, "network", "a Network" + (" or None" if optional else ""), network, hint)
+
+
+def check_scenario(scenario: object, caller: str) -> Scenario:
+    """``scenario`` as a ``Scenario``: a path (``str`` or ``Path``) is read with
+    ``read_scenario``; anything else is an ``InputError`` naming the argument."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, CompiledScenario):
+        return scenario.scenario
+    if isinstance(scenario, str | Path):
+        return read_scenario(scenario)
+    if isinstance(scenario, Network):
+        hint = f"the arguments look swapped: call {caller}(network, scenario, ...)"
+    elif isinstance(scenario, dict):
+        hint = "build one with sc.Scenario.model_validate(the_dict)"
+    else:
+        hint = "pass sc.read_scenario(path), a path, or sc.Scenario.model_validate(dict)"
+    return _bad_argument(caller, "scenario", "a Scenario or the path of a scenario file", scenario, hint)
+
+
+def _bad_argument(caller: str, name: str, expected: str, value: object, hint: str) -> typing.NoReturn:
+    raise InputError(f"{caller}: argument '{name}' must be {expected}, not {_described(value)}; {hint}")
+
+
+def prepare(network: object, scenario: object, caller: str) -> CompiledScenario:
+    """The compiled form of ``scenario`` on ``network``, checking both arguments.
+
+    ``network`` None means the network the scenario names; ``scenario`` may be a ``Scenario``,
+    a path, or a ``CompiledScenario`` (then reused as it is, without compiling again, when
+    ``network`` is None or the network it was compiled for). Every public function taking
+    ``(network, scenario)`` starts here, so all of them accept and refuse the same things.
+    """
+    net = check_network(network, caller, optional=True)
+    if isinstance(scenario, CompiledScenario) and (net is None or net is scenario.network):
+        return scenario
+    scen = check_scenario(scenario, caller)
+    if net is None:
+        net = scen.read_network()
+    return compile_rules(net, scen)
 
 
 def countries_of(arr: Any) -> np.ndarray:

@@ -408,7 +408,7 @@ def _check_cone(engine: str, case: tuple[dict, dict, int]) -> None:
     tables, scenario_dict, seed = case
     network = sc.Network(**tables, name="random")
     scenario = sc.Scenario.model_validate(scenario_dict)
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled, engine=engine)
     plan = model.plan
     n_groups = len(model.groups)
@@ -439,7 +439,7 @@ def test_cone_equals_full_engine_on_generated_network(medium: tuple[sc.Network, 
     """The same on the 2 000-facility generated network (many levels, cyclic blocks, both the
     pair-by-pair and the whole-block paths of the numpy cone)."""
     network, scenario = medium
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled, engine=engine)
     assert any(b.cyclic for b in model.plan.blocks)
     for block, size in ((0, BLOCK), (3, 100)):
@@ -470,7 +470,7 @@ def test_slow_loop_in_the_cone(engine: str, probability: float) -> None:
             "disruptions": [{"facilities": ["a"], "capacity_factor": 1 - 1e-6, "probability": probability}],
         }
     )
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled, engine=engine)
     draw = model.draw(4, 0)
     s, v, alpha = model.cone(draw, 64)
@@ -597,7 +597,7 @@ def test_sampling_frequencies() -> None:
     √(p (1 - p) / n), with n the number of trials behind each frequency."""
     network = sc.read_network("tiny")
     scenario = sc.Scenario.model_validate(SAMPLING)
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled)
     draws = [model.draw(99, b) for b in range(40)]
     active = np.concatenate([d.control_active for d in draws])

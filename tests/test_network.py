@@ -4,9 +4,7 @@ of SPEC section 1, each shown on a small change to the bundled hand-checkable ``
 from __future__ import annotations
 
 import copy
-import sys
 import time
-import types
 from pathlib import Path
 from typing import Any
 
@@ -173,14 +171,24 @@ def test_repr_final_outputs_and_tables(tiny: Network) -> None:
     assert tiny.tables()["supplies"] is tiny.supplies
 
 
-def test_arrays_is_built_once_by_the_arrays_module(tiny: Network, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[Network] = []
-    fake = types.ModuleType("supplychain.arrays")
-    fake.build_arrays = lambda network: calls.append(network) or "ARRAYS"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "supplychain.arrays", fake)
-    assert tiny.arrays == "ARRAYS"
-    assert tiny.arrays == "ARRAYS"
-    assert calls == [tiny]
+def test_arrays_is_built_once(tiny: Network, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Network.arrays`` builds the engine's arrays from the network's own tables on first use
+    and caches them: a second access does not rebuild."""
+    import supplychain.network as network_module
+
+    calls: list[tuple[int, ...]] = []
+    real = network_module.build_arrays
+
+    def counting(*tables: object) -> object:
+        calls.append(tuple(id(t) for t in tables))
+        return real(*tables)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(network_module, "build_arrays", counting)
+    fresh = tiny.replace()
+    first = fresh.arrays
+    assert fresh.arrays is first
+    assert calls == [(id(fresh.facilities), id(fresh.items), id(fresh.recipes), id(fresh.supplies))]
+    assert first.n_facilities == 8
 
 
 def test_replace_gives_a_new_validated_network(tiny: Network) -> None:

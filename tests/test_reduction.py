@@ -133,7 +133,7 @@ def _dense_all(network: sc.Network, scenario: sc.Scenario, samples: int, seed: i
 def _final_loss(network: sc.Network, scenario: sc.Scenario, edge: np.ndarray, own: np.ndarray) -> np.ndarray:
     """Σ over final outputs of value · capacity · (1 − α), per sample (value per week)."""
     arr = network.arrays
-    alpha, _ = propagate(arr.plan, edge, own, compile_scenario(scenario, network).stock_term)
+    alpha, _ = propagate(arr.plan, edge, own, compile_scenario(network, scenario).stock_term)
     return ((1 - alpha) * (arr.value * arr.capacity * arr.is_final)).sum(axis=1)
 
 
@@ -224,7 +224,7 @@ def test_weights_are_the_mass_nearest_each_representative(rich: tuple[sc.Scenari
     tiny = sc.read_network("tiny")
     edge, own = _dense_all(tiny, scenario, reduced.samples, reduced.seed)
     arr = tiny.arrays
-    alpha, _ = propagate(arr.plan, edge, own, compile_scenario(scenario, tiny).stock_term)
+    alpha, _ = propagate(arr.plan, edge, own, compile_scenario(tiny, scenario).stock_term)
     lost = (1 - alpha) * arr.value * arr.capacity
     country = np.asarray(arr.countries, dtype=object)[arr.country]
     profile = np.stack([lost[:, arr.is_final & (country == c)].sum(axis=1) for c in reduced.countries], axis=1)
@@ -326,7 +326,7 @@ def test_fast_forward_selection_is_the_textbook_greedy() -> None:
 def test_deterministic_scenario_gives_one_scenario(tiny: sc.Network) -> None:
     scenario = _scenario(STATIC_TINY)
     reduced = reduce_scenarios(tiny, scenario, k=20)
-    compiled = compile_scenario(scenario, tiny)
+    compiled = compile_scenario(tiny, scenario)
     assert reduced.k == 1
     np.testing.assert_array_equal(reduced.weight, [1.0])
     np.testing.assert_array_equal(reduced.edge_factor[0], compiled.edge_factor()[0])

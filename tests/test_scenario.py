@@ -512,7 +512,7 @@ def test_unknown_ids_are_checked_by_compile_scenario_too(tmp_path: Path) -> None
     path = write(tmp_path, BAD_TEXT["unknown-disruption-facility"])
     scenario = sc.read_scenario(path)  # the file itself is well formed
     with pytest.raises(InputError) as info:
-        compile_scenario(scenario, scenario.read_network())
+        compile_scenario(scenario.read_network(), scenario)
     assert "did you mean 'fab_tw'?" in problem(info.value, path, 4, "disruptions[0].facilities[0]")
 
 
@@ -743,7 +743,7 @@ def test_tiny_scenarios_parse_and_compile(tmp_path: Path, name: str) -> None:
     scenario = sc.read_scenario(path)
     assert scenario.source == path
     network = scenario.read_network()
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(network, scenario)
     assert compiled.coverage.shape == (len(scenario.controls), network.arrays.n_edges)
     assert compiled.control_names == tuple(c.name for c in scenario.controls)
 
@@ -790,7 +790,7 @@ def test_plurilateral_issuer_list(tmp_path: Path) -> None:
     )
     scenario = sc.read_scenario(path)
     assert scenario.controls[0].issuer == ["USA", "NLD", "JPN"]
-    compiled = compile_scenario(scenario, scenario.read_network())
+    compiled = compile_scenario(scenario.read_network(), scenario)
     # asml -> fab_cn (euv, from NLD) and amat -> fab_cn (dep, from USA): one rule, two issuers
     assert int(compiled.coverage.sum()) == 2
 

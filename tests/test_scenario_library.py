@@ -52,7 +52,7 @@ def _facilities(res) -> pd.DataFrame:
 def _covered_edges(net, name: str) -> dict[str, list[tuple[str, str, str]]]:
     """Per control, the (supplier, buyer, item) edges it covers."""
     arr = net.arrays
-    compiled = compile_scenario(sc.read_scenario(SCENARIOS / f"{name}.yaml"), net)
+    compiled = compile_scenario(net, sc.read_scenario(SCENARIOS / f"{name}.yaml"))
     return {
         control: [
             (arr.facility_ids[arr.edge_src[e]], arr.facility_ids[arr.edge_dst[e]], arr.item_ids[arr.edge_item[e]])

@@ -10,17 +10,20 @@ lost compute is Σ over compute facilities of capacity · (1 − α), units per 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ..progress import ProgressArg, progress_callback
+from ..scenario import check_network, prepare
 from ..stress import propagate
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..network import Network
-    from ..scenario import Scenario
+    from ..scenario import CompiledScenario, Scenario
 
 __all__ = ["LEVELS", "chokepoints"]
 
@@ -39,11 +42,11 @@ _CHUNK_CELLS = 1 << 22  # samples × max(facilities, edges) per engine call: ~32
 
 
 def chokepoints(
-    network: Network,
-    scenario: Scenario | None = None,
+    network: Network | None,
+    scenario: Scenario | CompiledScenario | str | Path | None = None,
     *,
     levels: tuple[str, ...] = LEVELS,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressArg = None,
 ) -> pd.DataFrame:
     """Rank facilities, companies and countries by the output lost when each alone is removed.
 
@@ -52,28 +55,30 @@ def chokepoints(
     weight of stock; ``lost_output_without_controls`` / ``lost_compute_without_controls``
     repeat the removal with no control. Without a scenario both are the same, over 52 weeks.
     ``rank`` is 1 for the largest ``lost_output`` within a level (ties: larger lost compute,
-    then name). ``facilities`` counts the facilities removed.
+    then name). ``facilities`` counts the facilities removed. ``network`` None means the
+    network the scenario names.
 
     >>> import supplychain as sc
     >>> top = sc.chokepoints(sc.read_network("tiny"))
     >>> top[top["rank"] == 1][["level", "name", "lost_output"]].values.tolist()
     [['facility', 'amat', 150.0], ['company', 'amat', 150.0], ['country', 'USA', 150.0]]
     """
-    from ..scenario import compile_scenario
-
+    report = progress_callback(progress, "chokepoints")
     unknown = [lv for lv in levels if lv not in LEVELS]
     if unknown:
         from ..errors import InputError
 
         raise InputError(f"unknown chokepoint level(s) {unknown}; levels are {', '.join(LEVELS)}")
-    arr = network.arrays
     if scenario is not None:
-        compiled = compile_scenario(scenario, network)
+        compiled = prepare(network, scenario, "chokepoints")
+        network = compiled.network
         with_controls = compiled.edge_factor()
         stock_term = compiled.stock_term
     else:
-        with_controls = np.ones((1, arr.n_edges))
-        stock_term = arr.stock_weeks / 52.0
+        network = check_network(network, "chokepoints")
+        with_controls = np.ones((1, network.arrays.n_edges))
+        stock_term = network.arrays.stock_weeks / 52.0
+    arr = network.arrays
     no_controls = np.ones((1, arr.n_edges))
 
     output_weight = np.where(arr.is_final, arr.value * arr.capacity, 0.0)
@@ -103,8 +108,8 @@ def chokepoints(
                 losses[2 * j, which] = lost @ output_weight
                 losses[2 * j + 1, which] = lost @ compute_weight
             done += len(which)
-            if progress is not None:
-                progress(done, todo)
+            if report is not None:
+                report(done, todo)
         frame = pd.DataFrame(
             {
                 "level": level,

@@ -128,7 +128,7 @@ def exposure(
     arr = network.arrays
     positions = _facility_positions(network, facilities)
     horizon = _horizon(scenario, horizon_weeks)
-    edge_factor = compile_scenario(scenario, network).edge_factor()[0] if scenario is not None else None
+    edge_factor = compile_scenario(network, scenario).edge_factor()[0] if scenario is not None else None
     solver_obj = resolve_solver(solver, time_limit=time_limit, gap=gap)
 
     model = build_flow_model(network, edge_factor=edge_factor, name="exposure")

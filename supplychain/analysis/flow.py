@@ -46,10 +46,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pulp
 
-from ..scenario import Scenario, compile_scenario
+from ..scenario import CompiledScenario, Scenario, prepare
 from ..solvers import ReusableProblem, SolveStatus, get_solver
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..arrays import NetworkArrays
     from ..network import Network
 
@@ -304,8 +306,8 @@ class AdaptiveResult:
 
 
 def adaptive_stress(
-    network: Network,
-    scenario: Scenario,
+    network: Network | None,
+    scenario: Scenario | CompiledScenario | str | Path,
     *,
     solver: Any = None,
     time_limit: float | None = None,
@@ -332,10 +334,12 @@ def adaptive_stress(
     first; if it ends without a plan, the first, loss-optimal plan gives the availability.
 
     ``solver`` is a name (``"highs"``, the default, or ``"cbc"``) or a PuLP solver object;
-    ``time_limit`` (seconds per LP) and ``gap`` are passed to it.
+    ``time_limit`` (seconds per LP) and ``gap`` are passed to it. ``network`` None means the
+    network the scenario names.
     """
     start = time.perf_counter()
-    compiled = compile_scenario(scenario, network)
+    compiled = prepare(network, scenario, "adaptive_stress")
+    network, scenario = compiled.network, compiled.scenario
     horizon = float(compiled.horizon_weeks)
     model = build_flow_model(
         network, own_factor=compiled.own_factor()[0], edge_factor=compiled.edge_factor()[0], name="adaptive"
