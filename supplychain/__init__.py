@@ -6,7 +6,7 @@
 ['sand_cn', 'sand_us', 'asml']
 """
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib.metadata as _metadata
 
 from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure
 from .errors import InputError, Problem, SolverError, SupplychainError
@@ -17,17 +17,19 @@ from .optimise import Strategy, optimise
 from .pipeline import run_scenario
 from .reports import write_reports
 from .results import StressResult
-from .scenario import Scenario, read_scenario, scenario_json_schema
+from .scenario import CompiledScenario, Scenario, compile_scenario, read_scenario, scenario_json_schema
 from .solvers import available_solvers
 from .stress import stress
 
 try:
-    __version__ = version("supplychain")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = _metadata.version("supplychain")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
+del _metadata
 
 __all__ = [
     "AdaptiveResult",
+    "CompiledScenario",
     "InputError",
     "MonteCarloResult",
     "Network",
@@ -41,6 +43,7 @@ __all__ = [
     "adaptive_stress",
     "available_solvers",
     "chokepoints",
+    "compile_scenario",
     "concentration",
     "exposure",
     "monte_carlo",

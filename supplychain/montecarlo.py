@@ -760,7 +760,8 @@ class MonteCarloResult:
     - ``facilities``: per facility the mean availability and the probability of losing half
       its capacity or more (availability ≤ 0.5).
     - ``losses``: samples × groups lost capacity (``groups`` lists the (country, kind) pairs).
-    - ``engine``: the cone engine that ran (``numba`` or ``numpy``).
+    - ``engine``: the cone engine that ran (``numba`` or ``numpy``); ``status``: ``ok`` (a run
+      that cannot finish raises instead).
     """
 
     samples: int
@@ -773,6 +774,7 @@ class MonteCarloResult:
     summary: pd.DataFrame
     timings: dict[str, float]
     engine: str = "numpy"
+    status: str = "ok"
 
     def plot(self, ax: Any = None, bins: int = 50) -> Any:
         """Histogram of worldwide compute lost per sample with mean, VaR and CVaR (needs matplotlib)."""

@@ -867,7 +867,7 @@ class Strategy:
             ("optimiser_gap", float("nan") if self.gap is None else self.gap),
             ("optimiser_scenarios", float(self.samples)),
         ]
-        for key in ("static_final_output_lost_before", "static_final_output_lost_after"):
+        for key in ("static_lost_output_before", "static_lost_output_after"):
             if key in self.verification:
                 rows.append((key, float(self.verification[key])))
         rows += [(f"note:{n}", 0.0) for n in self.notes]
@@ -1758,11 +1758,11 @@ def _verify(
     # availability after: every control and disruption in force, the most production at least loss
     det = _all_samples(inst, None, None) if scenario.monte_carlo is not None or samples is not None else full
     strategy.availability_after = _availability(inst, plan, det)
-    static_before = stress(network, scenario).metric("final_output_lost")
-    result["static_final_output_lost_before"] = static_before
+    static_before = stress(network, scenario).metric("lost_output")
+    result["static_lost_output_before"] = static_before
     try:
         applied = strategy.apply(network)
-        result["static_final_output_lost_after"] = stress(applied, scenario).metric("final_output_lost")
+        result["static_lost_output_after"] = stress(applied, scenario).metric("lost_output")
     except InputError as exc:
         strategy.notes.append(f"apply: the strategy could not be applied to the network ({exc.summary})")
     strategy.verification = result

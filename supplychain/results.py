@@ -36,10 +36,13 @@ class StressResult:
     - ``controls``: per control the supply edges it covers, the facilities and compute it
       hits on its own (``standalone_lost_compute``) and what lifting it alone would restore
       (``marginal_lost_compute``);
-    - ``summary``: headline metrics (``compute_lost``, ``final_output_lost_share``, …);
+    - ``summary``: headline metrics (``compute_lost``, ``lost_output_share``, …);
     - when the analyses ran (``run_scenario`` and the CLI): ``concentration``,
       ``chokepoints`` and ``exposure`` (SPEC section 4), else None;
     - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (SPEC section 6).
+
+    ``status`` is ``ok`` when every step ended as it should, else ``partial: <why>`` (e.g. an
+    LP stopped by its time limit); ``timings`` gives seconds per step.
     """
 
     network: Network
@@ -56,6 +59,7 @@ class StressResult:
     frontier: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    status: str = "ok"
 
     @classmethod
     def from_facilities(
@@ -89,9 +93,9 @@ class StressResult:
             ("disruptions", len(scenario.disruptions)),
             ("horizon_weeks", float(scenario.horizon_weeks)),
             ("facilities_hit", int((alpha < 1 - _TOLERANCE).sum())),
-            ("final_output_value", final_value),
-            ("final_output_lost", final_lost),
-            ("final_output_lost_share", final_lost / final_value if final_value else 0.0),
+            ("output_value", final_value),
+            ("lost_output", final_lost),
+            ("lost_output_share", final_lost / final_value if final_value else 0.0),
             ("compute_capacity", compute_capacity),
             ("compute_lost", compute_lost),
             ("compute_lost_share", compute_lost / compute_capacity if compute_capacity else 0.0),
@@ -105,13 +109,15 @@ class StressResult:
         """Add an ``AdaptiveResult``: ``availability_adaptive`` per facility and the adaptive
         final-output loss per week beside the static one in ``summary`` (SPEC section 4)."""
         self.facilities = self.facilities.assign(availability_adaptive=adaptive.availability)
-        static = self.metric("final_output_lost")
+        static = self.metric("lost_output")
         extra = pd.DataFrame(
-            [("final_output_lost_static", static), ("final_output_lost_adaptive", float(adaptive.lost_output))],
+            [("lost_output_static", static), ("lost_output_adaptive", float(adaptive.lost_output))],
             columns=["metric", "value"],
         )
         self.summary = pd.concat([self.summary, extra], ignore_index=True)
-        self.extras["adaptive_status"] = adaptive.status.status
+        self.extras["adaptive_status"] = adaptive.status
+        if adaptive.status != "optimal":
+            self._degrade(f"adaptive LP {adaptive.status}")
 
     def attach_strategy(self, strategy: Any) -> None:
         """Add an optimiser ``Strategy`` (SPEC sections 5-6): strategy.csv and frontier.csv
@@ -135,6 +141,11 @@ class StressResult:
         self.extras["seed"] = mc.seed
         self.extras["samples"] = mc.samples
         self.extras["mc_engine"] = mc.engine
+
+    def _degrade(self, why: str) -> None:
+        """Record that a step did not end as it should (``status`` becomes ``partial: …``)."""
+        reasons = [] if self.status == "ok" else [self.status.removeprefix("partial: ")]
+        self.status = "partial: " + "; ".join([*reasons, why])
 
     def metric(self, name: str) -> float:
         """One summary metric by name, e.g. ``result.metric("compute_lost")``."""
@@ -162,7 +173,7 @@ class StressResult:
             f"<StressResult '{self.scenario.name}' on '{self.network.name}': {hit} of {n} facilities hit; "
             f"compute lost {m['compute_lost']:.6g} of {m['compute_capacity']:.6g} "
             f"({100 * m['compute_lost_share']:.1f} %); final output lost "
-            f"{100 * m['final_output_lost_share']:.1f} %"
+            f"{100 * m['lost_output_share']:.1f} %"
         )
         worst = self.countries[self.countries["kind"] == "compute"]
         worst = worst[worst["lost_capacity"] > 0].sort_values("lost_share", ascending=False, kind="stable")

@@ -686,7 +686,8 @@ def _described(value: object) -> str:
     if isinstance(value, str | Path):
         text = str(value)
         return f"the {'path' if isinstance(value, Path) else 'string'} {text[:60]!r}{'…' if len(text) > 60 else ''}"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
 
 
 @typing.overload

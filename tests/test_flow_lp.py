@@ -345,7 +345,7 @@ def test_adaptive_reroutes_around_a_lost_supplier(solver: str) -> None:
     scen = scenario(disruptions=[{"facilities": ["s1"], "capacity_factor": 0.0}])
     result = adaptive_stress(net, scen, solver=solver)
     assert isinstance(result, AdaptiveResult)
-    assert result.status.status == "optimal"
+    assert result.status == "optimal"
     assert close(static_loss(net, scen), 50)
     assert close(result.lost_output, 0.0, 50)
     np.testing.assert_allclose(result.availability, [0.0, 1.0, 1.0], atol=1e-7)
@@ -475,7 +475,7 @@ def test_adaptive_never_worse_than_static(case: tuple[sc.Network, sc.Scenario]) 
     scale = float(np.sum((arr.value * arr.capacity)[arr.is_final]))
     results = [adaptive_stress(net, scen, solver=s) for s in SOLVERS]
     for result in results:
-        assert result.status.status == "optimal"
+        assert result.status == "optimal"
         assert result.lost_output <= static_loss(net, scen) + 1e-6 * max(1.0, scale)
         assert np.all((result.availability >= 0) & (result.availability <= 1))
     for other in results[1:]:

@@ -282,7 +282,8 @@ class AdaptiveResult:
       loses the least final output and, among those, produces the most;
     - ``lost_output``: the least final-output value lost per week, Σ value_v · L_v / H
       (comparable with the static Σ value · capacity · (1 − α));
-    - ``status``: how the loss LP ended; ``production_status`` how the second,
+    - ``status``: how the loss LP ended (``optimal``, ``time_limit``, ``infeasible``, …; the
+      solver's full report in ``solve``); ``production_solve`` how the second,
       production-maximising LP ended (None when it was not run);
     - ``timings``: build and solve seconds.
     Numbers are NaN when the loss LP did not end optimal.
@@ -290,16 +291,21 @@ class AdaptiveResult:
 
     availability: np.ndarray
     lost_output: float
-    status: SolveStatus
-    production_status: SolveStatus | None = None
+    solve: SolveStatus
+    production_solve: SolveStatus | None = None
     horizon_weeks: float = 52.0
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """How the loss LP ended: ``optimal``, ``time_limit``, ``infeasible``, …"""
+        return self.solve.status
 
     def __repr__(self) -> str:
         n = len(self.availability)
         hit = int(np.sum(self.availability < 1.0 - 1e-9))
         return (
-            f"<AdaptiveResult {self.status.status} ({self.status.solver}): final output lost "
+            f"<AdaptiveResult {self.status} ({self.solve.solver}): final output lost "
             f"{self.lost_output:.6g} per week over {self.horizon_weeks:g} weeks; {hit} of {n} facilities "
             "below full output>"
         )
