@@ -227,7 +227,7 @@ def _plan(
 ) -> EnginePlan:
     """Order facilities by level of the condensation DAG and cut them into blocks."""
     # Strongly connected components: label every facility with its component.
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[int] = nx.DiGraph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from(zip(edge_src.tolist(), edge_dst.tolist(), strict=True))
     component = np.empty(n, dtype=np.int64)

@@ -470,11 +470,11 @@ class MonteCarloModel:
             # pushes of changed sources (at the reference edge factor), in level order
             es, ee = edge_sample[in_edges], edge[in_edges]
             delta = self.share[ee] * (edge_value[in_edges] - self.edge_reference[ee]) * state.alpha(es, self.source[ee])
-            parts = [(es, ee, delta)] + pending[b]
+            contributions = [(es, ee, delta)] + pending[b]
             pending[b] = []
-            cs = np.concatenate([p[0] for p in parts])
-            ce = np.concatenate([p[1] for p in parts])
-            cd = np.concatenate([p[2] for p in parts])
+            cs = np.concatenate([p[0] for p in contributions])
+            ce = np.concatenate([p[1] for p in contributions])
+            cd = np.concatenate([p[2] for p in contributions])
             os_, ov = own_sample[in_own], own_facility[in_own]
             if not len(cs) and not len(os_):
                 continue

@@ -167,7 +167,7 @@ class StressResult:
         return rows.set_index("country")["lost_capacity"].sort_values(ascending=False, kind="stable")
 
     def __repr__(self) -> str:
-        m = {r.metric: r.value for r in self.summary.itertuples()}
+        m = {str(k): float(v) for k, v in zip(self.summary["metric"], self.summary["value"], strict=True)}
         hit, n = int(m["facilities_hit"]), int(m["facilities"])
         text = (
             f"<StressResult '{self.scenario.name}' on '{self.network.name}': {hit} of {n} facilities hit; "

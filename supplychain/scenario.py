@@ -71,8 +71,8 @@ def _one_or_many(item_schema: dict[str, Any]) -> WithJsonSchema:
 Names = Annotated[list[str], BeforeValidator(_as_list), _one_or_many({"type": "string"})]
 """A list of names; a single string stands for a one-element list."""
 Kinds = Annotated[
-    list[Literal[KINDS]],
-    BeforeValidator(_as_list),  # type: ignore[valid-type]
+    list[Literal[KINDS]],  # type: ignore[valid-type]
+    BeforeValidator(_as_list),
     _one_or_many({"enum": list(KINDS), "type": "string"}),
 ]
 

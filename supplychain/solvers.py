@@ -357,7 +357,7 @@ class ReusableProblem:
         self.what = what or f"model '{problem.name}'"
         self.build_seconds = 0.0
         self.solves = 0
-        self._highs: Any | None = None
+        self._highs: Any = None  # the live highspy.Highs model once built (highspy is untyped)
         self._n_cols = 0
         self._values: np.ndarray | None = None
 

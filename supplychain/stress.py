@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .arrays import EnginePlan
+from .arrays import Block, EnginePlan
 from .results import StressResult
 from .scenario import CompiledScenario, Scenario, prepare
 
@@ -81,7 +81,7 @@ def propagate(
     avail = np.empty((samples, len(plan.recipe_order)))
     alpha[:, : plan.n_sources] = own[:, : plan.n_sources]
 
-    def evaluate(b: object) -> np.ndarray:
+    def evaluate(b: Block) -> np.ndarray:
         contrib = a[:, b.e0 : b.e1] * alpha[:, plan.edge_source[b.e0 : b.e1]]
         supplied = np.add.reduceat(contrib, b.edge_starts, axis=1)
         recipe = np.minimum(supplied + stock[b.r0 : b.r1], 1.0)

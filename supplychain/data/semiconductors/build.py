@@ -1900,6 +1900,13 @@ VALIDATION: list[dict] = [
 # =============================================================================================
 
 
+def _fixed(cap: dict[str, float | None], fid: str) -> float:
+    """A capacity already set (given, or derived from demand in an earlier step)."""
+    value = cap[fid]
+    assert value is not None, f"{fid}: capacity used before it is set"
+    return value
+
+
 def _sig(x: float, digits: int = 6) -> float:
     """Round to significant digits, so that the CSVs are short and stable."""
     if x == 0:
@@ -1957,10 +1964,10 @@ def build() -> dict:
     # ---- fabs: consumables and tools, tool quantities from annual purchases ----
     fabs = [(f[0], f[4], FAB_CLASS[f[6]]) for f in F if f[6] in FAB_CLASS]
     weights = {fid: fab_weights(fid, cty, cls) for fid, cty, cls in fabs}
-    per_tool_denominator = defaultdict(float)
+    per_tool_denominator: defaultdict[str, float] = defaultdict(float)
     for fid, _cty, _cls in fabs:
         for tool, w in weights[fid].items():
-            per_tool_denominator[tool] += cap[fid] * w
+            per_tool_denominator[tool] += _fixed(cap, fid) * w
     for fid, _cty, cls in fabs:
         for item, per in CONSUMABLES.items():
             add(
@@ -2047,7 +2054,7 @@ def build() -> dict:
         add(fid, "core_ip", price * ip_share, 26.0, SPLITS["core_ip"], "cset2021")
 
     # ---- servers and compute ----
-    accel_line = {f[6]: [] for f in F if f[6] in ACCEL}
+    accel_line: dict[str, list[str]] = {f[6]: [] for f in F if f[6] in ACCEL}
     for f in F:
         if f[6] in ACCEL:
             accel_line[f[6]].append(f[0])
@@ -2085,13 +2092,13 @@ def build() -> dict:
             if cap[fid] is None:
                 assert demand[fid] > 0, f"{fid} has no demand and no fixed capacity"
                 cap[fid] = _sig(demand[fid] * HEADROOM, 4)
-            elif demand[fid] > cap[fid] * (1 + 1e-9):
+            elif demand[fid] > _fixed(cap, fid) * (1 + 1e-9):
                 raise AssertionError(f"{fid}: fixed capacity {cap[fid]} below demand {demand[fid]:.4g}")
 
     # ---- item values (USD M per unit); derived from the market size where given ----
-    item_demand = defaultdict(float)
+    item_demand: defaultdict[str, float] = defaultdict(float)
     for s in supplies:
-        item_demand[s["item"]] += cap[s["buyer"]] * qty[(s["buyer"], s["item"])] * s["share"]
+        item_demand[s["item"]] += _fixed(cap, s["buyer"]) * qty[(s["buyer"], s["item"])] * s["share"]
     items = []
     for iid, name, unit, tags, value, attrs, src in ITEMS:
         if value is None:
