@@ -1,4 +1,4 @@
-"""Scenario reduction for the strategy optimiser (SPEC section 5; issue 6, item 2).
+"""Scenario reduction for the strategy optimiser (docs/model.md §5).
 
 The stochastic MILP cannot carry thousands of Monte Carlo samples, so they are reduced to K
 weighted representatives that reproduce the loss distribution as well as K points can.
@@ -49,13 +49,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import InputError
-from .montecarlo import BLOCK, BlockDraw, MonteCarloModel
-from .scenario import CompiledScenario, Scenario, compile_scenario
-from .stress import propagate
+from ..errors import InputError
+from ..montecarlo import BLOCK, BlockDraw, MonteCarloModel
+from ..scenario import CompiledScenario, Scenario, compile_scenario
+from ..stress import propagate
 
 if TYPE_CHECKING:
-    from .network import Network
+    from ..network import Network
 
 __all__ = ["ScenarioSet", "reduce_scenarios", "weighted_cvar"]
 
@@ -199,7 +199,7 @@ def reduce_scenarios(
     if isinstance(k, bool) or int(k) != k or k < 1:
         raise InputError(f"k (scenarios to keep) must be a positive integer (got {k})")
     k = int(k)
-    compiled = compile_scenario(scenario, network)
+    compiled = compile_scenario(scenario=scenario, network=network)
     countries, country_of_final, final_value = _final_outputs(network)
 
     if settings is None and samples is None:
