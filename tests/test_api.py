@@ -128,3 +128,14 @@ def test_package_namespace_holds_only_the_public_names() -> None:
     assert not hasattr(sc, "version")
     assert not hasattr(sc, "PackageNotFoundError")
     assert set(sc.__all__) <= set(dir(sc))
+
+
+def test_optimise_takes_the_same_arguments() -> None:
+    """The optimiser follows the same vocabulary: ``network=None``, a path for the scenario, and
+    an ``InputError`` naming the argument for a swapped call."""
+    path = Path(__file__).resolve().parent / "data" / "optimise.yaml"
+    strategy = sc.optimise(None, path, frontier=False, verify=False)
+    assert strategy.status == "optimal"
+    network = sc.read_scenario(path).read_network()
+    with pytest.raises(sc.InputError, match=r"optimise: argument 'network'.*look swapped"):
+        sc.optimise(sc.read_scenario(path), network)  # type: ignore[arg-type]

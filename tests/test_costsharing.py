@@ -1,4 +1,4 @@
-"""Sharing certification costs (issue 6, item 5; supplychain/costsharing.py).
+"""Sharing certification costs (supplychain/optimise/costsharing.py).
 
 Worked examples and the Shapley axioms:
 
@@ -22,8 +22,8 @@ import math
 import numpy as np
 import pytest
 
-from supplychain.costsharing import certification_game, proportional, shapley
 from supplychain.errors import InputError
+from supplychain.optimise.costsharing import certification_game, proportional, shapley
 
 Z = 4.0  # standard errors allowed for the sampled estimate
 

@@ -1,6 +1,6 @@
-"""The strategy optimiser (SPEC section 5): worked examples, enumeration, invariants.
+"""The strategy optimiser (docs/model.md §5): worked examples, enumeration, invariants.
 
-The worked example is the acceptance scenario (shared/checks/tiny/optimise.yaml): both
+The worked example is the acceptance scenario (tests/data/optimise.yaml): both
 controls deny licences, dc_cn can only draw chips from fab_cn, which has 13 of 52 weeks of EUV
 stock. Doing nothing loses (50 − 25 · 13/52) = 43.75 compute per week; qualifying litho_jp for
 fab_cn (cost 5) restores fab_cn's 25 chips, so 25 per week are lost; the certification (cost
@@ -12,6 +12,7 @@ of candidates and certifications, each evaluated by the second-stage LP directly
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import math
@@ -24,19 +25,11 @@ import pytest
 
 import supplychain as sc
 from supplychain.cli import main
-from supplychain.optimise import (
-    Strategy,
-    _cvar,
-    _instance,
-    _Recourse,
-    _reduced_samples,
-    _Samples,
-    _shapley_inline,
-    optimise,
-)
+from supplychain.optimise import Strategy, _instance, _Recourse, _reduced_samples, _Samples, optimise
+from supplychain.optimise.reduction import weighted_cvar
 from supplychain.solvers import available_solvers, get_solver
 
-CHECKS = Path("/work/shared/checks/tiny")
+DATA = Path(__file__).parent / "data"  # optimise.yaml and its network, opt-network.yaml
 SOLVERS = available_solvers()
 
 CONTROLS = [
@@ -54,7 +47,7 @@ CONTROLS = [
 
 @pytest.fixture(scope="module")
 def network() -> sc.Network:
-    return sc.read_network(CHECKS / "opt-network.yaml")
+    return sc.read_network(DATA / "opt-network.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +96,7 @@ def risk(losses: np.ndarray, weight: np.ndarray, objective: str, alpha: float) -
     if objective == "expected":
         return float(weight @ losses)
     if objective == "cvar":
-        return _cvar(losses, weight, alpha)
+        return weighted_cvar(losses, weight, alpha)
     return float(losses.max())
 
 
@@ -147,7 +140,7 @@ def model_value(strategy: Strategy, net: sc.Network, scen: sc.Scenario, k: int =
 
 
 def test_acceptance_scenario_gives_one_qualification(network: sc.Network) -> None:
-    scen = sc.read_scenario(CHECKS / "optimise.yaml")
+    scen = sc.read_scenario(DATA / "optimise.yaml")
     strategy = optimise(network, scen)
     acts = strategy.actions
     assert acts[["action", "supplier", "buyer", "item"]].values.tolist() == [["qualify", "litho_jp", "fab_cn", "euv"]]
@@ -164,15 +157,15 @@ def test_acceptance_scenario_gives_one_qualification(network: sc.Network) -> Non
 
 
 def test_do_nothing_loss_is_the_adaptive_stress(network: sc.Network) -> None:
-    """The second-stage LP with nothing bought is the adaptive stress of SPEC section 4."""
-    scen = sc.read_scenario(CHECKS / "optimise.yaml")
+    """The second-stage LP with nothing bought is the adaptive stress of docs/model.md §4."""
+    scen = sc.read_scenario(DATA / "optimise.yaml")
     adaptive = sc.adaptive_stress(network, scen)
     strategy = optimise(network, scen, frontier=False)
     assert strategy.expected_loss_before == pytest.approx(adaptive.lost_output, rel=1e-9)
 
 
 def test_apply_returns_a_new_valid_network(network: sc.Network) -> None:
-    scen = sc.read_scenario(CHECKS / "optimise.yaml")
+    scen = sc.read_scenario(DATA / "optimise.yaml")
     before = network.supplies.copy()
     strategy = optimise(network, scen, frontier=False)
     applied = strategy.apply(network)
@@ -187,7 +180,7 @@ def test_apply_two_new_suppliers_into_one_need(network: sc.Network) -> None:
     """Two opened edges into fab_cn's EUV need (max_share 0.5 and 0.75): together 1.25 > 1, so
     they are scaled to 0.4 and 0.6 and asml's existing share 1 shrinks once, to 1 − 1 = 0
     (dropped); the shares of (fab_cn, euv) sum to 1 and the network validates."""
-    scen = sc.read_scenario(CHECKS / "optimise.yaml")
+    scen = sc.read_scenario(DATA / "optimise.yaml")
     strategy = dataclasses.replace(
         optimise(network, scen, frontier=False, verify=False),
         opened=pd.DataFrame(
@@ -201,13 +194,48 @@ def test_apply_two_new_suppliers_into_one_need(network: sc.Network) -> None:
         ),
         notes=[],
     )
-    applied = strategy.apply(network)
+    applied, notes = strategy.apply_with_notes(network)
     rows = applied.supplies[(applied.supplies["buyer"] == "fab_cn") & (applied.supplies["item"] == "euv")]
     assert sorted(rows[["supplier", "share"]].values.tolist()) == [
         ["asml", pytest.approx(0.6)],
         ["litho_jp", pytest.approx(0.4)],
     ]
-    assert any("scaled to sum to 1" in n for n in strategy.notes)
+    assert any("scaled to sum to 1" in n for n in notes)
+    assert strategy.notes == []  # the adjustment is reported, not written into the strategy
+    pd.testing.assert_frame_equal(strategy.apply(network).supplies, applied.supplies)
+
+
+def _fields_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, pd.DataFrame):
+        return isinstance(b, pd.DataFrame) and a.equals(b) and list(a.columns) == list(b.columns)
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    return bool(a == b)
+
+
+def test_apply_never_changes_the_strategy(network: sc.Network) -> None:
+    """Applying a strategy three times gives the same network each time and leaves every field
+    of the strategy, its notes included, as the optimiser returned it."""
+    scen = sc.read_scenario(DATA / "optimise.yaml")
+    strategy = optimise(network, scen, frontier=False)
+    # a second supplier into the same need makes apply scale shares (which it once noted in place)
+    strategy = dataclasses.replace(
+        strategy,
+        opened=pd.concat([strategy.opened, strategy.opened.assign(supplier="asml", max_share=0.75)], ignore_index=True),
+    )
+    snapshot = {f.name: copy.deepcopy(getattr(strategy, f.name)) for f in dataclasses.fields(strategy)}
+    assert len(strategy.notes) == len(snapshot["notes"])
+    networks = [strategy.apply(network) for _ in range(3)]
+    for applied in networks[1:]:
+        pd.testing.assert_frame_equal(applied.supplies, networks[0].supplies)
+        pd.testing.assert_frame_equal(applied.recipes, networks[0].recipes)
+    assert strategy.notes == snapshot["notes"]
+    for name, before in snapshot.items():
+        assert _fields_equal(getattr(strategy, name), before), name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        strategy.notes = []  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,21 +355,6 @@ def test_certification_shares_sum_to_cost_and_are_symmetric(variant: sc.Network)
     assert sum(float(v) for v in prop.values()) == pytest.approx(8.0)
 
 
-def test_shapley_inline_exact_and_sampled() -> None:
-    players = [f"p{i}" for i in range(12)]
-
-    def cost(s: frozenset) -> float:  # airport game: the largest need in the coalition
-        return max((int(p[1:]) + 1 for p in s), default=0)
-
-    exact, err = _shapley_inline(players[:4], cost)
-    assert sum(exact.values()) == pytest.approx(4.0)
-    assert exact["p0"] == pytest.approx(1 / 4)
-    assert err["p0"] == 0
-    sampled, err = _shapley_inline(players, cost, samples=500, seed=1)
-    assert sum(sampled.values()) == pytest.approx(12.0)
-    assert max(err.values()) > 0
-
-
 def test_budget_below_cheapest_action_is_an_empty_strategy(variant: sc.Network) -> None:
     scen = scenario({"consortium": {"name": "c", "members": ["CHN"]}, "budget": 0.5})
     strategy = optimise(variant, scen, frontier=False)
@@ -410,7 +423,7 @@ def test_frontier_is_monotone(variant: sc.Network) -> None:
 
 def test_cli_writes_strategy_and_frontier(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    assert main([str(CHECKS / "optimise.yaml"), "--out", str(out), "--quiet", "--no-exposure"]) == 0
+    assert main([str(DATA / "optimise.yaml"), "--out", str(out), "--quiet", "--no-exposure"]) == 0
     strategy = pd.read_csv(out / "strategy.csv")
     assert list(strategy.columns[:7]) == [
         "action",
@@ -433,10 +446,10 @@ def test_cli_writes_strategy_and_frontier(tmp_path: Path) -> None:
 
 
 def test_cli_unknown_member_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = (CHECKS / "optimise.yaml").read_text().replace("members: [CHN, IND]", "members: [CHN, INDD]")
+    text = (DATA / "optimise.yaml").read_text().replace("members: [CHN, IND]", "members: [CHN, INDD]")
     path = tmp_path / "bad.yaml"
     path.write_text(text)
-    (tmp_path / "opt-network.yaml").write_text((CHECKS / "opt-network.yaml").read_text())
+    (tmp_path / "opt-network.yaml").write_text((DATA / "opt-network.yaml").read_text())
     assert main([str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "INDD" in err

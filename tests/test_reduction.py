@@ -1,4 +1,4 @@
-"""Scenario reduction for the optimiser (issue 6, item 2; supplychain/reduction.py).
+"""Scenario reduction for the optimiser (supplychain/optimise/reduction.py).
 
 What is checked, and against what:
 
@@ -37,7 +37,7 @@ import yaml
 import supplychain as sc
 from supplychain.errors import InputError
 from supplychain.montecarlo import BLOCK, MonteCarloModel, distribution, monte_carlo
-from supplychain.reduction import ScenarioSet, fast_forward_selection, reduce_scenarios, weighted_cvar
+from supplychain.optimise.reduction import ScenarioSet, fast_forward_selection, reduce_scenarios, weighted_cvar
 from supplychain.scenario import compile_scenario
 from supplychain.stress import propagate
 

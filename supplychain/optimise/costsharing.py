@@ -1,4 +1,4 @@
-"""Sharing a consortium's certification costs among its members (SPEC section 5; issue 6, item 5).
+"""Sharing a consortium's certification costs among its members (docs/model.md §5).
 
 A consortium's members certify suppliers together; the optimiser decides which certifications
 to pay for, and this module splits the bill.
@@ -31,7 +31,7 @@ from typing import TypeAlias
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["CostGame", "certification_game", "proportional", "shapley"]
 

@@ -1,4 +1,4 @@
-"""Scenario reduction for the strategy optimiser (SPEC section 5; issue 6, item 2).
+"""Scenario reduction for the strategy optimiser (docs/model.md §5).
 
 The stochastic MILP cannot carry thousands of Monte Carlo samples, so they are reduced to K
 weighted representatives that reproduce the loss distribution as well as K points can.
@@ -49,13 +49,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import InputError
-from .montecarlo import BLOCK, BlockDraw, MonteCarloModel
-from .scenario import CompiledScenario, Scenario, compile_scenario
-from .stress import propagate
+from ..errors import InputError
+from ..montecarlo import BLOCK, BlockDraw, MonteCarloModel
+from ..scenario import CompiledScenario, Scenario, prepare
+from ..stress import propagate
 
 if TYPE_CHECKING:
-    from .network import Network
+    from pathlib import Path
+
+    from ..network import Network
 
 __all__ = ["ScenarioSet", "reduce_scenarios", "weighted_cvar"]
 
@@ -66,7 +68,7 @@ CHUNK_ENTRIES = 1 << 19
 """Entries per row chunk of the pairwise distances (4 MB of float64, two buffers)."""
 
 
-def weighted_cvar(losses: np.ndarray, weights: np.ndarray, alpha: float) -> float:
+def weighted_cvar(losses: np.ndarray, weights: np.ndarray, cvar_alpha: float) -> float:
     """Conditional value at risk of a discrete loss distribution (exact).
 
     With losses L_i of probabilities p_i = w_i / Σ w (weights need not be normalised), the
@@ -94,16 +96,16 @@ def weighted_cvar(losses: np.ndarray, weights: np.ndarray, alpha: float) -> floa
             f"weighted_cvar needs as many weights as losses, at least one "
             f"(got {losses.size} losses, {weights.size} weights)"
         )
-    if not 0 < alpha < 1:
-        raise InputError(f"cvar_alpha must be between 0 and 1 (got {alpha})")
+    if not 0 < cvar_alpha < 1:
+        raise InputError(f"cvar_alpha must be between 0 and 1 (got {cvar_alpha})")
     if np.any(weights < 0) or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
         raise InputError("weighted_cvar needs finite non-negative weights with a positive sum")
     p = weights / weights.sum()
     order = np.argsort(losses, kind="stable")
     cumulative = np.cumsum(p[order])
-    at = min(int(np.searchsorted(cumulative, alpha, side="left")), len(order) - 1)
+    at = min(int(np.searchsorted(cumulative, cvar_alpha, side="left")), len(order) - 1)
     var = float(losses[order[at]])
-    return var + float(np.sum(p * np.maximum(losses - var, 0.0))) / (1 - alpha)
+    return var + float(np.sum(p * np.maximum(losses - var, 0.0))) / (1 - cvar_alpha)
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,7 +168,7 @@ class ScenarioSet:
 
 def reduce_scenarios(
     network: Network | None,
-    scenario: Scenario,
+    scenario: Scenario | CompiledScenario | str | Path,
     *,
     samples: int | None = None,
     seed: int | None = None,
@@ -190,8 +192,8 @@ def reduce_scenarios(
     >>> reduced.k, round(float(reduced.weight.sum()), 12)
     (2, 1.0)
     """
-    if network is None:
-        network = scenario.read_network()
+    compiled = prepare(network, scenario, "reduce_scenarios")
+    network, scenario = compiled.network, compiled.scenario
     settings = scenario.monte_carlo
     cvar_alpha = cvar_alpha if cvar_alpha is not None else (settings.cvar_alpha if settings else 0.95)
     if not 0 < cvar_alpha < 1:
@@ -199,7 +201,6 @@ def reduce_scenarios(
     if isinstance(k, bool) or int(k) != k or k < 1:
         raise InputError(f"k (scenarios to keep) must be a positive integer (got {k})")
     k = int(k)
-    compiled = compile_scenario(network=network, scenario=scenario)
     countries, country_of_final, final_value = _final_outputs(network)
 
     if settings is None and samples is None:

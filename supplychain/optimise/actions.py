@@ -1,0 +1,164 @@
+"""A plan vector as the optimiser's actions (docs/model.md §5-6): the rows of strategy.csv, the
+edges it opens and the stock it buys, with each certification's cost shared among the
+consortium's members.
+
+A granted certification's cost is allocated by the Shapley value of the cost game
+C(S) = cost · [some member of S uses it] (``costsharing.certification_game``), which is the
+equal split among the members that use it; beside it, the split in proportion to each
+member's expected use (value delivered over the edges it opens, ``costsharing.proportional``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .costsharing import certification_game, proportional, shapley
+from .instance import _Instance, _Samples
+from .recourse import _Recourse
+from .strategy import STRATEGY_COLUMNS
+
+SHAPLEY_EXACT_LIMIT = 10
+"""Members up to which Shapley shares are computed exactly (beyond: sampled, with a note)."""
+
+SHAPLEY_SAMPLES = 2000
+"""Random orders of the sampled Shapley shares."""
+
+
+def _actions(
+    inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Recourse
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """strategy.csv rows (``STRATEGY_COLUMNS``), the opened edges and the stock bought (what
+    ``Strategy.apply`` puts in force), and notes on sampled cost shares."""
+    network, arr = inst.network, inst.network.arrays
+    ids = arr.facility_ids
+    cand, cert = network.candidates, network.certifications
+    rows: list[dict[str, Any]] = []
+    opened: list[dict[str, Any]] = []
+    notes: list[str] = []
+    bought_c = [c for c in range(inst.n_cand) if plan[c] > 0.5]
+    bought_j = [j for j in range(inst.n_cert) if plan[inst.n_cand + j] > 0.5]
+    empty_cols = {
+        "members_cost_share": "",
+        "max_share": np.nan,
+        "stock_weeks": np.nan,
+        "members_cost_share_proportional": "",
+    }
+    for c in bought_c:
+        r = cand.iloc[c]
+        rows.append(
+            {
+                "action": "qualify",
+                "supplier": r["supplier"],
+                "buyer": r["buyer"],
+                "item": r["item"],
+                "cost": float(r["cost"]),
+                "lead_weeks": float(r["lead_weeks"]),
+                **empty_cols,
+                "max_share": float(r["max_share"]),
+            }
+        )
+    # expected flow value over each opened edge, for the proportional allocation
+    flow_use = np.zeros(inst.n_new)
+    if bought_j and inst.n_new:
+        flow_use = recourse.expected_new_flow(plan, samples)
+    for j in bought_j:
+        r = cert.iloc[j]
+        edges = np.flatnonzero(inst.edge_cert == j)
+        buyers = [ids[v] for v in inst.new_dst[edges].tolist()]
+        players = list(inst.members)
+        access: set[str] = set()  # the members that use certification j
+        use = dict.fromkeys(players, 0.0)
+        for x in edges.tolist():
+            for m in inst.member_of.get(int(inst.new_dst[x]), []):
+                access.add(m)
+                use[m] += float(flow_use[x])
+        total = float(r["cost"])
+        game = certification_game({"certification": total}, {"certification": access})
+        shares, errors = shapley(players, game, exact_limit=SHAPLEY_EXACT_LIMIT, samples=SHAPLEY_SAMPLES, seed=0)
+        if any(e > 0 for e in errors.values()):
+            worst = max(errors.values())
+            notes.append(
+                f"Shapley shares of {r['supplier']}/{r['item']} sampled ({len(players)} members): standard "
+                f"error up to {worst:.6g}"
+            )
+        if not access:
+            prop = {m: total / len(players) for m in players} if players else {}
+        else:
+            prop = (
+                proportional({m: use[m] if use[m] > 0 else 0.0 for m in players}, total)
+                if sum(use.values()) > 0
+                else {m: (total / len(access) if m in access else 0.0) for m in players}
+            )
+        rows.append(
+            {
+                "action": "certify",
+                "supplier": r["supplier"],
+                "buyer": ";".join(buyers),
+                "item": r["item"],
+                "cost": total,
+                "lead_weeks": float(r["lead_weeks"]),
+                "members_cost_share": _fmt_shares(shares),
+                "max_share": float(r["max_share"]),
+                "stock_weeks": np.nan,
+                "members_cost_share_proportional": _fmt_shares(prop),
+            }
+        )
+    # opened edges with the share that counts (larger max_share of the openers bought)
+    cand_share, cand_lead = (cand[col].to_numpy(dtype=float) for col in ("max_share", "lead_weeks"))
+    cert_share, cert_lead = (cert[col].to_numpy(dtype=float) for col in ("max_share", "lead_weeks"))
+    for x in range(inst.n_new):
+        c, j = int(inst.edge_cand[x]), int(inst.edge_cert[x])
+        shares_: list[float] = []
+        leads: list[float] = []
+        if c >= 0 and plan[c] > 0.5:
+            shares_.append(float(cand_share[c]))
+            leads.append(float(cand_lead[c]))
+        if j >= 0 and plan[inst.n_cand + j] > 0.5:
+            shares_.append(float(cert_share[j]))
+            leads.append(float(cert_lead[j]))
+        if shares_:
+            opened.append(
+                {
+                    "supplier": ids[inst.new_src[x]],
+                    "buyer": ids[inst.new_dst[x]],
+                    "item": arr.item_ids[inst.new_item[x]],
+                    "max_share": max(shares_),
+                    "lead_weeks": min(leads),
+                }
+            )
+    stock_rows: list[dict[str, Any]] = []
+    s0 = inst.stock_start
+    for i, r in enumerate(inst.stock_recipes.tolist()):
+        weeks = float(plan[s0 + i])
+        if weeks <= 1e-9:
+            continue
+        fac, item = ids[arr.recipe_facility[r]], arr.item_ids[arr.recipe_item[r]]
+        cost = weeks * float(inst.cost[s0 + i])
+        rows.append(
+            {
+                "action": "stock",
+                "supplier": "",
+                "buyer": fac,
+                "item": item,
+                "cost": cost,
+                "lead_weeks": 0.0,
+                **empty_cols,
+                "stock_weeks": weeks,
+            }
+        )
+        stock_rows.append({"facility": fac, "item": item, "weeks": weeks})
+    actions = pd.DataFrame(rows, columns=STRATEGY_COLUMNS)
+    return (
+        actions,
+        pd.DataFrame(opened, columns=["supplier", "buyer", "item", "max_share", "lead_weeks"]),
+        pd.DataFrame(stock_rows, columns=["facility", "item", "weeks"]),
+        notes,
+    )
+
+
+def _fmt_shares(shares: dict[str, float]) -> str:
+    """``member=amount;…`` with amounts to 12 significant digits."""
+    return ";".join(f"{m}={float(f'{v:.12g}'):g}" if abs(v) < 1e15 else f"{m}={v}" for m, v in shares.items())

@@ -1,0 +1,366 @@
+"""The problem data of the strategy optimiser (docs/model.md §5): first-stage actions, the edges
+they open, their capacities, and the scenario samples the second stage is solved over.
+
+**Plan vector** π = [y (C candidates), z (J certifications), w (W pairs), σ (R' stock recipes)]:
+binaries y_c, z_j; w_x ∈ [0, 1] for an edge x opened by both a candidate and a certification
+(w_x = y_c · z_j, enforced by ``model.define_overlap``); σ_r ∈ [0, H − s_r] for recipes with a
+``stock_cost``. ``_Instance.cost`` is C_c, C_j, 0, S_r over the same vector.
+
+**Opened edges.** A candidate opens its own u → v for k (a parallel path when the relation is
+already qualified); a certification (supplier u, item k) opens u → v for every member buyer v
+with a recipe for k that u does not already supply. Edge x's capacity over the horizon, in
+weeks of the buyer's need, is ``new_cap[x] @ π`` = κ_c y_c + κ_j z_j + (κ_cj − κ_c − κ_j) w_x
+with κ = max_share · max(0, H − lead_weeks) and κ_cj = max(share_c, share_j) ·
+max(0, H − min(lead_c, lead_j)) (the larger share and the shorter lead count when both open x).
+
+**Controls on new edges.** The coverage of an opened edge is computed by the scenario's own
+compiler on a view of the network whose supply edges are the opened ones (``_ExtraEdges``),
+while reach, content shares and the foreign-direct-product test still come from the network as
+it is, so the rules of docs/model.md §3 apply to new edges exactly as to old ones. In a Monte
+Carlo sample s a new edge has a_xs = Π licence_approval over the controls in force in s that
+cover it (the expected licence: a licence that has not been applied for cannot have been drawn).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import InputError, Problem
+from ..montecarlo import BLOCK, MonteCarloModel
+from ..scenario import CompiledScenario, Scenario, compile_rules, prepare
+from ..schema import COUNTRY_CODES
+from .reduction import reduce_scenarios
+
+if TYPE_CHECKING:
+    from ..arrays import NetworkArrays
+    from ..network import Network
+
+
+@dataclass(eq=False)
+class _Instance:
+    """Everything the model needs, as arrays (built once per optimise call)."""
+
+    network: Network
+    scenario: Scenario
+    compiled: CompiledScenario
+    horizon: float
+    # first stage: plan vector = [y (C), z (J), w (W), sigma (R')]
+    n_cand: int
+    n_cert: int
+    n_pair: int
+    stock_recipes: np.ndarray  # recipe rows with a stock_cost
+    cost: np.ndarray  # (P,)
+    upper: np.ndarray  # (P,) upper bound of each plan variable
+    pair_cand: np.ndarray  # (W,) plan index of the candidate of each pair
+    pair_cert: np.ndarray  # (W,) plan index of the certification of each pair
+    # opened edges
+    new_src: np.ndarray
+    new_dst: np.ndarray
+    new_item: np.ndarray
+    new_recipe: np.ndarray
+    new_cap: np.ndarray  # (X, P): u_x ≤ a_x · new_cap[x] @ plan
+    new_coverage: np.ndarray  # (controls, X)
+    edge_cand: np.ndarray  # (X,) candidate row or -1
+    edge_cert: np.ndarray  # (X,) certification row or -1
+    member_of: dict[int, list[str]]  # buyer facility -> consortium members it belongs to
+    members: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_plan(self) -> int:
+        return len(self.cost)
+
+    @property
+    def n_binary(self) -> int:
+        return self.n_cand + self.n_cert
+
+    @property
+    def n_new(self) -> int:
+        return len(self.new_src)
+
+    @property
+    def stock_start(self) -> int:
+        """Index of the first stock variable σ in the plan vector."""
+        return self.n_binary + self.n_pair
+
+    def complete(self, plan: np.ndarray) -> np.ndarray:
+        """Round binaries, set w = y · z, clip stock: a consistent plan vector."""
+        plan = np.asarray(plan, dtype=float).copy()
+        b = self.n_binary
+        plan[:b] = np.round(np.clip(plan[:b], 0, 1))
+        if self.n_pair:
+            plan[b : b + self.n_pair] = plan[self.pair_cand] * plan[self.pair_cert]
+        s0 = self.stock_start
+        plan[s0:] = np.clip(plan[s0:], 0, self.upper[s0:])
+        plan[s0:][plan[s0:] < 1e-9] = 0.0
+        return plan
+
+    def zero_plan(self) -> np.ndarray:
+        """The do-nothing plan."""
+        return self.complete(np.zeros(self.n_plan))
+
+
+@dataclass(eq=False)
+class _Samples:
+    """Scenario samples: factors in table order and probabilities."""
+
+    edge: np.ndarray  # (K, E)
+    own: np.ndarray  # (K, N)
+    new: np.ndarray  # (K, X)
+    weight: np.ndarray  # (K,)
+    fidelity: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        return len(self.weight)
+
+
+class _ExtraEdges:
+    """A view of ``NetworkArrays`` whose supply edges are the opened ones, for the compiler:
+    edge attributes are the new edges', everything else (reach, content shares, tools) is
+    the network's own."""
+
+    def __init__(self, arr: NetworkArrays, src: np.ndarray, dst: np.ndarray, item: np.ndarray) -> None:
+        self._arr = arr
+        self.edge_src, self.edge_dst, self.edge_item = src, dst, item
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edge_src)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._arr, name)
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _member_buyers(network: Network, scenario: Scenario) -> tuple[list[str], dict[int, list[str]]]:
+    """Consortium members and, per facility index, the members it belongs to (by country,
+    company or id). An unknown member is an ``InputError`` naming it."""
+    settings = scenario.optimise
+    if settings is None or settings.consortium is None:
+        return [], {}
+    fac = network.facilities
+    country, company, ids = (fac[c].to_numpy(dtype=object) for c in ("country", "company", "id"))
+    member_of: dict[int, list[str]] = {}
+    problems = []
+    for i, m in enumerate(settings.consortium.members):
+        hit = np.flatnonzero((country == m) | (company == m) | (ids == m))
+        if not len(hit) and m not in COUNTRY_CODES:
+            choices = set(country) | set(company) | set(ids)
+            problems.append(
+                Problem(
+                    scenario.locate("optimise", "consortium", "members", i),
+                    f"'{m}' is neither a country, a company nor a facility id of network "
+                    f"'{network.name}'{_did_you_mean(m, list(choices))}",
+                )
+            )
+        for v in hit.tolist():
+            member_of.setdefault(v, []).append(m)
+    if problems:
+        raise InputError(f"{scenario.source or scenario.name}: unknown consortium members", problems)
+    return list(settings.consortium.members), member_of
+
+
+def _instance(network: Network | None, scenario: Scenario | CompiledScenario) -> _Instance:
+    """Opened edges, first-stage variables and their costs (see the module docstring). The
+    scenario is compiled here once (or taken compiled) for every later step."""
+    compiled = prepare(network, scenario, "optimise")
+    network, scenario = compiled.network, compiled.scenario
+    arr = network.arrays
+    horizon = float(scenario.horizon_weeks)
+    members, member_of = _member_buyers(network, scenario)
+    index = arr.index
+    item_index = {k: i for i, k in enumerate(arr.item_ids)}
+    recipe_key = {k: r for r, k in enumerate(zip(arr.recipe_facility.tolist(), arr.recipe_item.tolist(), strict=True))}
+    supplied = set(zip(arr.edge_src.tolist(), arr.edge_dst.tolist(), arr.edge_item.tolist(), strict=True))
+    cand, cert = network.candidates, network.certifications
+    edges: dict[tuple[int, int, int], dict[str, int]] = {}
+    cand_rows = zip(cand["supplier"].tolist(), cand["buyer"].tolist(), cand["item"].tolist(), strict=True)
+    for i, (supplier, buyer, item_id) in enumerate(cand_rows):
+        # a candidate on a relation already qualified adds a parallel path: more licensed capacity
+        edges.setdefault((index[supplier], index[buyer], item_index[item_id]), {})["cand"] = i
+    buyers = sorted(member_of)
+    for j, (supplier, item_id) in enumerate(zip(cert["supplier"].tolist(), cert["item"].tolist(), strict=True)):
+        u, k = index[supplier], item_index[item_id]
+        for v in buyers:
+            if v != u and (v, k) in recipe_key and (u, v, k) not in supplied:
+                edges.setdefault((u, v, k), {})["cert"] = j
+    keys = list(edges)
+    n_cand, n_cert = len(cand), len(cert)
+    src = np.array([k[0] for k in keys], dtype=np.int64)
+    dst = np.array([k[1] for k in keys], dtype=np.int64)
+    item = np.array([k[2] for k in keys], dtype=np.int64)
+    edge_cand = np.array([edges[k].get("cand", -1) for k in keys], dtype=np.int64)
+    edge_cert = np.array([edges[k].get("cert", -1) for k in keys], dtype=np.int64)
+    pairs = np.flatnonzero((edge_cand >= 0) & (edge_cert >= 0))
+
+    stock_cost = network.recipes["stock_cost"].to_numpy(dtype=float)
+    stock_recipes = np.flatnonzero(np.isfinite(stock_cost))
+    stock_upper = np.maximum(0.0, horizon - arr.stock_weeks[stock_recipes])
+    cost = np.concatenate(
+        [
+            cand["cost"].to_numpy(dtype=float),
+            cert["cost"].to_numpy(dtype=float),
+            np.zeros(len(pairs)),
+            stock_cost[stock_recipes],
+        ]
+    )
+    upper = np.concatenate([np.ones(n_cand + n_cert + len(pairs)), stock_upper])
+
+    def kappa(share: float, lead: float) -> float:
+        return float(share) * max(0.0, horizon - float(lead))
+
+    cand_share, cand_lead = (cand[col].to_numpy(dtype=float) for col in ("max_share", "lead_weeks"))
+    cert_share, cert_lead = (cert[col].to_numpy(dtype=float) for col in ("max_share", "lead_weeks"))
+    cap = np.zeros((len(keys), len(cost)))
+    for p, x in enumerate(pairs.tolist()):
+        c, j = int(edge_cand[x]), int(edge_cert[x])
+        both = kappa(max(cand_share[c], cert_share[j]), min(cand_lead[c], cert_lead[j]))
+        kc = kappa(cand_share[c], cand_lead[c])
+        kj = kappa(cert_share[j], cert_lead[j])
+        cap[x, n_cand + n_cert + p] = both - kc - kj
+    for x in range(len(keys)):
+        c, j = int(edge_cand[x]), int(edge_cert[x])
+        if c >= 0:
+            cap[x, c] = kappa(cand_share[c], cand_lead[c])
+        if j >= 0:
+            cap[x, n_cand + j] = kappa(cert_share[j], cert_lead[j])
+
+    view = SimpleNamespace(arrays=_ExtraEdges(arr, src, dst, item), items=network.items, name=network.name)
+    coverage = (
+        compile_rules(view, scenario).coverage  # type: ignore[arg-type]
+        if len(keys)
+        else np.zeros((len(scenario.controls), 0), dtype=bool)
+    )
+    notes: list[str] = []
+    if scenario.optimise is not None and scenario.optimise.consortium is not None and n_cert:
+        useless = [
+            f"{cert['supplier'].iat[j]}/{cert['item'].iat[j]}" for j in range(n_cert) if not (edge_cert == j).any()
+        ]
+        if useless:
+            notes.append(f"certifications opening no edge for the consortium's members: {', '.join(useless)}")
+    return _Instance(
+        network=network,
+        scenario=scenario,
+        compiled=compiled,
+        horizon=horizon,
+        n_cand=n_cand,
+        n_cert=n_cert,
+        n_pair=len(pairs),
+        stock_recipes=stock_recipes,
+        cost=cost,
+        upper=upper,
+        pair_cand=edge_cand[pairs],
+        pair_cert=n_cand + edge_cert[pairs],
+        new_src=src,
+        new_dst=dst,
+        new_item=item,
+        new_recipe=np.array(
+            [recipe_key[(v, k)] for v, k in zip(dst.tolist(), item.tolist(), strict=True)], dtype=np.int64
+        ),
+        new_cap=cap,
+        new_coverage=coverage,
+        edge_cand=edge_cand,
+        edge_cert=edge_cert,
+        member_of=member_of,
+        members=members,
+        notes=notes,
+    )
+
+
+def _new_factor(inst: _Instance, control_active: np.ndarray, approval: np.ndarray) -> np.ndarray:
+    """a_xs = Π licence_approval over controls in force in sample s covering opened edge x."""
+    k = control_active.shape[0]
+    factor = np.ones((k, inst.n_new))
+    for c in range(inst.new_coverage.shape[0]):
+        if approval[c] == 1.0 or not inst.new_coverage[c].any():
+            continue
+        factor[np.ix_(control_active[:, c], inst.new_coverage[c])] *= approval[c]
+    return factor
+
+
+def _control_activity(model: MonteCarloModel, seed: int, sample_index: np.ndarray) -> np.ndarray:
+    """Which controls are in force in each of the given Monte Carlo samples (samples × controls)."""
+    active = np.zeros((len(sample_index), len(model.covered)), dtype=bool)
+    blocks = sample_index // BLOCK
+    for block in np.unique(blocks).tolist():
+        where = np.flatnonzero(blocks == block)
+        active[where] = model.draw(seed, block).control_active[sample_index[where] % BLOCK]
+    return active
+
+
+def _reduced_samples(inst: _Instance, samples: int | None, seed: int | None, k: int) -> _Samples:
+    """The K weighted scenarios the MILP carries (``reduction.reduce_scenarios``)."""
+    network, scenario, compiled = inst.network, inst.scenario, inst.compiled
+    reduced = reduce_scenarios(
+        network,
+        compiled,
+        samples=samples,
+        seed=seed,
+        k=k,
+        cvar_alpha=scenario.optimise.cvar_alpha if scenario.optimise else None,
+    )
+    if reduced.seed is None:  # deterministic: every control in force
+        active = np.ones((reduced.k, len(scenario.controls)), dtype=bool)
+    else:
+        active = _control_activity(
+            MonteCarloModel(network, scenario, compiled, engine="numpy"), reduced.seed, np.asarray(reduced.sample_index)
+        )
+    return _Samples(
+        np.asarray(reduced.edge_factor),
+        np.asarray(reduced.own_factor),
+        _new_factor(inst, active, compiled.approval),
+        np.asarray(reduced.weight, dtype=float),
+        dict(reduced.fidelity),
+    )
+
+
+def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Samples:
+    """Every Monte Carlo sample (identical draws merged, weights = frequencies), or the one
+    deterministic scenario when the scenario has no ``monte_carlo`` and ``samples`` is None."""
+    network, scenario, compiled = inst.network, inst.scenario, inst.compiled
+    settings = scenario.monte_carlo
+    if settings is None and samples is None:
+        active = np.ones((1, len(scenario.controls)), dtype=bool)
+        return _Samples(
+            compiled.edge_factor()[:1],
+            compiled.own_factor()[:1],
+            _new_factor(inst, active, compiled.approval),
+            np.ones(1),
+            {"samples": 1},
+        )
+    n_samples = samples if samples is not None else (settings.samples if settings else 1000)
+    seed = seed if seed is not None else (settings.seed if settings else 0)
+    model = MonteCarloModel(network, scenario, compiled, engine="numpy")
+    edges, owns, actives = [], [], []
+    for block in range(math.ceil(n_samples / BLOCK)):
+        size = min(BLOCK, n_samples - block * BLOCK)
+        draw = model.draw(seed, block)
+        edge, own = model.dense(draw, size)
+        edges.append(edge)
+        owns.append(own)
+        actives.append(draw.control_active[:size])
+    edge, own, active = np.vstack(edges), np.vstack(owns), np.vstack(actives)
+    new = _new_factor(inst, active, compiled.approval)
+    key = np.hstack([edge, own, new])
+    _, first, count = np.unique(key, axis=0, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    first, count = first[order], count[order]
+    return _Samples(
+        edge[first],
+        own[first],
+        new[first],
+        count / n_samples,
+        {"samples": n_samples, "seed": seed, "distinct_samples": len(first)},
+    )
