@@ -82,7 +82,7 @@ def _verify(
     # availability after: every control and disruption in force, the most production at least loss
     det = _all_samples(inst, None, None) if scenario.monte_carlo is not None or samples is not None else full
     availability = _availability(inst, plan, det)
-    result["static_lost_output_before"] = stress(network, scenario).metric("lost_output")
+    result["static_lost_output_before"] = stress(network, inst.compiled).metric("lost_output")
     try:
         applied, apply_notes = apply_plan(network, opened, stock)
     except InputError as exc:
