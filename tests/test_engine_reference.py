@@ -1,6 +1,6 @@
 """The engine against the plain reference implementation, on random networks with cycles.
 
-``sc.stress`` evaluates SPEC section 3 with arrays, topological levels and iteration inside
+``sc.stress`` evaluates docs/model.md §3 with arrays, topological levels and iteration inside
 strongly connected components; ``tests/reference.py`` evaluates the same text with loops and
 one global iteration. Hypothesis draws random valid networks (see ``tests/strategies.py``)
 and scenarios; the two must agree on every facility's availability, limiting item and
