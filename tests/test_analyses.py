@@ -125,6 +125,7 @@ def _one_by_one(net: sc.Network, scen: sc.Scenario, level: str) -> pd.Series:
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+@pytest.mark.slow
 @given(case=stress_cases(max_facilities=12))
 def test_chokepoint_batch_equals_one_run_per_removal(case: tuple[dict, dict]) -> None:
     """The batched removals give exactly what one stress per removal gives, at every level."""

@@ -398,6 +398,7 @@ def network_and_scenario(draw: Any) -> tuple[sc.Network, sc.Scenario]:
     return sc.Network(**tables, name="random"), sc.Scenario.model_validate(draw(scenarios(tables)))
 
 
+@pytest.mark.slow
 @RANDOM
 @given(network_and_scenario())
 def test_adaptive_never_worse_than_static(case: tuple[sc.Network, sc.Scenario]) -> None:
@@ -420,6 +421,7 @@ def _with_more_stock(net: sc.Network, extra: np.ndarray) -> sc.Network:
     return sc.Network(net.items, net.facilities, recipes, net.supplies, name=net.name)
 
 
+@pytest.mark.slow
 @RANDOM
 @given(network_and_scenario(), st.data())
 def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: st.DataObject) -> None:

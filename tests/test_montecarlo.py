@@ -338,6 +338,7 @@ def mc_cases(draw: Any) -> tuple[dict, dict, int]:
 ENGINES = ["numba", "numpy"] if numba_available() else ["numpy"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ENGINES)
 @PROPERTY
 @given(case=mc_cases())
@@ -721,6 +722,7 @@ def test_dask_local_cluster_equals_in_process(
         assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
+@pytest.mark.slow
 def test_cli_dask_address_equals_cli_in_process(cli_runs: dict[str, Path], tiny_mc_file: Path, tmp_path: Path) -> None:
     """``--dask ADDRESS`` (in process: an ``inproc://`` scheduler is reachable only from here)
     writes the same monte_carlo.csv and facilities.csv as the plain command."""
@@ -776,7 +778,7 @@ def _run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def cli_runs(tiny_mc_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """``run_scenario.py tiny-mc.yaml --samples 3000 --seed 5 [--workers 2]`` as processes
-    (about 3 s)."""
+    (about 3 s: the tests that use these runs are marked slow)."""
     out = tmp_path_factory.mktemp("cli")
     runs = {"a": [], "b": ["--workers", "2"]}
     for key, extra in runs.items():
@@ -786,6 +788,7 @@ def cli_runs(tiny_mc_file: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     return {key: out / key for key in runs}
 
 
+@pytest.mark.slow
 def test_cli_reproducible_across_workers(cli_runs: dict[str, Path], tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
     a, b = cli_runs["a"], cli_runs["b"]
     for name in ("monte_carlo.csv", "facilities.csv", "summary.csv"):
@@ -799,6 +802,7 @@ def test_cli_reproducible_across_workers(cli_runs: dict[str, Path], tiny_mc: tup
 # ---- 5. bounded memory ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_memory_is_bounded(medium: tuple[sc.Network, sc.Scenario]) -> None:
     """20 000 samples on N = 2 000 facilities and E = 16 000 supply edges under tracemalloc.
 
@@ -888,6 +892,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
+@pytest.mark.slow
 def test_cli_reports(cli_runs: dict[str, Path]) -> None:
     out = cli_runs["a"]
     with (out / "monte_carlo.csv").open(newline="") as f:
@@ -938,6 +943,7 @@ def test_cli_reports(cli_runs: dict[str, Path]) -> None:
     assert info["mc_engine"] == ("numba" if numba_available() else "numpy")
 
 
+@pytest.mark.slow
 def test_cli_mc_engine_numpy(cli_runs: dict[str, Path], tiny_mc_file: Path, tmp_path: Path) -> None:
     """``--mc-engine numpy`` runs the numpy cone (run.json says so) and reports the same
     distribution as the default engine: on the tiny network every α is a product of exact
