@@ -1,12 +1,12 @@
-"""A plain reference implementation of the static stress (SPEC section 3), for the tests.
+"""A plain reference implementation of the static stress (docs/model.md §3), for the tests.
 
-Written straight from the SPEC text with dicts and loops, and deliberately slow and obvious:
+Written straight from the text of docs/model.md §3 with dicts and loops, and deliberately slow and obvious:
 no arrays, no vectorisation, no shortcuts. The property tests compare ``sc.stress`` with it on
 random networks. It reads only data: the network's normalised tables (``net.items``,
 ``net.facilities``, ``net.recipes``, ``net.supplies``) and the scenario as a plain dict
 (``scenario.model_dump(by_alias=True)``, or a dict shaped like the scenario YAML).
 
-Decisions beyond the SPEC text, as fixed by the lead:
+Decisions beyond that text, which the engine takes the same way:
 
 - ``where``: ``min`` and ``max`` are inclusive, ``in`` is membership; an item lacking the
   attribute (missing / NaN) does not match.

@@ -1,7 +1,9 @@
-"""Concentration and chokepoints (SPEC section 4), worked by hand on the tiny network and
+"""Concentration and chokepoints (docs/model.md §4), worked by hand on the tiny network and
 checked against one engine run per removal on random networks."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,10 +14,7 @@ from strategies import stress_cases
 import supplychain as sc
 from supplychain.analysis.chokepoints import LEVELS
 
-
-@pytest.fixture(scope="module")
-def tiny() -> sc.Network:
-    return sc.read_network("tiny")
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_concentration_tiny(tiny: sc.Network) -> None:
@@ -86,7 +85,7 @@ def test_chokepoints_tiny_with_controls(tiny: sc.Network) -> None:
     """tiny-export-controls, controls only (a(fab_tw -> dc_cn) = 0.2, a(asml -> fab_cn) = 0):
     removing fab_tw: dc_us loses 100; dc_cn keeps 0.4 · 0.25 (fab_cn on EUV stock) = 0.1 and
     loses 45: 145 with the controls, 130 without."""
-    scen = sc.read_scenario("scenarios/tiny-export-controls.yaml")
+    scen = sc.read_scenario(REPO / "scenarios" / "tiny-export-controls.yaml")
     ck = sc.chokepoints(tiny, scen).set_index(["level", "name"])
     assert ck.loc[("facility", "fab_tw"), "lost_output"] == pytest.approx(145)
     assert ck.loc[("facility", "fab_tw"), "lost_output_without_controls"] == pytest.approx(130)
@@ -126,6 +125,7 @@ def _one_by_one(net: sc.Network, scen: sc.Scenario, level: str) -> pd.Series:
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+@pytest.mark.slow
 @given(case=stress_cases(max_facilities=12))
 def test_chokepoint_batch_equals_one_run_per_removal(case: tuple[dict, dict]) -> None:
     """The batched removals give exactly what one stress per removal gives, at every level."""

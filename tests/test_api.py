@@ -28,11 +28,6 @@ STEPS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 @pytest.fixture(scope="module")
-def tiny() -> sc.Network:
-    return sc.read_network("tiny")
-
-
-@pytest.fixture(scope="module")
 def scen() -> sc.Scenario:
     return sc.read_scenario(TINY_SCENARIO)
 

@@ -1,4 +1,4 @@
-"""The command line (SPEC sections 6 and 7), end to end: ``run_scenario.py`` as a process and
+"""The command line (docs/model.md §6 and §7), end to end: ``run_scenario.py`` as a process and
 ``supplychain.cli.main`` in process. Exit codes: 0 success, 2 bad input (one paragraph, no
 traceback, nothing written), 1 internal error."""
 
@@ -24,30 +24,6 @@ REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "run_scenario.py"
 TINY_NETWORK = REPO / "supplychain" / "data" / "tiny" / "network.yaml"
 REQUIRED = {"facilities.csv", "countries.csv", "controls.csv", "summary.csv", "run.json"}
-
-# The worked tiny scenario (see supplychain/data/tiny): dc_cn keeps 0.205 of its capacity,
-# limited by us-chips; fab_cn 0.25, limited by nl-litho; sand_us runs at 0.75.
-CONTROLS = """\
-    name: tiny-controls
-    network: tiny
-    horizon_weeks: 52
-    controls:
-      - name: nl-litho
-        issuer: NLD
-        items: [euv]
-        destinations: [CHN]
-        licence_approval: 0
-      - name: us-chips
-        issuer: USA
-        items: ["eccn:3A090*"]
-        destinations: [CHN]
-        reach: {foreign_direct_product: true}
-        licence_approval: 0.2
-    disruptions:
-      - facilities: [sand_us]
-        capacity_factor: 0.5
-        weeks: 26
-    """
 
 BAD_KEY = """\
     name: tiny-bad-key
@@ -91,8 +67,10 @@ def leftovers(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def scenario(tmp_path: Path) -> Path:
-    return write(tmp_path, CONTROLS)
+def scenario(tmp_path: Path, tiny_controls_path: Path) -> Path:
+    """A copy of tests/data/tiny-controls.yaml: dc_cn keeps 0.205 of its capacity, limited by
+    us-chips; fab_cn 0.25, limited by nl-litho; sand_us runs at 0.75."""
+    return Path(shutil.copy(tiny_controls_path, tmp_path / "scenario.yaml"))
 
 
 # ---- success -------------------------------------------------------------------------------

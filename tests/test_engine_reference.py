@@ -1,6 +1,6 @@
 """The engine against the plain reference implementation, on random networks with cycles.
 
-``sc.stress`` evaluates SPEC section 3 with arrays, topological levels and iteration inside
+``sc.stress`` evaluates docs/model.md §3 with arrays, topological levels and iteration inside
 strongly connected components; ``tests/reference.py`` evaluates the same text with loops and
 one global iteration. Hypothesis draws random valid networks (see ``tests/strategies.py``)
 and scenarios; the two must agree on every facility's availability, limiting item and
@@ -66,6 +66,7 @@ def _control_comparable(raises: list[tuple[str, float]]) -> bool:
     return not (len(gains) > 1 and gains[0] >= AMBIGUOUS and EXACT < gains[0] - gains[1] < AMBIGUOUS)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(case=stress_cases())
 def test_stress_matches_reference(case: tuple[dict, dict]) -> None:
@@ -100,6 +101,7 @@ def test_stress_matches_reference(case: tuple[dict, dict]) -> None:
         ), name
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=200)  # two stress runs and a second network per example
 @given(case=stress_cases(), data=st.data())
 def test_lifting_a_control_or_adding_stock_never_lowers_availability(
@@ -128,6 +130,7 @@ def test_lifting_a_control_or_adding_stock_never_lowers_availability(
         assert (after >= before - 1e-9).all()
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=100)
 @given(case=stress_cases(cyclic=True, max_facilities=12))
 def test_cyclic_networks_match_reference(case: tuple[dict, dict]) -> None:

@@ -1,4 +1,4 @@
-"""The flow LP (SPEC section 4): exposure (time to survive / time to recover) and adaptive stress.
+"""The flow LP (docs/model.md §4): exposure (time to survive / time to recover) and adaptive stress.
 
 Worked examples first: each network is small enough to solve on paper, the docstring shows
 the arithmetic, and the test checks the LP against it with every solver available here
@@ -15,96 +15,25 @@ The LP, over a window of t weeks (P production, F flow, L lost final output, all
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import facility, network, recipe, scenario, supply
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import networks, scenarios
 
 import supplychain as sc
-from supplychain.analysis.exposure import COLUMNS, exposure
-from supplychain.analysis.flow import AdaptiveResult, adaptive_stress, build_flow_model
-from supplychain.solvers import available_solvers
+from supplychain.analysis.exposure import COLUMNS
+from supplychain.analysis.flow import build_flow_model
 
-SOLVERS = available_solvers()
-TINY_CONTROLS = Path("/work/shared/checks/tiny/controls.yaml")
-TINY_SCENARIO = {
-    # the scenario of the acceptance checks (shared/checks/tiny/controls.yaml), inline
-    "name": "tiny-controls",
-    "horizon_weeks": 52,
-    "controls": [
-        {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "licence_approval": 0},
-        {
-            "name": "us-chips",
-            "issuer": "USA",
-            "items": ["eccn:3A090*"],
-            "destinations": ["CHN"],
-            "reach": {"foreign_direct_product": True},
-            "licence_approval": 0.2,
-        },
-    ],
-    "disruptions": [{"facilities": ["sand_us"], "capacity_factor": 0.5, "weeks": 26}],
-}
-
-
-@pytest.fixture(params=SOLVERS)
-def solver(request: pytest.FixtureRequest) -> str:
-    return request.param
+SOLVERS = sc.available_solvers()  # the invariants compare every solver available here
 
 
 # ---------------------------------------------------------------------------------------------
-# builders
-
-
-def facility(
-    fid: str,
-    produces: str,
-    capacity: float,
-    country: str = "USA",
-    kind: str = "material",
-    recovery_weeks: float | None = None,
-) -> dict:
-    row: dict[str, Any] = {
-        "id": fid,
-        "name": fid,
-        "company": fid,
-        "country": country,
-        "kind": kind,
-        "produces": produces,
-        "capacity": capacity,
-    }
-    if recovery_weeks is not None:
-        row["recovery_weeks"] = recovery_weeks
-    return row
-
-
-def recipe(fid: str, item: str, quantity: float = 1.0, stock_weeks: float | None = None) -> dict:
-    row: dict[str, Any] = {"facility": fid, "item": item, "quantity": quantity}
-    if stock_weeks is not None:
-        row["stock_weeks"] = stock_weeks
-    return row
-
-
-def supply(supplier: str, buyer: str, item: str, share: float = 1.0) -> dict:
-    return {"supplier": supplier, "buyer": buyer, "item": item, "share": share}
-
-
-def network(
-    facilities: list[dict], recipes: list[dict], supplies: list[dict], values: dict[str, float] | None = None
-) -> sc.Network:
-    ids = sorted({f["produces"] for f in facilities} | {r["item"] for r in recipes})
-    items = [{"id": k, **({"value": values[k]} if values and k in values else {})} for k in ids]
-    return sc.Network(items, facilities, recipes, supplies, name="lp")
-
-
-def scenario(controls: list[dict] = (), disruptions: list[dict] = (), horizon_weeks: float = 52) -> sc.Scenario:
-    return sc.Scenario.model_validate(
-        {"name": "lp", "horizon_weeks": horizon_weeks, "controls": list(controls), "disruptions": list(disruptions)}
-    )
+# helpers (the table builders are builders.py's)
 
 
 def by_facility(frame: pd.DataFrame) -> dict[str, dict]:
@@ -132,9 +61,9 @@ def two_suppliers() -> sc.Network:
     (value 2, TTR 4) from 1 mat each and holds 10 weeks of mat in stock (1 000 units)."""
     return network(
         [
-            facility("s1", "mat", 60, recovery_weeks=60),
-            facility("s2", "mat", 80, recovery_weeks=26),
-            facility("b", "out", 100, kind="compute", recovery_weeks=4),
+            facility("s1", "USA", "mat", capacity=60, recovery_weeks=60),
+            facility("s2", "USA", "mat", capacity=80, recovery_weeks=26),
+            facility("b", "USA", "out", capacity=100, kind="compute", recovery_weeks=4),
         ],
         [recipe("b", "mat", 1.0, stock_weeks=10)],
         [supply("s1", "b", "mat", 0.5), supply("s2", "b", "mat", 0.5)],
@@ -153,7 +82,7 @@ def test_two_suppliers_one_lost(solver: str) -> None:
     b down (a final output): TTS 0; over TTR 4 weeks 400 lost → 800, the largest loss.
     REI = 400/800, 80/800, 800/800 = 0.5, 0.1, 1.
     """
-    df = exposure(two_suppliers(), solver=solver)
+    df = sc.exposure(two_suppliers(), solver=solver)
     assert list(df.columns[:6]) == list(COLUMNS)
     row = by_facility(df)
     expected = {"s1": (50, 400, 0.5), "s2": (25, 80, 0.1), "b": (0, 800, 1.0)}
@@ -172,7 +101,7 @@ def test_no_loss_when_recovery_within_survival(solver: str) -> None:
     net = two_suppliers()
     fac = net.facilities.assign(recovery_weeks=[40.0, 26.0, 4.0])
     net = sc.Network(net.items, fac, net.recipes, net.supplies, name="lp")
-    df = exposure(net, ["s2", "s1"], solver=solver)
+    df = sc.exposure(net, ["s2", "s1"], solver=solver)
     assert df["facility"].tolist() == ["s2", "s1"]
     row = by_facility(df)
     assert close(row["s1"]["tts_weeks"], 50, 52)
@@ -189,9 +118,9 @@ def chain(stock_a: float, stock_f: float) -> sc.Network:
     weeks of a); f is the final output, value 1. TTR of m: 20 weeks."""
     return network(
         [
-            facility("m", "mat", 10, recovery_weeks=20),
-            facility("a", "part", 10),
-            facility("f", "out", 10, kind="compute"),
+            facility("m", "USA", "mat", capacity=10, recovery_weeks=20),
+            facility("a", "USA", "part", capacity=10),
+            facility("f", "USA", "out", capacity=10, kind="compute"),
         ],
         [recipe("a", "mat", 1.0, stock_weeks=stock_a), recipe("f", "part", 1.0, stock_weeks=stock_f)],
         [supply("m", "a", "mat"), supply("a", "f", "part")],
@@ -208,7 +137,7 @@ def test_chain_stock_covers_k_weeks(solver: str, stock_a: float, stock_f: float,
     window LP, which has no timing inside the window). Over TTR = 20 weeks f loses
     10·(20 − TTS).
     """
-    row = by_facility(exposure(chain(stock_a, stock_f), ["m"], solver=solver))["m"]
+    row = by_facility(sc.exposure(chain(stock_a, stock_f), ["m"], solver=solver))["m"]
     assert close(row["tts_weeks"], tts, 52)
     assert close(row["lost_output"], 10 * (20 - tts), 200)
     assert row["risk_exposure_index"] == 1.0
@@ -218,7 +147,7 @@ def test_tts_capped_at_horizon(solver: str) -> None:
     """With 100 weeks of stock at f, m's loss never reaches f within H: TTS = H (26 here, set
     by horizon_weeks), which is not below TTR 20, and the loss over 20 weeks is 0; all losses
     being 0, every REI is 0."""
-    df = exposure(chain(0, 100), ["m", "a"], horizon_weeks=26, solver=solver)
+    df = sc.exposure(chain(0, 100), ["m", "a"], horizon_weeks=26, solver=solver)
     row = by_facility(df)
     assert close(row["m"]["tts_weeks"], 26, 26)
     assert row["m"]["lost_output"] == 0.0
@@ -237,25 +166,25 @@ def test_control_caps_exposure(solver: str) -> None:
     """
     net = network(
         [
-            facility("s_us", "mat", 100),
-            facility("s_cn", "mat", 100, country="CHN"),
-            facility("b", "out", 100, country="CHN", kind="compute"),
+            facility("s_us", "USA", "mat", capacity=100),
+            facility("s_cn", "CHN", "mat", capacity=100),
+            facility("b", "CHN", "out", capacity=100, kind="compute"),
         ],
-        [recipe("b", "mat")],
+        [recipe("b", "mat", 1.0)],
         [supply("s_us", "b", "mat", 0.5), supply("s_cn", "b", "mat", 0.5)],
     )
     scen = scenario(
         [{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"], "licence_approval": 0.2}],
         [{"facilities": ["s_cn"], "capacity_factor": 0.0}],
     )
-    row = by_facility(exposure(net, ["s_cn", "s_us"], scenario=scen, solver=solver))
+    row = by_facility(sc.exposure(net, ["s_cn", "s_us"], scenario=scen, solver=solver))
     assert close(row["s_cn"]["tts_weeks"], 0, 52)
     assert close(row["s_cn"]["lost_output"], 2340, 2600)
     assert close(row["s_us"]["tts_weeks"], 52, 52)
     assert row["s_us"]["lost_output"] == 0.0
 
 
-def test_tiny_exposure(solver: str) -> None:
+def test_tiny_exposure(tiny: sc.Network, solver: str) -> None:
     """The bundled tiny network without a scenario (H = 52, every TTR 26 weeks).
 
     asml down: fab_tw has no EUV stock and stops, so dc_us (100 chips/wk, only from fab_tw)
@@ -265,7 +194,7 @@ def test_tiny_exposure(solver: str) -> None:
     amat down: both fabs need its deposition tools and hold none: both compute centres lose
     everything, 150·26 = 3 900, the largest loss: REI 1 (asml: 3 575/3 900).
     """
-    df = exposure(sc.read_network("tiny"), solver=solver)
+    df = sc.exposure(tiny, solver=solver)
     row = by_facility(df)
     assert close(row["asml"]["tts_weeks"], 0, 52)
     assert row["asml"]["tts_below_ttr"]
@@ -276,12 +205,11 @@ def test_tiny_exposure(solver: str) -> None:
     assert df["risk_exposure_index"].between(0, 1).all()
 
 
-def test_tiny_exposure_with_scenario_file(solver: str) -> None:
-    """The acceptance checks' scenario: asml's TTS (0) is below its TTR (26); REI in [0, 1],
-    max 1. With its controls in force dc_cn is short even with nothing down (chips from fab_tw
-    are capped at 20 % and fab_cn lacks EUV), so every facility's TTS is 0."""
-    scen = sc.read_scenario(TINY_CONTROLS) if TINY_CONTROLS.exists() else sc.Scenario.model_validate(TINY_SCENARIO)
-    df = exposure(sc.read_network("tiny"), scenario=scen, solver=solver)
+def test_tiny_exposure_with_scenario_file(tiny: sc.Network, tiny_controls_scenario: sc.Scenario, solver: str) -> None:
+    """The worked scenario tests/data/tiny-controls.yaml: asml's TTS (0) is below its TTR (26);
+    REI in [0, 1], max 1. With its controls in force dc_cn is short even with nothing down (chips
+    from fab_tw are capped at 20 % and fab_cn lacks EUV), so every facility's TTS is 0."""
+    df = sc.exposure(tiny, scenario=tiny_controls_scenario, solver=solver)
     row = by_facility(df)
     assert row["asml"]["tts_weeks"] < row["asml"]["recovery_weeks"] == 26
     assert df["risk_exposure_index"].between(0, 1).all()
@@ -289,39 +217,39 @@ def test_tiny_exposure_with_scenario_file(solver: str) -> None:
     assert (df["tts_weeks"] == 0).all()
 
 
-def test_exposure_arguments() -> None:
+def test_exposure_arguments(tiny: sc.Network) -> None:
     """Unknown ids are reported at once with the nearest valid id; a horizon that contradicts
     the scenario's, or is not positive, is an input error; progress sees every step."""
-    net = sc.read_network("tiny")
+    net = tiny
     with pytest.raises(sc.InputError, match="did you mean 'asml'") as err:
-        exposure(net, ["asmll", "fab_tw", "nowhere"])
+        sc.exposure(net, ["asmll", "fab_tw", "nowhere"])
     assert len(err.value.problems) == 2
     with pytest.raises(sc.InputError, match="contradicts"):
-        exposure(net, scenario=scenario(horizon_weeks=26), horizon_weeks=52)
+        sc.exposure(net, scenario=scenario(horizon_weeks=26), horizon_weeks=52)
     with pytest.raises(sc.InputError, match="positive"):
-        exposure(net, horizon_weeks=0)
+        sc.exposure(net, horizon_weeks=0)
     calls: list[tuple[int, int]] = []
-    df = exposure(net, "asml", progress=lambda done, total: calls.append((done, total)))
+    df = sc.exposure(net, "asml", progress=lambda done, total: calls.append((done, total)))
     assert df["facility"].tolist() == ["asml"]
     assert calls == [(1, 2), (2, 2)]
     assert set(df.attrs["timings"]) >= {"build_s", "solve_s", "total_s"}
-    assert exposure(net, []).empty
+    assert sc.exposure(net, []).empty
 
 
 def test_exposure_time_limit_is_reported_not_raised() -> None:
     """A solve that does not end optimal leaves NaN and says why in ``status``: with a time
     limit far below what one LP needs, HiGHS stops every LP at the limit."""
-    df = exposure(sc.read_network("semiconductors"), ["asml_euv", "tsmc_fab18"], solver="highs", time_limit=1e-9)
+    df = sc.exposure(sc.read_network("semiconductors"), ["asml_euv", "tsmc_fab18"], solver="highs", time_limit=1e-9)
     assert (df["status"] == "time_limit").all()
     assert df["tts_weeks"].isna().all()
     assert df["tts_below_ttr"].isna().all()
 
 
-def test_exposure_warm_equals_cold() -> None:
+def test_exposure_warm_equals_cold(tiny: sc.Network) -> None:
     """Re-solving one model from the previous basis gives what a fresh model gives."""
-    net = sc.read_network("tiny")
-    together = exposure(net)
-    alone = pd.concat([exposure(net, [f]) for f in net.facilities["id"]], ignore_index=True)
+    net = tiny
+    together = sc.exposure(net)
+    alone = pd.concat([sc.exposure(net, [f]) for f in net.facilities["id"]], ignore_index=True)
     for column in ("tts_weeks", "lost_output"):
         np.testing.assert_allclose(together[column], alone[column], rtol=1e-9, atol=1e-9)
 
@@ -338,13 +266,17 @@ def test_adaptive_reroutes_around_a_lost_supplier(solver: str) -> None:
     100 of its 200/wk): availability 1; s1: 0.
     """
     net = network(
-        [facility("s1", "mat", 200), facility("s2", "mat", 200), facility("b", "out", 100, kind="compute")],
-        [recipe("b", "mat")],
+        [
+            facility("s1", "USA", "mat", capacity=200),
+            facility("s2", "USA", "mat", capacity=200),
+            facility("b", "USA", "out", capacity=100, kind="compute"),
+        ],
+        [recipe("b", "mat", 1.0)],
         [supply("s1", "b", "mat", 0.5), supply("s2", "b", "mat", 0.5)],
     )
     scen = scenario(disruptions=[{"facilities": ["s1"], "capacity_factor": 0.0}])
-    result = adaptive_stress(net, scen, solver=solver)
-    assert isinstance(result, AdaptiveResult)
+    result = sc.adaptive_stress(net, scen, solver=solver)
+    assert isinstance(result, sc.AdaptiveResult)
     assert result.status == "optimal"
     assert close(static_loss(net, scen), 50)
     assert close(result.lost_output, 0.0, 50)
@@ -372,24 +304,24 @@ def test_adaptive_control_caps_flow(
     """
     net = network(
         [
-            facility("s_us", "mat", 100),
-            facility("s_cn", "mat", cn_capacity, country="CHN"),
-            facility("b", "out", 100, country="CHN", kind="compute"),
+            facility("s_us", "USA", "mat", capacity=100),
+            facility("s_cn", "CHN", "mat", capacity=cn_capacity),
+            facility("b", "CHN", "out", capacity=100, kind="compute"),
         ],
-        [recipe("b", "mat")],
+        [recipe("b", "mat", 1.0)],
         [supply("s_us", "b", "mat", 0.5), supply("s_cn", "b", "mat", 0.5)],
     )
     scen = scenario(
         [{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"], "licence_approval": licence}]
     )
-    result = adaptive_stress(net, scen, solver=solver)
+    result = sc.adaptive_stress(net, scen, solver=solver)
     assert close(result.availability[2], adaptive)
     assert close(result.lost_output, 100 * (1 - adaptive), 100)
     assert close(static_loss(net, scen), 100 * (1 - static), 100)
 
 
-def test_adaptive_tiny(solver: str) -> None:
-    """The tiny network under the acceptance scenario (H = 52).
+def test_adaptive_tiny(tiny: sc.Network, tiny_controls_scenario: sc.Scenario, solver: str) -> None:
+    """The tiny network under tests/data/tiny-controls.yaml (H = 52).
 
     Sand: fab_tw needs 300/wk and fab_cn 50/wk; sand_cn makes 250 and sand_us 200·0.75 = 150:
     enough, so fab_tw runs at 1. fab_cn: EUV denied, 13 of 52 weeks from stock: 0.25.
@@ -398,9 +330,8 @@ def test_adaptive_tiny(solver: str) -> None:
     Adaptive loss 50·0.755 = 37.75/wk against the static 100·0.125 + 50·0.795 = 52.25/wk.
     sand_us makes at most 0.75 of its normal output.
     """
-    net = sc.read_network("tiny")
-    scen = sc.Scenario.model_validate(TINY_SCENARIO)
-    result = adaptive_stress(net, scen, solver=solver)
+    net, scen = tiny, tiny_controls_scenario
+    result = sc.adaptive_stress(net, scen, solver=solver)
     alpha = dict(zip(net.facilities["id"], result.availability, strict=True))
     expected = {
         "sand_cn": 1,
@@ -424,22 +355,24 @@ def test_no_final_outputs(solver: str) -> None:
     no final output and nothing can be lost: every loss is 0, every TTS is H. With a at half
     capacity, b still gets the 10/wk it needs from a's 50/wk: availabilities 0.5 and 1."""
     net = network(
-        [facility("a", "ia", 100), facility("b", "ib", 100)],
+        [facility("a", "USA", "ia", capacity=100), facility("b", "USA", "ib", capacity=100)],
         [recipe("a", "ib", 0.1, stock_weeks=2), recipe("b", "ia", 0.1)],
         [supply("b", "a", "ib"), supply("a", "b", "ia")],
     )
-    result = adaptive_stress(net, scenario(disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]), solver=solver)
+    result = sc.adaptive_stress(
+        net, scenario(disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]), solver=solver
+    )
     assert result.lost_output == 0.0
     np.testing.assert_allclose(result.availability, [0.5, 1.0], atol=1e-9)
-    df = exposure(net, solver=solver)
+    df = sc.exposure(net, solver=solver)
     assert (df["tts_weeks"] == 52).all()
     assert (df["lost_output"] == 0).all()
     assert (df["risk_exposure_index"] == 0).all()
 
 
-def test_flow_model_rows() -> None:
+def test_flow_model_rows(tiny: sc.Network) -> None:
     """One row per facility (capacity), recipe, supplier, covered edge and final output."""
-    net = sc.read_network("tiny")
+    net = tiny
     factor = np.ones(net.arrays.n_edges)
     factor[[0, 4]] = 0.5
     model = build_flow_model(net, edge_factor=factor)
@@ -465,6 +398,7 @@ def network_and_scenario(draw: Any) -> tuple[sc.Network, sc.Scenario]:
     return sc.Network(**tables, name="random"), sc.Scenario.model_validate(draw(scenarios(tables)))
 
 
+@pytest.mark.slow
 @RANDOM
 @given(network_and_scenario())
 def test_adaptive_never_worse_than_static(case: tuple[sc.Network, sc.Scenario]) -> None:
@@ -473,7 +407,7 @@ def test_adaptive_never_worse_than_static(case: tuple[sc.Network, sc.Scenario]) 
     net, scen = case
     arr = net.arrays
     scale = float(np.sum((arr.value * arr.capacity)[arr.is_final]))
-    results = [adaptive_stress(net, scen, solver=s) for s in SOLVERS]
+    results = [sc.adaptive_stress(net, scen, solver=s) for s in SOLVERS]
     for result in results:
         assert result.status == "optimal"
         assert result.lost_output <= static_loss(net, scen) + 1e-6 * max(1.0, scale)
@@ -487,6 +421,7 @@ def _with_more_stock(net: sc.Network, extra: np.ndarray) -> sc.Network:
     return sc.Network(net.items, net.facilities, recipes, net.supplies, name=net.name)
 
 
+@pytest.mark.slow
 @RANDOM
 @given(network_and_scenario(), st.data())
 def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: st.DataObject) -> None:
@@ -501,8 +436,8 @@ def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: 
     )
     use_scenario = data.draw(st.booleans())
     kwargs: dict[str, Any] = {"scenario": scen} if use_scenario else {"horizon_weeks": 52}
-    before = exposure(net, **kwargs)
-    after = exposure(_with_more_stock(net, extra), **kwargs)
+    before = sc.exposure(net, **kwargs)
+    after = sc.exposure(_with_more_stock(net, extra), **kwargs)
     assert (before["status"] == "optimal").all()
     assert np.all(after["tts_weeks"].to_numpy() >= before["tts_weeks"].to_numpy() - 1e-6)
     arr = net.arrays
@@ -523,7 +458,7 @@ def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: 
 def test_exposure_solvers_agree(case: tuple[sc.Network, sc.Scenario]) -> None:
     """HiGHS and CBC give the same TTS and losses within 1e-6 of the objective's scale."""
     net, scen = case
-    frames = [exposure(net, scenario=scen, solver=s) for s in SOLVERS]
+    frames = [sc.exposure(net, scenario=scen, solver=s) for s in SOLVERS]
     arr = net.arrays
     scale = float(np.sum((arr.value * arr.capacity)[arr.is_final])) * float(net.facilities["recovery_weeks"].max())
     for other in frames[1:]:

@@ -1,4 +1,4 @@
-"""Monte Carlo mode (SPEC section 3 "Monte Carlo mode", monte_carlo.csv of section 6; issue 5).
+"""Monte Carlo mode (docs/model.md §3 "Monte Carlo mode", monte_carlo.csv of §6).
 
 What is checked, and how the bounds are derived:
 
@@ -19,9 +19,8 @@ What is checked, and how the bounds are derived:
   against a cap derived from the design (never a samples × facilities matrix).
 - **Statistics** of ``distribution`` worked by hand, and the report columns and CLI errors.
 
-The scenario ``MC_TINY`` is a copy of ``shared/checks/tiny/mc.yaml`` on the bundled tiny
-network (identical to ``shared/checks/tiny/network.yaml``), so this file needs nothing outside
-the repository.
+The worked scenario is ``tests/data/tiny-mc.yaml`` on the bundled tiny network (the arithmetic
+is in its comments).
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ import json
 import math
 import subprocess
 import sys
-import textwrap
 import tracemalloc
 import warnings
 from pathlib import Path
@@ -43,26 +41,23 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
+from builders import TINY_MC, loop_network
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from strategies import stress_cases
-from test_stress_rules import _loop_network
 
 import supplychain as sc
 from supplychain import montecarlo
 from supplychain.cli import main
-from supplychain.errors import InputError
 from supplychain.montecarlo import (
     BLOCK,
     MonteCarloModel,
     _summarise,
     distribution,
-    monte_carlo,
     numba_available,
     run_block,
 )
 from supplychain.reports import to_csv_bytes
-from supplychain.scenario import compile_scenario
 from supplychain.stress import propagate
 
 stress_module = importlib.import_module("supplychain.stress")  # (the package exports a function of that name)
@@ -70,45 +65,12 @@ REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "run_scenario.py"
 Z = 4.0  # half-width of every confidence bound, in standard errors (a false alarm ~ 6e-5 per check)
 
-MC_TINY = """\
-    # Monte Carlo on the tiny network (copy of shared/checks/tiny/mc.yaml). Worked by hand:
-    #   us-chips in force with probability 0.5; when in force each covered edge is licensed with
-    #   probability 0.2, so E[a(fab_tw -> dc_cn)] = 0.5 + 0.5 * 0.2 = 0.6.
-    #   nl-litho in force with probability 0.5: E[availability fab_cn] = 0.5 * 0.25 + 0.5 * 1 = 0.625.
-    #   sand_us disruption always: fab_tw = 0.875, dc_us = 0.875 (lost 12.5, no variance).
-    #   E[availability dc_cn] = 0.6 * 0.6 * 0.875 + 0.4 * 0.625 = 0.565 -> mean lost 50 * 0.435 = 21.75.
-    name: tiny-mc
-    network: tiny
-    horizon_weeks: 52
-    controls:
-      - name: nl-litho
-        issuer: NLD
-        items: [euv]
-        destinations: [CHN]
-        licence_approval: 0
-        probability: 0.5
-      - name: us-chips
-        issuer: USA
-        items: ["eccn:3A090*"]
-        destinations: [CHN]
-        reach: {foreign_direct_product: true}
-        licence_approval: 0.2
-        probability: 0.5
-    disruptions:
-      - facilities: [sand_us]
-        capacity_factor: 0.5
-        weeks: 26
-    monte_carlo: {samples: 20000, seed: 11}
-    """
-
 MC_COLUMNS = ["country", "kind", "mean_lost", "std_lost", "p05", "p50", "p95", "var", "cvar"]
 
 
 @pytest.fixture(scope="module")
-def tiny_mc_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mc") / "mc.yaml"
-    path.write_text(textwrap.dedent(MC_TINY), encoding="utf-8")
-    return path
+def tiny_mc_file() -> Path:
+    return TINY_MC
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +255,7 @@ def test_licences_only_mean_converges_to_static_availability() -> None:
     )
 
     samples = 20_000
-    result = monte_carlo(network, scenario, samples=samples, seed=2024)
+    result = sc.monte_carlo(network, scenario, samples=samples, seed=2024)
     mean = result.facilities.set_index("facility")["mc_availability_mean"]
     facilities = network.facilities.set_index("id")
     group = {g: i for i, g in enumerate(result.groups)}
@@ -319,12 +281,12 @@ def test_licences_only_mean_converges_to_static_availability() -> None:
 
 
 def test_tiny_worked_case(tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
-    """shared/checks/tiny/mc.yaml worked by hand (see ``MC_TINY``): E[lost compute CHN] =
+    """tests/data/tiny-mc.yaml worked by hand (see its comments): E[lost compute CHN] =
     21.75, bounded by 4 std_lost / √S from the run's own std; USA compute loses exactly 12.5
     in every sample (the sand_us disruption is certain); fab_cn's mean availability 0.625
     within 4 · 0.375 / √S (it is 0.25 or 1 with probability 1/2 each, σ = 0.375)."""
     network, scenario = tiny_mc
-    result = monte_carlo(network, scenario)  # samples and seed from the YAML
+    result = sc.monte_carlo(network, scenario)  # samples and seed from the YAML
     assert (result.samples, result.seed, result.cvar_alpha) == (20_000, 11, 0.95)
     table = result.table.set_index(["country", "kind"])
     cn, us = table.loc[("CHN", "compute")], table.loc[("USA", "compute")]
@@ -376,6 +338,7 @@ def mc_cases(draw: Any) -> tuple[dict, dict, int]:
 ENGINES = ["numba", "numpy"] if numba_available() else ["numpy"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ENGINES)
 @PROPERTY
 @given(case=mc_cases())
@@ -408,7 +371,7 @@ def _check_cone(engine: str, case: tuple[dict, dict, int]) -> None:
     tables, scenario_dict, seed = case
     network = sc.Network(**tables, name="random")
     scenario = sc.Scenario.model_validate(scenario_dict)
-    compiled = compile_scenario(network, scenario)
+    compiled = sc.compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled, engine=engine)
     plan = model.plan
     n_groups = len(model.groups)
@@ -439,7 +402,7 @@ def test_cone_equals_full_engine_on_generated_network(medium: tuple[sc.Network, 
     """The same on the 2 000-facility generated network (many levels, cyclic blocks, both the
     pair-by-pair and the whole-block paths of the numpy cone)."""
     network, scenario = medium
-    compiled = compile_scenario(network, scenario)
+    compiled = sc.compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled, engine=engine)
     assert any(b.cyclic for b in model.plan.blocks)
     for block, size in ((0, BLOCK), (3, 100)):
@@ -462,7 +425,7 @@ def test_slow_loop_in_the_cone(engine: str, probability: float) -> None:
     loop that plain iteration would need ~2.5e7 steps to settle; each cone jumps to its policy's
     solution as the level engine does. Every sample is one of the two states, and the cone
     equals the full engine on the same draw."""
-    network = _loop_network(third_supplier=False, stock_weeks=5.2e-6)  # (the rules tests' loop)
+    network = loop_network(third_supplier=False, stock_weeks=5.2e-6)  # (the rules tests' loop)
     scenario = sc.Scenario.model_validate(
         {
             "name": "slow",
@@ -470,7 +433,7 @@ def test_slow_loop_in_the_cone(engine: str, probability: float) -> None:
             "disruptions": [{"facilities": ["a"], "capacity_factor": 1 - 1e-6, "probability": probability}],
         }
     )
-    compiled = compile_scenario(network, scenario)
+    compiled = sc.compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled, engine=engine)
     draw = model.draw(4, 0)
     s, v, alpha = model.cone(draw, 64)
@@ -491,7 +454,9 @@ def test_engines_agree_on_whole_runs(medium: tuple[sc.Network, sc.Scenario]) -> 
     per-facility statistics within 1e-12 relative (the engines add the same terms in another
     order), and each result says which engine made it."""
     network, scenario = medium
-    runs = {engine: monte_carlo(network, scenario, samples=600, seed=3, engine=engine) for engine in ("numba", "numpy")}
+    runs = {
+        engine: sc.monte_carlo(network, scenario, samples=600, seed=3, engine=engine) for engine in ("numba", "numpy")
+    }
     assert runs["numba"].engine == "numba"
     assert runs["numpy"].engine == "numpy"
     scale = max(1.0, float(np.abs(runs["numpy"].losses).max()))
@@ -529,12 +494,12 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch, tiny_mc: tuple[sc.Networ
     assert MonteCarloModel(network, scenario, engine="numpy").engine == "numpy"
     expected = "numba" if numba_available() else "numpy"
     assert MonteCarloModel(network, scenario).engine == expected
-    with pytest.raises(InputError, match="auto, numba, numpy"):
+    with pytest.raises(sc.InputError, match="auto, numba, numpy"):
         MonteCarloModel(network, scenario, engine="fortran")
     monkeypatch.setattr(montecarlo, "numba_available", lambda: False)
     assert MonteCarloModel(network, scenario).engine == "numpy"
-    with pytest.raises(InputError, match=r'pip install "supplychain\[fast\]"'):
-        monte_carlo(network, scenario, samples=10, engine="numba")
+    with pytest.raises(sc.InputError, match=r'pip install "supplychain\[fast\]"'):
+        sc.monte_carlo(network, scenario, samples=10, engine="numba")
 
 
 @pytest.mark.skipif(not numba_available(), reason="needs the fast extra (numba)")
@@ -546,7 +511,7 @@ def test_numba_model_where_numba_is_missing(
     network, scenario = tiny_mc
     model = MonteCarloModel(network, scenario, engine="numba")
     monkeypatch.setitem(sys.modules, "supplychain._cone_kernel", None)  # import fails
-    with pytest.raises(InputError, match=r"--mc-engine numpy"):
+    with pytest.raises(sc.InputError, match=r"--mc-engine numpy"):
         model.cone(model.draw(1, 0), 10)
 
 
@@ -588,16 +553,16 @@ SAMPLING = {
 }
 
 
-def test_sampling_frequencies() -> None:
+def test_sampling_frequencies(tiny: sc.Network) -> None:
     """Over 40 blocks (10 240 samples) each control is in force with its probability, each
     covered edge of a control in force is licensed with its licence_approval (both when the
     likelier outcome is a denial, 0.3, and a grant, 0.8, 0.55 and the tie 0.5), licences of different edges
     are independent, edges of controls not in force keep a_e = 1, and each disruption hits
     with its probability and its own factor. Bounds: 4 binomial standard errors
     √(p (1 - p) / n), with n the number of trials behind each frequency."""
-    network = sc.read_network("tiny")
+    network = tiny
     scenario = sc.Scenario.model_validate(SAMPLING)
-    compiled = compile_scenario(network, scenario)
+    compiled = sc.compile_scenario(network, scenario)
     model = MonteCarloModel(network, scenario, compiled)
     draws = [model.draw(99, b) for b in range(40)]
     active = np.concatenate([d.control_active for d in draws])
@@ -677,10 +642,10 @@ def medium() -> tuple[sc.Network, sc.Scenario]:
 
 def test_same_seed_same_reports_other_seed_other_reports(tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
     network, scenario = tiny_mc
-    a = monte_carlo(network, scenario, samples=3000, seed=5)
-    b = monte_carlo(network, scenario, samples=3000, seed=5)
+    a = sc.monte_carlo(network, scenario, samples=3000, seed=5)
+    b = sc.monte_carlo(network, scenario, samples=3000, seed=5)
     _assert_same(a, b)
-    c = monte_carlo(network, scenario, samples=3000, seed=6)
+    c = sc.monte_carlo(network, scenario, samples=3000, seed=6)
     assert to_csv_bytes(a.table) != to_csv_bytes(c.table)
     assert not np.array_equal(a.losses, c.losses)
 
@@ -689,8 +654,8 @@ def test_same_seed_same_reports_other_seed_other_reports(tiny_mc: tuple[sc.Netwo
 def test_sample_count_only_extends_the_sample(which: str, request: pytest.FixtureRequest) -> None:
     """Samples 0-599 are the same whether 600 or 1 000 are drawn (600 ends inside a block)."""
     network, scenario = request.getfixturevalue("tiny_mc" if which == "tiny" else "medium")
-    a = monte_carlo(network, scenario, samples=600, seed=3)
-    b = monte_carlo(network, scenario, samples=1000, seed=3)
+    a = sc.monte_carlo(network, scenario, samples=600, seed=3)
+    b = sc.monte_carlo(network, scenario, samples=1000, seed=3)
     assert np.array_equal(a.losses, b.losses[:600])
     assert a.losses.std(axis=0).max() > 0  # the sample is random at all
 
@@ -699,13 +664,13 @@ def test_workers_give_identical_results(
     tiny_mc: tuple[sc.Network, sc.Scenario], medium: tuple[sc.Network, sc.Scenario]
 ) -> None:
     network, scenario = tiny_mc
-    one = monte_carlo(network, scenario, samples=3000, seed=5, workers=1)
+    one = sc.monte_carlo(network, scenario, samples=3000, seed=5, workers=1)
     for workers in (2, 3):
-        _assert_same(one, monte_carlo(network, scenario, samples=3000, seed=5, workers=workers))
+        _assert_same(one, sc.monte_carlo(network, scenario, samples=3000, seed=5, workers=workers))
     network, scenario = medium
     _assert_same(
-        monte_carlo(network, scenario, samples=1500, seed=8),
-        monte_carlo(network, scenario, samples=1500, seed=8, workers=2),
+        sc.monte_carlo(network, scenario, samples=1500, seed=8),
+        sc.monte_carlo(network, scenario, samples=1500, seed=8, workers=2),
     )
 
 
@@ -713,7 +678,7 @@ def test_workers_give_identical_results(
 def test_progress_counts_samples(tiny_mc: tuple[sc.Network, sc.Scenario], workers: int) -> None:
     network, scenario = tiny_mc
     calls: list[tuple[int, int]] = []
-    monte_carlo(
+    sc.monte_carlo(
         network,
         scenario,
         samples=1100,
@@ -739,12 +704,12 @@ def test_dask_local_cluster_equals_in_process(
     ):
         assert len(client.scheduler_info()["workers"]) == 2
         for (network, scenario), samples in ((tiny_mc, 3000), (medium, 1500)):
-            local = monte_carlo(network, scenario, samples=samples, seed=5)
-            _assert_same(local, monte_carlo(network, scenario, samples=samples, seed=5, dask=client))
+            local = sc.monte_carlo(network, scenario, samples=samples, seed=5)
+            _assert_same(local, sc.monte_carlo(network, scenario, samples=samples, seed=5, dask=client))
         assert client.status == "running"  # a Client passed in is the caller's: left open
         network, scenario = tiny_mc
         calls: list[tuple[int, int]] = []
-        by_address = monte_carlo(
+        by_address = sc.monte_carlo(
             network,
             scenario,
             samples=3000,
@@ -752,11 +717,12 @@ def test_dask_local_cluster_equals_in_process(
             dask=cluster.scheduler_address,
             progress=lambda done, total: calls.append((done, total)),
         )
-        _assert_same(monte_carlo(network, scenario, samples=3000, seed=5), by_address)
+        _assert_same(sc.monte_carlo(network, scenario, samples=3000, seed=5), by_address)
         assert calls[-1] == (3000, 3000)
         assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
+@pytest.mark.slow
 def test_cli_dask_address_equals_cli_in_process(cli_runs: dict[str, Path], tiny_mc_file: Path, tmp_path: Path) -> None:
     """``--dask ADDRESS`` (in process: an ``inproc://`` scheduler is reachable only from here)
     writes the same monte_carlo.csv and facilities.csv as the plain command."""
@@ -790,7 +756,7 @@ def test_block_results_merge_in_block_order(tiny_mc: tuple[sc.Network, sc.Scenar
     """Whatever order an executor hands blocks back in, ``_summarise`` merges them in block
     order: the same bytes as ``monte_carlo``."""
     network, scenario = tiny_mc
-    expected = monte_carlo(network, scenario, samples=1300, seed=9)
+    expected = sc.monte_carlo(network, scenario, samples=1300, seed=9)
     model = MonteCarloModel(network, scenario)
     blocks = [run_block(model, 9, b, min(BLOCK, 1300 - b * BLOCK)) for b in range(math.ceil(1300 / BLOCK))]
     assert [r.losses.shape[0] for r in blocks] == [256] * 5 + [20]
@@ -811,7 +777,8 @@ def _run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def cli_runs(tiny_mc_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """``run_scenario.py mc.yaml --samples 3000 --seed 5 [--workers 2]`` as processes."""
+    """``run_scenario.py tiny-mc.yaml --samples 3000 --seed 5 [--workers 2]`` as processes
+    (about 3 s: the tests that use these runs are marked slow)."""
     out = tmp_path_factory.mktemp("cli")
     runs = {"a": [], "b": ["--workers", "2"]}
     for key, extra in runs.items():
@@ -821,19 +788,21 @@ def cli_runs(tiny_mc_file: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     return {key: out / key for key in runs}
 
 
+@pytest.mark.slow
 def test_cli_reproducible_across_workers(cli_runs: dict[str, Path], tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
     a, b = cli_runs["a"], cli_runs["b"]
     for name in ("monte_carlo.csv", "facilities.csv", "summary.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     # and the same as the API's table for the same seed and count
     network, scenario = tiny_mc
-    api = monte_carlo(network, scenario, samples=3000, seed=5)
+    api = sc.monte_carlo(network, scenario, samples=3000, seed=5)
     assert (a / "monte_carlo.csv").read_bytes() == to_csv_bytes(api.table)
 
 
 # ---- 5. bounded memory ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_memory_is_bounded(medium: tuple[sc.Network, sc.Scenario]) -> None:
     """20 000 samples on N = 2 000 facilities and E = 16 000 supply edges under tracemalloc.
 
@@ -858,7 +827,7 @@ def test_memory_is_bounded(medium: tuple[sc.Network, sc.Scenario]) -> None:
     def peak(samples: int) -> int:
         tracemalloc.start()
         try:
-            result = monte_carlo(network, scenario, samples=samples, seed=1)
+            result = sc.monte_carlo(network, scenario, samples=samples, seed=1)
             return tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -905,7 +874,7 @@ def test_statistics_are_ordered(
 ) -> None:
     """p05 <= p50 <= p95 <= CVaR and VaR <= CVaR, mean <= CVaR in every row (cvar_alpha 0.95)."""
     for network, scenario in (medium, tiny_mc):
-        table = monte_carlo(network, scenario, samples=2000, seed=4).table
+        table = sc.monte_carlo(network, scenario, samples=2000, seed=4).table
         assert list(table.columns) == MC_COLUMNS
         tol = 1e-9 * max(1.0, float(table["cvar"].abs().max()))
         assert (table["p05"] <= table["p50"]).all()
@@ -923,6 +892,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
+@pytest.mark.slow
 def test_cli_reports(cli_runs: dict[str, Path]) -> None:
     out = cli_runs["a"]
     with (out / "monte_carlo.csv").open(newline="") as f:
@@ -973,6 +943,7 @@ def test_cli_reports(cli_runs: dict[str, Path]) -> None:
     assert info["mc_engine"] == ("numba" if numba_available() else "numpy")
 
 
+@pytest.mark.slow
 def test_cli_mc_engine_numpy(cli_runs: dict[str, Path], tiny_mc_file: Path, tmp_path: Path) -> None:
     """``--mc-engine numpy`` runs the numpy cone (run.json says so) and reports the same
     distribution as the default engine: on the tiny network every α is a product of exact

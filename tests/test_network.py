@@ -1,5 +1,5 @@
 """The network tables: reading, normalisation, derived views, writing, and every validation rule
-of SPEC section 1, each shown on a small change to the bundled hand-checkable ``tiny`` network."""
+of docs/model.md §1, each shown on a small change to the bundled hand-checkable ``tiny`` network."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from builders import line_of
 
-from supplychain.errors import InputError
-from supplychain.io import bundled_networks, read_network, write_network
-from supplychain.network import Network
+import supplychain as sc
+from supplychain.io import bundled_networks
 from supplychain.schema import TABLES
 
 TINY = Path(__file__).resolve().parents[1] / "supplychain" / "data" / "tiny" / "network.yaml"
@@ -31,11 +31,6 @@ def tiny_data() -> dict[str, Any]:
     return yaml.safe_load(TINY.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def tiny() -> Network:
-    return read_network("tiny")
-
-
 def write_yaml(tmp_path: Path, data: dict[str, Any], name: str = "net.yaml") -> Path:
     """Write tables as YAML with one flow-style row per line (so rows have known lines)."""
     path = tmp_path / name
@@ -43,19 +38,11 @@ def write_yaml(tmp_path: Path, data: dict[str, Any], name: str = "net.yaml") -> 
     return path
 
 
-def line_of(path: Path, needle: str) -> int:
-    """1-based line of the first line of ``path`` containing ``needle``."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
-
-
 def problems(tmp_path: Path, data: dict[str, Any]) -> tuple[Path, list[str]]:
     """Read the modified network, expect InputError, return the file and its problems as text."""
     path = write_yaml(tmp_path, data)
-    with pytest.raises(InputError) as info:
-        read_network(path)
+    with pytest.raises(sc.InputError) as info:
+        sc.read_network(path)
     return path, [str(p) for p in info.value.problems]
 
 
@@ -76,18 +63,18 @@ def row(data: dict[str, Any], table: str, **match: Any) -> dict[str, Any]:
 # ---- reading, tables, views --------------------------------------------------------------
 
 
-def test_tiny_reads_by_bundled_name_and_by_path(tiny: Network) -> None:
+def test_tiny_reads_by_bundled_name_and_by_path(tiny: sc.Network) -> None:
     assert "tiny" in bundled_networks()
     assert tiny.name == "tiny"
-    by_path = read_network(TINY)
+    by_path = sc.read_network(TINY)
     assert by_path.name == "tiny"  # a network.yaml takes its folder's name
     for table, frame in tiny.tables().items():
         pd.testing.assert_frame_equal(frame, by_path.tables()[table])
-    assert read_network("tiny/network.yaml", base=TINY.parents[1]).name == "tiny"
-    assert read_network("network.yaml", base=TINY).name == "tiny"  # base may be a file: its folder
+    assert sc.read_network("tiny/network.yaml", base=TINY.parents[1]).name == "tiny"
+    assert sc.read_network("network.yaml", base=TINY).name == "tiny"  # base may be a file: its folder
 
 
-def test_tables_columns_dtypes_and_defaults(tiny: Network) -> None:
+def test_tables_columns_dtypes_and_defaults(tiny: sc.Network) -> None:
     assert list(tiny.tables()) == list(TABLES)
     for table, frame in tiny.tables().items():
         assert list(frame.columns) == [c.name for c in TABLES[table]]
@@ -120,12 +107,12 @@ def test_tables_columns_dtypes_and_defaults(tiny: Network) -> None:
 def test_tool_given_overrides_kind_and_bad_tool_is_reported(tiny_data: dict[str, Any]) -> None:
     row(tiny_data, "items", id="sand")["tool"] = "YES"
     row(tiny_data, "items", id="euv")["tool"] = 0
-    net = Network.from_tables(tiny_data)
+    net = sc.Network.from_tables(tiny_data)
     assert net.items.set_index("id")["tool"].to_dict()["sand"]
     assert not net.items.set_index("id")["tool"].to_dict()["euv"]
     row(tiny_data, "items", id="dep")["tool"] = "maybe"
-    with pytest.raises(InputError, match=r"items row 3, column tool: 'maybe' is not true or false"):
-        Network.from_tables(tiny_data)
+    with pytest.raises(sc.InputError, match=r"items row 3, column tool: 'maybe' is not true or false"):
+        sc.Network.from_tables(tiny_data)
 
 
 def test_dataframes_in_extra_columns_whitespace_and_no_mutation(tiny_data: dict[str, Any]) -> None:
@@ -136,7 +123,7 @@ def test_dataframes_in_extra_columns_whitespace_and_no_mutation(tiny_data: dict[
     frames["facilities"].loc[1, "name"] = None
     frames["supplies"].index = range(100, 110)  # any index: rows are taken in order
     before = {t: f.copy() for t, f in frames.items()}
-    net = Network(**frames, name="framed")
+    net = sc.Network(**frames, name="framed")
     for table, frame in frames.items():
         pd.testing.assert_frame_equal(frame, before[table])  # the caller's tables are untouched
     assert list(net.items.columns)[-2:] == ["io_gbps", "note"]
@@ -150,7 +137,7 @@ def test_dataframes_in_extra_columns_whitespace_and_no_mutation(tiny_data: dict[
     assert net.supplies.loc[0, "supplier"] == "sand_cn"
 
 
-def test_graph_nodes_and_edges(tiny: Network) -> None:
+def test_graph_nodes_and_edges(tiny: sc.Network) -> None:
     g = tiny.graph()
     assert isinstance(g, nx.DiGraph)
     assert list(g.nodes) == tiny.facilities["id"].tolist()
@@ -163,7 +150,7 @@ def test_graph_nodes_and_edges(tiny: Network) -> None:
     assert g is not tiny.graph()  # derived anew, never the truth
 
 
-def test_repr_final_outputs_and_tables(tiny: Network) -> None:
+def test_repr_final_outputs_and_tables(tiny: sc.Network) -> None:
     assert repr(tiny) == (
         "<Network 'tiny': 8 facilities in 4 countries, 5 items, 8 recipes, 10 supplies, 0 candidates, 0 certifications>"
     )
@@ -171,7 +158,7 @@ def test_repr_final_outputs_and_tables(tiny: Network) -> None:
     assert tiny.tables()["supplies"] is tiny.supplies
 
 
-def test_arrays_is_built_once(tiny: Network, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_arrays_is_built_once(tiny: sc.Network, monkeypatch: pytest.MonkeyPatch) -> None:
     """``Network.arrays`` builds the engine's arrays from the network's own tables on first use
     and caches them: a second access does not rebuild."""
     import supplychain.network as network_module
@@ -191,10 +178,10 @@ def test_arrays_is_built_once(tiny: Network, monkeypatch: pytest.MonkeyPatch) ->
     assert first.n_facilities == 8
 
 
-def test_replace_gives_a_new_validated_network(tiny: Network) -> None:
+def test_replace_gives_a_new_validated_network(tiny: sc.Network) -> None:
     supplies = tiny.supplies.copy()
     supplies.loc[0, "share"] = 0.25
-    with pytest.raises(InputError, match=r"sum to 0\.75, not 1"):
+    with pytest.raises(sc.InputError, match=r"sum to 0\.75, not 1"):
         tiny.replace(supplies=supplies)
     assert tiny.supplies.loc[0, "share"] == 0.5
 
@@ -212,7 +199,7 @@ def test_candidates_and_certifications_read(tmp_path: Path, tiny_data: dict[str,
     )
     tiny_data["candidates"] = [{"supplier": "litho_jp", "buyer": "fab_cn", "item": "euv", "cost": 5}]
     tiny_data["certifications"] = [{"supplier": "litho_jp", "item": "euv", "cost": 8, "max_share": 0.5}]
-    net = read_network(write_yaml(tmp_path, tiny_data))
+    net = sc.read_network(write_yaml(tmp_path, tiny_data))
     assert net.candidates.loc[0, ["lead_weeks", "max_share"]].tolist() == [0.0, 1.0]
     assert net.certifications.loc[0, "max_share"] == 0.5
     assert "litho_jp" in net.final_outputs  # an idle supplier supplies no one
@@ -221,7 +208,7 @@ def test_candidates_and_certifications_read(tmp_path: Path, tiny_data: dict[str,
 # ---- writing --------------------------------------------------------------------------------
 
 
-def assert_same_tables(a: Network, b: Network) -> None:
+def assert_same_tables(a: sc.Network, b: sc.Network) -> None:
     for table in TABLES:
         pd.testing.assert_frame_equal(a.tables()[table], b.tables()[table])
 
@@ -230,23 +217,23 @@ def test_yaml_round_trip(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     row(tiny_data, "recipes", facility="fab_tw", item="sand")["stock_cost"] = 0.1 + 0.2  # not short
     row(tiny_data, "items", id="chip")["io_gbps"] = 1.0 / 3.0
     tiny_data["candidates"] = [{"supplier": "sand_us", "buyer": "fab_cn", "item": "sand", "cost": 7.5}]
-    net = Network.from_tables(tiny_data, name="x")
-    out = write_network(net, tmp_path / "sub" / "copy.yml")
-    back = read_network(out)
+    net = sc.Network.from_tables(tiny_data, name="x")
+    out = sc.write_network(net, tmp_path / "sub" / "copy.yml")
+    back = sc.read_network(out)
     assert back.name == "copy"
     assert_same_tables(net, back)
     assert back.recipes.loc[0, "stock_cost"] == 0.1 + 0.2  # floats read back exactly
-    assert_same_tables(back, read_network(write_network(back, tmp_path / "again.yaml")))
+    assert_same_tables(back, sc.read_network(sc.write_network(back, tmp_path / "again.yaml")))
 
 
-def test_csv_round_trip_and_lines(tmp_path: Path, tiny: Network) -> None:
-    folder = write_network(tiny, tmp_path / "csv")
+def test_csv_round_trip_and_lines(tmp_path: Path, tiny: sc.Network) -> None:
+    folder = sc.write_network(tiny, tmp_path / "csv")
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
-    back = read_network(folder)
+    back = sc.read_network(folder)
     assert back.name == "csv"
     assert_same_tables(tiny, back)
-    write_network(back, folder)  # overwriting our own table files is fine
-    assert_same_tables(tiny, read_network(folder))
+    sc.write_network(back, folder)  # overwriting our own table files is fine
+    assert_same_tables(tiny, sc.read_network(folder))
     # CSV rows are on line row + 1 (the header is line 1); ids keep leading zeros
     text = (
         (folder / "facilities.csv")
@@ -254,25 +241,25 @@ def test_csv_round_trip_and_lines(tmp_path: Path, tiny: Network) -> None:
         .replace("sand_us,Sand US,sandco,USA,material,sand,200.0", "sand_us,Sand US,sandco,USA,material,sand,lots")
     )
     (folder / "facilities.csv").write_text(text)
-    with pytest.raises(InputError) as info:
-        read_network(folder)
+    with pytest.raises(sc.InputError) as info:
+        sc.read_network(folder)
     assert [str(p) for p in info.value.problems] == [
         f"{folder}: facilities row 2 (line 3), column capacity: 'lots' is not a number; "
         "capacity must be a number > 0 (units of its item per week)"
     ]
 
 
-def test_write_refuses_foreign_folder_and_unknown_csv(tmp_path: Path, tiny: Network) -> None:
+def test_write_refuses_foreign_folder_and_unknown_csv(tmp_path: Path, tiny: sc.Network) -> None:
     folder = tmp_path / "busy"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
-    with pytest.raises(InputError, match=r"notes\.txt"):
-        write_network(tiny, folder)
+    with pytest.raises(sc.InputError, match=r"notes\.txt"):
+        sc.write_network(tiny, folder)
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
-    good = write_network(tiny, tmp_path / "good")
+    good = sc.write_network(tiny, tmp_path / "good")
     (good / "supply.csv").write_text("supplier,buyer,item,share\n")
-    with pytest.raises(InputError, match=r"unknown table 'supply'; did you mean 'supplies.csv'\?"):
-        read_network(good)
+    with pytest.raises(sc.InputError, match=r"unknown table 'supply'; did you mean 'supplies.csv'\?"):
+        sc.read_network(good)
 
 
 # ---- bad inputs: one rule each --------------------------------------------------------------
@@ -316,7 +303,7 @@ def test_bad_country_code_suggests_nearest(tmp_path: Path, tiny_data: dict[str, 
 
 
 def test_shares_not_summing_to_one(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
-    # the acceptance check's bad-shares-network.yaml: sand_us delivers 0.4 instead of 0.5
+    # sand_us delivers 0.4 instead of 0.5 of fab_tw's sand
     row(tiny_data, "supplies", supplier="sand_us", buyer="fab_tw")["share"] = 0.4
     path, found = problems(tmp_path, tiny_data)
     assert len(found) == 1
@@ -433,22 +420,22 @@ def test_missing_table_and_bad_yaml_structure(tmp_path: Path, tiny_data: dict[st
     ]
     path = tmp_path / "list.yaml"
     path.write_text("- items\n- facilities\n")
-    with pytest.raises(InputError, match=r"list.yaml line 1: the top level must be a mapping"):
-        read_network(path)
+    with pytest.raises(sc.InputError, match=r"list.yaml line 1: the top level must be a mapping"):
+        sc.read_network(path)
     path.write_text("items:\n  - {id: sand}\n  - sand\nfacilities: 3\n")
-    with pytest.raises(InputError) as info:
-        read_network(path)
+    with pytest.raises(sc.InputError) as info:
+        sc.read_network(path)
     wheres = [p.where for p in info.value.problems]
     assert wheres == [f"{path} line 3: items[1]", f"{path} line 4: facilities"]
 
 
 def test_unknown_bundled_network_lists_names() -> None:
-    with pytest.raises(InputError) as info:
-        read_network("tinny")
+    with pytest.raises(sc.InputError) as info:
+        sc.read_network("tinny")
     assert "did you mean 'tiny'?" in str(info.value)
     assert "bundled networks: " in str(info.value)
-    with pytest.raises(InputError, match="no such network file or folder"):
-        read_network("nowhere/net.yaml")
+    with pytest.raises(sc.InputError, match="no such network file or folder"):
+        sc.read_network("nowhere/net.yaml")
 
 
 def test_candidate_references_are_checked(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
@@ -511,12 +498,12 @@ def test_validation_scales_to_100k_supplies() -> None:
         ),
     }
     start = time.perf_counter()
-    net = Network(**tables)
+    net = sc.Network(**tables)
     assert time.perf_counter() - start < 5
     assert len(net.supplies) == 100_000
     bad = copy.deepcopy(tables)
     bad["supplies"].loc[99_999, "share"] = 0.25
-    with pytest.raises(InputError) as info:
-        Network(**bad)
+    with pytest.raises(sc.InputError) as info:
+        sc.Network(**bad)
     assert len(info.value.problems) == 1
     assert "sum to 0.75" in str(info.value)

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib as mpl
-import pytest
 
 import supplychain as sc
 
 mpl.use("Agg")
-
-
-@pytest.fixture(scope="module")
-def tiny() -> sc.Network:
-    return sc.read_network("tiny")
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_compute_at_risk_bars(tiny: sc.Network) -> None:
     """tiny-export-controls: CHN keeps 50 − 39.75 = 10.25 and loses 39.75; USA keeps 87.5 and
     loses 12.5. Bars come largest loss first: CHN, then USA."""
-    res = sc.stress(tiny, sc.read_scenario("scenarios/tiny-export-controls.yaml"))
+    res = sc.stress(tiny, sc.read_scenario(REPO / "scenarios" / "tiny-export-controls.yaml"))
     ax = res.plot()
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == ["CHN", "USA"]

@@ -1,4 +1,4 @@
-"""Report files (SPEC section 6): numbers as plain decimals, formula-like text escaped, CSV
+"""Report files (docs/model.md §6): numbers as plain decimals, formula-like text escaped, CSV
 bytes deterministic, and folders written atomically (all files or none; a failure leaves the
 previous report as it was; no temporary folders left behind)."""
 
@@ -245,14 +245,14 @@ def test_failure_while_swapping_keeps_previous_folder(
 # ---- write_reports -----------------------------------------------------------------------------
 
 
-def test_write_reports_of_a_stress_result(tmp_path: Path) -> None:
+def test_write_reports_of_a_stress_result(tmp_path: Path, tiny: sc.Network) -> None:
     scenario = sc.Scenario.model_validate(
         {
             "name": "litho",
             "controls": [{"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"]}],
         }
     )
-    result = sc.stress(sc.read_network("tiny"), scenario)
+    result = sc.stress(tiny, scenario)
     first = sc.write_reports(result, tmp_path / "a")
     second = sc.write_reports(result, tmp_path / "b")
     assert names(first) == ["controls.csv", "countries.csv", "facilities.csv", "run.json", "summary.csv"]

@@ -1,4 +1,4 @@
-"""Scenario files (SPEC section 2): every kind of bad input is reported with the file, the line
+"""Scenario files (docs/model.md §2): every kind of bad input is reported with the file, the line
 and the key path, the nearest valid name or what is valid, and all problems at once; good
 files parse to the documented defaults. Each bad input is a small YAML file on the bundled
 hand-checkable ``tiny`` network."""
@@ -10,45 +10,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from builders import DATA, TINY_DEMINIMIS, line_of
 
 import supplychain as sc
-from supplychain.errors import InputError
-from supplychain.scenario import compile_scenario
 
-TINY_SCENARIOS = {
-    "controls": """\
-        name: tiny-controls
-        network: tiny
-        horizon_weeks: 52
-        controls:
-          - name: nl-litho
-            issuer: NLD
-            items: [euv]
-            destinations: [CHN]
-            licence_approval: 0
-          - name: us-chips
-            issuer: USA
-            items: ["eccn:3A090*"]
-            destinations: [CHN]
-            reach: {foreign_direct_product: true}
-            licence_approval: 0.2
-        disruptions:
-          - facilities: [sand_us]
-            capacity_factor: 0.5
-            weeks: 26
-        """,
-    "deminimis": """\
-        name: tiny-deminimis
-        network: tiny
-        controls:
-          - name: us-deminimis
-            issuer: USA
-            items: [chip]
-            destinations: [CHN]
-            reach: {de_minimis: 0.3}
-            licence_approval: 0
-        """,
-    "mc": """\
+# The worked tiny scenarios are files of tests/data (tiny-controls.yaml, tiny-deminimis.yaml,
+# tiny-optimise.yaml); this small Monte Carlo one is written where a test needs it.
+SMALL_MC = """\
         name: tiny-mc
         network: tiny
         controls:
@@ -62,21 +30,7 @@ TINY_SCENARIOS = {
             capacity_factor: 0.5
             weeks: 26
         monte_carlo: {samples: 200, seed: 11}
-        """,
-    "optimise": """\
-        name: tiny-optimise
-        network: tiny
-        controls:
-          - name: nl-litho
-            issuer: NLD
-            items: [euv]
-            destinations: [CHN]
-        optimise:
-          consortium: {name: open-cert, members: [CHN, IND]}
-          budget: 6
-          objective: expected
-        """,
-}
+        """
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -88,12 +42,9 @@ def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
     return path
 
 
-def line_of(path: Path, needle: str) -> int:
-    """1-based number of the first line of ``path`` containing ``needle``."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
+def tiny_scenario(tmp_path: Path, name: str) -> Path:
+    """The worked tiny scenario ``name``: tests/data/tiny-<name>.yaml, or ``SMALL_MC`` for "mc"."""
+    return write(tmp_path, SMALL_MC) if name == "mc" else DATA / f"tiny-{name}.yaml"
 
 
 def read_and_stress(path: Path) -> None:
@@ -102,14 +53,14 @@ def read_and_stress(path: Path) -> None:
     sc.stress(scenario.read_network(), scenario)
 
 
-def read_error(path: Path) -> InputError:
-    """Read (and, if that passes, compile against its network) a scenario; expect InputError."""
-    with pytest.raises(InputError) as info:
+def read_error(path: Path) -> sc.InputError:
+    """Read (and, if that passes, compile against its network) a scenario; expect an InputError."""
+    with pytest.raises(sc.InputError) as info:
         read_and_stress(path)
     return info.value
 
 
-def problem(error: InputError, path: Path, line: int, key: str) -> str:
+def problem(error: sc.InputError, path: Path, line: int, key: str) -> str:
     """The one problem of ``error`` at ``path`` line ``line`` about ``key``, as text, after
     checking that the whole message names the file, the line and the key path."""
     text = str(error)
@@ -511,8 +462,8 @@ def test_bad_scenario_names_file_line_key_and_fix(
 def test_unknown_ids_are_checked_by_compile_scenario_too(tmp_path: Path) -> None:
     path = write(tmp_path, BAD_TEXT["unknown-disruption-facility"])
     scenario = sc.read_scenario(path)  # the file itself is well formed
-    with pytest.raises(InputError) as info:
-        compile_scenario(scenario.read_network(), scenario)
+    with pytest.raises(sc.InputError) as info:
+        sc.compile_scenario(scenario.read_network(), scenario)
     assert "did you mean 'fab_tw'?" in problem(info.value, path, 4, "disruptions[0].facilities[0]")
 
 
@@ -670,7 +621,7 @@ def test_unknown_network_suggests_a_bundled_one(tmp_path: Path) -> None:
 def test_scenario_without_network(tmp_path: Path) -> None:
     path = write(tmp_path, "name: s\n")
     scenario = sc.read_scenario(path)
-    with pytest.raises(InputError, match="names no network"):
+    with pytest.raises(sc.InputError, match="names no network"):
         scenario.read_network()
 
 
@@ -737,19 +688,19 @@ def test_error_message_is_one_paragraph_without_traceback_text(tmp_path: Path) -
 # ---- good inputs -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(TINY_SCENARIOS))
+@pytest.mark.parametrize("name", ["controls", "deminimis", "mc", "optimise"])
 def test_tiny_scenarios_parse_and_compile(tmp_path: Path, name: str) -> None:
-    path = write(tmp_path, TINY_SCENARIOS[name])
+    path = tiny_scenario(tmp_path, name)
     scenario = sc.read_scenario(path)
     assert scenario.source == path
     network = scenario.read_network()
-    compiled = compile_scenario(network, scenario)
+    compiled = sc.compile_scenario(network, scenario)
     assert compiled.coverage.shape == (len(scenario.controls), network.arrays.n_edges)
     assert compiled.control_names == tuple(c.name for c in scenario.controls)
 
 
-def test_tiny_controls_scenario_reads_as_written(tmp_path: Path) -> None:
-    scenario = sc.read_scenario(write(tmp_path, TINY_SCENARIOS["controls"]))
+def test_tiny_controls_scenario_reads_as_written(tiny_controls_path: Path) -> None:
+    scenario = sc.read_scenario(tiny_controls_path)
     assert scenario.name == "tiny-controls"
     assert [c.name for c in scenario.controls] == ["nl-litho", "us-chips"]
     us = scenario.controls[1]
@@ -790,7 +741,7 @@ def test_plurilateral_issuer_list(tmp_path: Path) -> None:
     )
     scenario = sc.read_scenario(path)
     assert scenario.controls[0].issuer == ["USA", "NLD", "JPN"]
-    compiled = compile_scenario(scenario.read_network(), scenario)
+    compiled = sc.compile_scenario(scenario.read_network(), scenario)
     # asml -> fab_cn (euv, from NLD) and amat -> fab_cn (dep, from USA): one rule, two issuers
     assert int(compiled.coverage.sum()) == 2
 
@@ -835,23 +786,23 @@ def test_optimise_and_monte_carlo_defaults() -> None:
     assert scenario.optimise.budget is None
 
 
-def test_repr(tmp_path: Path) -> None:
-    scenario = sc.read_scenario(write(tmp_path, TINY_SCENARIOS["controls"]))
+def test_repr(tiny_controls_path: Path) -> None:
+    scenario = sc.read_scenario(tiny_controls_path)
     assert repr(scenario) == "<Scenario 'tiny-controls': 2 controls, 1 disruption over 52 weeks>"
     assert str(scenario) == repr(scenario)
     empty = sc.Scenario.model_validate({"name": "none", "horizon_weeks": 26})
     assert repr(empty) == "<Scenario 'none': 0 controls, 0 disruptions over 26 weeks>"
 
 
-def test_model_validate_from_dict_matches_file(tmp_path: Path) -> None:
-    from_file = sc.read_scenario(write(tmp_path, TINY_SCENARIOS["deminimis"]))
+def test_model_validate_from_dict_matches_file() -> None:
+    from_file = sc.read_scenario(TINY_DEMINIMIS)
     from_dict = sc.Scenario.model_validate(from_file.model_dump(by_alias=True))
     assert from_dict.model_dump() == from_file.model_dump()
     assert from_dict.source is None
 
 
 def test_sha256_is_of_the_file_bytes(tmp_path: Path) -> None:
-    path = write(tmp_path, TINY_SCENARIOS["mc"])
+    path = write(tmp_path, SMALL_MC)
     scenario = sc.read_scenario(path)
     assert scenario.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     in_memory = sc.Scenario.model_validate({"name": "s"})
@@ -859,16 +810,16 @@ def test_sha256_is_of_the_file_bytes(tmp_path: Path) -> None:
     assert len(in_memory.sha256) == 64
 
 
-def test_locate_names_file_line_and_key_path(tmp_path: Path) -> None:
-    path = write(tmp_path, TINY_SCENARIOS["controls"])
+def test_locate_names_file_line_and_key_path(tiny_controls_path: Path) -> None:
+    path = tiny_controls_path
     scenario = sc.read_scenario(path)
     assert scenario.locate("controls", 1, "items") == f"{path} line {line_of(path, 'eccn:3A090')}: controls[1].items"
     # a key the file does not have: the line of its nearest parent
     assert scenario.locate("controls", 1, "where") == f"{path} line {line_of(path, 'us-chips')}: controls[1].where"
 
 
-def test_scenario_is_immutable(tmp_path: Path) -> None:
-    scenario = sc.read_scenario(write(tmp_path, TINY_SCENARIOS["controls"]))
+def test_scenario_is_immutable(tiny_controls_path: Path) -> None:
+    scenario = sc.read_scenario(tiny_controls_path)
     with pytest.raises(ValueError, match="frozen"):
         scenario.name = "other"  # type: ignore[misc]
 

@@ -68,7 +68,7 @@ def _leading_edge(fac: pd.DataFrame, country: str | None = None) -> pd.DataFrame
 
 
 def test_library_is_complete():
-    """The ten scenarios of issue 3 are all in scenarios/."""
+    """The ten library scenarios are all in scenarios/."""
     assert {p.stem for p in FILES} >= set(LIBRARY)
 
 
@@ -221,7 +221,7 @@ def test_hbm_rule_limits_chinese_accelerators(results):
 
 
 def test_consortium_optimise_block_parses(results):
-    """The consortium scenario carries its optimiser settings (SPEC section 5)."""
+    """The consortium scenario carries its optimiser settings (docs/model.md §5)."""
     scen = sc.read_scenario(SCENARIOS / "open-certification-consortium.yaml")
     opt = scen.optimise
     assert opt is not None

@@ -1,4 +1,4 @@
-"""The published JSON Schema of the scenario format (SPEC section 2): the committed file is the
+"""The published JSON Schema of the scenario format (docs/model.md §2): the committed file is the
 one the models generate, and every worked scenario validates against it (when the optional
 ``jsonschema`` package is installed)."""
 
@@ -14,21 +14,19 @@ from typing import Any
 import pydantic
 import pytest
 import yaml
+from builders import DATA
 
 import supplychain as sc
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "supplychain" / "data" / "scenario.schema.json"
 REGENERATE = "python -m supplychain schema > supplychain/data/scenario.schema.json"
-SHARED_CHECKS = Path("/work/shared/checks/tiny")  # the project's acceptance checks, when present
 
 
 def scenario_files() -> list[Path]:
-    """Every scenario YAML of scenarios/ and of the shared tiny checks, except bad-*.yaml and
-    network files (which hold tables, not a scenario)."""
-    found = sorted((REPO / "scenarios").glob("*.y*ml"))
-    if SHARED_CHECKS.is_dir():
-        found += sorted(SHARED_CHECKS.glob("*.yaml"))
+    """Every scenario YAML of scenarios/ and of the tests' worked scenarios (tests/data), except
+    bad-*.yaml and network files (which hold tables, not a scenario)."""
+    found = sorted((REPO / "scenarios").glob("*.y*ml")) + sorted(DATA.glob("*.y*ml"))
     keep = []
     for path in found:
         if path.name.startswith("bad-"):

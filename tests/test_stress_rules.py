@@ -1,4 +1,4 @@
-"""One worked example per rule of the static stress (SPEC section 3).
+"""One worked example per rule of the static stress (docs/model.md §3).
 
 Every test builds a network small enough to solve on paper; its docstring shows the
 arithmetic, and the test checks ``sc.stress`` against that number. Horizon H = 52 weeks
@@ -12,66 +12,23 @@ from typing import Any
 
 import numpy as np
 import pytest
+from builders import (
+    TINY_DEMINIMIS,
+    availability,
+    control,
+    facility,
+    loop_network,
+    network,
+    recipe,
+    row,
+    stress,
+    supply,
+)
 
 import supplychain as sc
 
-# ---------------------------------------------------------------------------------------------
-# builders
-
-
-def facility(
-    fid: str, country: str, produces: str, kind: str = "material", company: str | None = None, capacity: float = 1000.0
-) -> dict:
-    return {
-        "id": fid,
-        "name": fid,
-        "company": company or fid,
-        "country": country,
-        "kind": kind,
-        "produces": produces,
-        "capacity": capacity,
-    }
-
-
-def recipe(fid: str, item: str, quantity: float = 0.01, stock_weeks: float | None = None) -> dict:
-    row: dict[str, Any] = {"facility": fid, "item": item, "quantity": quantity}
-    if stock_weeks is not None:
-        row["stock_weeks"] = stock_weeks
-    return row
-
-
-def supply(supplier: str, buyer: str, item: str, share: float = 1.0) -> dict:
-    return {"supplier": supplier, "buyer": buyer, "item": item, "share": share}
-
-
-def network(
-    facilities: list[dict], recipes: list[dict] = (), supplies: list[dict] = (), items: list[dict] | None = None
-) -> sc.Network:
-    """A network; items default to bare rows for every item produced or used."""
-    if items is None:
-        ids = {f["produces"] for f in facilities} | {r["item"] for r in recipes}
-        items = [{"id": k} for k in sorted(ids)]
-    return sc.Network(items, facilities, list(recipes), list(supplies), name="rules")
-
-
-def stress(net: sc.Network, controls: list[dict] = (), disruptions: list[dict] = (), horizon_weeks: float = 52) -> Any:
-    scenario = sc.Scenario.model_validate(
-        {"name": "rules", "horizon_weeks": horizon_weeks, "controls": list(controls), "disruptions": list(disruptions)}
-    )
-    return sc.stress(net, scenario)
-
-
-def availability(result: Any) -> dict[str, float]:
-    return dict(zip(result.facilities["facility"], result.facilities["availability"], strict=True))
-
-
-def row(result: Any, fid: str) -> dict:
-    return result.facilities.set_index("facility").loc[fid].to_dict()
-
-
-def control(**fields: Any) -> dict:
-    """A control: issuer USA, destination CHN, full denial, unless the test says otherwise."""
-    return {"name": "ctl", "issuer": "USA", "destinations": ["CHN"], "licence_approval": 0.0, **fields}
+# builders.py: facility, recipe, supply, control and network rows and tables; stress runs the
+# static engine on them; availability and row read the facilities table.
 
 
 def covered_items(items: list[dict], ctl: dict, supplier_country: str = "USA", buyer_country: str = "CHN") -> set[str]:
@@ -330,7 +287,7 @@ def test_reach_de_minimis(threshold: float, expected: float) -> None:
 @pytest.mark.parametrize(("threshold", "expected"), [(0.1, 1.0), (0.0, 0.0)])
 def test_reach_de_minimis_supplier_without_recipes(threshold: float, expected: float) -> None:
     """s_twn has no recipe: its content share is 0. Threshold 0.1: 0 < 0.1, not covered,
-    dc_cn 1. Threshold 0: 0 >= 0 holds, covered, dc_cn 0 (the SPEC's 'at least', literally)."""
+    dc_cn 1. Threshold 0: 0 >= 0 holds, covered, dc_cn 0 (docs/model.md §3's 'at least', literally)."""
     facilities = [facility("s_twn", "TWN", "chip"), facility("dc_cn", "CHN", "compute", kind="compute")]
     net = network(facilities, [recipe("dc_cn", "chip")], [supply("s_twn", "dc_cn", "chip")])
     result = stress(net, [control(items=["chip"], reach={"de_minimis": threshold})])
@@ -596,23 +553,10 @@ def test_limiting_item_empty_when_only_the_facility_itself_is_hit() -> None:
 # rule 5: cycles -- the greatest fixed point
 
 
-def _loop_network(third_supplier: bool, stock_weeks: float | None = None) -> sc.Network:
-    """a (TWN) makes ya and needs yb from b (share 1). b (KOR) makes yb and needs ya: from a
-    alone, or (third_supplier) half from a and half from c (JPN, no recipe)."""
-    facilities = [facility("a", "TWN", "ya"), facility("b", "KOR", "yb")]
-    supplies = [supply("b", "a", "yb")]
-    if third_supplier:
-        facilities.append(facility("c", "JPN", "ya"))
-        supplies += [supply("a", "b", "ya", 0.5), supply("c", "b", "ya", 0.5)]
-    else:
-        supplies.append(supply("a", "b", "ya"))
-    return network(facilities, [recipe("a", "yb"), recipe("b", "ya", stock_weeks=stock_weeks)], supplies)
-
-
 def test_two_node_loop_without_shock_is_fully_available() -> None:
     """a <-> b, shares 1: alpha_a = alpha_b = t is a fixed point for every t in [0, 1]; the
     greatest, 1, is the answer (not 0)."""
-    alpha = availability(stress(_loop_network(third_supplier=False)))
+    alpha = availability(stress(loop_network(third_supplier=False)))
     assert alpha == {"a": 1.0, "b": 1.0}
 
 
@@ -620,7 +564,7 @@ def test_loop_with_a_shock_decays_to_zero() -> None:
     """a <-> b, a at cf 0.5 all horizon (o_a = 0.5): alpha_a = 0.5 * alpha_b, alpha_b = alpha_a,
     so t = 0.5 t: the only fixed point is 0."""
     alpha = availability(
-        stress(_loop_network(third_supplier=False), disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}])
+        stress(loop_network(third_supplier=False), disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}])
     )
     assert alpha["a"] == pytest.approx(0, abs=1e-9)
     assert alpha["b"] == pytest.approx(0, abs=1e-9)
@@ -630,7 +574,7 @@ def test_loop_with_outside_supplier() -> None:
     """b takes ya half from a, half from c. No shock: t = min(1, 0.5 t + 0.5) -> 1.
     With o_a = 0.5: alpha_a = 0.5 * alpha_b and alpha_b = 0.5 * alpha_a + 0.5 * 1
     = 0.25 alpha_b + 0.5, so alpha_b = 2/3 and alpha_a = 1/3."""
-    net = _loop_network(third_supplier=True)
+    net = loop_network(third_supplier=True)
     assert set(availability(stress(net)).values()) == {1.0}
     alpha = availability(stress(net, disruptions=[{"facilities": ["a"], "capacity_factor": 0.5}]))
     assert alpha["b"] == pytest.approx(2 / 3, abs=1e-9)
@@ -644,7 +588,7 @@ def test_loop_with_stock() -> None:
     alpha_b = 0.5, alpha_a = 0.25."""
     alpha = availability(
         stress(
-            _loop_network(third_supplier=False, stock_weeks=13),
+            loop_network(third_supplier=False, stock_weeks=13),
             disruptions=[{"facilities": ["a"], "capacity_factor": 0, "weeks": 26}],
         )
     )
@@ -661,7 +605,7 @@ def test_slow_loop_settles_at_its_exact_fixed_point() -> None:
     warning would fail this test)."""
     alpha = availability(
         stress(
-            _loop_network(third_supplier=False, stock_weeks=5.2e-6),
+            loop_network(third_supplier=False, stock_weeks=5.2e-6),
             disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}],
         )
     )
@@ -673,7 +617,7 @@ def test_slow_loop_without_stock_collapses_to_zero() -> None:
     """a <-> b with no stock, o_a = 1 - 1e-6: t = o_a t has only the fixed point 0 (plain
     iteration would stop at 0.999999^1e6 = 0.37 after a million steps)."""
     alpha = availability(
-        stress(_loop_network(third_supplier=False), disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}])
+        stress(loop_network(third_supplier=False), disruptions=[{"facilities": ["a"], "capacity_factor": 1 - 1e-6}])
     )
     assert alpha["a"] == pytest.approx(0, abs=1e-9)
     assert alpha["b"] == pytest.approx(0, abs=1e-9)
@@ -690,7 +634,7 @@ def test_policy_bound_is_never_below_the_fixed_point() -> None:
     - With no shock at x = 1 every piece is the cap: the bound is 1, x unchanged."""
     from supplychain.stress import policy_bound
 
-    net = _loop_network(third_supplier=True)
+    net = loop_network(third_supplier=True)
     plan = net.arrays.plan
     (blk,) = [b for b in plan.blocks if b.cyclic]
     at = {fid: plan.position[net.arrays.index[fid]] for fid in ("a", "b")}
@@ -721,7 +665,7 @@ def test_policy_bound_is_never_below_the_fixed_point() -> None:
 
 def test_downstream_of_a_loop() -> None:
     """d (USA) needs yb from b in the loop with outside supplier, o_a = 0.5: A = alpha_b = 2/3."""
-    base = _loop_network(third_supplier=True)
+    base = loop_network(third_supplier=True)
     facilities = [*base.facilities.to_dict("records"), facility("d", "USA", "z")]
     net = network(
         facilities,
@@ -818,49 +762,12 @@ def test_no_limiting_control_when_no_single_lift_helps() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# the tiny network's worked scenarios (shared acceptance checks, tiny/controls.yaml, deminimis.yaml)
-
-
-TINY_CONTROLS = {
-    "name": "tiny-controls",
-    "horizon_weeks": 52,
-    "controls": [
-        {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "licence_approval": 0},
-        {
-            "name": "us-chips",
-            "issuer": "USA",
-            "items": ["eccn:3A090*"],
-            "destinations": ["CHN"],
-            "reach": {"foreign_direct_product": True},
-            "licence_approval": 0.2,
-        },
-    ],
-    "disruptions": [{"facilities": ["sand_us"], "capacity_factor": 0.5, "weeks": 26}],
-}
-
-TINY_DEMINIMIS = {
-    "name": "tiny-deminimis",
-    "controls": [
-        {
-            "name": "us-deminimis",
-            "issuer": "USA",
-            "items": ["chip"],
-            "destinations": ["CHN"],
-            "reach": {"de_minimis": 0.3},
-            "licence_approval": 0,
-        }
-    ],
-}
+# the tiny network's worked scenarios (tests/data/tiny-controls.yaml, tests/data/tiny-deminimis.yaml)
 
 
 @pytest.fixture(scope="module")
-def tiny() -> sc.Network:
-    return sc.read_network("tiny")
-
-
-@pytest.fixture(scope="module")
-def tiny_controls(tiny: sc.Network) -> Any:
-    return sc.stress(tiny, sc.Scenario.model_validate(TINY_CONTROLS))
+def tiny_controls(tiny: sc.Network, tiny_controls_scenario: sc.Scenario) -> Any:
+    return sc.stress(tiny, tiny_controls_scenario)
 
 
 def test_tiny_controls_availability(tiny_controls: Any) -> None:
@@ -930,7 +837,7 @@ def test_tiny_deminimis(tiny: sc.Network) -> None:
     sand 2*1 = 2 (half from sand_us), euv 0.001*1000 = 1 (none), dep 0.002*500 = 1 (all)
     -> (2*0.5 + 0 + 1) / 4 = 0.5 >= 0.3: fab_tw -> dc_cn covered, a = 0. fab_cn -> dc_cn is
     inside China. dc_cn: 0.6*0 + 0.4*1 = 0.4; every other facility 1."""
-    result = sc.stress(tiny, sc.Scenario.model_validate(TINY_DEMINIMIS))
+    result = sc.stress(tiny, sc.read_scenario(TINY_DEMINIMIS))
     alpha = availability(result)
     assert alpha["dc_cn"] == pytest.approx(0.4, abs=1e-12)
     assert {f: a for f, a in alpha.items() if f != "dc_cn"} == dict.fromkeys(

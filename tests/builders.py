@@ -1,0 +1,139 @@
+"""Builders shared by the tests: table rows, small networks and scenarios, result lookups.
+
+A plain module, not a test module: the tests import it as ``builders``, as they import
+``strategies`` and ``reference`` (pytest's default import mode puts ``tests/`` on
+``sys.path``). The fixtures built on these live in ``conftest.py``.
+
+Rows are the network tables' columns as dicts; defaults are chosen so that, unless a test
+says otherwise, capacities are large enough that no supplier falls short and quantities are
+small (0.01): neither plays a part in a static-stress availability. Tests where quantities
+or capacities matter (the flow LP) pass them explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import supplychain as sc
+
+DATA = Path(__file__).resolve().parent / "data"
+"""``tests/data``: the worked scenario files of the tests (all on the bundled ``tiny`` network)."""
+
+TINY_CONTROLS = DATA / "tiny-controls.yaml"
+TINY_DEMINIMIS = DATA / "tiny-deminimis.yaml"
+TINY_MC = DATA / "tiny-mc.yaml"
+TINY_OPTIMISE = DATA / "tiny-optimise.yaml"
+
+
+# ---- table rows -------------------------------------------------------------------------------
+
+
+def facility(
+    fid: str,
+    country: str,
+    produces: str,
+    kind: str = "material",
+    company: str | None = None,
+    capacity: float = 1000.0,
+    recovery_weeks: float | None = None,
+) -> dict:
+    """A facility row; its name is its id, its company its id unless given."""
+    row: dict[str, Any] = {
+        "id": fid,
+        "name": fid,
+        "company": company or fid,
+        "country": country,
+        "kind": kind,
+        "produces": produces,
+        "capacity": capacity,
+    }
+    if recovery_weeks is not None:
+        row["recovery_weeks"] = recovery_weeks
+    return row
+
+
+def recipe(fid: str, item: str, quantity: float = 0.01, stock_weeks: float | None = None) -> dict:
+    """A recipe row: ``fid`` needs ``quantity`` of ``item`` per unit, optionally with stock."""
+    row: dict[str, Any] = {"facility": fid, "item": item, "quantity": quantity}
+    if stock_weeks is not None:
+        row["stock_weeks"] = stock_weeks
+    return row
+
+
+def supply(supplier: str, buyer: str, item: str, share: float = 1.0) -> dict:
+    """A supply row: ``supplier`` provides ``share`` of ``buyer``'s ``item``."""
+    return {"supplier": supplier, "buyer": buyer, "item": item, "share": share}
+
+
+def control(**fields: Any) -> dict:
+    """A control: issuer USA, destination CHN, full denial, unless the test says otherwise."""
+    return {"name": "ctl", "issuer": "USA", "destinations": ["CHN"], "licence_approval": 0.0, **fields}
+
+
+# ---- networks and scenarios -------------------------------------------------------------------
+
+
+def network(
+    facilities: list[dict],
+    recipes: Sequence[dict] = (),
+    supplies: Sequence[dict] = (),
+    items: list[dict] | None = None,
+    values: dict[str, float] | None = None,
+) -> sc.Network:
+    """A network; items default to bare rows for every item produced or used, sorted by id,
+    with ``values[k]`` as item k's value where given."""
+    if items is None:
+        ids = sorted({f["produces"] for f in facilities} | {r["item"] for r in recipes})
+        items = [{"id": k, **({"value": values[k]} if values and k in values else {})} for k in ids]
+    return sc.Network(items, facilities, list(recipes), list(supplies), name="built")
+
+
+def scenario(controls: Sequence[dict] = (), disruptions: Sequence[dict] = (), horizon_weeks: float = 52) -> sc.Scenario:
+    """A scenario of these controls and disruptions over ``horizon_weeks``."""
+    return sc.Scenario.model_validate(
+        {"name": "built", "horizon_weeks": horizon_weeks, "controls": list(controls), "disruptions": list(disruptions)}
+    )
+
+
+def stress(
+    net: sc.Network, controls: Sequence[dict] = (), disruptions: Sequence[dict] = (), horizon_weeks: float = 52
+) -> sc.StressResult:
+    """The static stress of ``net`` under these controls and disruptions."""
+    return sc.stress(net, scenario(controls, disruptions, horizon_weeks))
+
+
+def loop_network(third_supplier: bool, stock_weeks: float | None = None) -> sc.Network:
+    """a (TWN) makes ya and needs yb from b (share 1). b (KOR) makes yb and needs ya: from a
+    alone, or (third_supplier) half from a and half from c (JPN, no recipe); b holds
+    ``stock_weeks`` of ya."""
+    facilities = [facility("a", "TWN", "ya"), facility("b", "KOR", "yb")]
+    supplies = [supply("b", "a", "yb")]
+    if third_supplier:
+        facilities.append(facility("c", "JPN", "ya"))
+        supplies += [supply("a", "b", "ya", 0.5), supply("c", "b", "ya", 0.5)]
+    else:
+        supplies.append(supply("a", "b", "ya"))
+    return network(facilities, [recipe("a", "yb"), recipe("b", "ya", stock_weeks=stock_weeks)], supplies)
+
+
+# ---- reading results and files ----------------------------------------------------------------
+
+
+def availability(result: sc.StressResult) -> dict[str, float]:
+    """Facility id -> availability, in the network's order."""
+    return dict(zip(result.facilities["facility"], result.facilities["availability"], strict=True))
+
+
+def row(result: sc.StressResult, fid: str) -> dict:
+    """The facilities-table row of ``fid`` as a dict."""
+    return result.facilities.set_index("facility").loc[fid].to_dict()
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line of ``path`` containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
