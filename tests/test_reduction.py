@@ -38,13 +38,12 @@ import supplychain as sc
 from supplychain.errors import InputError
 from supplychain.montecarlo import BLOCK, MonteCarloModel, distribution, monte_carlo
 from supplychain.optimise.reduction import ScenarioSet, fast_forward_selection, reduce_scenarios, weighted_cvar
-from supplychain.scenario import compile_scenario
 from supplychain.stress import propagate
 
 REPO = Path(__file__).resolve().parents[1]
 
 MC_TINY = """\
-    # copy of shared/checks/tiny/mc.yaml, without its network (passed explicitly)
+    # the tiny Monte Carlo scenario (tests/data/tiny-mc.yaml), without its network (passed explicitly)
     name: tiny-mc
     horizon_weeks: 52
     controls:
@@ -108,11 +107,6 @@ def _scenario(text: str) -> sc.Scenario:
 
 
 @pytest.fixture(scope="module")
-def tiny() -> sc.Network:
-    return sc.read_network("tiny")
-
-
-@pytest.fixture(scope="module")
 def rich(tiny: sc.Network) -> tuple[sc.Scenario, ScenarioSet]:
     scenario = _scenario(RICH_TINY)
     return scenario, reduce_scenarios(tiny, scenario, k=10)
@@ -133,7 +127,7 @@ def _dense_all(network: sc.Network, scenario: sc.Scenario, samples: int, seed: i
 def _final_loss(network: sc.Network, scenario: sc.Scenario, edge: np.ndarray, own: np.ndarray) -> np.ndarray:
     """Σ over final outputs of value · capacity · (1 − α), per sample (value per week)."""
     arr = network.arrays
-    alpha, _ = propagate(arr.plan, edge, own, compile_scenario(network, scenario).stock_term)
+    alpha, _ = propagate(arr.plan, edge, own, sc.compile_scenario(network, scenario).stock_term)
     return ((1 - alpha) * (arr.value * arr.capacity * arr.is_final)).sum(axis=1)
 
 
@@ -224,7 +218,7 @@ def test_weights_are_the_mass_nearest_each_representative(rich: tuple[sc.Scenari
     tiny = sc.read_network("tiny")
     edge, own = _dense_all(tiny, scenario, reduced.samples, reduced.seed)
     arr = tiny.arrays
-    alpha, _ = propagate(arr.plan, edge, own, compile_scenario(tiny, scenario).stock_term)
+    alpha, _ = propagate(arr.plan, edge, own, sc.compile_scenario(tiny, scenario).stock_term)
     lost = (1 - alpha) * arr.value * arr.capacity
     country = np.asarray(arr.countries, dtype=object)[arr.country]
     profile = np.stack([lost[:, arr.is_final & (country == c)].sum(axis=1) for c in reduced.countries], axis=1)
@@ -326,7 +320,7 @@ def test_fast_forward_selection_is_the_textbook_greedy() -> None:
 def test_deterministic_scenario_gives_one_scenario(tiny: sc.Network) -> None:
     scenario = _scenario(STATIC_TINY)
     reduced = reduce_scenarios(tiny, scenario, k=20)
-    compiled = compile_scenario(tiny, scenario)
+    compiled = sc.compile_scenario(tiny, scenario)
     assert reduced.k == 1
     np.testing.assert_array_equal(reduced.weight, [1.0])
     np.testing.assert_array_equal(reduced.edge_factor[0], compiled.edge_factor()[0])
@@ -378,6 +372,7 @@ def _peak_bytes(network: sc.Network, scenario: sc.Scenario, samples: int) -> tup
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_memory_stays_per_block() -> None:
     """On the bundled network (7 498 edges) a samples × edges float array is 60 kB per sample;
     the reduction holds a few blocks (256 × E) at a time and, per sample, a loss profile and a
