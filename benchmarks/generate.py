@@ -1,7 +1,7 @@
 """Synthetic, realistic-shaped semiconductor supply networks for benchmarks.
 
 ``generate_network(n_facilities, n_supplies, seed)`` builds a layered network shaped like the
-real chain (SPEC section 1), vectorised with numpy so the 10 000-facility / 100 000-supply case
+real chain (docs/model.md §1), vectorised with numpy so the 10 000-facility / 100 000-supply case
 takes a few seconds (most of it the ``Network`` validation):
 
     material ─┬─> equipment subsystems ─> equipment tools ─┐
@@ -647,7 +647,7 @@ def _matching(patterns: list[str], items: pd.DataFrame) -> list[str]:
 def scenario_dict(
     facilities: pd.DataFrame, items: pd.DataFrame, n_controls: int = 5, seed: int = 0, network: str | None = None
 ) -> dict[str, Any]:
-    """The scenario of ``generate_scenario`` as a plain dict (SPEC section 2 shape)."""
+    """The scenario of ``generate_scenario`` as a plain dict (docs/model.md §2 shape)."""
     rng = np.random.default_rng(seed)
     chn = facilities[(facilities["country"] == "CHN") & facilities["kind"].isin(["design", "foundry", "compute"])]
     top = chn["company"].value_counts()

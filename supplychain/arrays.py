@@ -78,7 +78,7 @@ class EnginePlan:
 class NetworkArrays:
     """A network's tables as arrays (table order), for vectorised computation.
 
-    Codes index the sorted lists ``countries``, ``companies``, ``kinds`` (SPEC's kinds) and
+    Codes index the sorted lists ``countries``, ``companies``, ``kinds`` (the schema's kinds) and
     ``item_ids`` (items table order). Capacities are units of the produced item per week.
     """
 
@@ -130,7 +130,7 @@ class NetworkArrays:
         return i if i < len(self.countries) and self.countries[i] == iso else -1
 
     def origin_content_share(self, code: int) -> np.ndarray:
-        """Each facility's content share from country ``code`` (SPEC section 3, rule 1).
+        """Each facility's content share from country ``code`` (docs/model.md §3.1).
 
         Σ over its recipes of value_k · quantity · (shares of its suppliers of k located in
         that country), over Σ value_k · quantity; 0 for a facility with no recipe.
@@ -145,7 +145,7 @@ class NetworkArrays:
 
     def uses_tools_from(self, code: int) -> np.ndarray:
         """Facilities with a supplier of a ``tool`` item in country ``code`` (the
-        foreign-direct-product test of SPEC section 3, rule 1)."""
+        foreign-direct-product test of docs/model.md §3.1)."""
         edges = self.item_tool[self.edge_item] & (self.country[self.edge_src] == code)
         out = np.zeros(self.n_facilities, dtype=bool)
         out[self.edge_dst[edges]] = True

@@ -25,7 +25,7 @@ _TOLERANCE = 1e-9
 
 @dataclass
 class StressResult:
-    """What a scenario does to a network (SPEC sections 3 and 6).
+    """What a scenario does to a network (docs/model.md §3 and §6).
 
     Tables (pandas DataFrames, columns as the report files of the same name):
 
@@ -38,8 +38,8 @@ class StressResult:
       (``marginal_lost_compute``);
     - ``summary``: headline metrics (``compute_lost``, ``lost_output_share``, …);
     - when the analyses ran (``run_scenario`` and the CLI): ``concentration``,
-      ``chokepoints`` and ``exposure`` (SPEC section 4), else None;
-    - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (SPEC section 6).
+      ``chokepoints`` and ``exposure`` (docs/model.md §4), else None;
+    - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (docs/model.md §6).
 
     ``status`` is ``ok`` when every step ended as it should, else ``partial: <why>`` (e.g. an
     LP stopped by its time limit); ``timings`` gives seconds per step.
@@ -107,7 +107,7 @@ class StressResult:
 
     def attach_adaptive(self, adaptive: Any) -> None:
         """Add an ``AdaptiveResult``: ``availability_adaptive`` per facility and the adaptive
-        final-output loss per week beside the static one in ``summary`` (SPEC section 4)."""
+        final-output loss per week beside the static one in ``summary`` (docs/model.md §4)."""
         self.facilities = self.facilities.assign(availability_adaptive=adaptive.availability)
         static = self.metric("lost_output")
         extra = pd.DataFrame(
@@ -120,7 +120,7 @@ class StressResult:
             self._degrade(f"adaptive LP {adaptive.status}")
 
     def attach_strategy(self, strategy: Any) -> None:
-        """Add an optimiser ``Strategy`` (SPEC sections 5-6): strategy.csv and frontier.csv
+        """Add an optimiser ``Strategy`` (docs/model.md §5-§6): strategy.csv and frontier.csv
         tables, ``availability_after`` in ``facilities``, the cost and expected losses before and
         after in ``summary`` (a note on an empty strategy is a metric ``note:<why>`` of value 0),
         and the solve's status, gap and bound in ``extras["optimise"]`` (run.json)."""
@@ -134,7 +134,7 @@ class StressResult:
 
     def attach_monte_carlo(self, mc: Any) -> None:
         """Add a ``MonteCarloResult``: the monte_carlo table, per-facility columns and
-        distribution metrics (SPEC section 6)."""
+        distribution metrics (docs/model.md §6)."""
         self.monte_carlo = mc.table
         self.facilities = self.facilities.merge(mc.facilities, on="facility", how="left", validate="one_to_one")
         self.summary = pd.concat([self.summary, mc.summary], ignore_index=True)

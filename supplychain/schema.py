@@ -1,4 +1,4 @@
-"""The network tables' columns, as data (SPEC section 1).
+"""The network tables' columns, as data (docs/model.md §1).
 
 One ``Column`` per column of each table: its type, whether it is required, its default, its
 unit and what it means. Reading, validation, defaults and the README's table reference all

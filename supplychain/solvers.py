@@ -1,6 +1,6 @@
 """Solver names -> PuLP solver objects, what is available here, and honest solve statuses.
 
-Two LP/MIP solvers are supported, chosen by name (SPEC section 5):
+Two LP/MIP solvers are supported, chosen by name (docs/model.md §5):
 
 - ``"highs"`` (the default): HiGHS through ``highspy`` and PuLP's ``HiGHS`` API class, which
   keeps the model in memory, so a problem solved many times with changed bounds is re-solved

@@ -1,4 +1,4 @@
-"""The static stress engine (SPEC section 3): availability of every facility under a scenario.
+"""The static stress engine (docs/model.md §3): availability of every facility under a scenario.
 
 For each facility v the engine computes α_v in [0, 1], the fraction of its normal output it
 can still make averaged over the horizon H:
@@ -52,7 +52,7 @@ POLICY_MAX_WIDTH = 2_000
 def propagate(
     plan: EnginePlan, edge_factor: np.ndarray, own_factor: np.ndarray, stock_term: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Availabilities for a batch of samples (SPEC section 3, rules 4-5).
+    """Availabilities for a batch of samples (docs/model.md §3.2).
 
     Parameters
     ----------
@@ -193,7 +193,7 @@ def _limiting_items(network: Network, avail: np.ndarray) -> list[str]:
 
 
 def stress(network: Network | None, scenario: Scenario | CompiledScenario | str | Path) -> StressResult:
-    """Stress a network with a scenario's controls and disruptions (SPEC section 3).
+    """Stress a network with a scenario's controls and disruptions (docs/model.md §3).
 
     ``network`` may be None to read the one the scenario names; ``scenario`` may be a path, or
     a ``CompiledScenario`` to skip compiling it again. Returns a ``StressResult``

@@ -1,4 +1,4 @@
-"""Risk analyses on a network (SPEC section 4): concentration, chokepoints, exposure (time to
+"""Risk analyses on a network (docs/model.md §4): concentration, chokepoints, exposure (time to
 survive / time to recover) and the adaptive (re-routing) stress."""
 
 from .chokepoints import chokepoints

@@ -1,4 +1,4 @@
-"""Chokepoints (SPEC section 4): what the world loses when one facility, company or country
+"""Chokepoints (docs/model.md §4): what the world loses when one facility, company or country
 is removed.
 
 Each candidate is removed alone (its facilities' own factor 0, nothing else disrupted) and the

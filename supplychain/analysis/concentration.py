@@ -1,4 +1,4 @@
-"""Market concentration per item (SPEC section 4): who makes it, and how concentrated that is.
+"""Market concentration per item (docs/model.md §4): who makes it, and how concentrated that is.
 
 A supplier's market share of item k is its capacity over the total capacity of the facilities
 producing k. The Herfindahl–Hirschman index is Σ (100 · share)², on 0–10 000: 10 000 for a
@@ -51,7 +51,7 @@ def _hhi(
 def concentration(network: Network) -> pd.DataFrame:
     """Concentration of every item's supply, one row per item (table order).
 
-    Columns (SPEC section 6): ``item``; ``suppliers`` (facilities producing it);
+    Columns (docs/model.md §6): ``item``; ``suppliers`` (facilities producing it);
     ``top_supplier`` and ``top_share`` (its share of the item's capacity, 0–1; ties go to the
     facility listed first); ``hhi`` by supplier and ``country_hhi`` by country (0–10 000);
     ``top_country``; ``single_point_of_failure`` (true when one supplier, or one country, makes

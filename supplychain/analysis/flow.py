@@ -1,7 +1,7 @@
-"""The flow LP of SPEC section 4 and the adaptive stress built on it.
+"""The flow LP of docs/model.md §4 and the adaptive stress built on it.
 
 Over a window of t weeks, with c_v the capacity per week of facility v, q_vk its recipe
-quantity of item k, s_vk its stock in weeks of normal use, and all variables ≥ 0 (SPEC, after
+quantity of item k, s_vk its stock in weeks of normal use, and all variables ≥ 0 (docs/model.md §4, after
 Simchi-Levi et al., "Identifying Risks and Mitigating Disruptions in the Automotive Supply
 Chain", Interfaces 45(5), 2015):
 
@@ -276,7 +276,7 @@ def resolve_solver(solver: Any, *, time_limit: float | None = None, gap: float |
 
 @dataclass(frozen=True, eq=False)
 class AdaptiveResult:
-    """The adaptive stress of a scenario: surviving capacity re-routed optimally (SPEC section 4).
+    """The adaptive stress of a scenario: surviving capacity re-routed optimally (docs/model.md §4).
 
     - ``availability``: per facility (table order) P_v / (c_v · H) in [0, 1] for a plan that
       loses the least final output and, among those, produces the most;
@@ -320,7 +320,7 @@ def adaptive_stress(
     gap: float | None = None,
 ) -> AdaptiveResult:
     """The flow LP for a whole scenario: the final output lost when surviving capacity is
-    re-routed optimally (SPEC section 4, "Adaptive stress").
+    re-routed optimally (docs/model.md §4, "Adaptive stress").
 
     Window t = H (the scenario's horizon), cap_v = o_v · c_v with the own factors of all the
     scenario's disruptions, and the edge caps F_e ≤ a_e · c_v · q_vk · share_e · H on the edges
