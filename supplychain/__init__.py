@@ -17,7 +17,14 @@ from .optimise import Strategy, optimise
 from .pipeline import run_scenario
 from .reports import write_reports
 from .results import StressResult
-from .scenario import CompiledScenario, Scenario, compile_scenario, read_scenario, scenario_json_schema
+from .scenario import (
+    CompiledScenario,
+    Scenario,
+    compile_scenario,
+    read_scenario,
+    scenario_json_schema,
+    validate_scenario,
+)
 from .solvers import available_solvers
 from .stress import stress
 
@@ -53,6 +60,7 @@ __all__ = [
     "run_scenario",
     "scenario_json_schema",
     "stress",
+    "validate_scenario",
     "write_network",
     "write_reports",
 ]

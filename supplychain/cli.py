@@ -88,7 +88,7 @@ def _say(quiet: bool, text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the command for parsed arguments; raises InputError on bad input."""
     from .pipeline import run_scenario
-    from .scenario import compile_scenario, read_scenario
+    from .scenario import read_scenario, validate_scenario
 
     started = time.perf_counter()
     for flag, value, low in (
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
         get_solver(args.solver)  # an unknown or missing solver is reported before any work
     if args.validate:
-        compiled = compile_scenario(network, scenario)
+        compiled = validate_scenario(network, scenario)  # everything a run checks, the optimiser's members too
         _say(args.quiet, f"{args.scenario}: valid. {network!r}")
         for name, covered in zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True):
             _say(args.quiet, f"  control {name}: covers {covered} supply edge{'s' * (covered != 1)}")

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["InputError", "Problem", "SolverError", "SupplychainError"]
+__all__ = ["QUOTE_LIMIT", "InputError", "Problem", "SolverError", "SupplychainError", "quoted", "shortened"]
+
+QUOTE_LIMIT = 60
+"""How many characters of a user's value an error message repeats; longer values are cut."""
 
 
 class SupplychainError(Exception):
@@ -53,6 +56,28 @@ class InputError(SupplychainError, ValueError):
         if len(self.problems) > len(shown):
             lines.append(f"  ... and {len(self.problems) - len(shown)} more")
         return "\n".join(lines)
+
+
+def shortened(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` as text fit for a one-paragraph message: control characters (line breaks,
+    NUL, …) written as escapes, and cut to ``limit`` characters with ``…`` and the full length
+    when longer (``'xxxx…' (1000000 characters)`` keeps a 1 MB value out of the message)."""
+    text = str(value)
+    cut = text[:limit]
+    cut = "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+    if len(text) <= limit:
+        return cut
+    return f"{cut}… ({len(text)} characters)"
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``'value'`` in single quotes, shortened as :func:`shortened` does (the length, when
+    the value is cut, follows the closing quote)."""
+    text = str(value)
+    short = shortened(text[:limit], limit)
+    if len(text) <= limit:
+        return f"'{short}'"
+    return f"'{short}…' ({len(text)} characters)"
 
 
 class SolverError(SupplychainError):

@@ -15,7 +15,7 @@ problems found, to word them.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from .arrays import NetworkArrays, build_arrays
-from .errors import InputError, Problem
+from .errors import InputError, Problem, quoted, shortened
 from .schema import COUNTRY_CODES, KINDS, OPTIONAL_TABLES, TABLES, TOOL_KINDS, Column, suggest_country
 
-__all__ = ["CAPACITY_TOLERANCE", "SHARE_TOLERANCE", "Network", "TableLike", "did_you_mean"]
+__all__ = ["CAPACITY_TOLERANCE", "SHARE_TOLERANCE", "Network", "Suggester", "TableLike", "did_you_mean"]
 
 TableLike = pd.DataFrame | Sequence[Mapping[str, Any]] | None
 """What a table may be given as: a DataFrame, a list of row mappings, or None (empty)."""
@@ -38,7 +38,14 @@ SHARE_TOLERANCE = 1e-6
 CAPACITY_TOLERANCE = 1e-9
 """Relative slack allowed when a supplier's normal demand is compared with its capacity."""
 
-_SUGGEST_LIMIT = 50  # distinct bad values per check that get a did-you-mean (difflib is slow)
+SUGGEST_LIMIT = 50
+"""Distinct bad values per check that get a did-you-mean (each costs a difflib search)."""
+SUGGEST_MAX_LENGTH = 200
+"""Values longer than this get no did-you-mean: no name is a typo that long, and difflib's cost
+grows with the product of the lengths compared."""
+SUGGEST_CANDIDATES = 200
+"""Names a did-you-mean compares a value with (with difflib), at most: of more valid names,
+those sharing the most pairs of adjacent letters with the value."""
 _ROWS_LISTED = 5  # rows named in a message about a group of rows
 _TRUE = frozenset({"true", "yes", "1", "1.0"})
 _FALSE = frozenset({"false", "no", "0", "0.0"})
@@ -50,31 +57,95 @@ _FALSE = frozenset({"false", "no", "0", "0.0"})
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
-    """The valid name closest to a misspelt ``value`` (case-insensitive first), or None."""
-    choices = list(choices)
-    lowered = {c.lower(): c for c in choices}
-    if value.lower() in lowered:
-        return lowered[value.lower()]
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    if close:
-        return close[0]
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[close[0]] if close else None
+    """The valid name closest to a misspelt ``value`` (case-insensitive first), or None.
+
+    For many lookups against the same names, a :class:`Suggester` keeps its indexes and answers.
+    """
+    return Suggester(choices, limit=None)(value)
 
 
-class _Suggester:
-    """Caches did-you-mean lookups against one set of valid names (at most ``_SUGGEST_LIMIT``)."""
+class Suggester:
+    """Did-you-mean lookups against one set of valid names, cached per value.
 
-    def __init__(self, choices: Iterable[str]) -> None:
-        self.choices = sorted(set(choices))
+    ``difflib`` compares a value with each name in time proportional to the product of their
+    lengths, so the work per lookup is bounded: a value longer than ``SUGGEST_MAX_LENGTH``
+    characters gets no suggestion, and with more than ``SUGGEST_CANDIDATES`` names only the
+    ``SUGGEST_CANDIDATES`` sharing the most pairs of adjacent letters with the value (found
+    with an index built once) are compared. After ``limit`` distinct values (``None``: no
+    limit) the rest get no suggestion.
+    """
+
+    def __init__(self, choices: Iterable[str], limit: int | None = SUGGEST_LIMIT) -> None:
+        self._given = choices if isinstance(choices, Collection) else list(choices)
+        self.limit = limit
         self.cache: dict[str, str | None] = {}
+        self._index: tuple[dict[str, np.ndarray], np.ndarray] | None = None
+
+    @cached_property
+    def choices(self) -> list[str]:
+        """The valid names, sorted (built on the first lookup: most checks find nothing wrong)."""
+        return sorted({str(c) for c in self._given})
+
+    @cached_property
+    def _lowered(self) -> dict[str, str]:
+        lowered: dict[str, str] = {}
+        for c in reversed(self.choices):  # the first name in sorted order wins a case clash
+            lowered[c.lower()] = c
+        return lowered
 
     def __call__(self, value: str) -> str | None:
+        value = str(value)
         if value not in self.cache:
-            if len(self.cache) >= _SUGGEST_LIMIT:
+            if self.limit is not None and len(self.cache) >= self.limit:
                 return None
-            self.cache[value] = did_you_mean(value, self.choices)
+            self.cache[value] = self._lookup(value)
         return self.cache[value]
+
+    @staticmethod
+    def _pairs(text: str) -> set[str]:
+        text = text.lower()
+        return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+    def _candidates(self, value: str) -> list[str]:
+        """The names worth comparing with ``value``: all of them when there are few, else the
+        ``SUGGEST_CANDIDATES`` with the highest Dice overlap of letter pairs."""
+        if len(self.choices) <= SUGGEST_CANDIDATES:
+            return self.choices
+        if self._index is None:
+            postings: dict[str, list[int]] = {}
+            sizes = np.empty(len(self.choices))
+            for n, name in enumerate(self.choices):
+                pairs = self._pairs(name)
+                sizes[n] = len(pairs)
+                for pair in pairs:
+                    postings.setdefault(pair, []).append(n)
+            self._index = ({k: np.asarray(v, dtype=np.int64) for k, v in postings.items()}, sizes)
+        postings_of, sizes = self._index
+        pairs = self._pairs(value)
+        shared = np.zeros(len(self.choices))
+        for pair in pairs:
+            hits = postings_of.get(pair)
+            if hits is not None:
+                shared[hits] += 1
+        dice = 2 * shared / (sizes + len(pairs))
+        best = np.argpartition(-dice, SUGGEST_CANDIDATES - 1)[:SUGGEST_CANDIDATES]
+        return [self.choices[n] for n in sorted(best.tolist())]
+
+    def _lookup(self, value: str) -> str | None:
+        lower = value.lower()
+        if lower in self._lowered:
+            return self._lowered[lower]
+        if len(value) > SUGGEST_MAX_LENGTH or not self.choices:
+            return None
+        candidates = self._candidates(value)
+        close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+        lowered = {c.lower(): c for c in candidates}
+        if lower == value and all(k == v for k, v in lowered.items()):
+            return None  # the case-insensitive pass would compare the same strings again
+        close = difflib.get_close_matches(lower, sorted(lowered), n=1, cutoff=0.6)
+        return lowered[close[0]] if close else None
 
 
 class _Locator:
@@ -114,8 +185,8 @@ def _num(x: float) -> str:
 
 
 def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """A cell's value as an error message repeats it (cut when long, see ``errors.shortened``)."""
+    return shortened(value)
 
 
 def _valid_number(col: Column) -> str:
@@ -285,7 +356,10 @@ class Network:
                 hint = f"; did you mean '{guess}'?" if guess else ""
                 line = f" (line {table_lines[key]})" if key in table_lines else ""
                 problems.append(
-                    Problem(f"{where_src}: table '{key}'{line}", f"unknown table '{key}'{hint} (tables are: {valid})")
+                    Problem(
+                        f"{where_src}: table {quoted(key)}{line}",
+                        f"unknown table {quoted(key)}{hint} (tables are: {valid})",
+                    )
                 )
         missing = [t for t in TABLES if t not in OPTIONAL_TABLES and t not in tables]
         for table in missing:
@@ -316,7 +390,7 @@ class Network:
             for t in unknown:
                 guess = did_you_mean(t, TABLES)
                 hint = f"; did you mean '{guess}'?" if guess else ""
-                problems.append(Problem("", f"unknown table '{t}'{hint} (tables are: {', '.join(TABLES)})"))
+                problems.append(Problem("", f"unknown table {quoted(t)}{hint} (tables are: {', '.join(TABLES)})"))
             raise InputError("Network.replace: unknown tables", problems)
         new = {**self.tables(), **tables}
         return Network(**new, name=self.name, source=self.source)  # type: ignore[arg-type]
@@ -405,7 +479,7 @@ def _normalise(
     seen: set[str] = set()
     for col in raw.columns:
         if col in seen:
-            problems.append(Problem(loc.table(table, col), f"column '{col}' appears twice"))
+            problems.append(Problem(loc.table(table, _short(col)), f"column {quoted(col)} appears twice"))
         seen.add(col)
     raw = raw.loc[:, ~raw.columns.duplicated()]
     extra = [c for c in raw.columns if c not in names and c != ""]
@@ -416,7 +490,7 @@ def _normalise(
         if col.name not in raw.columns:
             if col.required and not empty:
                 guess = did_you_mean(col.name, extra) if extra else None
-                hint = f"; did you mean '{guess}'?" if guess else ""
+                hint = f"; did you mean {quoted(guess)}?" if guess else ""
                 problems.append(
                     Problem(
                         loc.table(table, col.name),
@@ -533,7 +607,7 @@ class _Validator:
         fac, items = network.facilities, network.items
         self.facility_ids = pd.Index(fac.loc[ok["facilities"]["id"], "id"].unique())
         self.item_ids = pd.Index(items.loc[ok["items"]["id"], "id"].unique())
-        self.suggest = {"facility": _Suggester(self.facility_ids), "item": _Suggester(self.item_ids)}
+        self.suggest = {"facility": Suggester(self.facility_ids), "item": Suggester(self.item_ids)}
         # usable cells that also resolve to an id: filled by the reference checks
         self.resolved: dict[tuple[str, str], np.ndarray] = {}
         self.first: dict[str, np.ndarray] = {}  # first occurrence of each key row (duplicates dropped)
@@ -616,10 +690,11 @@ class _Validator:
             where_first = self.loc.row(table, first_pos[key])
             if cols == ["id"]:
                 self.add(
-                    self.loc.cell(table, pos, "id"), f"duplicate id '{key[0]}' (also {where_first}); ids must be unique"
+                    self.loc.cell(table, pos, "id"),
+                    f"duplicate id {quoted(key[0])} (also {where_first}); ids must be unique",
                 )
             else:
-                pretty = ", ".join(f"{c} {v}" for c, v in zip(cols, key, strict=True))
+                pretty = ", ".join(f"{c} {_short(v)}" for c, v in zip(cols, key, strict=True))
                 self.add(
                     self.loc.cell(table, pos, ", ".join(cols)),
                     f"duplicate row ({pretty}) (also {where_first}); each ({', '.join(cols)}) may appear once",
@@ -638,7 +713,7 @@ class _Validator:
         allowed = sorted(allowed)
         values = frame[col]
         bad = self.ok[table][col] & ~values.isin(allowed).to_numpy(dtype=bool)
-        suggest = suggest or _Suggester(allowed)
+        suggest = suggest or Suggester(allowed)
         for pos in np.flatnonzero(bad):
             value = values.iloc[pos]
             guess = suggest(value)
@@ -667,7 +742,7 @@ class _Validator:
         for pos in np.flatnonzero(bad):
             self.add(
                 self.loc.cell(table, int(pos), "buyer"),
-                f"'{frame['supplier'].iloc[pos]}' supplies itself; supplier and buyer must differ",
+                f"{quoted(frame['supplier'].iloc[pos])} supplies itself; supplier and buyer must differ",
             )
 
     def check_produces(self, table: str) -> None:
@@ -680,8 +755,8 @@ class _Validator:
         for pos in np.flatnonzero(bad):
             self.add(
                 self.loc.cell(table, int(pos), "item"),
-                f"supplier '{frame['supplier'].iloc[pos]}' produces '{makes.iloc[pos]}', not "
-                f"'{frame['item'].iloc[pos]}'; the item must be what the supplier produces",
+                f"supplier {quoted(frame['supplier'].iloc[pos])} produces {quoted(makes.iloc[pos])}, not "
+                f"{quoted(frame['item'].iloc[pos])}; the item must be what the supplier produces",
             )
 
     def _recipe_keys(self) -> pd.MultiIndex:
@@ -696,7 +771,7 @@ class _Validator:
         keys = pd.MultiIndex.from_arrays([frame["buyer"], frame["item"]])
         bad = usable & ~keys.isin(self._recipe_keys())
         for pos in np.flatnonzero(bad):
-            buyer, item = frame["buyer"].iloc[pos], frame["item"].iloc[pos]
+            buyer, item = _short(frame["buyer"].iloc[pos]), _short(frame["item"].iloc[pos])
             self.add(
                 self.loc.cell(table, int(pos), "item"),
                 f"buyer '{buyer}' has no recipe for '{item}'; add a recipes row (facility {buyer}, "

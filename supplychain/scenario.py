@@ -4,18 +4,22 @@ A scenario says what happens to the network: export controls (who restricts whic
 whom, with what reach and licence policy) and physical disruptions. ``read_scenario`` parses
 and validates a file, reporting every problem with its file, line and key path;
 ``compile_scenario`` turns the rules into arrays over the network's supply edges and
-facilities (SPEC section 3, rules 1-3), which the engine in ``stress.py`` consumes.
+facilities (SPEC section 3, rules 1-3), which the engine in ``stress.py`` consumes;
+``validate_scenario`` checks everything a run checks (the file, and every id it names against
+the network, the optimiser's consortium members too) and reports it all in one error.
 """
 
 from __future__ import annotations
 
-import difflib
+import contextlib
 import fnmatch
 import hashlib
 import json
+import math
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -28,6 +32,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    TypeAdapter,
     ValidationError,
     WithJsonSchema,
     field_validator,
@@ -35,9 +40,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, quoted, shortened
 from .io import KeyPath, format_key_path, load_yaml, read_network
-from .network import Network
+from .network import Network, Suggester
 from .schema import COUNTRY_CODES, KINDS, suggest_country
 
 __all__ = [
@@ -54,7 +59,13 @@ __all__ = [
     "prepare",
     "read_scenario",
     "scenario_json_schema",
+    "validate_scenario",
 ]
+
+PENALTY_MAX = 1e12
+"""The largest ``optimise.penalty`` accepted (cost per unit of final-output value lost)."""
+BUDGET_MAX = 1e15
+"""The largest ``optimise.budget`` accepted (currency units)."""
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 
@@ -77,12 +88,12 @@ Kinds = Annotated[
 ]
 
 
-def _suggest(word: str, valid: typing.Iterable[str], n: int = 1) -> str:
-    """``"; did you mean 'x'?"`` for the nearest valid word, or ``""``."""
-    close = difflib.get_close_matches(str(word), sorted(set(valid)), n=n, cutoff=0.6)
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+def _suggest(word: str, valid: typing.Iterable[str] | Suggester) -> str:
+    """``"; did you mean 'x'?"`` for the nearest valid word, or ``""``. Give a ``Suggester``
+    when the same names serve many lookups (it caches and bounds the work)."""
+    suggester = valid if isinstance(valid, Suggester) else Suggester(valid, limit=None)
+    guess = suggester(str(word))
+    return f"; did you mean {quoted(guess)}?" if guess else ""
 
 
 def _examples(names: typing.Iterable[str], n: int = 8) -> str:
@@ -99,7 +110,7 @@ def _check_countries(codes: list[str], allow_star: bool = False) -> list[str]:
         if code not in COUNTRY_CODES:
             near = suggest_country(code)
             hint = f"; did you mean '{near}'?" if near else ""
-            raise ValueError(f"'{code}' is not an ISO 3166 alpha-3 country code{hint}")
+            raise ValueError(f"{quoted(code)} is not an ISO 3166 alpha-3 country code{hint}")
     return codes
 
 
@@ -234,10 +245,45 @@ class Optimise(_Model):
     """The strategy optimiser's settings (SPEC section 5)."""
 
     consortium: Consortium | None = None
-    budget: float | None = Field(None, ge=0)
-    penalty: float | None = Field(None, ge=0)
+    budget: float | None = Field(
+        None,
+        ge=0,
+        json_schema_extra={"maximum": BUDGET_MAX},
+        description="Spend at most this much on the strategy (currency units), at most 1e15: ten times world "
+        "GDP, far above any plan the network's costs can add up to, and small enough that the MILP's budget row "
+        "keeps its coefficients within the solver's numerical range.",
+    )
+    penalty: float | None = Field(
+        None,
+        ge=0,
+        json_schema_extra={"maximum": PENALTY_MAX},
+        description="Cost per unit of final-output value lost per week, weighed against spending, at most 1e12. "
+        "Above that the penalty swamps every cost in the objective by more than double precision (and the "
+        "solver's tolerances of about 1e-7) can resolve, so the MILP cannot be solved reliably; any value high "
+        "enough to mean 'avoid every loss' is far below it.",
+    )
     objective: Literal["expected", "cvar", "worst"] = "expected"
     cvar_alpha: float = Field(0.95, gt=0, lt=1)
+
+    @field_validator("budget")
+    @classmethod
+    def _budget_in_range(cls, v: float | None) -> float | None:
+        if v is not None and v > BUDGET_MAX:
+            raise ValueError(
+                f"budget must be at most {BUDGET_MAX:.0e} (currency units); larger values make the optimiser's MILP "
+                "numerically unsolvable"
+            )
+        return v
+
+    @field_validator("penalty")
+    @classmethod
+    def _penalty_in_range(cls, v: float | None) -> float | None:
+        if v is not None and v > PENALTY_MAX:
+            raise ValueError(
+                f"penalty must be at most {PENALTY_MAX:.0e} (cost per unit of final-output value lost); larger "
+                "values make the optimiser's MILP numerically unsolvable"
+            )
+        return v
 
     @model_validator(mode="after")
     def _budget_or_penalty(self) -> Optimise:
@@ -251,7 +297,8 @@ class Optimise(_Model):
 class Scenario(_Model):
     """A scenario file (SPEC section 2): controls and disruptions over a horizon.
 
-    Build one with ``read_scenario(path)`` or ``Scenario.model_validate(dict)``.
+    Build one with ``read_scenario(path)`` or ``Scenario.model_validate(dict)``; either raises
+    ``InputError`` listing every problem (from a dict, each located by its key path).
 
     >>> s = Scenario.model_validate({"name": "demo", "controls": [
     ...     {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"]}]})
@@ -286,6 +333,25 @@ class Scenario(_Model):
             first[control.name] = i
         return self
 
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Scenario:  # type: ignore[override]
+        """Validate a mapping as a scenario (pydantic's ``model_validate``), raising
+        ``InputError`` with every problem, each named by its key path and worded as for a
+        file (``controls[0].destinatons: unknown key 'destinatons'; did you mean
+        'destinations'?``), instead of pydantic's ``ValidationError``."""
+        try:
+            return cls._validated(obj, **options)
+        except ValidationError as exc:
+            name = obj.get("name") if isinstance(obj, dict) else None
+            label = f"scenario {quoted(name)}" if isinstance(name, str) else "scenario"
+            raise InputError(f"{label}: invalid scenario", _problems_from(exc, None, {})) from None
+
+    @classmethod
+    def _validated(cls, obj: Any, **options: Any) -> Scenario:
+        """pydantic's own validation, raising its ``ValidationError`` (for callers that locate
+        the errors in a file)."""
+        return super().model_validate(obj, **options)
+
     def __repr__(self) -> str:
         c, d = len(self.controls), len(self.disruptions)
         return (
@@ -310,10 +376,8 @@ class Scenario(_Model):
 
     def locate(self, *path: str | int) -> str:
         """Where a key path is, for error messages: ``"s.yaml line 9: controls[0].items"``."""
-        key = format_key_path(path)
-        src = str(self._source) if self._source else f"scenario '{self.name}'"
-        line = _line_of(self._lines, path)
-        return f"{src} line {line}: {key}" if line else f"{src}: {key}"
+        src = str(self._source) if self._source else f"scenario {quoted(self.name)}"
+        return _locate(src, self._lines, path)
 
     def read_network(self) -> Network:
         """Read the network this scenario names (``network:``), relative to the scenario file."""
@@ -323,6 +387,13 @@ class Scenario(_Model):
             )
         base = self._source.parent if self._source else None
         return read_network(self.network, base=base)
+
+
+def _locate(src: str, lines: dict[KeyPath, int], path: tuple) -> str:
+    """``"s.yaml line 9: controls[0].items"``: the source, the line of the key path if known, the key path."""
+    key = format_key_path(path)
+    line = _line_of(lines, path)
+    return f"{src} line {line}: {key}" if line else f"{src}: {key}"
 
 
 def _line_of(lines: dict[KeyPath, int], path: tuple) -> int | None:
@@ -367,27 +438,34 @@ def _keys_of(model: Any) -> list[str]:
     return []
 
 
-def _problems_from(exc: ValidationError, src: str, lines: dict[KeyPath, int]) -> list[Problem]:
-    """Turn pydantic's errors into problems naming file, line and key path."""
+def _problems_from(exc: ValidationError, src: str | None, lines: dict[KeyPath, int]) -> list[Problem]:
+    """Turn pydantic's errors into problems naming file, line and key path: ``where`` is the
+    file and line, the message starts with the key path. Without a file (``src`` None: a
+    scenario validated from a dict) ``where`` is the key path and the message the rest."""
     problems = []
     for err in exc.errors():
         loc = tuple(err.get("ctx", {}).get("at") or err["loc"])
-        line = _line_of(lines, loc)
-        where = f"{src} line {line}" if line else src
         key = format_key_path(loc) or "(top level)"
         if err["type"] == "extra_forbidden":
             valid = _keys_of(_model_at(loc[:-1]))
-            msg = f"{key}: unknown key '{loc[-1]}'{_suggest(str(loc[-1]), valid)}"
+            msg = f"unknown key {quoted(loc[-1])}{_suggest(str(loc[-1]), valid)}"
             if valid:
                 msg += f" (valid keys here: {', '.join(valid)})"
         elif err["type"] == "missing":
-            msg = f"{key}: required key missing"
+            msg = "required key missing"
         else:
-            text = err["msg"].removeprefix("Value error, ")
+            text = shortened(err["msg"].removeprefix("Value error, "), 500)
             given = err.get("input")
-            shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
-            msg = f"{key}: {text}{shown}"
-        problems.append(Problem(where, msg))
+            if isinstance(given, dict | list) or given is None:
+                shown = ""
+            else:
+                shown = f" (got {quoted(given) if isinstance(given, str) else shortened(repr(given))})"
+            msg = f"{text}{shown}"
+        if src is None:
+            problems.append(Problem(key, msg))
+        else:
+            line = _line_of(lines, loc)
+            problems.append(Problem(f"{src} line {line}" if line else src, f"{key}: {msg}"))
     return problems
 
 
@@ -396,8 +474,11 @@ def read_scenario(path: str | Path) -> Scenario:
 
     Every problem is reported at once as an ``InputError`` naming the file, the line and
     the key path (``controls[2].where.tpp.min``), with the nearest valid key for a typo.
-    Ids that need the network (facilities, end users, item patterns) are checked when the
-    scenario is compiled against it (``stress`` or ``run_scenario.py --validate``).
+    When the file has problems, the ids its valid parts name (facilities, companies, end
+    users, item patterns, ``where`` attributes, consortium members) are checked against the
+    network it names too, so that the error lists them with the rest. A file without
+    problems is not checked against its network here: ``validate_scenario`` does that (and
+    every run, when the scenario is compiled).
 
     >>> import supplychain as sc, pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.yaml"
@@ -406,21 +487,115 @@ def read_scenario(path: str | Path) -> Scenario:
     >>> sc.read_scenario(p)
     <Scenario 's': 1 control, 0 disruptions over 52 weeks>
     """
-    path = Path(path)
-    data, lines = load_yaml(path)
+    return _read_scenario(Path(path), None)
+
+
+def _read_scenario(path: Path, network: Any) -> Scenario:
+    """``read_scenario``, checking an invalid file's valid parts against ``network`` (None:
+    the network the file names)."""
+    problems: list[Problem] = []
+    data, lines = load_yaml(path, problems=problems)
     if not isinstance(data, dict):
         holds = "nothing" if data is None else f"a {type(data).__name__}"
         raise InputError(
             f"{path}: a scenario is a YAML mapping with keys such as name, network, controls; this file holds {holds}"
         )
+    scenario: Scenario | None = None
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario._validated(data)
     except ValidationError as exc:
-        raise InputError(f"{path}: invalid scenario", _problems_from(exc, str(path), lines)) from None
+        problems += _problems_from(exc, str(path), lines)
+    if problems:
+        problems += _problems_of_parts(data, path, lines, network)
+        raise InputError(f"{path}: invalid scenario", _in_line_order(problems, path))
+    assert scenario is not None
     scenario._source = path
     scenario._lines = lines
     scenario._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return scenario
+
+
+_ID_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
+    Control: ("items", "where", "end_users"),
+    Disruption: ("facilities", "companies"),
+}
+"""The fields of a control or disruption that name ids of the network."""
+
+
+def _salvaged(model: type[Control] | type[Disruption], raw: Any) -> Control | Disruption | None:
+    """An invalid control or disruption reduced to its id fields that are valid by themselves
+    (the rest left at neutral defaults: no issuer, no destination), so that the ids it names
+    can still be checked; None when none is valid."""
+    if not isinstance(raw, dict):
+        return None
+    kept: dict[str, Any] = {}
+    for name in _ID_FIELDS[model]:
+        if name in raw:
+            with contextlib.suppress(ValidationError):
+                kept[name] = TypeAdapter(model.model_fields[name].annotation).validate_python(raw[name])
+    if not kept:
+        return None
+    if model is Control:
+        return Control.model_construct(name="", issuer=[], destinations=[], **kept)
+    return Disruption.model_construct(**kept)
+
+
+def _in_line_order(problems: list[Problem], path: Path) -> list[Problem]:
+    """Problems located in ``path`` sorted by line (stable), then the others (about the network)."""
+    prefix = f"{path} line "
+
+    def line(problem: Problem) -> float:
+        if problem.where.startswith(prefix):
+            digits = problem.where[len(prefix) :].split(":", 1)[0]
+            if digits.isdigit():
+                return int(digits)
+        return math.inf
+
+    return sorted(problems, key=line)
+
+
+def _problems_of_parts(data: dict[str, Any], path: Path, lines: dict[KeyPath, int], network: Any) -> list[Problem]:
+    """The network problems of the parts of an invalid scenario file that are valid by
+    themselves: each control and disruption, and the optimiser's consortium, checked against
+    ``network``, or when it is None the network the file names (if it names one that can be
+    read)."""
+    from .io import read_network
+
+    def valid(model: type[BaseModel], raw: Any) -> Any:
+        try:
+            return model.model_validate(raw)
+        except ValidationError:
+            return None
+
+    def section(key: str, model: type[Control] | type[Disruption]) -> list[tuple[int, Any]]:
+        raw = data.get(key)
+        if not isinstance(raw, list):
+            return []
+        parsed = [(i, valid(model, r) or _salvaged(model, r)) for i, r in enumerate(raw)]
+        return [(i, m) for i, m in parsed if m is not None]
+
+    controls, disruptions = section("controls", Control), section("disruptions", Disruption)
+    raw_optimise = data.get("optimise")
+    consortium = None
+    if isinstance(raw_optimise, dict):
+        settings = valid(Optimise, raw_optimise)
+        consortium = settings.consortium if settings is not None else valid(Consortium, raw_optimise.get("consortium"))
+    name = data.get("network")
+    if not (controls or disruptions or consortium) or (network is None and (not isinstance(name, str) or not name)):
+        return []
+
+    def locate(*key: str | int) -> str:
+        return _locate(str(path), lines, key)
+
+    if network is None:
+        try:
+            network = read_network(name, base=path.parent)
+        except InputError as exc:
+            return [Problem(locate("network"), exc.summary), *exc.problems]
+    problems: list[Problem] = []
+    _compile(network, _Rules(controls, disruptions, 52.0, locate), problems)
+    problems += member_problems(network, consortium, locate)
+    return problems
 
 
 def scenario_json_schema() -> dict[str, Any]:
@@ -517,8 +692,84 @@ class _ItemTags:
         )
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What compilation reads of a scenario: its controls and disruptions, each with its
+    index in the file (for error locations; a partly valid file has gaps), the horizon, and
+    ``locate(*key_path)``, which words where a key path is for a message."""
+
+    controls: list[tuple[int, Control]]
+    disruptions: list[tuple[int, Disruption]]
+    horizon_weeks: float
+    locate: Callable[..., str]
+    scenario: Scenario | None = None
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Rules:
+        return cls(
+            list(enumerate(scenario.controls)),
+            list(enumerate(scenario.disruptions)),
+            float(scenario.horizon_weeks),
+            scenario.locate,
+            scenario,
+        )
+
+
+_NOT_ATTRIBUTES = ("id", "name", "tags")  # item columns that items patterns select on, not thresholds
+
+
+def _check_where(
+    rules: _Rules, i: int, control: Control, items: pd.DataFrame, problems: list[Problem]
+) -> dict[str, Threshold]:
+    """The ``where`` thresholds of control ``i`` that items can be tested on. A threshold on a
+    column items lack, on ``id``, ``name`` or ``tags``, or a ``min``/``max`` on a text column
+    is a problem naming its key path (it would otherwise match no item and cover nothing)."""
+    if not control.where:
+        return {}
+    numeric = [
+        c for c in items.columns if c not in (*_NOT_ATTRIBUTES, "tool") and pd.api.types.is_numeric_dtype(items[c])
+    ]
+    text = [c for c in items.columns if c not in (*_NOT_ATTRIBUTES, "tool") and c not in numeric]
+    listed = f"numeric attributes: {', '.join(numeric) or '(none)'}" + (
+        f"; text attributes, for 'in' only: {', '.join(text)}" if text else ""
+    )
+    usable: dict[str, Threshold] = {}
+    for attr, threshold in control.where.items():
+        where = rules.locate("controls", i, "where", attr)
+        if attr in _NOT_ATTRIBUTES:
+            problems.append(
+                Problem(
+                    where,
+                    f"{quoted(attr)} is a text column of items, not an attribute to threshold; select items by id "
+                    f"or tag with 'items' patterns ({listed})",
+                )
+            )
+        elif attr not in items.columns:
+            problems.append(
+                Problem(where, f"items have no attribute {quoted(attr)}{_suggest(attr, numeric + text)} ({listed})")
+            )
+        elif attr in text and (threshold.min is not None or threshold.max is not None):
+            bound = "min" if threshold.min is not None else "max"
+            problems.append(
+                Problem(
+                    rules.locate("controls", i, "where", attr, bound),
+                    f"{quoted(attr)} is a text column of items; min and max compare numbers, so no item would "
+                    f"match: use 'in' with the values to select, or a numeric attribute ({listed})",
+                )
+            )
+        else:
+            usable[attr] = threshold
+    return usable
+
+
 def _item_matches(
-    scenario: Scenario, i: int, control: Control, items: pd.DataFrame, parsed: _ItemTags, problems: list[Problem]
+    rules: _Rules,
+    i: int,
+    control: Control,
+    items: pd.DataFrame,
+    parsed: _ItemTags,
+    suggest: Suggester,
+    problems: list[Problem],
 ) -> np.ndarray:
     """Which items a control's ``items`` patterns and ``where`` thresholds select."""
     ids, vocabulary, pair_item, pair_tag = parsed.ids, parsed.vocabulary, parsed.pair_item, parsed.pair_tag
@@ -534,22 +785,12 @@ def _item_matches(
             if not hit.any():
                 problems.append(
                     Problem(
-                        scenario.locate("controls", i, "items", j),
-                        f"pattern '{pattern}' matches no item id or tag{_suggest(pattern, set(ids) | set(vocabulary))}",
+                        rules.locate("controls", i, "items", j),
+                        f"pattern {quoted(pattern)} matches no item id or tag{_suggest(pattern, suggest)}",
                     )
                 )
             chosen |= hit
-    attributes = [c for c in items.columns if c not in ("id", "name", "tags", "tool")]
-    for attr, threshold in control.where.items():
-        if attr not in items.columns or attr in ("id", "name", "tags"):
-            problems.append(
-                Problem(
-                    scenario.locate("controls", i, "where", attr),
-                    f"items have no attribute '{attr}'{_suggest(attr, attributes)} "
-                    f"(attributes: {', '.join(attributes)})",
-                )
-            )
-            continue
+    for attr, threshold in _check_where(rules, i, control, items, problems).items():
         column = items[attr]
         numeric = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
         ok = column.notna().to_numpy() & (column.astype(str) != "").to_numpy()
@@ -570,7 +811,8 @@ def compile_scenario(network: Network | None, scenario: Scenario | str | Path) -
     ``network`` None means the network the scenario names; ``scenario`` may be a path. Checks
     every id against the network first (facilities, companies and end users, item patterns and
     ``where`` attributes), reporting all unknown ones at once with the scenario file, line and
-    key path and the nearest valid id.
+    key path and the nearest valid id. The optimiser's consortium members are not compiled, so
+    not checked here: ``validate_scenario`` checks them with the rest.
     """
     network = check_network(network, "compile_scenario", optional=True)
     scenario = check_scenario(scenario, "compile_scenario")
@@ -582,29 +824,103 @@ def compile_scenario(network: Network | None, scenario: Scenario | str | Path) -
 def compile_rules(network: Network, scenario: Scenario) -> CompiledScenario:
     """``compile_scenario`` without the argument checks, for callers inside the package that
     compile over a view of a network (any object with ``arrays``, ``items`` and ``name``)."""
+    problems: list[Problem] = []
+    compiled = _compile(network, _Rules.of(scenario), problems)
+    if problems or compiled is None:
+        src = scenario.source or f"scenario {quoted(scenario.name)}"
+        raise InputError(f"{src}: ids unknown to network {quoted(network.name)}", problems)
+    return compiled
+
+
+def validate_scenario(network: Network | None, scenario: Scenario | str | Path) -> CompiledScenario:
+    """Check everything a run of ``scenario`` on ``network`` checks, and report it in one error.
+
+    ``scenario`` is a ``Scenario`` or the path of its file (read with ``read_scenario``, whose
+    error already lists the network problems of an invalid file's valid parts); ``network``
+    is a ``Network``, or None for the network the scenario names. Checked: the file itself,
+    every id its controls and disruptions name (``compile_scenario``'s checks), and the
+    optimiser's consortium members, each a country code, a company or a facility id of the
+    network. Returns the compiled scenario; raises ``InputError`` listing every problem.
+
+    >>> import supplychain as sc
+    >>> s = sc.Scenario.model_validate({"name": "demo", "network": "tiny",
+    ...     "optimise": {"budget": 5, "consortium": {"name": "c", "members": ["IND", "tsmcc"]}}})
+    >>> validate_scenario(None, s)
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.InputError: scenario 'demo': not valid for network 'tiny' (1 problem):
+      - scenario 'demo': optimise.consortium.members[1]: 'tsmcc' is neither a country code, a company nor a facility id of network 'tiny'; did you mean 'tsmc'?
+    """  # noqa: E501
+    net = check_network(network, "validate_scenario", optional=True)
+    if isinstance(scenario, str | Path):
+        scenario = _read_scenario(Path(scenario), net)
+    scenario = check_scenario(scenario, "validate_scenario")
+    if net is None:
+        net = scenario.read_network()
+    problems: list[Problem] = []
+    compiled = _compile(net, _Rules.of(scenario), problems)
+    consortium = scenario.optimise.consortium if scenario.optimise is not None else None
+    problems += member_problems(net, consortium, scenario.locate)
+    if problems or compiled is None:
+        src = scenario.source or f"scenario {quoted(scenario.name)}"
+        raise InputError(f"{src}: not valid for network {quoted(net.name)}", problems)
+    return compiled
+
+
+def member_problems(network: Network, consortium: Consortium | None, locate: Callable[..., str]) -> list[Problem]:
+    """A problem for each consortium member that is neither an ISO 3166 alpha-3 code nor a
+    company or facility id of the network (the optimiser's rule, docs/model.md §5)."""
+    if consortium is None:
+        return []
+    fac = network.facilities
+    names = set(fac["country"]) | set(fac["company"]) | set(fac["id"])
+    suggest = Suggester(names)
+    problems = []
+    for i, member in enumerate(consortium.members):
+        if member in names or member in COUNTRY_CODES:
+            continue
+        code = suggest_country(member) if len(member) <= 4 else None
+        guess = code or suggest(member)
+        hint = f"; did you mean {quoted(guess)}?" if guess else _examples(names)
+        problems.append(
+            Problem(
+                locate("optimise", "consortium", "members", i),
+                f"{quoted(member)} is neither a country code, a company nor a facility id of network "
+                f"{quoted(network.name)}{hint}",
+            )
+        )
+    return problems
+
+
+def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> CompiledScenario | None:
+    """The arrays of ``compile_scenario``, appending a problem for every id the rules name
+    that the network lacks (the arrays are meaningless when there are any). None when the
+    rules come from a partly valid file (``rules.scenario`` None): only the problems count."""
     arr = network.arrays
     items = network.items
-    problems: list[Problem] = []
     facility_ids = set(arr.facility_ids)
     companies = set(arr.companies)
+    parsed = _ItemTags.of(items)
+    suggest_item = Suggester(set(parsed.ids) | set(parsed.vocabulary))
+    suggest_buyer = Suggester(companies | facility_ids)
+    suggest_facility = Suggester(facility_ids)
+    suggest_company = Suggester(companies)
 
-    coverage = np.zeros((len(scenario.controls), arr.n_edges), dtype=bool)
+    coverage = np.zeros((len(rules.controls), arr.n_edges), dtype=bool)
     buyer_country = arr.country[arr.edge_dst]
     supplier_country = arr.country[arr.edge_src]
     cross_border = buyer_country != supplier_country
-    parsed = _ItemTags.of(items)
-    for i, control in enumerate(scenario.controls):
-        item_ok = _item_matches(scenario, i, control, items, parsed, problems)[arr.edge_item]
-        unknown = [u for u in control.end_users if u not in facility_ids and u not in companies]
-        for u in unknown:
-            j = control.end_users.index(u)
-            problems.append(
-                Problem(
-                    scenario.locate("controls", i, "end_users", j),
-                    f"'{u}' is neither a company nor a facility id of network "
-                    f"'{network.name}'{_suggest(u, companies | facility_ids) or _examples(companies)}",
+    for c, (i, control) in enumerate(rules.controls):
+        item_ok = _item_matches(rules, i, control, items, parsed, suggest_item, problems)[arr.edge_item]
+        for j, u in enumerate(control.end_users):
+            if u not in facility_ids and u not in companies:
+                problems.append(
+                    Problem(
+                        rules.locate("controls", i, "end_users", j),
+                        f"{quoted(u)} is neither a company nor a facility id of network "
+                        f"{quoted(network.name)}{_suggest(u, suggest_buyer) or _examples(companies)}",
+                    )
                 )
-            )
         listed_fac = np.isin(np.asarray(arr.facility_ids, dtype=object), control.end_users)
         listed_fac |= np.isin(np.asarray(arr.companies, dtype=object)[arr.company], control.end_users)
         listed_edge = listed_fac[arr.edge_dst]
@@ -622,31 +938,33 @@ def compile_rules(network: Network, scenario: Scenario) -> CompiledScenario:
             if control.reach.foreign_direct_product:
                 reach |= arr.uses_tools_from(code)
             covered |= item_ok & (dest | listed_edge) & (buyer_country != code) & cross_border & reach[arr.edge_src]
-        coverage[i] = covered
+        coverage[c] = covered
 
     n = arr.n_facilities
-    horizon = float(scenario.horizon_weeks)
-    disruption_factor = np.ones((len(scenario.disruptions), n))
+    horizon = rules.horizon_weeks
+    disruption_factor = np.ones((len(rules.disruptions), n))
     kind_names = np.asarray(arr.kinds, dtype=object)[arr.kind]
-    for d, shock in enumerate(scenario.disruptions):
+    for d, (i, shock) in enumerate(rules.disruptions):
         hit = np.ones(n, dtype=bool)
         if shock.facilities is not None:
             for j, f in enumerate(shock.facilities):
                 if f not in facility_ids:
                     problems.append(
                         Problem(
-                            scenario.locate("disruptions", d, "facilities", j),
-                            f"unknown facility '{f}' in network '{network.name}'{_suggest(f, facility_ids)}",
+                            rules.locate("disruptions", i, "facilities", j),
+                            f"unknown facility {quoted(f)} in network {quoted(network.name)}"
+                            f"{_suggest(f, suggest_facility)}",
                         )
                     )
             hit &= np.isin(np.asarray(arr.facility_ids, dtype=object), shock.facilities)
         if shock.companies is not None:
-            for j, c in enumerate(shock.companies):
-                if c not in companies:
+            for j, name in enumerate(shock.companies):
+                if name not in companies:
                     problems.append(
                         Problem(
-                            scenario.locate("disruptions", d, "companies", j),
-                            f"unknown company '{c}' in network '{network.name}'{_suggest(c, companies)}",
+                            rules.locate("disruptions", i, "companies", j),
+                            f"unknown company {quoted(name)} in network {quoted(network.name)}"
+                            f"{_suggest(name, suggest_company)}",
                         )
                     )
             hit &= np.isin(np.asarray(arr.companies, dtype=object)[arr.company], shock.companies)
@@ -658,20 +976,19 @@ def compile_rules(network: Network, scenario: Scenario) -> CompiledScenario:
         factor = 1.0 - (1.0 - shock.capacity_factor) * min(1.0, weeks / horizon)
         disruption_factor[d, hit] = factor
 
-    if problems:
-        src = scenario.source or f"scenario '{scenario.name}'"
-        raise InputError(f"{src}: ids unknown to network '{network.name}'", problems)
+    if rules.scenario is None:
+        return None
     return CompiledScenario(
         horizon_weeks=horizon,
-        control_names=tuple(c.name for c in scenario.controls),
+        control_names=tuple(c.name for _, c in rules.controls),
         coverage=coverage,
-        approval=np.array([c.licence_approval for c in scenario.controls], dtype=float),
-        control_probability=np.array([c.probability for c in scenario.controls], dtype=float),
-        disruption_labels=tuple(d.label for d in scenario.disruptions),
+        approval=np.array([c.licence_approval for _, c in rules.controls], dtype=float),
+        control_probability=np.array([c.probability for _, c in rules.controls], dtype=float),
+        disruption_labels=tuple(d.label for _, d in rules.disruptions),
         disruption_factor=disruption_factor,
-        disruption_probability=np.array([d.probability for d in scenario.disruptions], dtype=float),
+        disruption_probability=np.array([d.probability for _, d in rules.disruptions], dtype=float),
         stock_term=arr.stock_weeks / horizon,
-        scenario=scenario,
+        scenario=rules.scenario,
         network=network,
     )
 

@@ -7,6 +7,7 @@ come from here, so a column is described once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -256,6 +257,54 @@ COUNTRY_ALIASES: dict[str, str] = {
 }
 """Common non-ISO spellings (ISO alpha-2 and habits) of prominent economies, for suggestions."""
 
+COUNTRY_NAMES: dict[str, str] = {
+    "UNITED STATES": "USA",
+    "UNITED STATES OF AMERICA": "USA",
+    "AMERICA": "USA",
+    "CHINA": "CHN",
+    "PEOPLE'S REPUBLIC OF CHINA": "CHN",
+    "MAINLAND CHINA": "CHN",
+    "TAIWAN": "TWN",
+    "SOUTH KOREA": "KOR",
+    "KOREA": "KOR",
+    "REPUBLIC OF KOREA": "KOR",
+    "JAPAN": "JPN",
+    "NETHERLANDS": "NLD",
+    "THE NETHERLANDS": "NLD",
+    "HOLLAND": "NLD",
+    "GERMANY": "DEU",
+    "FRANCE": "FRA",
+    "UNITED KINGDOM": "GBR",
+    "BRITAIN": "GBR",
+    "GREAT BRITAIN": "GBR",
+    "ISRAEL": "ISR",
+    "SINGAPORE": "SGP",
+    "MALAYSIA": "MYS",
+    "VIETNAM": "VNM",
+    "VIET NAM": "VNM",
+    "PHILIPPINES": "PHL",
+    "THAILAND": "THA",
+    "INDIA": "IND",
+    "IRELAND": "IRL",
+    "ITALY": "ITA",
+    "CANADA": "CAN",
+    "MEXICO": "MEX",
+    "BRAZIL": "BRA",
+    "SAUDI ARABIA": "SAU",
+    "UNITED ARAB EMIRATES": "ARE",
+    "SWITZERLAND": "CHE",
+    "AUSTRALIA": "AUS",
+    "INDONESIA": "IDN",
+    "SOUTH AFRICA": "ZAF",
+    "RUSSIA": "RUS",
+    "BELGIUM": "BEL",
+    "AUSTRIA": "AUT",
+    "HONG KONG": "HKG",
+    "MACAU": "MAC",
+    "MACAO": "MAC",
+}
+"""English names (upper case, single spaces) of prominent economies, for suggestions."""
+
 
 def _edit_distance(a: str, b: str) -> int:
     """Optimal-string-alignment distance: insertions, deletions, substitutions, transpositions."""
@@ -268,14 +317,22 @@ def _edit_distance(a: str, b: str) -> int:
     return d[-1][-1]
 
 
+@functools.lru_cache(maxsize=4096)
 def suggest_country(code: str) -> str | None:
-    """The ISO 3166 alpha-3 code a typo most likely meant (``CHM`` -> ``CHN``, ``usa`` -> ``USA``):
-    nearest by edit distance (a swap counts once), prominent chip economies first, or None."""
-    upper = code.strip().upper()
+    """The ISO 3166 alpha-3 code a typo most likely meant (``CHM`` -> ``CHN``, ``usa`` -> ``USA``,
+    ``United States`` -> ``USA``): a known alias or English name, else the nearest code by edit
+    distance (a swap counts once; at most 1, so only values of 2 to 4 letters are compared),
+    prominent chip economies first, or None. Answers are cached: a column of 2 000 equal bad
+    codes costs one lookup."""
+    upper = " ".join(str(code).split()).upper()
     if upper in COUNTRY_CODES:
         return upper
     if upper in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[upper]
+    if upper in COUNTRY_NAMES:
+        return COUNTRY_NAMES[upper]
+    if not 2 <= len(upper) <= 4:
+        return None
     preference = {c: i for i, c in enumerate(PROMINENT_COUNTRIES)}
     ranked = sorted((_edit_distance(upper, c), preference.get(c, len(preference)), c) for c in COUNTRY_CODES)
     return ranked[0][2] if ranked and ranked[0][0] <= 1 else None

@@ -23,19 +23,16 @@ cover it (the expected licence: a licence that has not been applied for cannot h
 
 from __future__ import annotations
 
-import difflib
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..montecarlo import BLOCK, MonteCarloModel
-from ..scenario import CompiledScenario, Scenario, compile_rules, prepare
-from ..schema import COUNTRY_CODES
+from ..scenario import CompiledScenario, Scenario, compile_rules, member_problems, prepare
 from .reduction import reduce_scenarios
 
 if TYPE_CHECKING:
@@ -139,11 +136,6 @@ class _ExtraEdges:
         return getattr(self._arr, name)
 
 
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _member_buyers(network: Network, scenario: Scenario) -> tuple[list[str], dict[int, list[str]]]:
     """Consortium members and, per facility index, the members it belongs to (by country,
     company or id). An unknown member is an ``InputError`` naming it."""
@@ -152,20 +144,10 @@ def _member_buyers(network: Network, scenario: Scenario) -> tuple[list[str], dic
         return [], {}
     fac = network.facilities
     country, company, ids = (fac[c].to_numpy(dtype=object) for c in ("country", "company", "id"))
+    problems = member_problems(network, settings.consortium, scenario.locate)
     member_of: dict[int, list[str]] = {}
-    problems = []
-    for i, m in enumerate(settings.consortium.members):
-        hit = np.flatnonzero((country == m) | (company == m) | (ids == m))
-        if not len(hit) and m not in COUNTRY_CODES:
-            choices = set(country) | set(company) | set(ids)
-            problems.append(
-                Problem(
-                    scenario.locate("optimise", "consortium", "members", i),
-                    f"'{m}' is neither a country, a company nor a facility id of network "
-                    f"'{network.name}'{_did_you_mean(m, list(choices))}",
-                )
-            )
-        for v in hit.tolist():
+    for m in settings.consortium.members:
+        for v in np.flatnonzero((country == m) | (company == m) | (ids == m)).tolist():
             member_of.setdefault(v, []).append(m)
     if problems:
         raise InputError(f"{scenario.source or scenario.name}: unknown consortium members", problems)
