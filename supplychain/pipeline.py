@@ -28,6 +28,28 @@ if TYPE_CHECKING:
 __all__ = ["run_scenario"]
 
 
+def no_effect(compiled: CompiledScenario) -> list[str]:
+    """What in a compiled scenario does nothing: a control that covers no supply edge of the
+    network (``items: []``, thresholds no item meets, destinations that buy none of the items,
+    ...), a disruption that hits no facility. A run warns of each, since such a rule is more
+    often a mistake than an intention."""
+    messages = []
+    covered = compiled.coverage.sum(axis=1)
+    for name, n in zip(compiled.control_names, covered.tolist(), strict=True):
+        if n == 0:
+            messages.append(
+                f"control '{name}' covers no supply edge of network '{compiled.network.name}', so it changes "
+                "nothing (check its items, where, destinations/end_users and reach)"
+            )
+    hit = (compiled.disruption_factor < 1.0).sum(axis=1)
+    factor_one = [d.capacity_factor >= 1.0 for d in compiled.scenario.disruptions]
+    for label, n, whole in zip(compiled.disruption_labels, hit.tolist(), factor_one, strict=True):
+        if n == 0:
+            why = "its capacity_factor is 1" if whole else "no facility matches all its selectors"
+            messages.append(f"disruption '{label}' hits no facility ({why}), so it changes nothing")
+    return messages
+
+
 def run_scenario(
     network: Network | None,
     scenario: Scenario | CompiledScenario | str | Path,
@@ -74,6 +96,8 @@ def run_scenario(
     compiled = prepare(network, scenario, "run_scenario")
     network, scen = compiled.network, compiled.scenario
     compile_s = time.perf_counter() - t0
+    for message in no_effect(compiled):
+        warnings.warn(message, UserWarning, stacklevel=2)
     result = stress(network, compiled)
     result.timings["compile_s"] = compile_s
     if dask is not None and scen.monte_carlo is None and samples is None:

@@ -484,3 +484,46 @@ def test_where_threshold_on_a_text_column_is_an_error(tmp_path: Path, tiny_data:
     by_number = write(tmp_path, text % "{max: 5}", "max.yaml")
     found = one(error_of(validate_scenario, network, by_number), "controls[0].where.maker.max")
     assert "text column" in found
+
+
+# --------------------------------------------------------------------------------------------
+# silent no-ops: a run warns of rules that change nothing
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "control",
+    [
+        {"name": "empty", "issuer": "USA", "items": [], "destinations": ["CHN"]},
+        {"name": "home", "issuer": "NLD", "items": ["euv"], "destinations": ["NLD"]},
+        {
+            "name": "too-high",
+            "issuer": "USA",
+            "items": ["chip"],
+            "where": {"tpp": {"min": 1e9}},
+            "destinations": ["CHN"],
+        },
+    ],
+)
+def test_a_control_covering_nothing_is_warned_of(control: dict) -> None:
+    """``items: []``, destinations equal to the issuer (nothing leaves its jurisdiction) and a
+    threshold no item meets each cover no edge of tiny: the run warns, naming the control."""
+    scen = sc.Scenario.model_validate({"name": "noop", "network": "tiny", "controls": [control]})
+    with pytest.warns(UserWarning, match=rf"control '{control['name']}' covers no supply edge"):
+        res = sc.run_scenario(None, scen, analyses=False)
+    assert res.metric("compute_lost") == 0
+
+
+def test_a_disruption_hitting_nothing_is_warned_of() -> None:
+    """fab_cn is not in the USA: a disruption selecting both hits no facility."""
+    scen = sc.Scenario.model_validate(
+        {"name": "noop", "network": "tiny", "disruptions": [{"facilities": ["fab_cn"], "countries": ["USA"]}]}
+    )
+    with pytest.warns(UserWarning, match=r"hits no facility \(no facility matches all its selectors\)"):
+        sc.run_scenario(None, scen, analyses=False)
+
+
+def test_dask_without_monte_carlo_is_warned_of() -> None:
+    scen = sc.Scenario.model_validate({"name": "plain", "network": "tiny"})
+    with pytest.warns(UserWarning, match="dask is unused"):
+        sc.run_scenario(None, scen, analyses=False, dask="tcp://127.0.0.1:1")
