@@ -77,7 +77,7 @@ class _Loader(yaml.SafeLoader):
     def _refuse(self, problem: str, mark: yaml.Mark | None) -> NoReturn:
         raise yaml.composer.ComposerError(problem=problem, problem_mark=mark)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             target = self.anchors.get(event.anchor)

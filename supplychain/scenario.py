@@ -334,7 +334,7 @@ class Scenario(_Model):
         return self
 
     @classmethod
-    def model_validate(cls, obj: Any, **options: Any) -> Scenario:  # type: ignore[override]
+    def model_validate(cls, obj: Any, **options: Any) -> Scenario:
         """Validate a mapping as a scenario (pydantic's ``model_validate``), raising
         ``InputError`` with every problem, each named by its key path and worded as for a
         file (``controls[0].destinatons: unknown key 'destinatons'; did you mean
@@ -532,7 +532,7 @@ def _salvaged(model: type[Control] | type[Disruption], raw: Any) -> Control | Di
     for name in _ID_FIELDS[model]:
         if name in raw:
             with contextlib.suppress(ValidationError):
-                kept[name] = TypeAdapter(model.model_fields[name].annotation).validate_python(raw[name])
+                kept[name] = TypeAdapter(model.model_fields[name].annotation).validate_python(raw[name])  # type: ignore[arg-type]
     if not kept:
         return None
     if model is Control:
@@ -589,7 +589,7 @@ def _problems_of_parts(data: dict[str, Any], path: Path, lines: dict[KeyPath, in
 
     if network is None:
         try:
-            network = read_network(name, base=path.parent)
+            network = read_network(str(name), base=path.parent)
         except InputError as exc:
             return [Problem(locate("network"), exc.summary), *exc.problems]
     problems: list[Problem] = []
