@@ -375,7 +375,7 @@ class Network:
             raise InputError(summary, problems)
         known = {t: v for t, v in tables.items() if t in TABLES}
         try:
-            network = cls(**known, name=name, source=source, row_lines=row_lines)  # type: ignore[arg-type]
+            network = cls(**known, name=name, source=source, row_lines=row_lines)
         except InputError as exc:
             raise InputError(exc.summary, problems + exc.problems) from None
         if problems:
@@ -424,9 +424,9 @@ class Network:
         ``quantity`` (units of the item per unit of the buyer's output, from its recipe).
         A supplier makes one item, so each (supplier, buyer) pair has one edge.
         """
-        g = nx.DiGraph(name=self.name)
+        g: nx.DiGraph[str] = nx.DiGraph(name=self.name)
         fac = self.facilities
-        g.add_nodes_from(zip(fac["id"].tolist(), fac.to_dict("records"), strict=True))
+        g.add_nodes_from(zip(fac["id"].tolist(), fac.to_dict("records"), strict=True))  # type: ignore[arg-type]
         edges = self.supplies[["supplier", "buyer", "item", "share"]].merge(
             self.recipes[["facility", "item", "quantity"]].rename(columns={"facility": "buyer"}),
             on=["buyer", "item"],
@@ -477,10 +477,10 @@ def _normalise(
     names = [c.name for c in schema]
     n = len(raw)
     seen: set[str] = set()
-    for col in raw.columns:
-        if col in seen:
-            problems.append(Problem(loc.table(table, _short(col)), f"column {quoted(col)} appears twice"))
-        seen.add(col)
+    for header in raw.columns:
+        if header in seen:
+            problems.append(Problem(loc.table(table, _short(header)), f"column {quoted(header)} appears twice"))
+        seen.add(header)
     raw = raw.loc[:, ~raw.columns.duplicated()]
     extra = [c for c in raw.columns if c not in names and c != ""]
     out: dict[str, Any] = {}
@@ -498,14 +498,14 @@ def _normalise(
                         f"(required: {', '.join(c.name for c in schema if c.required)})",
                     )
                 )
-            present = pd.Series([pd.NA] * n, dtype=object)
+            present: pd.Series = pd.Series([pd.NA] * n, dtype=object)
         else:
             present = raw[col.name]
         out[col.name], ok[col.name] = _parse_column(table, col, present, col.name in raw.columns, loc, problems)
     if "name" in out:  # an empty name is the id
         out["name"] = out["name"].where(out["name"] != "", out[names[0]])
-    for col in extra:
-        out[col] = _parse_extra(raw[col])
+    for extra_col in extra:
+        out[extra_col] = _parse_extra(raw[extra_col])
     frame = pd.DataFrame(out, index=pd.RangeIndex(n))
     return frame, ok
 
@@ -543,7 +543,7 @@ def _parse_column(
                     "true/false, yes/no or 1/0 (or empty for the default)",
                 )
             )
-        values = np.where(is_true, True, np.where(is_false, False, None))
+        values = np.where(is_true, True, np.where(is_false, False, None))  # type: ignore[call-overload]
         return values, is_true | is_false
 
     values, missing, unparsable = _numbers(series)
