@@ -1,7 +1,8 @@
 """A small progress bar for long work (exposure LPs, chokepoint batches, Monte Carlo).
 
 Drawn on standard error only when it is a terminal, so logs and captured output stay clean;
-``Progress(enabled=False)`` (the CLI's ``--quiet``) draws nothing.
+``Progress(enabled=False)`` (the CLI's ``--quiet``) draws nothing. ``end_line()`` finishes a
+bar left half drawn (a run stopped by Ctrl-C), so that the next message starts a line.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import sys
 import time
 from typing import TextIO
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "end_line"]
+
+_unfinished: Progress | None = None
+"""The bar drawn last, while its line is not finished."""
 
 
 class Progress:
@@ -28,6 +32,7 @@ class Progress:
         self._last = (-1, 0.0)
 
     def __call__(self, done: int, total: int) -> None:
+        global _unfinished
         if not self.enabled or total <= 0:
             return
         now = time.perf_counter()
@@ -41,4 +46,17 @@ class Progress:
         self.stream.write(f"\r{self.label:<12} [{bar}] {done}/{total} {now - self.started:6.1f} s")
         if done >= total:
             self.stream.write("\n")
+        _unfinished = self if done < total else None
         self.stream.flush()
+
+
+def end_line() -> None:
+    """End the line of a bar left unfinished (nothing when there is none)."""
+    global _unfinished
+    if _unfinished is not None:
+        stream, _unfinished = _unfinished.stream, None
+        try:
+            stream.write("\n")
+            stream.flush()
+        except (OSError, ValueError):  # the stream is closed or gone
+            pass
