@@ -690,9 +690,13 @@ def test_signals_stop_the_workers_and_exit_cleanly(
         else:
             os.kill(process.pid, signum)
         stdout, stderr = process.communicate(timeout=30)
+        time.sleep(0.2)
+        orphans = [w for w in workers if _running(w)]
     finally:
-        if process.poll() is None:
+        running = process.poll() is None
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of the run's process group
             os.killpg(process.pid, signal.SIGKILL)
+        if running:
             process.communicate()
     assert process.returncode == code, stderr
     assert "Traceback" not in stderr
@@ -700,8 +704,7 @@ def test_signals_stop_the_workers_and_exit_cleanly(
     assert stderr.count("\n") == 1, stderr
     assert stderr.startswith(f"interrupted ({signal.Signals(signum).name})")
     assert stdout == ""
-    time.sleep(0.2)
-    assert [w for w in workers if _running(w)] == []
+    assert orphans == []
     assert not out.exists()
     assert leftovers(tmp_path) == []
 
