@@ -1,22 +1,51 @@
-"""Command line: ``run_scenario.py SCENARIO.yaml [--out DIR] [--quiet] [--validate]``.
+"""Command line: ``run_scenario.py SCENARIO.yaml [--out DIR] [--quiet] [--validate]`` and
+``run_scenario.py schema``.
 
 Arguments -> API calls -> exit codes: 0 success, 2 bad input (one paragraph naming the file,
-line or row, and what would be valid; no traceback; no report written), 1 internal error.
+line or row, and what would be valid; no traceback; no report written), 1 internal error,
+130 / 143 stopped by SIGINT (Ctrl-C) / SIGTERM, 141 standard output closed early (a pipe).
+
+Everything a run can check without computing is checked first: the options, the scenario and
+its network, the Dask scheduler's address, and the report folder (see
+``reports.check_report_folder``). SIGINT and SIGTERM stop a run alike: the Monte Carlo worker
+processes are stopped, temporary folders removed, and one line says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import multiprocessing
+import os
+import signal
 import sys
+import threading
 import time
 import traceback
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from .errors import InputError, SolverError, SupplychainError
 
-__all__ = ["main"]
+__all__ = ["Interrupted", "main"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, like other tools in a pipe
+
+SUBCOMMANDS = {"schema": "print the JSON Schema of the scenario format"}
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: the run stops (exit code 128 + the signal's number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,15 +53,23 @@ def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(
         prog="run-scenario",
+        usage="%(prog)s [-h] [--version] SCENARIO [options]\n       %(prog)s schema",
         description="Stress the supply network a scenario names with its export controls and disruptions, "
         "run the risk analyses (concentration, chokepoints, adaptive stress, exposure), Monte Carlo "
         "(with monte_carlo: or --samples) and the strategy optimiser (with optimise:), and write the "
-        "CSV reports and run.json atomically into one folder.",
-        epilog="Exit codes: 0 success, 2 bad input (nothing written), 1 internal error.",
+        "CSV reports and run.json atomically into one folder. "
+        f"Subcommand: 'schema' ({SUBCOMMANDS['schema']}; a scenario file named schema is ./schema).",
+        epilog="Exit codes: 0 success, 2 bad input (nothing written), 1 internal error, "
+        "130 / 143 stopped by Ctrl-C / SIGTERM (nothing written).",
     )
     p.add_argument("scenario", type=Path, help="scenario YAML file (see scenarios/)")
     p.add_argument(
-        "--out", type=Path, default=None, help="report folder (default: reports/<scenario name>/); replaced atomically"
+        "--out",
+        type=Path,
+        default=None,
+        help="report folder (default: reports/<scenario name>/), replaced atomically; an existing folder "
+        "is replaced only when supplychain wrote it (its .supplychain-report marker); a symbolic link is "
+        "followed: the folder it points to is replaced, the link kept",
     )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument(
@@ -52,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
         "--dask",
         metavar="ADDRESS",
         default=None,
-        help='Monte Carlo on a Dask cluster at this scheduler address (pip install "supplychain[distributed]")',
+        help="Monte Carlo on a Dask cluster at this scheduler address, host:port or tcp://host:port "
+        '(pip install "supplychain[distributed]")',
     )
     p.add_argument(
         "--mc-engine",
@@ -80,14 +118,38 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _schema_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="run-scenario schema",
+        description="Print the JSON Schema of the scenario format (the one kept in "
+        "supplychain/data/scenario.schema.json), for editors that validate YAML.",
+    )
+
+
 def _say(quiet: bool, text: str) -> None:
     if not quiet:
         print(text, flush=True)
 
 
+def _warn(text: str) -> None:
+    print(f"warning: {text}", file=sys.stderr, flush=True)
+
+
+def schema(argv: list[str]) -> int:
+    """``run-scenario schema``: the JSON Schema of the scenario format on standard output."""
+    from .scenario import scenario_json_schema
+
+    _schema_parser().parse_args(argv)
+    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2, sort_keys=True) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the command for parsed arguments; raises InputError on bad input."""
+    from .montecarlo import resolve_engine
     from .pipeline import run_scenario
+    from .reports import check_report_folder, write_reports
     from .scenario import read_scenario, validate_scenario
 
     started = time.perf_counter()
@@ -100,15 +162,30 @@ def run(args: argparse.Namespace) -> int:
     ):
         if value is not None and value < low:
             raise InputError(f"{flag} must be at least {low} (got {value})")
-    from .montecarlo import resolve_engine
+    if args.dask is not None:
+        from .machine import check_dask_address
 
+        check_dask_address(args.dask, "--dask")
     resolve_engine(args.mc_engine)  # a missing numba is reported before any work
+    if args.out is not None and not args.validate:
+        check_report_folder(args.out)
     scenario = read_scenario(args.scenario)
+    out = args.out if args.out is not None else Path("reports") / scenario.name
+    if args.out is None and not args.validate:
+        check_report_folder(out)
     network = scenario.read_network()
     if args.solver is not None:
         from .solvers import get_solver
 
         get_solver(args.solver)  # an unknown or missing solver is reported before any work
+    if scenario.monte_carlo is not None or args.samples is not None:  # a count beyond memory is bad input
+        from .machine import check_memory
+        from .montecarlo import sample_bytes
+
+        given = args.samples is not None
+        samples = args.samples if given or scenario.monte_carlo is None else scenario.monte_carlo.samples
+        where = f" on network '{network.name}'"
+        check_memory("--samples" if given else "monte_carlo.samples", samples, sample_bytes(network), "sample", where)
     if args.validate:
         compiled = validate_scenario(network, scenario)  # everything a run checks, the optimiser's members too
         _say(args.quiet, f"{args.scenario}: valid. {network!r}")
@@ -118,58 +195,184 @@ def run(args: argparse.Namespace) -> int:
             hit = int((factor < 1).sum())
             _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")
         return EXIT_OK
-    result = run_scenario(
-        network,
-        scenario,
-        analyses=not args.no_analyses,
-        exposure=not args.no_exposure,
-        solver=args.solver,
-        time_limit=args.time_limit,
-        gap=args.gap,
-        samples=args.samples,
-        seed=args.seed,
-        workers=args.workers,
-        dask=args.dask,
-        progress=not args.quiet,
-        optimise=not args.no_optimise,
-        engine=args.mc_engine,
-    )
-    out = args.out if args.out is not None else Path("reports") / scenario.name
-    from .reports import write_reports
-
+    dask = args.dask
+    if scenario.monte_carlo is None and args.samples is None:
+        unused = [flag for flag, on in (("--dask", args.dask is not None), ("--workers", args.workers > 1)) if on]
+        if unused:
+            _warn(
+                f"{' and '.join(unused)} unused: the scenario has no monte_carlo: block and no --samples was "
+                "given, so no Monte Carlo runs"
+            )
+        dask = None  # said once, here, in the options' own words
+    with warnings.catch_warnings():
+        # the library's warnings (a rule that changes nothing, ...) as one line each on stderr
+        warnings.simplefilter("always", UserWarning)
+        warnings.showwarning = lambda message, *_args, **_kw: _warn(str(message))
+        result = run_scenario(
+            network,
+            scenario,
+            analyses=not args.no_analyses,
+            exposure=not args.no_exposure,
+            solver=args.solver,
+            time_limit=args.time_limit,
+            gap=args.gap,
+            samples=args.samples,
+            seed=args.seed,
+            workers=args.workers,
+            dask=dask,
+            progress=not args.quiet,
+            optimise=not args.no_optimise,
+            engine=args.mc_engine,
+        )
     result.timings["total_s"] = time.perf_counter() - started
     folder = write_reports(result, out)
-    _say(args.quiet, f"{result!r}\nreports written to {folder}/")
+    args.written = folder
+    shown = f"{folder}/" if not folder.is_symlink() else f"{folder}/ (-> {os.path.realpath(folder)}/)"
+    _say(args.quiet, f"{result!r}\nreports written to {shown}")
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``run_scenario.py`` and the ``run-scenario`` console command."""
-    args = _parser().parse_args(argv)
+def _stop_workers(*, force: bool = False) -> None:
+    """Stop the worker processes this process started and that are still running: SIGTERM,
+    then SIGKILL after two seconds (``force``: SIGKILL at once)."""
+    with contextlib.suppress(Exception):  # best effort: each may already be gone
+        children = multiprocessing.active_children()
+        for child in children:
+            if force:
+                child.kill()
+            else:
+                child.terminate()
+        for child in children:
+            child.join(timeout=2)
+            if child.is_alive():
+                child.kill()
+                child.join(timeout=2)
+
+
+@dataclass
+class _Stop:
+    """The signal that stopped the run, once one did."""
+
+    signum: int | None = None
+
+
+@contextlib.contextmanager
+def _stopping_on_signals(stop: _Stop) -> Iterator[None]:
+    """SIGINT and SIGTERM raise ``Interrupted`` in this process.
+
+    The exception unwinds the run: a Monte Carlo process pool cancels the blocks not started
+    and its workers finish the ones they hold (a worker killed while it sends a result would
+    leave the pool waiting for the rest of it forever), temporary folders are removed, and
+    ``main`` stops any worker still running. A worker process forked meanwhile inherits the
+    handler: there SIGINT (which a terminal sends to every process of the job) is ignored and
+    SIGTERM ends it at once, so that only this process decides. A second signal while the run
+    unwinds kills the workers and ends the process at once; threads that fail after the first
+    end quietly. ``stop.signum`` records the signal: an exception raised as the interrupt tore
+    through a library's internals (a lock released twice) still counts as the interrupt.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    own_pid = os.getpid()
+    excepthook = threading.excepthook
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != own_pid:  # a forked worker
+            if signum == signal.SIGTERM:
+                os._exit(128 + signum)
+            return
+        if stop.signum is not None:  # a second signal: stop at once
+            _stop_workers(force=True)
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(f"interrupted again ({signal.Signals(signum).name}): stopped at once\n")
+                sys.stderr.flush()
+            os._exit(128 + signum)
+        stop.signum = signum
+        raise Interrupted(signum)
+
+    def quiet_after_stop(hook_args: Any) -> None:
+        if stop.signum is None:
+            excepthook(hook_args)
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in previous:
+        signal.signal(s, handler)
+    threading.excepthook = quiet_after_stop
     try:
-        return run(args)
-    except InputError as exc:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h if h is not None else signal.SIG_DFL)
+        threading.excepthook = excepthook
+
+
+def _broken_pipe() -> int:
+    """Standard output was closed early (``| head``): stop quietly (the Python docs' pattern:
+    point stdout at devnull so that the final flush at exit does not fail again)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
+
+
+def _interrupted(exc: BaseException, signum: int, args: argparse.Namespace) -> int:
+    """The one line and exit code of a run a signal stopped."""
+    _stop_workers()
+    from .progress import end_line
+
+    end_line()
+    written = args.written or getattr(exc, "written_report", None)
+    done = f"the reports were written to {written}/" if written else "no report written"
+    print(f"interrupted ({signal.Signals(signum).name}): stopped; {done}", file=sys.stderr, flush=True)
+    return 128 + signum
+
+
+def _failed(exc: Exception, args: argparse.Namespace) -> int:
+    """The message and exit code of a run that raised ``exc``."""
+    if isinstance(exc, InputError | SolverError | SupplychainError):
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except SolverError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT if "available" in str(exc) or "unknown" in str(exc) else EXIT_INTERNAL
-    except SupplychainError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if isinstance(exc, InputError):
+            return EXIT_INPUT
+        if isinstance(exc, SolverError):
+            return EXIT_INPUT if "available" in str(exc) or "unknown" in str(exc) else EXIT_INTERNAL
         return EXIT_INTERNAL
-    except KeyboardInterrupt:
-        print("interrupted; no report written", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug: say so, keep the traceback for a report
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in supplychain; please report it with the scenario (rerun with --debug "
-            "for the traceback).",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+    if args.debug:  # a bug: say so, keep the traceback for a report
+        traceback.print_exception(exc)
+    print(
+        f"internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in supplychain; please report it with the scenario (rerun with --debug "
+        "for the traceback).",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``run_scenario.py``, ``python -m supplychain`` and the ``run-scenario``
+    console command: ``SCENARIO.yaml [options]``, or the subcommand ``schema``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = argparse.Namespace(debug="--debug" in argv, written=None)
+    stop = _Stop()
+    try:
+        with _stopping_on_signals(stop):
+            if argv[:1] == ["schema"]:
+                return schema(argv[1:])
+            args = _parser().parse_args(argv, namespace=args)
+            try:
+                return run(args)
+            finally:
+                with contextlib.suppress(BrokenPipeError):
+                    sys.stdout.flush()
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        return _broken_pipe()
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc, stop.signum or signal.SIGINT, args)
+    except Exception as exc:
+        if stop.signum is not None:  # raised while the signal unwound a library's internals
+            return _interrupted(exc, stop.signum, args)
+        return _failed(exc, args)
 
 
 if __name__ == "__main__":

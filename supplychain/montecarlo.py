@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .machine import check_dask_address, check_memory, connect_dask
 from .progress import ProgressArg, progress_callback
 from .scenario import CompiledScenario, Scenario, prepare
 from .schema import KINDS
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 
     from .network import Network
 
-__all__ = ["BLOCK", "ENGINES", "MonteCarloResult", "monte_carlo"]
+__all__ = ["BLOCK", "ENGINES", "MonteCarloResult", "monte_carlo", "sample_bytes"]
 
 BLOCK = 256
 """Samples per seed block: fixed, so results never depend on how samples are batched."""
@@ -791,23 +792,42 @@ class MonteCarloResult:
         )
 
 
-def distribution(values: np.ndarray, cvar_alpha: float) -> dict[str, float]:
-    """mean, std (sample, ddof 1), p05, p50, p95, VaR and CVaR at ``cvar_alpha`` of a loss
-    sample (along axis 0); quantiles are sample values (``inverted_cdf``)."""
+def distribution(values: np.ndarray, cvar_alpha: float) -> dict[str, Any]:
+    """mean, std (sample, ddof 1; exactly 0 when every sample is equal), p05, p50, p95, VaR and
+    CVaR at ``cvar_alpha`` of a loss sample (along axis 0); quantiles are sample values
+    (``inverted_cdf``)."""
     values = np.asarray(values, dtype=float)
     n = values.shape[0]
     q = np.quantile(values, [0.05, 0.5, 0.95, cvar_alpha], axis=0, method="inverted_cdf")
     var = q[3]
     cvar = var + np.maximum(values - var, 0.0).mean(axis=0) / (1 - cvar_alpha)
+    # the spread of the deviations from the first sample, in two passes (one temporary, as
+    # numpy's std): equal samples give exactly 0, where the rounding of the mean of the values
+    # themselves leaves a residue such as 1e-10
+    deviation = values - values[:1]
+    deviation -= deviation.mean(axis=0)
+    np.multiply(deviation, deviation, out=deviation)
+    std = np.sqrt(deviation.sum(axis=0) / max(n - 1, 1))
+    del deviation
     return {
         "mean": values.mean(axis=0),
-        "std": values.std(axis=0, ddof=1 if n > 1 else 0),
+        "std": std,
         "p05": q[0],
         "p50": q[1],
         "p95": q[2],
         "var": var,
         "cvar": cvar,
     }
+
+
+def sample_bytes(network: Network) -> int:
+    """Peak memory one Monte Carlo sample costs, in bytes: its row of country × kind group
+    losses (8 bytes a group) is held by its block, again in the samples × groups array of the
+    whole run, and twice more while quantiles and CVaR are computed (a sorted copy and a
+    difference); plus the row of the worldwide compute loss."""
+    facilities = network.facilities
+    groups = len(set(zip(facilities["country"].tolist(), facilities["kind"].tolist(), strict=True)))
+    return 8 * (4 * groups + 4)
 
 
 def _blocks(samples: int) -> list[tuple[int, int]]:
@@ -848,17 +868,22 @@ def monte_carlo(
     compiled = prepare(network, scenario, "monte_carlo")
     network, scenario = compiled.network, compiled.scenario
     settings = scenario.monte_carlo
+    given_samples = samples
     samples = samples if samples is not None else (settings.samples if settings else 10_000)
     seed = seed if seed is not None else (settings.seed if settings else 0)
     cvar_alpha = cvar_alpha if cvar_alpha is not None else (settings.cvar_alpha if settings else 0.95)
     if samples < 1:
         raise InputError(f"samples must be at least 1 (got {samples})")
+    what = "samples" if given_samples is not None else "monte_carlo.samples"
+    check_memory(what, samples, sample_bytes(network), "sample", f" on network '{network.name}'")
     if seed < 0:
         raise InputError(f"seed must be a non-negative integer (got {seed})")
     if not 0 < cvar_alpha < 1:
         raise InputError(f"cvar_alpha must be between 0 and 1 (got {cvar_alpha})")
     if workers < 1:
         raise InputError(f"workers must be at least 1 (got {workers})")
+    if isinstance(dask, str):
+        dask = check_dask_address(dask)
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -922,7 +947,7 @@ def _execute_dask(
         from dask.distributed import Client, as_completed
     except ImportError:  # pragma: no cover - depends on the optional extra
         raise InputError('--dask needs the optional extra: pip install "supplychain[distributed]"') from None
-    client = dask if isinstance(dask, Client) else Client(dask)
+    client = dask if isinstance(dask, Client) else connect_dask(Client, dask)
     try:
         shared = client.scatter(model, broadcast=True)
         tasks = [blocks[i : i + 4] for i in range(0, len(blocks), 4)]

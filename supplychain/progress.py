@@ -1,7 +1,8 @@
 """A small progress bar for long work (exposure LPs, chokepoint batches, Monte Carlo).
 
 Drawn on standard error only when it is a terminal, so logs and captured output stay clean;
-``Progress(enabled=False)`` (the CLI's ``--quiet``) draws nothing.
+``Progress(enabled=False)`` (the CLI's ``--quiet``) draws nothing. ``end_line()`` finishes a
+bar left half drawn (a run stopped by Ctrl-C), so that the next message starts a line.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO, TypeAlias
 
-__all__ = ["Progress", "ProgressArg", "ProgressCallback", "progress_callback"]
+__all__ = ["Progress", "ProgressArg", "ProgressCallback", "end_line", "progress_callback"]
 
 ProgressCallback: TypeAlias = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while long work advances."""
@@ -34,6 +35,10 @@ def progress_callback(progress: ProgressArg, label: str) -> ProgressCallback | N
     raise InputError(f"progress must be True, False, None or a callable(done, total), not {type(progress).__name__}")
 
 
+_unfinished: Progress | None = None
+"""The bar drawn last, while its line is not finished."""
+
+
 class Progress:
     """``progress = Progress("exposure"); progress(done, total)`` redraws one line.
 
@@ -49,6 +54,7 @@ class Progress:
         self._last = (-1, 0.0)
 
     def __call__(self, done: int, total: int) -> None:
+        global _unfinished
         if not self.enabled or total <= 0:
             return
         now = time.perf_counter()
@@ -62,4 +68,17 @@ class Progress:
         self.stream.write(f"\r{self.label:<12} [{bar}] {done}/{total} {now - self.started:6.1f} s")
         if done >= total:
             self.stream.write("\n")
+        _unfinished = self if done < total else None
         self.stream.flush()
+
+
+def end_line() -> None:
+    """End the line of a bar left unfinished (nothing when there is none)."""
+    global _unfinished
+    if _unfinished is not None:
+        stream, _unfinished = _unfinished.stream, None
+        try:
+            stream.write("\n")
+            stream.flush()
+        except (OSError, ValueError):  # the stream is closed or gone
+            pass

@@ -527,3 +527,20 @@ def test_dask_without_monte_carlo_is_warned_of() -> None:
     scen = sc.Scenario.model_validate({"name": "plain", "network": "tiny"})
     with pytest.warns(UserWarning, match="dask is unused"):
         sc.run_scenario(None, scen, analyses=False, dask="tcp://127.0.0.1:1")
+
+
+def test_the_command_line_prints_a_no_op_rule_as_one_warning_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from supplychain.cli import main
+
+    scenario = tmp_path / "noop.yaml"
+    scenario.write_text(
+        "name: noop\nnetwork: tiny\ncontrols:\n  - {name: empty, issuer: USA, items: [], destinations: [CHN]}\n",
+        encoding="utf-8",
+    )
+    assert main([str(scenario), "--out", str(tmp_path / "out"), "--quiet", "--no-analyses"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: control 'empty' covers no supply edge of network 'tiny'" in err
+    assert "Traceback" not in err
+    assert "UserWarning" not in err

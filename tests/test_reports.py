@@ -17,7 +17,7 @@ import pytest
 import supplychain as sc
 from supplychain import reports
 from supplychain.errors import InputError
-from supplychain.reports import REPORT_FILES, format_number, to_csv_bytes, write_folder_atomically
+from supplychain.reports import MARKER, REPORT_FILES, format_number, to_csv_bytes, write_folder_atomically
 
 # ---- format_number ----------------------------------------------------------------------------
 
@@ -130,16 +130,15 @@ FILES = {"facilities.csv": b"facility\nnew\n", "summary.csv": b"metric,value\nx,
 
 
 def names(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """The files of ``folder`` but the report marker."""
+    return sorted(p.name for p in folder.iterdir() if p.name != MARKER)
 
 
 @pytest.fixture
 def previous(tmp_path: Path) -> Path:
-    """A previous run's report folder."""
+    """A previous run's report folder (with the marker it writes)."""
     target = tmp_path / "out"
-    target.mkdir()
-    (target / "facilities.csv").write_bytes(b"facility\nold\n")
-    (target / "monte_carlo.csv").write_bytes(b"country\nold\n")
+    write_folder_atomically(target, {"facilities.csv": b"facility\nold\n", "monte_carlo.csv": b"country\nold\n"})
     return target
 
 
@@ -234,7 +233,9 @@ def test_failure_mid_way_without_previous_folder_creates_nothing(
 def test_failure_while_swapping_keeps_previous_folder(
     tmp_path: Path, previous: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # os.replace: 1st call moves the previous folder aside, 2nd moves the new one into place
+    # without an atomic exchange, os.replace: 1st call moves the previous folder aside, 2nd
+    # moves the new one into place
+    monkeypatch.setattr(reports, "_exchange", lambda a, b: False)
     monkeypatch.setattr(reports.os, "replace", failing_on_call(2, os.replace))
     with pytest.raises(OSError, match="disk full"):
         write_folder_atomically(previous, FILES)

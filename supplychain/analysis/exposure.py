@@ -12,7 +12,9 @@ stock, any split) then gives
   (a convex set containing t = 0 with P = F = 0), so TTS is well defined;
 - ``risk_exposure_index``: lost_output / the largest lost_output over the facilities evaluated
   (0 when every loss is 0);
-- ``tts_below_ttr``: TTS < TTR (the chain runs dry before j is back).
+- ``tts_below_ttr``: TTS < TTR (the chain runs dry before j is back). A solve stopped by a
+  time limit leaves its number empty and says so in ``status``; the flag then comes from the
+  other LP where that one ended optimal, and is empty only when neither did.
 
 When TTR_j ≤ TTS_j the loss over TTR_j is 0 without a solve (the window lies inside the
 survivable interval), so a loss LP is solved only for facilities that fail before they recover.
@@ -42,7 +44,7 @@ from .flow import build_flow_model, resolve_solver
 if TYPE_CHECKING:
     from ..network import Network
 
-__all__ = ["COLUMNS", "DEFAULT_HORIZON_WEEKS", "TTS_TOLERANCE", "exposure"]
+__all__ = ["COLUMNS", "DEFAULT_HORIZON_WEEKS", "LOSS_TOLERANCE", "TTS_TOLERANCE", "exposure"]
 
 COLUMNS = ("facility", "recovery_weeks", "tts_weeks", "lost_output", "risk_exposure_index", "tts_below_ttr")
 """The columns of exposure.csv (SPEC section 6), in order; ``status`` follows them."""
@@ -87,6 +89,21 @@ def _horizon(scenario: Scenario | None, horizon_weeks: float | None) -> float:
     return horizon
 
 
+LOSS_TOLERANCE = 1e-6
+"""Final-output value: a loss LP's optimum above this counts as a loss (``tts_below_ttr``
+from the loss when the time to survive is unknown)."""
+
+
+def _below(tts: np.ndarray, lost: np.ndarray, ttr: np.ndarray) -> np.ndarray | pd.arrays.BooleanArray:
+    """``tts_below_ttr`` by the rule of ``exposure``: from TTS when it is known, else from the
+    loss over TTR (a loss > 0 exactly when TTS < TTR), else missing (a nullable boolean)."""
+    known_tts = ~np.isnan(tts)
+    known_loss = ~np.isnan(lost)
+    values = np.where(known_tts, tts < ttr - TTS_TOLERANCE, known_loss & (lost > LOSS_TOLERANCE))
+    missing = ~(known_tts | known_loss)
+    return pd.arrays.BooleanArray(values, missing) if missing.any() else values
+
+
 def exposure(
     network: Network,
     facilities: Iterable[str] | str | None = None,
@@ -118,9 +135,13 @@ def exposure(
     A DataFrame with one row per facility (table order, or the order given) and columns
     ``facility, recovery_weeks, tts_weeks, lost_output, risk_exposure_index, tts_below_ttr,
     status``. ``tts_weeks`` is in [0, H]; ``lost_output`` is final-output value lost in total
-    over ``recovery_weeks``; ``status`` is "optimal", or the status of the LP that did not end
-    optimal, whose numbers are then NaN (and ``tts_below_ttr`` missing: the column is then a
-    nullable boolean). ``df.attrs`` holds ``timings`` (``build_s``: building the model and
+    over ``recovery_weeks``; ``status`` is "optimal", or the status of the first LP of the
+    facility that did not end optimal ("time_limit" when ``time_limit`` stopped it), whose
+    number is then NaN (an empty cell in exposure.csv). ``tts_below_ttr`` is a nullable
+    boolean: from ``tts_weeks`` when that is known; else from ``lost_output`` (true when it is
+    above ``LOSS_TOLERANCE``: a loss over TTR means the chain ran dry before TTR); missing
+    (``pd.NA``, an empty cell) only when neither LP ended optimal; a plain boolean column when
+    nothing is missing. ``df.attrs`` holds ``timings`` (``build_s``: building the model and
     loading it into the solver, ``solve_s``: the solve loop, ``total_s``), ``lps_solved``,
     ``solver`` and ``horizon_weeks``.
     """
@@ -168,11 +189,11 @@ def exposure(
     run.set_bounds(model.lost, [0.0] * len(model.lost), [None] * len(model.lost))
     run.set_objective(model.loss_objective(), pulp.LpMinimize)
     for i, j in enumerate(positions):
-        ttr = float(recovery[j])
-        if not np.isnan(tts[i]) and ttr <= tts[i] + TTS_TOLERANCE:
+        weeks_to_recover = float(recovery[j])
+        if not np.isnan(tts[i]) and weeks_to_recover <= tts[i] + TTS_TOLERANCE:
             lost[i] = 0.0
         else:
-            run.set_bounds([model.window], [ttr], [ttr])
+            run.set_bounds([model.window], [weeks_to_recover], [weeks_to_recover])
             down(j, True)
             result = run.solve()
             lps += 1
@@ -185,12 +206,10 @@ def exposure(
             progress(n + i + 1, total_steps)
     solve_s = time.perf_counter() - solve_start
 
-    largest = np.nanmax(lost) if np.isfinite(lost).any() else 0.0
-    rei = lost / largest if largest > 0 else np.where(np.isnan(lost), np.nan, 0.0)
+    largest = float(np.nanmax(lost)) if np.isfinite(lost).any() else 0.0
+    rei: np.ndarray = lost / largest if largest > 0 else np.where(np.isnan(lost), np.nan, 0.0)
     ttr = recovery[positions]
-    below = tts < ttr - TTS_TOLERANCE
-    if np.isnan(tts).any():
-        below = pd.array([None if np.isnan(s) else bool(b) for s, b in zip(tts, below, strict=True)], dtype="boolean")
+    below = _below(tts, lost, ttr)
     frame = pd.DataFrame(
         {
             "facility": np.asarray(arr.facility_ids, dtype=object)[positions],
