@@ -59,7 +59,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
 def bench_exposure(net: sc.Network, solver: str, n: int | None) -> dict[str, Any]:
     ids = net.facilities["id"].tolist()[:n] if n else None
     start = time.perf_counter()
-    frame = exposure(net, ids, solver=solver)
+    frame = exposure(net, facilities=ids, solver=solver)
     wall = time.perf_counter() - start
     t = frame.attrs["timings"]
     share = t["build_s"] / t["total_s"]

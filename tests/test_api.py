@@ -134,3 +134,16 @@ def test_optimise_takes_the_same_arguments() -> None:
     network = sc.read_scenario(path).read_network()
     with pytest.raises(sc.InputError, match=r"optimise: argument 'network'.*look swapped"):
         sc.optimise(sc.read_scenario(path), network)  # type: ignore[arg-type]
+
+
+def test_exposure_takes_the_same_arguments(tiny: sc.Network, scen: sc.Scenario) -> None:
+    """``exposure(network, scenario=None, *, facilities=...)``: the scenario's network when
+    ``network`` is None; facility ids go by keyword, so a list in the scenario's place is an
+    ``InputError`` naming the argument."""
+    by_none = sc.exposure(None, scen, facilities=["asml"])
+    by_net = sc.exposure(tiny, TINY_SCENARIO, facilities=["asml"])
+    assert by_none.equals(by_net)
+    with pytest.raises(sc.InputError, match=r"exposure: argument 'scenario'.*not a list"):
+        sc.exposure(tiny, ["asml"])  # type: ignore[arg-type]
+    with pytest.raises(sc.InputError, match=r"exposure: argument 'network' must be a Network, not a NoneType"):
+        sc.exposure(None)

@@ -101,7 +101,7 @@ def test_no_loss_when_recovery_within_survival(solver: str) -> None:
     net = two_suppliers()
     fac = net.facilities.assign(recovery_weeks=[40.0, 26.0, 4.0])
     net = sc.Network(net.items, fac, net.recipes, net.supplies, name="lp")
-    df = sc.exposure(net, ["s2", "s1"], solver=solver)
+    df = sc.exposure(net, facilities=["s2", "s1"], solver=solver)
     assert df["facility"].tolist() == ["s2", "s1"]
     row = by_facility(df)
     assert close(row["s1"]["tts_weeks"], 50, 52)
@@ -137,7 +137,7 @@ def test_chain_stock_covers_k_weeks(solver: str, stock_a: float, stock_f: float,
     window LP, which has no timing inside the window). Over TTR = 20 weeks f loses
     10·(20 − TTS).
     """
-    row = by_facility(sc.exposure(chain(stock_a, stock_f), ["m"], solver=solver))["m"]
+    row = by_facility(sc.exposure(chain(stock_a, stock_f), facilities=["m"], solver=solver))["m"]
     assert close(row["tts_weeks"], tts, 52)
     assert close(row["lost_output"], 10 * (20 - tts), 200)
     assert row["risk_exposure_index"] == 1.0
@@ -147,7 +147,7 @@ def test_tts_capped_at_horizon(solver: str) -> None:
     """With 100 weeks of stock at f, m's loss never reaches f within H: TTS = H (26 here, set
     by horizon_weeks), which is not below TTR 20, and the loss over 20 weeks is 0; all losses
     being 0, every REI is 0."""
-    df = sc.exposure(chain(0, 100), ["m", "a"], horizon_weeks=26, solver=solver)
+    df = sc.exposure(chain(0, 100), facilities=["m", "a"], horizon_weeks=26, solver=solver)
     row = by_facility(df)
     assert close(row["m"]["tts_weeks"], 26, 26)
     assert row["m"]["lost_output"] == 0.0
@@ -177,7 +177,7 @@ def test_control_caps_exposure(solver: str) -> None:
         [{"name": "mat", "issuer": "USA", "items": ["mat"], "destinations": ["CHN"], "licence_approval": 0.2}],
         [{"facilities": ["s_cn"], "capacity_factor": 0.0}],
     )
-    row = by_facility(sc.exposure(net, ["s_cn", "s_us"], scenario=scen, solver=solver))
+    row = by_facility(sc.exposure(net, facilities=["s_cn", "s_us"], scenario=scen, solver=solver))
     assert close(row["s_cn"]["tts_weeks"], 0, 52)
     assert close(row["s_cn"]["lost_output"], 2340, 2600)
     assert close(row["s_us"]["tts_weeks"], 52, 52)
@@ -222,24 +222,26 @@ def test_exposure_arguments(tiny: sc.Network) -> None:
     the scenario's, or is not positive, is an input error; progress sees every step."""
     net = tiny
     with pytest.raises(sc.InputError, match="did you mean 'asml'") as err:
-        sc.exposure(net, ["asmll", "fab_tw", "nowhere"])
+        sc.exposure(net, facilities=["asmll", "fab_tw", "nowhere"])
     assert len(err.value.problems) == 2
     with pytest.raises(sc.InputError, match="contradicts"):
         sc.exposure(net, scenario=scenario(horizon_weeks=26), horizon_weeks=52)
     with pytest.raises(sc.InputError, match="positive"):
         sc.exposure(net, horizon_weeks=0)
     calls: list[tuple[int, int]] = []
-    df = sc.exposure(net, "asml", progress=lambda done, total: calls.append((done, total)))
+    df = sc.exposure(net, facilities="asml", progress=lambda done, total: calls.append((done, total)))
     assert df["facility"].tolist() == ["asml"]
     assert calls == [(1, 2), (2, 2)]
     assert set(df.attrs["timings"]) >= {"build_s", "solve_s", "total_s"}
-    assert sc.exposure(net, []).empty
+    assert sc.exposure(net, facilities=[]).empty
 
 
 def test_exposure_time_limit_is_reported_not_raised() -> None:
     """A solve that does not end optimal leaves NaN and says why in ``status``: with a time
     limit far below what one LP needs, HiGHS stops every LP at the limit."""
-    df = sc.exposure(sc.read_network("semiconductors"), ["asml_euv", "tsmc_fab18"], solver="highs", time_limit=1e-9)
+    df = sc.exposure(
+        sc.read_network("semiconductors"), facilities=["asml_euv", "tsmc_fab18"], solver="highs", time_limit=1e-9
+    )
     assert (df["status"] == "time_limit").all()
     assert df["tts_weeks"].isna().all()
     assert df["tts_below_ttr"].isna().all()
@@ -249,7 +251,7 @@ def test_exposure_warm_equals_cold(tiny: sc.Network) -> None:
     """Re-solving one model from the previous basis gives what a fresh model gives."""
     net = tiny
     together = sc.exposure(net)
-    alone = pd.concat([sc.exposure(net, [f]) for f in net.facilities["id"]], ignore_index=True)
+    alone = pd.concat([sc.exposure(net, facilities=[f]) for f in net.facilities["id"]], ignore_index=True)
     for column in ("tts_weeks", "lost_output"):
         np.testing.assert_allclose(together[column], alone[column], rtol=1e-9, atol=1e-9)
 

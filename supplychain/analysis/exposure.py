@@ -29,7 +29,7 @@ from __future__ import annotations
 import difflib
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,11 +37,14 @@ import pandas as pd
 import pulp
 
 from ..errors import InputError, Problem
-from ..scenario import Scenario, compile_scenario
+from ..progress import ProgressArg, progress_callback
+from ..scenario import CompiledScenario, Scenario, check_network, prepare
 from ..solvers import ReusableProblem
 from .flow import build_flow_model, resolve_solver
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..network import Network
 
 __all__ = ["COLUMNS", "DEFAULT_HORIZON_WEEKS", "LOSS_TOLERANCE", "TTS_TOLERANCE", "exposure"]
@@ -105,30 +108,31 @@ def _below(tts: np.ndarray, lost: np.ndarray, ttr: np.ndarray) -> np.ndarray | p
 
 
 def exposure(
-    network: Network,
-    facilities: Iterable[str] | str | None = None,
+    network: Network | None,
+    scenario: Scenario | CompiledScenario | str | Path | None = None,
     *,
-    scenario: Scenario | None = None,
+    facilities: Iterable[str] | str | None = None,
     horizon_weeks: float | None = None,
     solver: Any = None,
     time_limit: float | None = None,
     gap: float | None = None,
-    progress: Callable[[int, int], Any] | None = None,
+    progress: ProgressArg = None,
 ) -> pd.DataFrame:
     """Time to survive, loss over the time to recover, and risk exposure index per facility.
 
     Parameters
     ----------
-    network : the network.
+    network : the network; None for the network the scenario names.
+    scenario : optional (a ``Scenario``, a path or a ``CompiledScenario``); its controls' edge
+        factors cap the covered edges (its disruptions are not applied: exposure asks what each
+        facility's own loss does) and its ``horizon_weeks`` is H.
     facilities : facility ids to evaluate (default: all); an unknown id is an ``InputError``
         with the nearest valid id.
-    scenario : optional; its controls' edge factors cap the covered edges (its disruptions are
-        not applied: exposure asks what each facility's own loss does) and its
-        ``horizon_weeks`` is H.
     horizon_weeks : H without a scenario (default 52).
     solver : ``"highs"`` (default), ``"cbc"``, or a PuLP solver object; ``time_limit``
         (seconds per LP) and ``gap`` are passed to it.
-    progress : called as ``progress(done, total)`` after each LP step (2 per facility).
+    progress : True for a bar on a terminal, or a callable ``progress(done, total)`` called
+        after each LP step (2 per facility).
 
     Returns
     -------
@@ -146,10 +150,16 @@ def exposure(
     ``solver`` and ``horizon_weeks``.
     """
     start = time.perf_counter()
+    report = progress_callback(progress, "exposure")
+    edge_factor = None
+    if scenario is not None:
+        compiled = prepare(network, scenario, "exposure")
+        network, scenario, edge_factor = compiled.network, compiled.scenario, compiled.edge_factor()[0]
+    else:
+        network = check_network(network, "exposure")
     arr = network.arrays
     positions = _facility_positions(network, facilities)
     horizon = _horizon(scenario, horizon_weeks)
-    edge_factor = compile_scenario(network, scenario).edge_factor()[0] if scenario is not None else None
     solver_obj = resolve_solver(solver, time_limit=time_limit, gap=gap)
 
     model = build_flow_model(network, edge_factor=edge_factor, name="exposure")
@@ -182,8 +192,8 @@ def exposure(
             tts[i] = min(max(float(run.values([model.window])[0]), 0.0), horizon) + 0.0  # no -0.0
         else:
             status[i] = result.status
-        if progress is not None:
-            progress(i + 1, total_steps)
+        if report is not None:
+            report(i + 1, total_steps)
 
     # Loss over the time to recover, where the chain does not survive that long.
     run.set_bounds(model.lost, [0.0] * len(model.lost), [None] * len(model.lost))
@@ -202,8 +212,8 @@ def exposure(
                 lost[i] = max(result.objective, 0.0)
             elif status[i] == "optimal":
                 status[i] = result.status
-        if progress is not None:
-            progress(n + i + 1, total_steps)
+        if report is not None:
+            report(n + i + 1, total_steps)
     solve_s = time.perf_counter() - solve_start
 
     largest = float(np.nanmax(lost)) if np.isfinite(lost).any() else 0.0
