@@ -666,7 +666,7 @@ def _yaml_value(value: Any) -> Any:
 
 
 def _network_yaml_text(network: Network) -> str:
-    out = [f"# supplychain network '{network.name}': tables {', '.join(TABLES)} (SPEC section 1).\n"]
+    out = [f"# supplychain network '{network.name}': tables {', '.join(TABLES)} (docs/model.md §1).\n"]
     for table, frame in network.tables().items():
         if table in OPTIONAL_TABLES and frame.empty:
             continue

@@ -1,4 +1,4 @@
-"""Monte Carlo stress (SPEC section 3, Monte Carlo mode): distributions of lost capacity.
+"""Monte Carlo stress (docs/model.md §3.5): distributions of lost capacity.
 
 Each sample draws every control and disruption in force with its ``probability`` and, for
 every edge a control in force covers, a licence granted with probability
@@ -846,7 +846,7 @@ def monte_carlo(
     progress: ProgressArg = None,
     engine: str = "auto",
 ) -> MonteCarloResult:
-    """Monte Carlo stress of a scenario (SPEC section 3): ``samples`` draws from ``seed``
+    """Monte Carlo stress of a scenario (docs/model.md §3): ``samples`` draws from ``seed``
     (defaults: the scenario's ``monte_carlo`` block, else 10 000 and 0).
 
     ``workers`` > 1 runs blocks in that many local processes; ``dask`` (a scheduler address

@@ -1,4 +1,4 @@
-"""The network: its tables, their validation, and views derived from them (SPEC section 1).
+"""The network: its tables, their validation, and views derived from them (docs/model.md §1).
 
 A :class:`Network` holds one pandas DataFrame per table of ``schema.TABLES`` (``items``,
 ``facilities``, ``recipes``, ``supplies``, ``candidates``, ``certifications``). The tables are
@@ -275,7 +275,7 @@ class Network:
     Raises
     ------
     InputError
-        With every problem of the network (SPEC section 1), each located by table, row (and
+        With every problem of the network (docs/model.md §1), each located by table, row (and
         line) and column, and saying what would be valid.
 
     Notes
@@ -597,7 +597,7 @@ def _parse_extra(series: pd.Series) -> pd.Series:
 
 
 class _Validator:
-    """The rules of SPEC section 1 over normalised tables; ``run()`` returns every problem."""
+    """The rules of docs/model.md §1 over normalised tables; ``run()`` returns every problem."""
 
     def __init__(self, network: Network, ok: dict[str, dict[str, np.ndarray]], loc: _Locator) -> None:
         self.net = network

@@ -1,4 +1,4 @@
-"""Result objects -> report files (SPEC section 6), written atomically.
+"""Result objects -> report files (docs/model.md §6), written atomically.
 
 A report is a folder of CSV files plus run.json and a marker, ``.supplychain-report``: a small
 JSON file naming the supplychain version and the SHA-256 of every file the report holds. How a
@@ -79,7 +79,7 @@ REPORT_FILES: frozenset[str] = frozenset(
         "run.json",
     }
 )
-"""The report files of SPEC section 6 that ``write_reports`` writes when the result has them."""
+"""The report files of docs/model.md §6 that ``write_reports`` writes when the result has them."""
 
 MARKER = ".supplychain-report"
 """The file that marks a folder as a report supplychain wrote (JSON: version, files, SHA-256)."""
@@ -521,7 +521,7 @@ def run_info(result: Any) -> dict[str, Any]:
 
 
 def write_reports(result: Any, directory: str | Path) -> Path:
-    """Write a result's report files into ``directory`` atomically (SPEC section 6).
+    """Write a result's report files into ``directory`` atomically (docs/model.md §6).
 
     Writes facilities.csv, countries.csv, controls.csv, summary.csv (and every other table
     the result carries), run.json and the marker ``.supplychain-report``; returns the folder.

@@ -1,10 +1,10 @@
-"""Scenarios: the YAML format (SPEC section 2) as pydantic models, and their compilation.
+"""Scenarios: the YAML format (docs/model.md §2) as pydantic models, and their compilation.
 
 A scenario says what happens to the network: export controls (who restricts which items to
 whom, with what reach and licence policy) and physical disruptions. ``read_scenario`` parses
 and validates a file, reporting every problem with its file, line and key path;
 ``compile_scenario`` turns the rules into arrays over the network's supply edges and
-facilities (SPEC section 3, rules 1-3), which the engine in ``stress.py`` consumes;
+facilities (docs/model.md §3.1), which the engine in ``stress.py`` consumes;
 ``validate_scenario`` checks everything a run checks (the file, and every id it names against
 the network, the optimiser's consortium members too) and reports it all in one error.
 """
@@ -139,7 +139,7 @@ class Reach(_Model):
     """Extraterritorial reach of a control beyond goods made in the issuer's country.
 
     ``de_minimis``: a foreign supplier is within reach when its issuer-origin content share
-    (value-weighted, SPEC section 3 rule 1) is at least this fraction (EAR §734.4: 0.25, or
+    (value-weighted, docs/model.md §3.1) is at least this fraction (EAR §734.4: 0.25, or
     0.10 for some destinations). ``foreign_direct_product``: a foreign supplier is within reach
     when it uses a tool (equipment, EDA, IP) supplied from the issuer's country.
     """
@@ -149,7 +149,7 @@ class Reach(_Model):
 
 
 class Control(_Model):
-    """An export control, sanction or embargo (SPEC section 3, rules 1-2).
+    """An export control, sanction or embargo (docs/model.md §3.1).
 
     It covers a supply edge u -> v of item k when k matches ``items`` (glob patterns on ids
     and tags; omitted = every item) and every ``where`` threshold, v is in ``destinations``
@@ -226,7 +226,7 @@ class Disruption(_Model):
 
 
 class MonteCarlo(_Model):
-    """Monte Carlo sampling: ``samples`` draws from ``seed`` (SPEC section 3); VaR and CVaR
+    """Monte Carlo sampling: ``samples`` draws from ``seed`` (docs/model.md §3); VaR and CVaR
     of lost capacity are reported at ``cvar_alpha``."""
 
     samples: int = Field(10_000, ge=1)
@@ -242,7 +242,7 @@ class Consortium(_Model):
 
 
 class Optimise(_Model):
-    """The strategy optimiser's settings (SPEC section 5)."""
+    """The strategy optimiser's settings (docs/model.md §5)."""
 
     consortium: Consortium | None = None
     budget: float | None = Field(
@@ -295,7 +295,7 @@ class Optimise(_Model):
 
 
 class Scenario(_Model):
-    """A scenario file (SPEC section 2): controls and disruptions over a horizon.
+    """A scenario file (docs/model.md §2): controls and disruptions over a horizon.
 
     Build one with ``read_scenario(path)`` or ``Scenario.model_validate(dict)``; either raises
     ``InputError`` listing every problem (from a dict, each located by its key path).
@@ -470,7 +470,7 @@ def _problems_from(exc: ValidationError, src: str | None, lines: dict[KeyPath, i
 
 
 def read_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file (SPEC section 2).
+    """Read and validate a scenario YAML file (docs/model.md §2).
 
     Every problem is reported at once as an ``InputError`` naming the file, the line and
     the key path (``controls[2].where.tpp.min``), with the nearest valid key for a typo.
@@ -613,7 +613,7 @@ def scenario_json_schema() -> dict[str, Any]:
 
 @dataclass(frozen=True, eq=False)
 class CompiledScenario:
-    """A scenario turned into arrays over one network (SPEC section 3, rules 1-3).
+    """A scenario turned into arrays over one network (docs/model.md §3.1).
 
     Edges and facilities are in the order of ``network.arrays`` (the engine's order). A run
     compiles its scenario once and hands this object to every step: each public function that
@@ -806,7 +806,7 @@ def _item_matches(
 
 
 def compile_scenario(network: Network | None, scenario: Scenario | str | Path) -> CompiledScenario:
-    """Turn a scenario's rules into per-edge and per-facility arrays (SPEC section 3).
+    """Turn a scenario's rules into per-edge and per-facility arrays (docs/model.md §3).
 
     ``network`` None means the network the scenario names; ``scenario`` may be a path. Checks
     every id against the network first (facilities, companies and end users, item patterns and

@@ -1,4 +1,4 @@
-"""Exposure: time to survive and time to recover per facility (SPEC section 4).
+"""Exposure: time to survive and time to recover per facility (docs/model.md §4).
 
 After Simchi-Levi et al., "Identifying Risks and Mitigating Disruptions in the Automotive
 Supply Chain", Interfaces 45(5), 2015. For each facility j, j produces nothing (x_j ≤ 0) and
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "DEFAULT_HORIZON_WEEKS", "LOSS_TOLERANCE", "TTS_TOLERANCE", "exposure"]
 
 COLUMNS = ("facility", "recovery_weeks", "tts_weeks", "lost_output", "risk_exposure_index", "tts_below_ttr")
-"""The columns of exposure.csv (SPEC section 6), in order; ``status`` follows them."""
+"""The columns of exposure.csv (docs/model.md §6), in order; ``status`` follows them."""
 
 DEFAULT_HORIZON_WEEKS = 52.0
 
