@@ -277,7 +277,6 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
         stock: np.ndarray,
         supplied: np.ndarray,
         avail: np.ndarray,
-        lowest: np.ndarray,
         draw: np.ndarray,
         want_limiting: bool,
         limiting: np.ndarray,
@@ -351,7 +350,6 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
                                 if avail[r] < 1.0 - tolerance:
                                     limiting[p] = recipe_rows[r]
                                 break
-                    lowest[p] = low
                     value = own[p] * low
                     if cyclic:
                         new[p] = value
@@ -394,8 +392,6 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
         cyclic_recipe: np.ndarray,
         recipe_pos: np.ndarray,
         dirty: np.ndarray,
-        lowest: np.ndarray,
-        tolerance: float,
     ) -> bool:
         """``_Engine.step_stock``, one recipe at a time."""
         moved = False
@@ -407,18 +403,11 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
             if after != before:
                 moved = True
                 stock[r] = after
-                p = recipe_pos[r]
                 if cyclic_recipe[r]:
                     if min(before, after) < 1.0:
-                        dirty[p] = True
-                    continue
-                a = min(supplied[r] + after, 1.0)
-                if a != avail[r]:
-                    bound = lowest[p] + tolerance
-                    if a > bound and avail[r] > bound:
-                        avail[r] = a
-                    else:
-                        dirty[p] = True
+                        dirty[recipe_pos[r]] = True
+                elif min(supplied[r] + after, 1.0) != avail[r]:
+                    dirty[recipe_pos[r]] = True
         return moved
 
     return week, stock_step
@@ -478,8 +467,7 @@ class _Engine:
             np.array([b.n1 for b in blocks], dtype=np.int64),
             np.array([b.cyclic for b in blocks], dtype=np.bool_),
         )
-        self.lowest = np.ones(n)  # min_k A_vk per facility
-        self.stock_marks = (self.cyclic_recipe, self.recipe_pos, self.dirty, self.lowest, TOLERANCE)
+        self.stock_marks = (self.cyclic_recipe, self.recipe_pos, self.dirty)
         self.evaluations = 0
         self.cycle_iterations = 0
 
@@ -573,7 +561,6 @@ class _Engine:
                 self.stock,
                 self.supplied,
                 self.avail,
-                self.lowest,
                 self.draw,
                 self.limiting_wanted,
                 self.limiting,
@@ -610,7 +597,7 @@ class _Engine:
         return changed
 
     def _block_pass(self, i: int, b: Block, limiting: bool = True) -> np.ndarray:
-        """One evaluation of block b from the current α: stores F, A and min_k A of its recipes
+        """One evaluation of block b from the current α: stores F and A of its recipes
         (and the limiting recipe, unless ``limiting`` is False) and returns the block's new α
         (not stored)."""
         plan = self.plan
@@ -618,7 +605,6 @@ class _Engine:
         supplied = np.add.reduceat(contrib, b.edge_starts)
         avail = np.minimum(supplied + self.stock[b.r0 : b.r1], 1.0)
         low = np.minimum.reduceat(avail, b.recipe_starts)
-        self.lowest[b.n0 : b.n1] = low
         self.supplied[b.r0 : b.r1] = supplied
         self.avail[b.r0 : b.r1] = avail
         if self.limiting_wanted and limiting:
@@ -640,7 +626,6 @@ class _Engine:
         supplied = np.add.reduceat(contrib, edge_starts)
         avail = np.minimum(supplied + self.stock[recipes], 1.0)
         low = np.minimum.reduceat(avail, recipe_starts)
-        self.lowest[positions] = low
         new = self.own[positions] * low
         self.supplied[recipes] = supplied
         self.avail[recipes] = avail
@@ -677,8 +662,9 @@ class _Engine:
         self.cycle_iterations += iteration
         self.evaluations += b.n1 - b.n0
         if self.limiting_wanted:  # from the last sweep's A, as the other blocks'
-            low = self.lowest[b.n0 : b.n1][self.block_local[i]]
-            self.limiting[b.n0 : b.n1] = self._limiting(self.avail[b.r0 : b.r1], low, b.recipe_starts, b.r0, None)
+            avail = self.avail[b.r0 : b.r1]
+            low = np.minimum.reduceat(avail, b.recipe_starts)[self.block_local[i]]
+            self.limiting[b.n0 : b.n1] = self._limiting(avail, low, b.recipe_starts, b.r0, None)
         # F and A are those of the last sweep, the one α was computed from, so α ≤ F + s holds
         # exactly (they differ from F(α) by at most the fixed-point tolerance).
         self._after(slice(b.r0, b.r1), new[self.block_local[i]])
@@ -715,11 +701,8 @@ class _Engine:
 
         A stock that moved marks its facility for next week only if A_vk moves with it: a stock
         above the week's shortfall (F + s ≥ 1 before and after) is drawn while A_vk stays 1, and
-        nothing needs recomputing. Nor when A_vk moves but stays, before and after, above the
-        facility's smallest A by more than ``TOLERANCE``: α, the limiting recipe and F are then
-        unchanged, and only A_vk is updated (to the value a recomputation would give). In a
-        cyclic block stock enters every sweep of the iteration, so there the test is s ≥ 1
-        before and after (then A_vk = 1 in every sweep, whatever F).
+        nothing needs recomputing. In a cyclic block stock enters every sweep of the iteration,
+        so there the test is s ≥ 1 before and after (then A_vk = 1 in every sweep, whatever F).
         """
         if self.kernels is not None:
             step = self.kernels[1]
@@ -732,14 +715,9 @@ class _Engine:
         if len(changed) == 0:
             return False
         avail = np.minimum(self.supplied[changed] + after[changed], 1.0)
-        previous = self.avail[changed]
         cyclic = self.cyclic_recipe[changed]
-        facility = self.recipe_pos[changed]
-        bound = self.lowest[facility] + TOLERANCE
-        aside = ~cyclic & (avail > bound) & (previous > bound)
-        self.avail[changed[aside]] = avail[aside]
-        affected = ((avail != previous) & ~aside) | (cyclic & (np.minimum(before[changed], after[changed]) < 1.0))
-        self.dirty[facility[affected]] = True
+        affected = np.where(cyclic, np.minimum(before[changed], after[changed]) < 1.0, avail != self.avail[changed])
+        self.dirty[self.recipe_pos[changed[affected]]] = True
         return True
 
 
@@ -787,11 +765,10 @@ def timeline(
     a(t), o(t) and the stocks s(t). A facility is recomputed in week t only when one of its
     inputs differs from week t − 1: its own factor or the factor of an edge into it changed
     (t is a change point of the factors), the α of one of its suppliers changed this week,
-    or one of its stocks moved (s_vk(t) ≠ s_vk(t − 1)) in a way that can change α or the
-    limiting recipe: A_vk moved and was or is now within ``TOLERANCE`` of the facility's
-    smallest A (a stock that stays ≥ the week's shortfall keeps A_vk = 1; one that moves a
-    non-limiting A_vk only updates that A_vk). In a cyclic block, where stock enters every
-    sweep, any stock of the block moving below 1 week has the whole block iterated again.
+    or one of its stocks moved (s_vk(t) ≠ s_vk(t − 1)) so that A_vk moved too (a stock that
+    stays ≥ the week's shortfall, F + s ≥ 1, keeps A_vk = 1 while it is drawn). In a cyclic
+    block, where stock enters every sweep, any stock of the block moving below 1 week has the
+    whole block iterated again.
     Otherwise α, F and A are last week's, exactly. A week with nothing to recompute is a copy
     of the week before. When, moreover, no stock moved (each is at rest: full and not drawn,
     F ≥ α at s = stock_weeks; empty and staying empty, F = α at s = 0; or F − α within
