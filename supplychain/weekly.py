@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -278,6 +279,9 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
         supplied: np.ndarray,
         avail: np.ndarray,
         draw: np.ndarray,
+        cap: np.ndarray,
+        live: np.ndarray,
+        is_live: np.ndarray,
         want_limiting: bool,
         limiting: np.ndarray,
         recipe_rows: np.ndarray,
@@ -300,7 +304,9 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
         sweeps the loop returns the block's index so that the caller applies ``policy_bound``
         and calls again with ``resume`` (the sweep count is kept in ``counters[3]``, the α
         before the week in ``old``). Returns −1 when the week is done. ``counters``: [0]
-        facility evaluations, [1] cyclic sweeps, [2] 1 when anything was computed.
+        facility evaluations, [1] cyclic sweeps, [2] 1 when anything was computed, [4] the
+        length of ``live``: a recipe whose new F − α can move its stock is listed there (and
+        flagged in ``is_live``) for ``stock_step``.
 
         (One loop body serves both kinds of block: calling a helper per facility, with its
         dozen array arguments, made the loop three times slower.)
@@ -357,7 +363,12 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
                         continue
                     for r in range(r0, r1):
                         change = min(supplied[r], 1.0) - value
-                        draw[r] = 0.0 if abs(change) <= stock_tolerance else change
+                        change = 0.0 if abs(change) <= stock_tolerance else change
+                        draw[r] = change
+                        if not is_live[r] and ((change < 0.0 < stock[r]) or (change > 0.0 and stock[r] < cap[r])):
+                            is_live[r] = True
+                            live[counters[4]] = r
+                            counters[4] += 1
                     if value != alpha[p]:
                         alpha[p] = value
                         if not every:
@@ -376,7 +387,12 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
             for p in range(n0, n1):
                 for r in range(facility_recipe_start[p], facility_recipe_start[p + 1]):
                     change = min(supplied[r], 1.0) - alpha[p]
-                    draw[r] = 0.0 if abs(change) <= stock_tolerance else change
+                    change = 0.0 if abs(change) <= stock_tolerance else change
+                    draw[r] = change
+                    if not is_live[r] and ((change < 0.0 < stock[r]) or (change > 0.0 and stock[r] < cap[r])):
+                        is_live[r] = True
+                        live[counters[4]] = r
+                        counters[4] += 1
                 if alpha[p] != old[p] and not every:
                     for i in range(out_start[p], out_start[p + 1]):
                         dirty[out_buyer[i]] = True
@@ -392,12 +408,18 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
         cyclic_recipe: np.ndarray,
         recipe_pos: np.ndarray,
         dirty: np.ndarray,
+        live: np.ndarray,
+        is_live: np.ndarray,
+        counters: np.ndarray,
     ) -> bool:
-        """``_Engine.step_stock``, one recipe at a time."""
+        """``_Engine.step_stock`` for the listed recipes (``live``, ``counters[4]`` long), one at
+        a time. Every other stock is at rest (F − α = 0, or drawn while empty, or refilled
+        while full), so min(stock_weeks, max(0, s + F − α)) = s there. A recipe that comes to
+        rest leaves the list; the week loop lists it again when its F − α changes."""
         moved = False
-        for r in range(len(stock)):
-            if draw[r] == 0.0:  # at rest: 0 ≤ s ≤ stock_weeks already
-                continue
+        i = 0
+        while i < counters[4]:
+            r = live[i]
             before = stock[r]
             after = min(max(before + draw[r], 0.0), cap[r])
             if after != before:
@@ -408,6 +430,13 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
                         dirty[recipe_pos[r]] = True
                 elif min(supplied[r] + after, 1.0) != avail[r]:
                     dirty[recipe_pos[r]] = True
+            d = draw[r]
+            if d == 0.0 or (d < 0.0 and after == 0.0) or (d > 0.0 and after == cap[r]):
+                is_live[r] = False
+                counters[4] -= 1
+                live[i] = live[counters[4]]
+            else:
+                i += 1
         return moved
 
     return week, stock_step
@@ -415,6 +444,61 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
 
 # ---------------------------------------------------------------------------------------------
 # the engine
+
+
+@dataclass(frozen=True, eq=False)
+class _Layout:
+    """Arrays derived from an ``EnginePlan`` alone, built once per plan (``_layout``)."""
+
+    recipe_pos: np.ndarray  # engine recipe -> facility position
+    recipe_edges: np.ndarray  # in-edges per engine recipe (edges are grouped by recipe)
+    recipe_edge_start: np.ndarray  # (R + 1,) first engine edge of each recipe
+    edge_buyer: np.ndarray  # engine edge -> buyer position
+    out_buyer: np.ndarray  # buyer of each edge of ``plan.out_edge`` (edges by supplier)
+    edge_inverse: np.ndarray  # table edge row -> engine edge
+    cyclic_recipe: np.ndarray  # recipe of a facility in a cyclic block
+    block_local: list[np.ndarray]  # per block: each recipe's facility, block-local
+    block_bounds: tuple[np.ndarray, np.ndarray, np.ndarray]  # per block: n0, n1, cyclic
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[EnginePlan, _Layout] = weakref.WeakKeyDictionary()
+
+
+def _layout(plan: EnginePlan) -> _Layout:
+    """The plan's ``_Layout``, cached for as long as the plan lives."""
+    cached = _LAYOUTS.get(plan)
+    if cached is not None:
+        return cached
+    n, n_rec, n_edges = len(plan.order), len(plan.recipe_order), len(plan.edge_order)
+    per_facility = np.diff(plan.facility_recipe_start)
+    recipe_pos = np.repeat(np.arange(n), per_facility)
+    recipe_edges = np.bincount(plan.edge_recipe, minlength=n_rec)
+    edge_buyer = recipe_pos[plan.edge_recipe] if n_edges else np.zeros(0, np.int64)
+    edge_inverse = np.empty(n_edges, dtype=np.int64)
+    edge_inverse[plan.edge_order] = np.arange(n_edges)
+    cyclic_recipe = np.zeros(n_rec, dtype=bool)
+    block_local = []
+    for b in plan.blocks:
+        block_local.append(np.repeat(np.arange(b.n1 - b.n0), per_facility[b.n0 : b.n1]))
+        if b.cyclic:
+            cyclic_recipe[b.r0 : b.r1] = True
+    layout = _Layout(
+        recipe_pos=recipe_pos,
+        recipe_edges=recipe_edges,
+        recipe_edge_start=np.r_[0, np.cumsum(recipe_edges)],
+        edge_buyer=edge_buyer,
+        out_buyer=edge_buyer[plan.out_edge],
+        edge_inverse=edge_inverse,
+        cyclic_recipe=cyclic_recipe,
+        block_local=block_local,
+        block_bounds=(
+            np.array([b.n0 for b in plan.blocks], dtype=np.int64),
+            np.array([b.n1 for b in plan.blocks], dtype=np.int64),
+            np.array([b.cyclic for b in plan.blocks], dtype=np.bool_),
+        ),
+    )
+    _LAYOUTS[plan] = layout
+    return layout
 
 
 class _Engine:
@@ -429,26 +513,21 @@ class _Engine:
     def __init__(self, plan: EnginePlan, stock_weeks: np.ndarray, limiting: bool, engine: str) -> None:
         self.plan = plan
         self.kernels = _kernels() if engine == "numba" else None
+        layout = _layout(plan)
         n, n_rec, n_edges = len(plan.order), len(plan.recipe_order), len(plan.edge_order)
         self.n = n
         self.limiting_wanted = limiting
-        per_facility = np.diff(plan.facility_recipe_start)
-        self.recipe_pos = np.repeat(np.arange(n), per_facility)  # engine recipe -> facility position
-        self.recipe_edges = np.bincount(plan.edge_recipe, minlength=n_rec)  # edges are grouped by recipe
-        self.recipe_edge_start = np.r_[0, np.cumsum(self.recipe_edges)]
-        self.edge_buyer = self.recipe_pos[plan.edge_recipe] if n_edges else np.zeros(0, np.int64)
-        self.out_buyer = self.edge_buyer[plan.out_edge]  # buyers of the edges out of each position
-        self.edge_inverse = np.empty(n_edges, dtype=np.int64)
-        self.edge_inverse[plan.edge_order] = np.arange(n_edges)
+        self.recipe_pos = layout.recipe_pos
+        self.recipe_edges = layout.recipe_edges
+        self.recipe_edge_start = layout.recipe_edge_start
+        self.edge_buyer = layout.edge_buyer
+        self.out_buyer = layout.out_buyer
+        self.edge_inverse = layout.edge_inverse
+        self.cyclic_recipe = layout.cyclic_recipe
+        self.block_local = layout.block_local
+        self.block_bounds = layout.block_bounds
         self.recipe_rows = plan.recipe_order  # engine recipe -> table row
         self.cap = np.ascontiguousarray(stock_weeks[plan.recipe_order], dtype=np.float64)
-        self.cyclic_recipe = np.zeros(n_rec, dtype=bool)
-        # per block: each recipe's facility, block-local
-        self.block_local: list[np.ndarray] = []
-        for b in plan.blocks:
-            self.block_local.append(np.repeat(np.arange(b.n1 - b.n0), per_facility[b.n0 : b.n1]))
-            if b.cyclic:
-                self.cyclic_recipe[b.r0 : b.r1] = True
 
         self.weight = np.zeros(n_edges)
         self.own = np.ones(n)
@@ -461,13 +540,10 @@ class _Engine:
         self.dirty = np.zeros(n, dtype=bool)  # positions whose inputs changed this week
         self.scratch_new = np.zeros(n)  # compiled cyclic sweeps: the next iterate
         self.scratch_old = np.zeros(n)  # and α before the week
-        blocks = plan.blocks
-        self.block_bounds = (
-            np.array([b.n0 for b in blocks], dtype=np.int64),
-            np.array([b.n1 for b in blocks], dtype=np.int64),
-            np.array([b.cyclic for b in blocks], dtype=np.bool_),
-        )
-        self.stock_marks = (self.cyclic_recipe, self.recipe_pos, self.dirty)
+        # compiled stock step: the recipes whose stock can move (a list and a flag per recipe)
+        self.live = np.zeros(n_rec, dtype=np.int64)
+        self.is_live = np.zeros(n_rec, dtype=np.bool_)
+        self.counters = np.zeros(5, dtype=np.int64)  # see the week kernel; [4] the live count
         self.evaluations = 0
         self.cycle_iterations = 0
 
@@ -543,7 +619,8 @@ class _Engine:
         for ``policy_bound`` and the loop resumes where it stopped."""
         assert self.kernels is not None
         plan = self.plan
-        counters = np.zeros(4, dtype=np.int64)
+        counters = self.counters
+        counters[:4] = 0
         first, resume = 0, False
         while True:
             stopped: int = self.kernels[0](
@@ -562,6 +639,9 @@ class _Engine:
                 self.supplied,
                 self.avail,
                 self.draw,
+                self.cap,
+                self.live,
+                self.is_live,
                 self.limiting_wanted,
                 self.limiting,
                 self.recipe_rows,
@@ -706,7 +786,19 @@ class _Engine:
         """
         if self.kernels is not None:
             step = self.kernels[1]
-            moved: bool = step(self.stock, self.draw, self.cap, self.supplied, self.avail, *self.stock_marks)
+            moved: bool = step(
+                self.stock,
+                self.draw,
+                self.cap,
+                self.supplied,
+                self.avail,
+                self.cyclic_recipe,
+                self.recipe_pos,
+                self.dirty,
+                self.live,
+                self.is_live,
+                self.counters,
+            )
             return moved
         before = self.stock
         after = np.minimum(np.maximum(before + self.draw, 0.0), self.cap)
