@@ -7,10 +7,12 @@ On ``generate.py``'s network and the five controls of its scenario, given timing
 starts in a different week and steps its covered edges 1 → 0 → licence approval after a
 licence delay (two are lifted later), and the disruption
 (the largest foundry country's foundries at capacity 0) lasts 6 weeks and ramps back linearly
-over 10 (SPEC 3.1). The ``spread`` variant stretches every week number tenfold (for 520 weeks:
-a ramp of 100 weekly steps). Measured per horizon and engine, best of R:
+over 10 (SPEC 3.1). Variants: ``controls only`` drops the disruption; ``spread ×10`` (520
+weeks) multiplies every week number by ten (a ramp of 100 weekly steps). Measured per horizon,
+variant and engine, best of R:
 
-* ``timeline_s``: ``timeline`` with skipping (the default path);
+* ``timeline_s``: ``timeline`` with skipping (the default path), best of R; ``first_s`` the
+  first call of the row (cold caches, fresh output pages);
 * ``every_week_s``: the same with ``skip=False`` (every facility every week: the baseline the
   skipping is measured against; numpy only);
 * ``propagate_s``: one static ``stress.propagate`` of the same scenario (its horizon-mean
@@ -19,7 +21,8 @@ a ramp of 100 weekly steps). Measured per horizon and engine, best of R:
 * ``ratio``: timeline_s / propagate_s;
 * ``peak_tracemalloc_MiB`` / ``peak_rss_MiB``: peak Python-tracked allocation of one timeline
   call (a separate, traced call) and the growth of the process's peak RSS during the first
-  call (the kernel's peak mark reset just before, as in ``bench_stress.py``).
+  call (the kernel's peak mark reset just before, as in ``bench_stress.py``; 0 when the call
+  fits in memory the allocator kept from earlier rows).
 
 Target at 10 000 facilities / 100 000 supplies, 52 weeks: timeline ≤ 2 s and ≤ 10 × propagate.
 """
@@ -112,8 +115,9 @@ def disruption_factor(hit: np.ndarray, start: int, weeks: int, ramp: int, capaci
     return WeekFactors(np.array(starts), rows)
 
 
-def week_factors(compiled: Any, scale: int) -> tuple[WeekFactors, WeekFactors]:
-    """The benchmark's edge and own factors, every week number multiplied by ``scale``."""
+def week_factors(compiled: Any, scale: int, disrupted: bool = True) -> tuple[WeekFactors, WeekFactors]:
+    """The benchmark's edge and own factors, every week number multiplied by ``scale``; without
+    the disruption when ``disrupted`` is False."""
     n_edges = compiled.coverage.shape[1]
     edge = WeekFactors.ones(n_edges)
     for c, name in enumerate(compiled.control_names):
@@ -122,6 +126,8 @@ def week_factors(compiled: Any, scale: int) -> tuple[WeekFactors, WeekFactors]:
         edge = edge * control_factor(
             compiled.coverage[c], start * scale, delay * scale, approval, None if end is None else end * scale
         )
+    if not disrupted:
+        return edge, WeekFactors.ones(compiled.disruption_factor.shape[1])
     start, weeks, ramp = DISRUPTION
     own = disruption_factor(compiled.disruption_factor[0] < 1.0, start * scale, weeks * scale, ramp * scale)
     return edge, own
@@ -136,12 +142,18 @@ def _best(fn: Any, repeat: int) -> tuple[float, Any]:
     return best, out
 
 
-def measure(arr: Any, compiled: Any, weeks: int, scale: int, engine: str, repeat: int) -> dict[str, Any]:
+VARIANTS = {"timed": (1, True), "spread ×10": (10, True), "controls only": (1, False)}
+"""Scenario variants: (factor on every week number, with the disruption)."""
+
+
+def measure(arr: Any, compiled: Any, weeks: int, variant: str, engine: str, repeat: int) -> dict[str, Any]:
     """One row of the table."""
     plan, stock = arr.plan, arr.stock_weeks
-    edge, own = week_factors(compiled, scale)
+    scale, disrupted = VARIANTS[variant]
+    edge, own = week_factors(compiled, scale, disrupted)
     edge_mean, own_mean = edge.mean(weeks)[None, :], own.mean(weeks)[None, :]
-    row: dict[str, Any] = {"weeks": weeks, "scale": scale, "engine": engine, "changes": (edge.stretches, own.stretches)}
+    row: dict[str, Any] = {"weeks": weeks, "variant": variant, "engine": engine}
+    row["changes"] = (edge.stretches, own.stretches)
 
     def run() -> Any:
         return timeline(plan, edge, own, stock, weeks, engine=engine)
@@ -156,7 +168,7 @@ def measure(arr: Any, compiled: Any, weeks: int, scale: int, engine: str, repeat
     t0 = time.perf_counter()
     result = run()
     row["first_s"] = time.perf_counter() - t0
-    row["peak_rss_MiB"] = _maxrss_mib() - (rss_before if exact else maxrss_before)
+    row["peak_rss_MiB"] = max(0.0, _maxrss_mib() - (rss_before if exact else maxrss_before))
     row["rss_exact"] = exact
     del result
     gc.collect()
@@ -195,13 +207,13 @@ def measure(arr: Any, compiled: Any, weeks: int, scale: int, engine: str, repeat
 
 def table(rows: list[dict[str, Any]], size: tuple[int, int]) -> str:
     head = (
-        "| scenario | weeks | engine | timeline_s | every_week_s | propagate_s | ratio | evaluated weeks "
+        "| scenario | weeks | engine | timeline_s | first_s | every_week_s | propagate_s | ratio | evaluated weeks "
         "| network evaluations | peak_tracemalloc_MiB | peak_rss_MiB | target (52 weeks) |"
     )
-    lines = [head, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|"]
+    lines = [head, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|"]
     for r in rows:
         ratio = r["timeline_s"] / r["propagate_s"]
-        if r["weeks"] != 52 or r["scale"] != 1 or size != TARGET_SIZE:
+        if r["weeks"] != 52 or r["variant"] != "timed" or size != TARGET_SIZE:
             verdict = "n/a"
         elif r["timeline_s"] <= TARGET_SECONDS and ratio <= TARGET_RATIO:
             verdict = "met"
@@ -210,7 +222,7 @@ def table(rows: list[dict[str, Any]], size: tuple[int, int]) -> str:
         every = f"{r['every_week_s']:.3f}" if "every_week_s" in r else "—"
         rss = f"{r['peak_rss_MiB']:.0f}" if r["rss_exact"] else f"≥ {r['peak_rss_MiB']:.0f}"
         lines.append(
-            f"| {'timed' if r['scale'] == 1 else 'spread ×10'} | {r['weeks']} | {r['engine']} | {r['timeline_s']:.3f} "
+            f"| {r['variant']} | {r['weeks']} | {r['engine']} | {r['timeline_s']:.3f} | {r['first_s']:.3f} "
             f"| {every} | {r['propagate_s']:.4f} | {ratio:.1f}× | {r['evaluated_weeks']} "
             f"| {r['network_equivalents']:.1f} | {r['peak_tracemalloc_MiB']:.0f} | {rss} | {verdict} |"
         )
@@ -259,16 +271,18 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     for weeks in args.weeks:
-        for scale in (1, 10) if weeks >= 520 else (1,):
+        variants = ["timed", "controls only"] + (["spread ×10"] if weeks >= 520 else [])
+        for variant in variants:
             for engine in engines:
-                rows.append(measure(arr, compiled, weeks, scale, engine, args.repeat))
+                rows.append(measure(arr, compiled, weeks, variant, engine, args.repeat))
                 r = rows[-1]
                 print(
-                    f"  {weeks} weeks, scale {scale}, {engine}: {r['timeline_s']:.3f} s "
+                    f"  {weeks} weeks, {variant}, {engine}: {r['timeline_s']:.3f} s "
                     f"(first {r['first_s']:.3f} s), changes {r['changes']}, "
                     f"mean availability {r['mean_availability']:.4f}"
                     + (f", skip == every week bitwise: {r['bitwise_equal']}" if "bitwise_equal" in r else "")
                 )
+    print(f"process peak RSS (network generation included): {_maxrss_mib():.0f} MiB")
     print()
     print(table(rows, (args.facilities, args.supplies)))
     return 0
