@@ -82,6 +82,8 @@ class WeekFactors:
     ``starts[0] == 0``; ``values`` (K × M) holds in row j the vector in force from week
     ``starts[j]`` until the week before ``starts[j + 1]`` (the last row: to the end of any
     horizon). Every value is in [0, 1]. Change points at or after a horizon are ignored.
+    ``values`` is kept as a read-only view of the array given, not a copy (K × M floats can be
+    tens of MB): do not change that array afterwards.
 
     >>> f = WeekFactors.from_dense(np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 1.0], [0.0, 1.0]]))
     >>> f
@@ -199,8 +201,8 @@ class WeeklyResult:
       v's smallest A_vk(t) when it is below 1 − ``TOLERANCE`` (ties within the tolerance go
       to the smaller item id, as in the static report), else −1;
     - ``final_stock`` (R,): s_vk(H), the stock left after the last week, weeks of normal use;
-    - ``evaluated`` (weeks,) bool: weeks in which at least one α was recomputed; every other
-      week is a copy of the week before. ``evaluations`` counts the (week, facility) pairs
+    - ``evaluated`` (weeks,) bool: weeks in which at least one facility was recomputed; every
+      other week is a copy of the week before. ``evaluations`` counts the (week, facility) pairs
       recomputed and ``cycle_iterations`` the fixed-point sweeps over cyclic blocks;
     - for the ``watch`` facilities, per week and per recipe row in ``watch_recipes``:
       ``watch_stock`` s_vk(t) (at the start of week t), ``watch_delivered`` F_vk(t) and
@@ -515,7 +517,6 @@ class _Engine:
         self.kernels = _kernels() if engine == "numba" else None
         layout = _layout(plan)
         n, n_rec, n_edges = len(plan.order), len(plan.recipe_order), len(plan.edge_order)
-        self.n = n
         self.limiting_wanted = limiting
         self.recipe_pos = layout.recipe_pos
         self.recipe_edges = layout.recipe_edges
