@@ -7,7 +7,7 @@ On ``generate.py``'s network and the five controls of its scenario, given timing
 starts in a different week and steps its covered edges 1 → 0 → licence approval after a
 licence delay (two are lifted later), and the disruption
 (the largest foundry country's foundries at capacity 0) lasts 6 weeks and ramps back linearly
-over 10 (SPEC 3.1). Variants: ``controls only`` drops the disruption; ``spread ×10`` (520
+over 10 (docs/model.md §3.1). Variants: ``controls only`` drops the disruption; ``spread ×10`` (520
 weeks) multiplies every week number by ten (a ramp of 100 weekly steps). Measured per horizon,
 variant and engine, best of R:
 
@@ -16,7 +16,7 @@ variant and engine, best of R:
 * ``every_week_s``: the same with ``skip=False`` (every facility every week: the baseline the
   skipping is measured against; numpy only);
 * ``propagate_s``: one static ``stress.propagate`` of the same scenario (its horizon-mean
-  factors, SPEC 3.2, and stock_weeks / H), measured in the same run, interleaved with the
+  factors, docs/model.md §3.2, and stock_weeks / H), measured in the same run, interleaved with the
   timeline runs so that machine load hits both alike;
 * ``ratio``: timeline_s / propagate_s;
 * ``peak_tracemalloc_MiB`` / ``peak_rss_MiB``: peak Python-tracked allocation of one timeline
@@ -90,7 +90,7 @@ def _reset_peak_rss() -> bool:
 
 
 def control_factor(covered: np.ndarray, start: int, delay: int, approval: float, end: int | None) -> WeekFactors:
-    """a_c(t) on the edges control c covers (SPEC 3.1): 1 before ``start``, 0 for ``delay``
+    """a_c(t) on the edges control c covers (docs/model.md §3.1): 1 before ``start``, 0 for ``delay``
     weeks, then ``approval``; 1 again from ``end``."""
     points = {0: 1.0, start: 0.0 if delay else approval}
     if delay:
@@ -104,7 +104,7 @@ def control_factor(covered: np.ndarray, start: int, delay: int, approval: float,
 
 
 def disruption_factor(hit: np.ndarray, start: int, weeks: int, ramp: int, capacity_factor: float = 0.0) -> WeekFactors:
-    """o_d(t) on the facilities hit (SPEC 3.1): ``capacity_factor`` for ``weeks`` weeks from
+    """o_d(t) on the facilities hit (docs/model.md §3.1): ``capacity_factor`` for ``weeks`` weeks from
     ``start``, then cf + (1 − cf) · j / (ramp + 1) in the j-th week after, then 1."""
     starts = [0, start] + [start + weeks + j - 1 for j in range(1, ramp + 1)] + [start + weeks + ramp]
     values = [1.0, capacity_factor]

@@ -1,4 +1,4 @@
-"""The week-by-week engine (SPEC section 3.3): every facility's availability in every week.
+"""The week-by-week engine (docs/model.md §3.3): every facility's availability in every week.
 
 State: the stock s_vk(t) of every recipe (v, k), in **weeks of normal use** of item k by v,
 with s_vk(0) = stock_weeks_vk. For each week t = 0 … H − 1 in order:
@@ -9,7 +9,7 @@ with s_vk(0) = stock_weeks_vk. For each week t = 0 … H − 1 in order:
     s_vk(t + 1) = min(stock_weeks_vk, s_vk(t) + F_vk(t) − α_v(t))
 
 α_v(t) ∈ [0, 1] is the fraction of v's normal weekly output made in week t; a_e(t) (edge
-factor, SPEC 3.1) and o_v(t) (own factor) are in [0, 1] and dimensionless. Within a week the
+factor, docs/model.md §3.1) and o_v(t) (own factor) are in [0, 1] and dimensionless. Within a week the
 stocks are held fixed and, in a cycle, α is the greatest fixed point, reached by iterating
 from α = o as ``stress.propagate`` does (with its ``policy_bound`` jump for slow cycles). The
 static engine adds stock_weeks / H to A_vk as a term; here stock is a state that is drawn
@@ -29,14 +29,14 @@ scenario's timing fields into ``WeekFactors`` is the scenario compiler's job.
 
 from __future__ import annotations
 
-import functools
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._weekly_kernel import _kernels
 from .arrays import Block, EnginePlan
 from .errors import InputError, Problem
 from .stress import FIXED_POINT_TOLERANCE, MAX_ITERATIONS, POLICY_AFTER, TOLERANCE, policy_bound
@@ -166,7 +166,7 @@ class WeekFactors:
         return self.values[self.index_at(np.arange(weeks))]
 
     def mean(self, weeks: int) -> np.ndarray:
-        """The horizon mean (1/H) Σ_{t<H} of the vector (M,): the static engine's factor (SPEC 3.2)."""
+        """The horizon mean (1/H) Σ_{t<H} of the vector (M,): the static engine's factor (docs/model.md §3.2)."""
         lengths = np.diff(np.r_[np.minimum(self.starts, weeks), weeks]).astype(np.float64)
         return (lengths @ self.values) / weeks
 
@@ -247,201 +247,6 @@ class WeeklyResult:
             f"{self.evaluated_weeks} weeks evaluated ({self.evaluations} facility evaluations); "
             f"mean availability {mean:.4f}>"
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# compiled loops (optional)
-
-
-@functools.cache
-def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
-    """The compiled week and stock loops (engine "numba"); compiled on first use, then loaded
-    from numba's on-disk cache. Raises InputError when numba is not installed."""
-    try:
-        from numba import njit
-    except ImportError as error:  # pragma: no cover - numba is in the test extra
-        raise InputError('engine "numba" needs the optional extra: pip install "supplychain[fast]"') from error
-
-    @njit(cache=True, nogil=True)
-    def week(
-        first_block: int,
-        resume: bool,
-        every: bool,
-        block_n0: np.ndarray,
-        block_n1: np.ndarray,
-        block_cyclic: np.ndarray,
-        dirty: np.ndarray,
-        facility_recipe_start: np.ndarray,
-        recipe_edge_start: np.ndarray,
-        edge_source: np.ndarray,
-        weight: np.ndarray,
-        alpha: np.ndarray,
-        own: np.ndarray,
-        stock: np.ndarray,
-        supplied: np.ndarray,
-        avail: np.ndarray,
-        draw: np.ndarray,
-        cap: np.ndarray,
-        live: np.ndarray,
-        is_live: np.ndarray,
-        want_limiting: bool,
-        limiting: np.ndarray,
-        recipe_rows: np.ndarray,
-        tolerance: float,
-        stock_tolerance: float,
-        out_start: np.ndarray,
-        out_buyer: np.ndarray,
-        new: np.ndarray,
-        old: np.ndarray,
-        counters: np.ndarray,
-        fixed_point_tolerance: float,
-        policy_after: int,
-        max_iterations: int,
-    ) -> int:
-        """``_Engine.evaluate_week`` from block ``first_block`` on, one facility at a time.
-
-        Acyclic facilities: recomputed when dirty (or ``every``); a changed α marks the buyers.
-        Cyclic blocks with a dirty member: Jacobi sweeps from α = o until no α moves by more
-        than the fixed-point tolerance, as ``propagate`` does. After every ``policy_after``
-        sweeps the loop returns the block's index so that the caller applies ``policy_bound``
-        and calls again with ``resume`` (the sweep count is kept in ``counters[3]``, the α
-        before the week in ``old``). Returns −1 when the week is done. ``counters``: [0]
-        facility evaluations, [1] cyclic sweeps, [2] 1 when anything was computed, [4] the
-        length of ``live``: a recipe whose new F − α can move its stock is listed there (and
-        flagged in ``is_live``) for ``stock_step``.
-
-        (One loop body serves both kinds of block: calling a helper per facility, with its
-        dozen array arguments, made the loop three times slower.)
-        """
-        for b in range(first_block, len(block_n0)):
-            n0, n1 = block_n0[b], block_n1[b]
-            cyclic = block_cyclic[b]
-            if cyclic and not (resume and b == first_block):
-                touched = every
-                for p in range(n0, n1):
-                    touched = touched or dirty[p]
-                if not touched:
-                    continue
-                counters[0] += n1 - n0
-                counters[2] = 1
-                counters[3] = 0
-                for p in range(n0, n1):
-                    old[p] = alpha[p]
-                    alpha[p] = own[p]
-            while True:
-                if cyclic:
-                    if counters[3] >= max_iterations:
-                        break
-                    counters[3] += 1
-                    counters[1] += 1
-                step = 0.0
-                for p in range(n0, n1):
-                    if not cyclic:
-                        if not (every or dirty[p]):
-                            continue
-                        counters[0] += 1
-                        counters[2] = 1
-                    r0, r1 = facility_recipe_start[p], facility_recipe_start[p + 1]
-                    low = 2.0
-                    for r in range(r0, r1):
-                        total = 0.0
-                        for e in range(recipe_edge_start[r], recipe_edge_start[r + 1]):
-                            total += weight[e] * alpha[edge_source[e]]
-                        supplied[r] = total
-                        a = min(total + stock[r], 1.0)
-                        avail[r] = a
-                        low = min(low, a)
-                    if want_limiting:
-                        limiting[p] = -1
-                        for r in range(r0, r1):
-                            if avail[r] <= low + tolerance:
-                                if avail[r] < 1.0 - tolerance:
-                                    limiting[p] = recipe_rows[r]
-                                break
-                    value = own[p] * low
-                    if cyclic:
-                        new[p] = value
-                        step = max(step, abs(value - alpha[p]))
-                        continue
-                    for r in range(r0, r1):
-                        change = min(supplied[r], 1.0) - value
-                        change = 0.0 if abs(change) <= stock_tolerance else change
-                        draw[r] = change
-                        if not is_live[r] and ((change < 0.0 < stock[r]) or (change > 0.0 and stock[r] < cap[r])):
-                            is_live[r] = True
-                            live[counters[4]] = r
-                            counters[4] += 1
-                    if value != alpha[p]:
-                        alpha[p] = value
-                        if not every:
-                            for i in range(out_start[p], out_start[p + 1]):
-                                dirty[out_buyer[i]] = True
-                if not cyclic:
-                    break
-                for p in range(n0, n1):
-                    alpha[p] = new[p]
-                if step <= fixed_point_tolerance:
-                    break
-                if counters[3] % policy_after == 0:
-                    return b
-            if not cyclic:
-                continue
-            for p in range(n0, n1):
-                for r in range(facility_recipe_start[p], facility_recipe_start[p + 1]):
-                    change = min(supplied[r], 1.0) - alpha[p]
-                    change = 0.0 if abs(change) <= stock_tolerance else change
-                    draw[r] = change
-                    if not is_live[r] and ((change < 0.0 < stock[r]) or (change > 0.0 and stock[r] < cap[r])):
-                        is_live[r] = True
-                        live[counters[4]] = r
-                        counters[4] += 1
-                if alpha[p] != old[p] and not every:
-                    for i in range(out_start[p], out_start[p + 1]):
-                        dirty[out_buyer[i]] = True
-        return -1
-
-    @njit(cache=True, nogil=True)
-    def stock_step(
-        stock: np.ndarray,
-        draw: np.ndarray,
-        cap: np.ndarray,
-        supplied: np.ndarray,
-        avail: np.ndarray,
-        cyclic_recipe: np.ndarray,
-        recipe_pos: np.ndarray,
-        dirty: np.ndarray,
-        live: np.ndarray,
-        is_live: np.ndarray,
-        counters: np.ndarray,
-    ) -> bool:
-        """``_Engine.step_stock`` for the listed recipes (``live``, ``counters[4]`` long), one at
-        a time. Every other stock is at rest (F − α = 0, or drawn while empty, or refilled
-        while full), so min(stock_weeks, max(0, s + F − α)) = s there. A recipe that comes to
-        rest leaves the list; the week loop lists it again when its F − α changes."""
-        moved = False
-        i = 0
-        while i < counters[4]:
-            r = live[i]
-            before = stock[r]
-            after = min(max(before + draw[r], 0.0), cap[r])
-            if after != before:
-                moved = True
-                stock[r] = after
-                if cyclic_recipe[r]:
-                    if min(before, after) < 1.0:
-                        dirty[recipe_pos[r]] = True
-                elif min(supplied[r] + after, 1.0) != avail[r]:
-                    dirty[recipe_pos[r]] = True
-            d = draw[r]
-            if d == 0.0 or (d < 0.0 and after == 0.0) or (d > 0.0 and after == cap[r]):
-                is_live[r] = False
-                counters[4] -= 1
-                live[i] = live[counters[4]]
-            else:
-                i += 1
-        return moved
-
-    return week, stock_step
 
 
 # ---------------------------------------------------------------------------------------------
@@ -833,7 +638,7 @@ def timeline(
     watch: Sequence[int] = (),
     engine: str = "numpy",
 ) -> WeeklyResult:
-    """Step the network through ``weeks`` weeks (SPEC section 3.3).
+    """Step the network through ``weeks`` weeks (docs/model.md §3.3).
 
     Parameters
     ----------

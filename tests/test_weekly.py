@@ -1,4 +1,4 @@
-"""The week-by-week engine (SPEC section 3.3, ``supplychain.weekly``).
+"""The week-by-week engine (docs/model.md §3.3, ``supplychain.weekly``).
 
 Worked examples small enough to do on paper (the arithmetic is in each docstring), then
 properties on random networks with cycles (``tests/strategies.py``): constant factors without
@@ -166,7 +166,7 @@ def test_a_delayed_supplier_drains_the_stock_then_production_falls(engine: str) 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_stop_ramping_back_without_stock(engine: str) -> None:
     """Chain(no stock), H = 8; o(src_b) = 1, 0, 0, 0.25, 0.5, 0.75, 1, 1: a stop of 2 weeks from
-    week 1, ramping back over 3 weeks (o = j / (3 + 1), j = 1, 2, 3, SPEC 3.1).
+    week 1, ramping back over 3 weeks (o = j / (3 + 1), j = 1, 2, 3, docs/model.md §3.1).
 
     Without stock α_fab = F = 0.6 · 1 + 0.4 · o(src_b) = 1, 0.6, 0.6, 0.7, 0.8, 0.9, 1, 1; mean
     6.6 / 8 = 0.825. dc follows.
@@ -488,9 +488,9 @@ def weekly_cases(draw: Any) -> tuple[sc.Network, WeekFactors, WeekFactors, np.nd
 def reference_timeline(
     net: sc.Network, edge: WeekFactors, own: WeekFactors, stock_weeks: np.ndarray, weeks: int
 ) -> dict[str, list[list[float]]]:
-    """SPEC 3.3 with dicts and loops, week by week: α by one global Jacobi iteration from 1
+    """docs/model.md §3.3 with dicts and loops, week by week: α by one global Jacobi iteration from 1
     until nothing moves by 1e-13 (the greatest fixed point, stocks held fixed), then F and A
-    from that α, then the stock update. One decision beyond the SPEC text, as the engine's:
+    from that α, then the stock update. One decision beyond the specification, as the engine's:
     a stock change |F − α| ≤ 1e-9 (``STOCK_TOLERANCE``) is taken as 0.
 
     Returns per week: ``alpha`` per facility row, and ``stock`` (at the start of the week),
@@ -575,7 +575,7 @@ def _assert_identical(a: WeeklyResult, b: WeeklyResult) -> None:
 @PROPERTY
 @given(tables=networks(max_facilities=20), data=st.data())
 def test_constant_factors_without_stock_give_the_static_alpha_every_week(tables: dict, data: st.DataObject) -> None:
-    """SPEC 3.3: with every factor constant and no stock, α_v(t) is the static α_v (3.2) in
+    """docs/model.md §3.3: with every factor constant and no stock, α_v(t) is the static α_v (3.2) in
     every week; the timeline computes week 0 and copies it."""
     net = sc.Network(**tables, name="random")
     arr = net.arrays
