@@ -167,13 +167,14 @@ def run(args: argparse.Namespace) -> int:
 
         check_dask_address(args.dask, "--dask")
     resolve_engine(args.mc_engine)  # a missing numba is reported before any work
-    if args.out is not None and not args.validate:
-        check_report_folder(args.out)
     scenario = read_scenario(args.scenario)
-    out = args.out if args.out is not None else Path("reports") / scenario.name
-    if args.out is None and not args.validate:
-        check_report_folder(out)
     network = scenario.read_network()
+    # everything a run checks (every id, the optimiser's members), before anything else: the
+    # user's own input is what a message names first; the compiled form is the run's
+    compiled = validate_scenario(network, scenario)
+    out = args.out if args.out is not None else Path("reports") / scenario.name
+    if not args.validate:
+        check_report_folder(out)  # before any computing
     if args.solver is not None:
         from .solvers import get_solver
 
@@ -187,7 +188,6 @@ def run(args: argparse.Namespace) -> int:
         where = f" on network '{network.name}'"
         check_memory("--samples" if given else "monte_carlo.samples", samples, sample_bytes(network), "sample", where)
     if args.validate:
-        compiled = validate_scenario(network, scenario)  # everything a run checks, the optimiser's members too
         _say(args.quiet, f"{args.scenario}: valid. {network!r}")
         for name, covered in zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True):
             _say(args.quiet, f"  control {name}: covers {covered} supply edge{'s' * (covered != 1)}")
@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
         warnings.showwarning = lambda message, *_args, **_kw: _warn(str(message))
         result = run_scenario(
             network,
-            scenario,
+            compiled,
             analyses=not args.no_analyses,
             exposure=not args.no_exposure,
             solver=args.solver,
