@@ -31,7 +31,8 @@ import supplychain as sc
 from supplychain import machine, reports
 from supplychain.cli import main
 from supplychain.errors import InputError
-from supplychain.montecarlo import distribution, sample_bytes
+from supplychain.mcstats import distribution
+from supplychain.montecarlo import sample_bytes
 from supplychain.reports import MARKER, check_report_folder, to_csv_bytes, write_folder_atomically
 
 REPO = Path(__file__).resolve().parents[1]

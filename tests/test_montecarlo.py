@@ -49,14 +49,8 @@ from strategies import stress_cases
 import supplychain as sc
 from supplychain import montecarlo
 from supplychain.cli import main
-from supplychain.montecarlo import (
-    BLOCK,
-    MonteCarloModel,
-    _summarise,
-    distribution,
-    numba_available,
-    run_block,
-)
+from supplychain.mcstats import distribution, summarise
+from supplychain.montecarlo import BLOCK, MonteCarloModel, numba_available, run_block
 from supplychain.reports import to_csv_bytes
 from supplychain.stress import propagate
 
@@ -761,7 +755,7 @@ def test_block_results_merge_in_block_order(tiny_mc: tuple[sc.Network, sc.Scenar
     blocks = [run_block(model, 9, b, min(BLOCK, 1300 - b * BLOCK)) for b in range(math.ceil(1300 / BLOCK))]
     assert [r.losses.shape[0] for r in blocks] == [256] * 5 + [20]
     shuffled = [blocks[i] for i in (3, 5, 0, 4, 2, 1)]
-    _assert_same(expected, _summarise(network, model, shuffled, 1300, 9, 0.95, {}))
+    _assert_same(expected, summarise(network, model, shuffled, 1300, 9, 0.95, {}))
 
 
 def _run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:

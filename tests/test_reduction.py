@@ -4,7 +4,7 @@ What is checked, and against what:
 
 - **Worked CVaR examples.** ``weighted_cvar`` on discrete distributions worked by hand
   (losses 0, 10, 20, 30 with probabilities 0.4, 0.3, 0.2, 0.1 at α = 0.8: the worst 20 % of
-  mass is 0.1 at 30 and 0.1 at 20, CVaR 25), and equal to ``montecarlo.distribution``'s CVaR
+  mass is 0.1 at 30 and 0.1 at 20, CVaR 25), and equal to ``mcstats.distribution``'s CVaR
   for equal weights.
 - **Features against two engines.** The per-sample total loss equals the lost final-output
   value from ``stress.propagate`` on the dense samples (naive, all at once), and the lost
@@ -36,7 +36,8 @@ import yaml
 
 import supplychain as sc
 from supplychain.errors import InputError
-from supplychain.montecarlo import BLOCK, MonteCarloModel, distribution, monte_carlo
+from supplychain.mcstats import distribution
+from supplychain.montecarlo import BLOCK, MonteCarloModel, monte_carlo
 from supplychain.optimise.reduction import ScenarioSet, fast_forward_selection, reduce_scenarios, weighted_cvar
 from supplychain.stress import propagate
 

@@ -83,7 +83,7 @@ def weighted_cvar(losses: np.ndarray, weights: np.ndarray, cvar_alpha: float) ->
 
     the mean loss over the worst 1 − α of probability mass, the atom at VaR_α counted only
     for the part of its mass that falls in that tail. With equal weights it equals the CVaR
-    of ``montecarlo.distribution``. The objective is continuous in t, so a VaR chosen one
+    of ``mcstats.distribution``. The objective is continuous in t, so a VaR chosen one
     atom off by rounding of the cumulative weights changes the result only by rounding.
 
     >>> round(weighted_cvar(np.array([0.0, 10, 20, 30]), np.array([0.4, 0.3, 0.2, 0.1]), 0.8), 12)
