@@ -33,7 +33,6 @@ import argparse
 import gc
 import os
 import platform
-import resource
 import sys
 import time
 import tracemalloc
@@ -44,6 +43,7 @@ import numpy as np
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
+from bench_stress import _maxrss_mib, _reset_peak_rss, _rss_mib  # noqa: E402
 from generate import generate_network, generate_scenario  # noqa: E402
 
 import supplychain as sc  # noqa: E402
@@ -65,28 +65,6 @@ TIMING: dict[str, tuple[int, int, float | None, int | None]] = {
 }
 DISRUPTION = (8, 6, 10)
 """(start_week, weeks, ramp_weeks) of the scenario's disruption (capacity factor 0)."""
-
-
-def _rss_mib() -> float:
-    try:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * resource.getpagesize() / MIB
-    except OSError:
-        return float("nan")
-
-
-def _maxrss_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / MIB if sys.platform == "darwin" else peak / 1024.0
-
-
-def _reset_peak_rss() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-    except OSError:
-        return False
-    return True
 
 
 def control_factor(covered: np.ndarray, start: int, delay: int, approval: float, end: int | None) -> WeekFactors:
