@@ -23,8 +23,9 @@ from .network import Network, Suggester
 
 if TYPE_CHECKING:
     from .scenario import Control, Disruption, Scenario, Threshold
+    from .weekly import WeekFactors
 
-__all__ = ["CompiledScenario", "compile_rules", "countries_of"]
+__all__ = ["CompiledScenario", "compile_rules", "control_weeks", "countries_of", "disruption_weeks"]
 
 
 def _suggest(word: str, valid: typing.Iterable[str] | Suggester) -> str:
@@ -55,14 +56,25 @@ class CompiledScenario:
     takes ``(network, scenario)`` also accepts a ``CompiledScenario`` as the scenario and then
     skips compilation (``network`` may be None or must be the network it was compiled for).
 
-    - ``coverage[c, e]``: control c covers supply edge e;
+    - ``horizon_weeks``: H, whole weeks;
+    - ``coverage[c, e]``: control c covers supply edge e (does not depend on the week);
     - ``approval[c]``: its licence_approval; ``control_probability[c]``: chance it is in force;
-    - ``disruption_factor[d, v]``: facility v's own factor under disruption d alone
-      (1 − (1 − capacity_factor)·min(1, weeks/H) where hit, else 1);
+    - ``control_start[c]``, ``control_end[c]`` (H when not lifted within the horizon),
+      ``control_delay[c]``: its weeks, clipped to the horizon;
+    - ``control_weeks[c, t]``: a_c(t), its factor on an edge it covers in week t (1 when not in
+      force, 0 while licences are pending, then licence_approval);
+    - ``disruption_hit[d, v]``: disruption d hits facility v; ``disruption_weeks[d, t]``:
+      o_d(t), its factor on the facilities it hits in week t;
+    - ``disruption_factor[d, v]``: facility v's horizon-mean own factor under disruption d
+      alone, (1/H) Σ_t o_d(t) where hit, else 1;
     - ``stock_term[r]``: stock_weeks / H per recipe row, the share of the horizon stock covers.
+
+    ``edge_factor`` and ``own_factor`` give the static engine's horizon means (docs/model.md
+    §3.2), products taken week by week; ``edge_week_factors`` and ``own_week_factors`` the
+    week-by-week factors of the timeline (§3.3).
     """
 
-    horizon_weeks: float
+    horizon_weeks: int
     control_names: tuple[str, ...]
     coverage: np.ndarray
     approval: np.ndarray
@@ -73,35 +85,142 @@ class CompiledScenario:
     stock_term: np.ndarray
     scenario: Scenario = field(repr=False)
     network: Network = field(repr=False)
+    control_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    control_end: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    control_delay: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    control_weeks: np.ndarray = field(default_factory=lambda: np.ones((0, 1)), repr=False)
+    disruption_hit: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool), repr=False)
+    disruption_weeks: np.ndarray = field(default_factory=lambda: np.ones((0, 1)), repr=False)
+
+    @property
+    def timed_controls(self) -> bool:
+        """Whether some control is not simply in force, at its licence_approval, all horizon
+        long (a start, an end or a licence delay within the horizon)."""
+        return bool(np.any(self.control_weeks != self.control_weeks[:, :1]))
+
+    @property
+    def timed_disruptions(self) -> bool:
+        """Whether some disruption's factor changes within the horizon."""
+        return bool(np.any(self.disruption_weeks != self.disruption_weeks[:, :1]))
 
     def edge_factor(self, active: np.ndarray | None = None) -> np.ndarray:
-        """Edge factors a_e (rule 2) for each row of ``active`` (S × C booleans: which
-        controls are in force in each sample); all controls in force when omitted.
-        Returns S × E (1 × E when ``active`` is omitted)."""
+        """Static edge factors a_e = (1/H) Σ_t Π_{c in force, covering e} a_c(t) (docs/model.md
+        §3.2) for each row of ``active`` (S × C booleans: which controls are drawn in force in
+        each sample); all controls when omitted. Returns S × E (1 × E when omitted)."""
         n_controls, n_edges = self.coverage.shape
         if active is None:
             active = np.ones((1, n_controls), dtype=bool)
-        active = np.atleast_2d(active)
-        factor = np.ones((active.shape[0], n_edges))
-        for c in range(n_controls):
-            if self.approval[c] == 1.0 or not active[:, c].any():
-                continue
-            per_edge = np.where(self.coverage[c], self.approval[c], 1.0)
-            factor[active[:, c]] *= per_edge
-        return factor
+        active = np.atleast_2d(np.asarray(active, dtype=bool))
+        if not self.timed_controls:
+            factor = np.ones((active.shape[0], n_edges))
+            for c in range(n_controls):
+                if self.approval[c] == 1.0 or not active[:, c].any():
+                    continue
+                per_edge = np.where(self.coverage[c], self.approval[c], 1.0)
+                factor[active[:, c]] *= per_edge
+            return factor
+        return _mean_of_products(self.coverage, self.control_weeks, active)
 
     def own_factor(self, active: np.ndarray | None = None) -> np.ndarray:
-        """Own factors o_v (rule 3) for each row of ``active`` (S × D booleans: which
-        disruptions happen); all when omitted. Returns S × N (1 × N when omitted)."""
+        """Static own factors o_v = (1/H) Σ_t Π_{d happening, hitting v} o_d(t) for each row of
+        ``active`` (S × D booleans: which disruptions happen); all when omitted. Returns
+        S × N (1 × N when omitted)."""
         n_disruptions, n_facilities = self.disruption_factor.shape
         if active is None:
             active = np.ones((1, n_disruptions), dtype=bool)
-        active = np.atleast_2d(active)
-        factor = np.ones((active.shape[0], n_facilities))
-        for d in range(n_disruptions):
-            if active[:, d].any():
-                factor[active[:, d]] *= self.disruption_factor[d]
-        return factor
+        active = np.atleast_2d(np.asarray(active, dtype=bool))
+        overlap = n_disruptions > 1 and bool(np.any(self.disruption_hit.sum(axis=0) > 1))
+        if not (overlap and self.timed_disruptions):  # the product of means is the mean of products
+            factor = np.ones((active.shape[0], n_facilities))
+            for d in range(n_disruptions):
+                if active[:, d].any():
+                    factor[active[:, d]] *= self.disruption_factor[d]
+            return factor
+        return _mean_of_products(self.disruption_hit, self.disruption_weeks, active)
+
+    def edge_week_factors(self, active: np.ndarray | None = None) -> WeekFactors:
+        """a_e(t) for every supply edge (table order), piecewise constant over the horizon,
+        with the controls of ``active`` (C booleans; all when omitted) in force."""
+        active = np.ones(len(self.control_names), dtype=bool) if active is None else np.asarray(active, dtype=bool)
+        return _week_factors(self.coverage, self.control_weeks, active)
+
+    def own_week_factors(self, active: np.ndarray | None = None) -> WeekFactors:
+        """o_v(t) for every facility (table order), piecewise constant over the horizon, with
+        the disruptions of ``active`` (D booleans; all when omitted) happening."""
+        active = (
+            np.ones(len(self.disruption_labels), dtype=bool) if active is None else np.asarray(active, dtype=bool)
+        )
+        return _week_factors(self.disruption_hit, self.disruption_weeks, active)
+
+
+def _mean_of_products(hits: np.ndarray, weekly: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """(1/H) Σ_t Π_{p active in sample s, hitting entry m} weekly[p, t], as S × M.
+
+    ``hits`` (P × M) says which players (controls or disruptions) touch which entries (edges
+    or facilities), ``weekly`` (P × H) is each player's factor per week, ``active`` (S × P)
+    which players are in play in each sample. Entries touched by the same set of players
+    share a factor, so the mean is computed once per distinct set (in a network a handful),
+    not per entry."""
+    n_players, n_entries = hits.shape
+    if n_players == 0:
+        return np.ones((active.shape[0], n_entries))
+    packed = np.packbits(hits.T, axis=1)
+    signatures, inverse = np.unique(packed, axis=0, return_inverse=True)
+    sets = np.unpackbits(signatures, axis=1, count=n_players).astype(bool)  # U × P
+    values = np.empty((active.shape[0], len(signatures)))
+    memo: dict[bytes, float] = {}
+    for s, row in enumerate(active):
+        for u, members in enumerate(sets & row):
+            key = members.tobytes()
+            if key not in memo:
+                memo[key] = float(weekly[members].prod(axis=0).mean()) if members.any() else 1.0
+            values[s, u] = memo[key]
+    return values[:, inverse.reshape(-1)]
+
+
+def _week_factors(hits: np.ndarray, weekly: np.ndarray, active: np.ndarray) -> WeekFactors:
+    """Π over active players touching each entry of their weekly factor, as ``WeekFactors``:
+    one stretch per week in which some active player's factor changes."""
+    from .weekly import WeekFactors
+
+    n_entries = hits.shape[1]
+    players = np.flatnonzero(active & hits.any(axis=1))
+    if len(players) == 0:
+        return WeekFactors.ones(n_entries)
+    series = weekly[players]
+    change = np.r_[True, np.any(series[:, 1:] != series[:, :-1], axis=0)]
+    starts = np.flatnonzero(change)
+    values = np.ones((len(starts), n_entries))
+    for p, player in enumerate(players.tolist()):
+        touched = np.flatnonzero(hits[player])
+        values[:, touched] *= series[p, starts][:, None]
+    return WeekFactors(starts, values)
+
+
+def control_weeks(control: Control, horizon: int) -> np.ndarray:
+    """a_c(t) for t < ``horizon`` on an edge the control covers (docs/model.md §3.1): 1 when
+    not in force, 0 during the licence delay, then licence_approval."""
+    t = np.arange(horizon)
+    end = horizon if control.end_week is None else min(control.end_week, horizon)
+    in_force = (t >= control.start_week) & (t < end)
+    pending = t < control.start_week + control.licence_delay_weeks
+    return np.where(in_force, np.where(pending, 0.0, control.licence_approval), 1.0)
+
+
+def disruption_weeks(shock: Disruption, horizon: int) -> np.ndarray:
+    """o_d(t) for t < ``horizon`` on the facilities the disruption hits (docs/model.md §3.1):
+    capacity_factor while it lasts, then a linear ramp back over ramp_weeks, else 1."""
+    t = np.arange(horizon)
+    start = shock.start_week
+    end = horizon if shock.weeks is None else start + shock.weeks
+    factor = np.ones(horizon)
+    cf = shock.capacity_factor
+    factor[(t >= start) & (t < end)] = cf
+    if shock.weeks is not None and shock.ramp_weeks:
+        j = t - end + 1  # 1 in the first week after the end
+        ramp = (j >= 1) & (j <= shock.ramp_weeks)
+        factor[ramp] = cf + (1.0 - cf) * j[ramp] / (shock.ramp_weeks + 1)
+    return factor
 
 
 @dataclass(frozen=True)
@@ -135,7 +254,7 @@ class _Rules:
 
     controls: list[tuple[int, Control]]
     disruptions: list[tuple[int, Disruption]]
-    horizon_weeks: float
+    horizon_weeks: int
     locate: Callable[..., str]
     scenario: Scenario | None = None
 
@@ -144,7 +263,7 @@ class _Rules:
         return cls(
             list(enumerate(scenario.controls)),
             list(enumerate(scenario.disruptions)),
-            float(scenario.horizon_weeks),
+            int(scenario.horizon_weeks),
             scenario.locate,
             scenario,
         )
@@ -267,8 +386,9 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
 
     coverage = np.zeros((len(rules.controls), arr.n_edges), dtype=bool)
     buyer_country = arr.country[arr.edge_dst]
-    supplier_country = arr.country[arr.edge_src]
-    cross_border = buyer_country != supplier_country
+    facility_names = np.asarray(arr.facility_ids, dtype=object)
+    company_of = np.asarray(arr.companies, dtype=object)[arr.company]
+    hq_country = network.facilities["hq_country"].to_numpy(dtype=object)
     for c, (i, control) in enumerate(rules.controls):
         item_ok = _item_matches(rules, i, control, items, parsed, suggest_item, problems)[arr.edge_item]
         for j, u in enumerate(control.end_users):
@@ -280,9 +400,13 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
                         f"{quoted(network.name)}{_suggest(u, suggest_buyer) or _examples(companies)}",
                     )
                 )
-        listed_fac = np.isin(np.asarray(arr.facility_ids, dtype=object), control.end_users)
-        listed_fac |= np.isin(np.asarray(arr.companies, dtype=object)[arr.company], control.end_users)
-        listed_edge = listed_fac[arr.edge_dst]
+        listed = set(control.end_users)
+        if control.reach.affiliates is not None:
+            listed |= affiliates(network.ownership, listed & companies, control.reach.affiliates)
+        targeted = np.isin(facility_names, list(listed)) | np.isin(company_of, list(listed))
+        if control.headquarters:
+            targeted |= np.isin(hq_country, control.headquarters)
+        targeted_edge = targeted[arr.edge_dst]
         covered = np.zeros(arr.n_edges, dtype=bool)
         for issuer in control.issuer:
             code = arr.country_code(issuer)  # -1 when no facility is in that country
@@ -296,12 +420,16 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
                 reach |= arr.origin_content_share(code) >= control.reach.de_minimis
             if control.reach.foreign_direct_product:
                 reach |= arr.uses_tools_from(code)
-            covered |= item_ok & (dest | listed_edge) & (buyer_country != code) & cross_border & reach[arr.edge_src]
+            # condition 3 is only "the buyer is outside the issuer's country": a transfer inside
+            # the buyer's country of an item within reach is covered (docs/model.md §3.1)
+            covered |= item_ok & (dest | targeted_edge) & (buyer_country != code) & reach[arr.edge_src]
         coverage[c] = covered
 
     n = arr.n_facilities
     horizon = rules.horizon_weeks
     disruption_factor = np.ones((len(rules.disruptions), n))
+    disruption_hit = np.zeros((len(rules.disruptions), n), dtype=bool)
+    weekly_own = np.ones((len(rules.disruptions), horizon))
     kind_names = np.asarray(arr.kinds, dtype=object)[arr.kind]
     for d, (i, shock) in enumerate(rules.disruptions):
         hit = np.ones(n, dtype=bool)
@@ -331,9 +459,9 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
             hit &= np.isin(countries_of(arr), shock.countries)
         if shock.kinds is not None:
             hit &= np.isin(kind_names, shock.kinds)
-        weeks = horizon if shock.weeks is None else shock.weeks
-        factor = 1.0 - (1.0 - shock.capacity_factor) * min(1.0, weeks / horizon)
-        disruption_factor[d, hit] = factor
+        disruption_hit[d] = hit
+        weekly_own[d] = disruption_weeks(shock, horizon)
+        disruption_factor[d, hit] = weekly_own[d].mean()
 
     if rules.scenario is None:
         return None
@@ -349,7 +477,45 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
         stock_term=arr.stock_weeks / horizon,
         scenario=rules.scenario,
         network=network,
+        control_start=np.array([min(c.start_week, horizon) for _, c in rules.controls], dtype=np.int64),
+        control_end=np.array(
+            [horizon if c.end_week is None else min(c.end_week, horizon) for _, c in rules.controls], dtype=np.int64
+        ),
+        control_delay=np.array([c.licence_delay_weeks for _, c in rules.controls], dtype=np.int64),
+        control_weeks=np.array([control_weeks(c, horizon) for _, c in rules.controls], dtype=float).reshape(
+            len(rules.controls), horizon
+        ),
+        disruption_hit=disruption_hit,
+        disruption_weeks=weekly_own,
     )
+
+
+def affiliates(ownership: pd.DataFrame, listed: set[str], threshold: float) -> set[str]:
+    """Companies held, together, at a share ≥ ``threshold`` by the ``listed`` companies and
+    the affiliates found so far (docs/model.md §3.1, BIS's Affiliates rule at 0.5), repeated
+    until no company is added; the listed companies themselves are not included.
+
+    >>> own = pd.DataFrame({"owner": ["A", "A", "B", "C"], "owned": ["B", "C", "C", "D"], "share": [0.6, 0.3, 0.3, 0.5]})
+    >>> sorted(affiliates(own, {"A"}, 0.5))
+    ['B', 'C', 'D']
+    """
+    if ownership.empty or not listed:
+        return set()
+    owners = ownership["owner"].tolist()
+    owned = ownership["owned"].tolist()
+    shares = ownership["share"].tolist()
+    holders = set(listed)
+    found: set[str] = set()
+    while True:
+        held: dict[str, float] = {}
+        for owner, company, share in zip(owners, owned, shares, strict=True):
+            if owner in holders and company not in holders:
+                held[company] = held.get(company, 0.0) + share
+        new = {company for company, total in held.items() if total >= threshold - 1e-12}
+        if not new:
+            return found
+        found |= new
+        holders |= new
 
 
 def countries_of(arr: Any) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The network: its tables, their validation, and views derived from them (docs/model.md §1).
 
 A :class:`Network` holds one pandas DataFrame per table of ``schema.TABLES`` (``items``,
-``facilities``, ``recipes``, ``supplies``, ``candidates``, ``certifications``). The tables are
+``facilities``, ``recipes``, ``supplies``, ``candidates``, ``certifications``, ``ownership``). The tables are
 the truth: they are normalised (types, defaults, ids stripped) and validated once, when the
 network is built, and every problem found is reported at once in one ``InputError`` naming the
 table, the row (and its line in the source file when known), the column and what would be
@@ -261,9 +261,9 @@ class Network:
 
     Parameters
     ----------
-    items, facilities, recipes, supplies, candidates, certifications
+    items, facilities, recipes, supplies, candidates, certifications, ownership
         The tables (``schema.TABLES``), each a DataFrame or a list of row mappings;
-        ``candidates`` and ``certifications`` may be omitted.
+        ``candidates``, ``certifications`` and ``ownership`` may be omitted.
     name
         A short name shown in reprs and reports.
     source
@@ -290,6 +290,7 @@ class Network:
     supplies: pd.DataFrame
     candidates: pd.DataFrame
     certifications: pd.DataFrame
+    ownership: pd.DataFrame
 
     def __init__(
         self,
@@ -299,6 +300,7 @@ class Network:
         supplies: TableLike,
         candidates: TableLike = None,
         certifications: TableLike = None,
+        ownership: TableLike = None,
         *,
         name: str = "network",
         source: str | None = None,
@@ -315,6 +317,7 @@ class Network:
             "supplies": supplies,
             "candidates": candidates,
             "certifications": certifications,
+            "ownership": ownership,
         }
         problems: list[Problem] = []
         ok: dict[str, dict[str, np.ndarray]] = {}
@@ -322,7 +325,10 @@ class Network:
             frame, ok[table] = _normalise(table, _frame(table, given[table]), loc, problems)
             setattr(self, table, frame)
         self._resolve_tool(ok["items"])
+        ok["facilities"]["hq_country"] = (self.facilities["hq_country"] != "").to_numpy(dtype=bool)  # given
         problems += _Validator(self, ok, loc).run()
+        hq = self.facilities["hq_country"]
+        self.facilities["hq_country"] = hq.where(hq != "", self.facilities["country"])
         if problems:
             raise InputError(
                 f"network '{self.name}'{f' ({self.source})' if self.source else ''} is not valid", problems
@@ -459,7 +465,9 @@ class Network:
             f"{_plural(len(self.recipes), 'recipe')}, "
             f"{_plural(len(self.supplies), 'supply', 'supplies')}, "
             f"{_plural(len(self.candidates), 'candidate')}, "
-            f"{_plural(len(self.certifications), 'certification')}>"
+            f"{_plural(len(self.certifications), 'certification')}"
+            + (f", {_plural(len(self.ownership), 'ownership row')}" if len(self.ownership) else "")
+            + ">"
         )
 
 
@@ -627,6 +635,14 @@ class _Validator:
             "country must be an ISO 3166 alpha-3 code such as USA, CHN, TWN",
             suggest=suggest_country,
         )
+        self.check_allowed(
+            "facilities",
+            "hq_country",
+            COUNTRY_CODES,
+            "country code",
+            "hq_country must be an ISO 3166 alpha-3 code such as USA, CHN, TWN, or empty for the facility's country",
+            suggest=suggest_country,
+        )
         refs = [
             ("facilities", "produces", "item"),
             ("recipes", "facility", "facility"),
@@ -653,6 +669,7 @@ class _Validator:
             self.check_has_recipe(table)
         self.check_shares()
         self.check_capacity()
+        self.check_ownership()
         return self.problems
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -880,3 +897,43 @@ class _Validator:
                 f"{_plural(int(count), 'supplies row')}): short by {_num(total - cap)}; raise its "
                 "capacity or lower the shares it supplies",
             )
+
+    def check_ownership(self) -> None:
+        """``ownership`` rows name companies of the facilities table, no company owns itself,
+        each (owner, owned) pair appears once, and the shares held in one company sum to at
+        most 1 (within SHARE_TOLERANCE)."""
+        own = self.net.ownership
+        if own.empty:
+            return
+        fac = self.net.facilities
+        companies = pd.Index(fac.loc[self.ok["facilities"]["company"], "company"].unique())
+        suggest = Suggester(companies)
+        for col in ("owner", "owned"):
+            usable = self.ok["ownership"][col]
+            found = own[col].isin(companies).to_numpy(dtype=bool)
+            self.resolved[("ownership", col)] = usable & found
+            for pos in np.flatnonzero(usable & ~found):
+                value = own[col].iloc[pos]
+                guess = suggest(value)
+                hint = f"; did you mean '{guess}'?" if guess else "; it must be a company of the facilities table"
+                self.add(self.loc.cell("ownership", int(pos), col), f"unknown company '{_short(value)}'{hint}")
+        self.check_unique("ownership", ["owner", "owned"])
+        usable = self.usable("ownership", "owner", "owned") & self.first["ownership"]
+        bad = usable & (own["owner"] == own["owned"]).to_numpy(dtype=bool)
+        for pos in np.flatnonzero(bad):
+            self.add(
+                self.loc.cell("ownership", int(pos), "owned"),
+                f"{quoted(own['owner'].iloc[pos])} owns itself; owner and owned must differ",
+            )
+        ok = usable & ~bad & self.ok["ownership"]["share"]
+        rows = pd.DataFrame(
+            {"owned": own["owned"].to_numpy()[ok], "share": own["share"].to_numpy()[ok], "pos": np.flatnonzero(ok)}
+        )
+        totals = rows.groupby("owned", sort=False).agg(total=("share", "sum"), pos=("pos", list))
+        for owned, total, positions in zip(totals.index, totals["total"], totals["pos"], strict=True):
+            if total > 1 + SHARE_TOLERANCE:
+                self.add(
+                    self.loc.cell("ownership", int(positions[-1]), "share"),
+                    f"the shares held in {quoted(owned)} sum to {_num(total)} "
+                    f"({self.loc.rows('ownership', positions)}); the holdings in one company can sum to at most 1",
+                )

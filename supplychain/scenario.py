@@ -65,6 +65,26 @@ BUDGET_MAX = 1e15
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 
+HORIZON_MAX = 520
+"""The longest horizon accepted, in weeks (ten years)."""
+
+
+def _whole_weeks(value: Any) -> Any:
+    """A week count must be a whole number: ``2`` or ``2.0``, not ``2.5`` or ``"2"``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number of weeks")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("must be a finite whole number of weeks")
+        if value != int(value):
+            raise ValueError("must be a whole number of weeks (weeks are counted 0, 1, 2, …; no fractions)")
+        return int(value)
+    return value
+
+
+Week = Annotated[int, BeforeValidator(_whole_weeks), Field(ge=0), WithJsonSchema({"type": "integer", "minimum": 0})]
+"""A whole number of weeks ≥ 0 (a week index t = 0 … H − 1, or a duration)."""
+
 
 def _as_list(value: Any) -> Any:
     """Let a single string stand for a one-element list (``issuer: USA``)."""
@@ -123,21 +143,37 @@ class Reach(_Model):
     ``de_minimis``: a foreign supplier is within reach when its issuer-origin content share
     (value-weighted, docs/model.md §3.1) is at least this fraction (EAR §734.4: 0.25, or
     0.10 for some destinations). ``foreign_direct_product``: a foreign supplier is within reach
-    when it uses a tool (equipment, EDA, IP) supplied from the issuer's country.
+    when it uses a tool (equipment, EDA, IP) supplied from the issuer's country. Both reach
+    transfers inside the buyer's country too. ``affiliates``: the control's ``end_users``
+    extend to companies held at or above this share (0 < x ≤ 1) by listed parties and the
+    affiliates already found, through the network's ``ownership`` table.
     """
 
     de_minimis: float | None = Field(None, ge=0, le=1)
     foreign_direct_product: bool = False
+    affiliates: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="Extend end_users to their affiliates: companies held, together, at least this share by "
+        "listed end users and affiliates already found (the network's ownership table; BIS's 2025 "
+        "Affiliates rule: 0.5).",
+    )
 
 
 class Control(_Model):
     """An export control, sanction or embargo (docs/model.md §3.1).
 
     It covers a supply edge u -> v of item k when k matches ``items`` (glob patterns on ids
-    and tags; omitted = every item) and every ``where`` threshold, v is in ``destinations``
-    or is one of ``end_users`` (company names or facility ids), the flow crosses a border
-    and leaves the issuer's country for another, and u is within the issuer's ``reach``.
-    A covered edge keeps the fraction ``licence_approval`` of its flow (0 = denial).
+    and tags; omitted = every item) and every ``where`` threshold, v is targeted (its
+    country is in ``destinations``, its company's headquarters in ``headquarters``, or it is
+    one of ``end_users``, company names or facility ids, or their affiliates under
+    ``reach.affiliates``), v is outside the issuer's country, and u is within the issuer's
+    ``reach`` (inside v's country too: an in-country transfer of an item within reach).
+
+    In force in weeks ``start_week`` ≤ t < ``end_week`` (None: to the end of the horizon).
+    A covered edge carries nothing for the first ``licence_delay_weeks`` weeks in force, then
+    the fraction ``licence_approval`` of its flow (0 = denial).
     """
 
     name: str = Field(min_length=1)
@@ -145,9 +181,13 @@ class Control(_Model):
     items: Names | None = None
     where: dict[str, Threshold] = Field(default_factory=dict)
     destinations: Names = Field(default_factory=list)
+    headquarters: Names = Field(default_factory=list)
     end_users: Names = Field(default_factory=list)
     reach: Reach = Field(default_factory=Reach)
     licence_approval: Probability = 0.0
+    licence_delay_weeks: Week = 0
+    start_week: Week = 0
+    end_week: Week | None = None
     probability: Probability = 1.0
 
     @field_validator("issuer")
@@ -160,22 +200,41 @@ class Control(_Model):
     def _destination_codes(cls, v: list[str]) -> list[str]:
         return _check_countries(v, allow_star=True)
 
+    @field_validator("headquarters")
+    @classmethod
+    def _headquarters_codes(cls, v: list[str]) -> list[str]:
+        return _check_countries(v)
+
     @model_validator(mode="after")
     def _has_target(self) -> Control:
-        if not self.destinations and not self.end_users:
+        if not self.destinations and not self.end_users and not self.headquarters:
             raise ValueError(
-                "give destinations (countries, or '*') or end_users (companies or facility ids): "
-                "a control with neither covers nothing"
+                "give destinations (countries, or '*'), headquarters (countries) or end_users (companies or "
+                "facility ids): a control with none covers nothing"
+            )
+        if self.end_week is not None and self.end_week <= self.start_week:
+            raise PydanticCustomError(
+                "end_before_start",
+                "end_week {end} is not after start_week {start}: the control would never be in force (give "
+                "end_week > start_week, or leave it out to keep the control to the end of the horizon)",
+                {"end": self.end_week, "start": self.start_week, "at": ("end_week",)},
             )
         return self
+
+    def in_force(self, weeks: int) -> list[bool]:
+        """Per week t < ``weeks``: whether the control is in force."""
+        end = weeks if self.end_week is None else min(self.end_week, weeks)
+        return [self.start_week <= t < end for t in range(weeks)]
 
 
 class Disruption(_Model):
     """A physical shock (fire, quake, blockade) cutting facilities' capacity.
 
     The facilities hit are those matching every selector given (``countries: [TWN]`` with
-    ``kinds: [foundry]`` hits Taiwan's foundries). Over ``weeks`` of the horizon H they run
-    at ``capacity_factor``; their own factor is 1 − (1 − capacity_factor)·min(1, weeks/H).
+    ``kinds: [foundry]`` hits Taiwan's foundries). From ``start_week`` for ``weeks`` weeks
+    (None: to the end of the horizon) they run at ``capacity_factor``; then their capacity
+    returns linearly over ``ramp_weeks``: in the j-th week after the end (j = 1 … ramp_weeks)
+    the factor is capacity_factor + (1 − capacity_factor)·j/(ramp_weeks + 1) (docs/model.md §3.1).
     """
 
     name: str | None = None
@@ -184,7 +243,9 @@ class Disruption(_Model):
     kinds: Kinds | None = None
     companies: Names | None = None
     capacity_factor: Probability = 0.0
-    weeks: float | None = Field(None, ge=0)
+    start_week: Week = 0
+    weeks: Week | None = None
+    ramp_weeks: Week = 0
     probability: Probability = 1.0
 
     @field_validator("countries")
@@ -291,7 +352,13 @@ class Scenario(_Model):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=120)
     description: str = ""
     network: str | None = None
-    horizon_weeks: float = Field(52, gt=0)
+    horizon_weeks: Annotated[
+        int,
+        BeforeValidator(_whole_weeks),
+        Field(ge=1, le=HORIZON_MAX),
+        WithJsonSchema({"type": "integer", "minimum": 1, "maximum": HORIZON_MAX}),
+    ] = 52
+    timeline: bool = False
     controls: list[Control] = Field(default_factory=list)
     disruptions: list[Disruption] = Field(default_factory=list)
     monte_carlo: MonteCarlo | None = None
@@ -315,6 +382,25 @@ class Scenario(_Model):
             first[control.name] = i
         return self
 
+    @model_validator(mode="after")
+    def _starts_within_horizon(self) -> Scenario:
+        late = [("controls", i, c.start_week) for i, c in enumerate(self.controls)]
+        late += [("disruptions", i, d.start_week) for i, d in enumerate(self.disruptions)]
+        for section, i, start in late:
+            if start >= self.horizon_weeks:
+                raise PydanticCustomError(
+                    "start_past_horizon",
+                    "start_week {start} is past the horizon (weeks 0 … {last}); give a start_week below "
+                    "horizon_weeks {horizon}, or a longer horizon",
+                    {
+                        "start": start,
+                        "last": self.horizon_weeks - 1,
+                        "horizon": self.horizon_weeks,
+                        "at": (section, i, "start_week"),
+                    },
+                )
+        return self
+
     @classmethod
     def model_validate(cls, obj: Any, **options: Any) -> Scenario:
         """Validate a mapping as a scenario (pydantic's ``model_validate``), raising
@@ -326,7 +412,7 @@ class Scenario(_Model):
         except ValidationError as exc:
             name = obj.get("name") if isinstance(obj, dict) else None
             label = f"scenario {quoted(name)}" if isinstance(name, str) else "scenario"
-            raise InputError(f"{label}: invalid scenario", _problems_from(exc, None, {})) from None
+            raise InputError(f"{label}: invalid scenario", _problems_from(exc, None, {}, obj)) from None
 
     @classmethod
     def _validated(cls, obj: Any, **options: Any) -> Scenario:
@@ -420,13 +506,53 @@ def _keys_of(model: Any) -> list[str]:
     return []
 
 
-def _problems_from(exc: ValidationError, src: str | None, lines: dict[KeyPath, int]) -> list[Problem]:
+def _late_starts(data: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """``start_week`` values at or past the horizon in a raw scenario mapping, as (key path,
+    message), for a file whose other problems keep the scenario's own check from running (so
+    that one pass reports them too). Values that are not whole numbers are left to pydantic."""
+    if not isinstance(data, dict):
+        return []
+    horizon = data.get("horizon_weeks", 52)
+    if isinstance(horizon, bool) or not isinstance(horizon, int | float) or not math.isfinite(horizon):
+        return []
+    if horizon != int(horizon):
+        return []
+    found = []
+    for section in ("controls", "disruptions"):
+        entries = data.get(section)
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            start = entry.get("start_week") if isinstance(entry, dict) else None
+            whole = isinstance(start, int | float) and not isinstance(start, bool) and math.isfinite(start)
+            if whole and start == int(start) >= horizon:
+                found.append(
+                    (
+                        (section, i, "start_week"),
+                        f"start_week {int(start)} is past the horizon (weeks 0 … {int(horizon) - 1}); give a "
+                        f"start_week below horizon_weeks {int(horizon)}, or a longer horizon",
+                    )
+                )
+    return found
+
+
+def _problems_from(
+    exc: ValidationError, src: str | None, lines: dict[KeyPath, int], data: Any = None
+) -> list[Problem]:
     """Turn pydantic's errors into problems naming file, line and key path: ``where`` is the
     file and line, the message starts with the key path. Without a file (``src`` None: a
-    scenario validated from a dict) ``where`` is the key path and the message the rest."""
+    scenario validated from a dict) ``where`` is the key path and the message the rest.
+    ``data``, the raw mapping, adds the start weeks past the horizon that the scenario's own
+    check (which runs only on an otherwise valid file) did not get to report."""
+    errors: list[Any] = list(exc.errors())
+    if not any(e["type"] == "start_past_horizon" for e in errors):
+        reported = {tuple(e["loc"]) for e in errors}
+        errors += [
+            {"type": "start_past_horizon", "loc": loc, "msg": msg, "input": None}
+            for loc, msg in _late_starts(data)
+            if loc not in reported
+        ]
     problems = []
-    for err in exc.errors():
-        loc = tuple(err.get("ctx", {}).get("at") or err["loc"])
+    for err in errors:
+        loc = tuple(err["loc"]) + tuple(err.get("ctx", {}).get("at") or ())
         key = format_key_path(loc) or "(top level)"
         if err["type"] == "extra_forbidden":
             valid = _keys_of(_model_at(loc[:-1]))
@@ -486,7 +612,7 @@ def _read_scenario(path: Path, network: Any) -> Scenario:
     try:
         scenario = Scenario._validated(data)
     except ValidationError as exc:
-        problems += _problems_from(exc, str(path), lines)
+        problems += _problems_from(exc, str(path), lines, data)
     if problems:
         problems += _problems_of_parts(data, path, lines, network)
         raise InputError(f"{path}: invalid scenario", _in_line_order(problems, path))
@@ -575,7 +701,7 @@ def _problems_of_parts(data: dict[str, Any], path: Path, lines: dict[KeyPath, in
         except InputError as exc:
             return [Problem(locate("network"), exc.summary), *exc.problems]
     problems: list[Problem] = []
-    _compile(network, _Rules(controls, disruptions, 52.0, locate), problems)
+    _compile(network, _Rules(controls, disruptions, 52, locate), problems)
     problems += member_problems(network, consortium, locate)
     return problems
 

@@ -90,6 +90,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
             description="normal output",
         ),
         Column("recovery_weeks", "float", default=26.0, unit="weeks", minimum=0, description="time to recover if lost"),
+        Column(
+            "hq_country",
+            "str",
+            unit="ISO 3166 alpha-3",
+            description="where the owning company is headquartered (controls' headquarters clause); "
+            "default: the facility's country",
+        ),
     ),
     "recipes": (
         Column("facility", "str", True, description="the facility that needs the input"),
@@ -162,10 +169,24 @@ TABLES: dict[str, tuple[Column, ...]] = {
             description="largest share of each member buyer's need",
         ),
     ),
+    "ownership": (
+        Column("owner", "str", True, description="the holding company (a facilities company name)"),
+        Column("owned", "str", True, description="the company held (a facilities company name)"),
+        Column(
+            "share",
+            "float",
+            True,
+            unit="fraction",
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=1,
+            description="fraction of owned held by owner (controls' reach.affiliates)",
+        ),
+    ),
 }
 """Every network table and its columns, in the order reports and written files use."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"candidates", "certifications"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"candidates", "certifications", "ownership"})
 
 
 def columns(table: str) -> list[str]:

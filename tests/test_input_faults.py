@@ -315,13 +315,13 @@ def test_csv_one_value_too_many_on_every_row_is_one_problem(csv_folder: Path) ->
     edit_lines(csv_folder / "facilities.csv", lambda n, line: line if n == 1 else line + ",x")
     error = error_of(read_network, csv_folder)
     assert len(error.problems) == 1, str(error)
-    assert "every row has 1 field more than the 8 columns the header names" in one(error, "facilities.csv line 1")
+    assert "every row has 1 field more than the 9 columns the header names" in one(error, "facilities.csv line 1")
 
 
 def test_csv_some_rows_with_too_many_values_are_each_named(csv_folder: Path) -> None:
     edit_lines(csv_folder / "facilities.csv", lambda n, line: line + ",oops" if n in (3, 5) else line)
     error = error_of(read_network, csv_folder)
-    assert "row 2 has 9 fields but the header names 8 columns" in one(error, "facilities.csv line 3")
+    assert "row 2 has 10 fields but the header names 9 columns" in one(error, "facilities.csv line 3")
     assert "'oops'" in one(error, "facilities.csv line 5")
 
 

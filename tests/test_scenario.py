@@ -226,7 +226,7 @@ BAD = [
         """,
         "horizon_weeks",
         "horizon_weeks",
-        ["greater than 0", "(got 0)"],
+        ["greater than or equal to 1", "(got 0)"],
         id="horizon-zero",
     ),
     pytest.param(

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
+from ..compile import _mean_of_products
 from ..montecarlo import BLOCK, MonteCarloModel
 from ..scenario import CompiledScenario, Scenario, compile_rules, member_problems, prepare
 from .reduction import reduce_scenarios
@@ -219,7 +220,13 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         if j >= 0:
             cap[x, n_cand + j] = kappa(cert_share[j], cert_lead[j])
 
-    view = SimpleNamespace(arrays=_ExtraEdges(arr, src, dst, item), items=network.items, name=network.name)
+    view = SimpleNamespace(
+        arrays=_ExtraEdges(arr, src, dst, item),
+        items=network.items,
+        facilities=network.facilities,
+        ownership=network.ownership,
+        name=network.name,
+    )
     coverage = (
         compile_rules(view, scenario).coverage  # type: ignore[arg-type]
         if len(keys)
@@ -261,8 +268,13 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
     )
 
 
-def _new_factor(inst: _Instance, control_active: np.ndarray, approval: np.ndarray) -> np.ndarray:
-    """a_xs = Π licence_approval over controls in force in sample s covering opened edge x."""
+def _new_factor(inst: _Instance, control_active: np.ndarray, compiled: CompiledScenario) -> np.ndarray:
+    """a_xs: the horizon-mean factor of opened edge x under the controls in force in sample s
+    that cover it (Π licence_approval when every control is in force all horizon long;
+    docs/model.md §3.2)."""
+    if compiled.timed_controls:
+        return _mean_of_products(inst.new_coverage, compiled.control_weeks, control_active)
+    approval = compiled.approval
     k = control_active.shape[0]
     factor = np.ones((k, inst.n_new))
     for c in range(inst.new_coverage.shape[0]):
@@ -302,7 +314,7 @@ def _reduced_samples(inst: _Instance, samples: int | None, seed: int | None, k: 
     return _Samples(
         np.asarray(reduced.edge_factor),
         np.asarray(reduced.own_factor),
-        _new_factor(inst, active, compiled.approval),
+        _new_factor(inst, active, compiled),
         np.asarray(reduced.weight, dtype=float),
         dict(reduced.fidelity),
     )
@@ -318,7 +330,7 @@ def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Sam
         return _Samples(
             compiled.edge_factor()[:1],
             compiled.own_factor()[:1],
-            _new_factor(inst, active, compiled.approval),
+            _new_factor(inst, active, compiled),
             np.ones(1),
             {"samples": 1},
         )
@@ -334,7 +346,7 @@ def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Sam
         owns.append(own)
         actives.append(draw.control_active[:size])
     edge, own, active = np.vstack(edges), np.vstack(owns), np.vstack(actives)
-    new = _new_factor(inst, active, compiled.approval)
+    new = _new_factor(inst, active, compiled)
     key = np.hstack([edge, own, new])
     _, first, count = np.unique(key, axis=0, return_index=True, return_counts=True)
     order = np.argsort(first)
