@@ -27,6 +27,7 @@ from .scenario import (
 )
 from .solvers import available_solvers
 from .stress import stress
+from .timeline import TimelineResult, timeline
 
 try:
     __version__ = _metadata.version("supplychain")
@@ -46,6 +47,7 @@ __all__ = [
     "Strategy",
     "StressResult",
     "SupplychainError",
+    "TimelineResult",
     "__version__",
     "adaptive_stress",
     "available_solvers",
@@ -60,6 +62,7 @@ __all__ = [
     "run_scenario",
     "scenario_json_schema",
     "stress",
+    "timeline",
     "validate_scenario",
     "write_network",
     "write_reports",

@@ -100,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
         "or auto (numba when installed; default). Both agree within 1e-12",
     )
     p.add_argument(
+        "--timeline",
+        action="store_true",
+        help="also step the scenario week by week (as timeline: true in the scenario): timeline.csv, and "
+        "availability_timeline and worst_week in facilities.csv",
+    )
+    p.add_argument(
         "--no-analyses",
         action="store_true",
         help="only the static stress reports: skip concentration, chokepoints, adaptive stress, exposure",
@@ -189,8 +195,10 @@ def run(args: argparse.Namespace) -> int:
         check_memory("--samples" if given else "monte_carlo.samples", samples, sample_bytes(network), "sample", where)
     if args.validate:
         _say(args.quiet, f"{args.scenario}: valid. {network!r}")
-        for name, covered in zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True):
-            _say(args.quiet, f"  control {name}: covers {covered} supply edge{'s' * (covered != 1)}")
+        for c, (name, covered) in enumerate(
+            zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True)
+        ):
+            _say(args.quiet, f"  control {name}: covers {covered} supply edge{'s' * (covered != 1)}{_when(compiled, c)}")
         for label, factor in zip(compiled.disruption_labels, compiled.disruption_factor, strict=True):
             hit = int((factor < 1).sum())
             _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")
@@ -223,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             optimise=not args.no_optimise,
             engine=args.mc_engine,
+            timeline=args.timeline or None,
         )
     result.timings["total_s"] = time.perf_counter() - started
     folder = write_reports(result, out)
@@ -230,6 +239,19 @@ def run(args: argparse.Namespace) -> int:
     shown = f"{folder}/" if not folder.is_symlink() else f"{folder}/ (-> {os.path.realpath(folder)}/)"
     _say(args.quiet, f"{result!r}\nreports written to {shown}")
     return EXIT_OK
+
+
+def _when(compiled: Any, c: int) -> str:
+    """``", in force weeks 2-51, licences decided after 8 weeks"``: a control's timing, when it
+    is not simply in force all horizon long."""
+    start, end, delay = (int(a[c]) for a in (compiled.control_start, compiled.control_end, compiled.control_delay))
+    horizon = int(compiled.horizon_weeks)
+    parts = []
+    if start > 0 or end < horizon:
+        parts.append(f"in force weeks {start}-{end - 1} of 0-{horizon - 1}")
+    if delay > 0:
+        parts.append(f"licences decided after {delay} week{'s' * (delay != 1)}")
+    return ", " + ", ".join(parts) if parts else ""
 
 
 def _stop_workers(*, force: bool = False) -> None:

@@ -792,7 +792,7 @@ def monte_carlo(
     ...     "licence_approval": 0.5}]})
     >>> mc = sc.monte_carlo(sc.read_network("tiny"), scen, samples=2000, seed=1)
     >>> row = mc.table.set_index(["country", "kind"]).loc[("CHN", "compute")]
-    >>> bool(14 < row["mean_lost"] < 16)  # E = 50 · 0.6 · 0.5 = 15
+    >>> bool(24 < row["mean_lost"] < 26)  # both chip edges covered (fab_cn's in-country too): E = 50 · 0.5 = 25
     True
     """
     compiled = prepare(network, scenario, "monte_carlo")

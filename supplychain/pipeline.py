@@ -20,6 +20,7 @@ from .progress import ProgressArg, progress_callback
 from .scenario import CompiledScenario, Scenario, prepare
 from .solvers import get_solver, solver_name
 from .stress import stress
+from .timeline import timeline as weekly
 
 if TYPE_CHECKING:
     from .network import Network
@@ -66,6 +67,7 @@ def run_scenario(
     progress: ProgressArg = False,
     optimise: bool = True,
     engine: str = "auto",
+    timeline: bool | None = None,
 ) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
@@ -85,7 +87,11 @@ def run_scenario(
     scenario has an ``optimise`` block (and ``optimise`` is true) the strategy optimiser runs
     too (with ``solver``, ``time_limit``, ``gap``, ``samples`` and ``seed``): the result gains
     ``strategy`` and ``frontier`` tables, ``availability_after`` per facility and
-    ``cost``/``expected_lost_output_before``/``_after`` in ``summary``.
+    ``cost``/``expected_lost_output_before``/``_after`` in ``summary``. With ``timeline``
+    True, or None and ``timeline: true`` in the scenario, the scenario is also stepped week by
+    week (``sc.timeline``, docs/model.md §3.3): the result gains the ``timeline`` table
+    (timeline.csv), ``availability_timeline`` and ``worst_week`` per facility and the weekly
+    headline metrics in ``summary``.
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario(None, "scenarios/tiny-export-controls.yaml")
@@ -100,6 +106,10 @@ def run_scenario(
         warnings.warn(message, UserWarning, stacklevel=2)
     result = stress(network, compiled)
     result.timings["compile_s"] = compile_s
+    if timeline or (timeline is None and scen.timeline):
+        t0 = time.perf_counter()
+        result.attach_timeline(weekly(network, compiled))
+        result.timings["timeline_s"] = time.perf_counter() - t0
     if dask is not None and scen.monte_carlo is None and samples is None:
         warnings.warn(
             "dask is unused: the scenario has no monte_carlo block and no samples were given", UserWarning, stacklevel=2

@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import SupplychainError
 
-__all__ = ["plot_compute_at_risk", "plot_loss_distribution"]
+__all__ = ["plot_compute_at_risk", "plot_facility_timeline", "plot_loss_distribution", "plot_timeline"]
 
 
 def _axes(ax: Any) -> Any:
@@ -58,4 +58,54 @@ def plot_loss_distribution(mc: Any, ax: Any = None, bins: int = 50) -> Any:
     ax.set_ylabel("samples")
     ax.set_title(f"{mc.samples} samples, CVaR at {mc.cvar_alpha:g}")
     ax.legend()
+    return ax
+
+
+def plot_timeline(timeline: Any, ax: Any = None, top: int = 8) -> Any:
+    """Lines, one per country: the share of the country's compute capacity lost in each week
+    of a ``TimelineResult``, for the ``top`` countries by compute lost over the horizon."""
+    ax = _axes(ax)
+    rows = timeline.table[timeline.table["kind"] == "compute"]
+    share = rows.pivot(index="week", columns="country", values="lost_share")
+    lost = rows.pivot(index="week", columns="country", values="lost_capacity")
+    order = lost.sum(axis=0).sort_values(ascending=False, kind="stable")
+    shown = [c for c in order.index[:top] if order[c] > 0]
+    for country in shown:
+        mean = float(lost[country].mean())
+        ax.plot(share.index, 100 * share[country], label=f"{country} (mean {mean:.4g} units / week)")
+    ax.set_xlabel("week of the horizon")
+    ax.set_ylabel("share of the country's compute lost (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(f"Compute lost week by week: {timeline.scenario.name}")
+    if shown:
+        ax.legend()
+    return ax
+
+
+def plot_facility_timeline(timeline: Any, facility: str, ax: Any = None) -> Any:
+    """One facility's availability week by week (solid), the availability of each of its
+    inputs (dashed) and their stocks in weeks of normal use (dotted, right axis)."""
+    ax = _axes(ax)
+    frame = timeline.inputs(facility)
+    ax.plot(frame.index, frame["alpha"], color="black", linewidth=2, label=f"{facility} availability")
+    stock_ax = None
+    for column in frame.columns:
+        if column.startswith("input:"):
+            ax.plot(frame.index, frame[column], linestyle="--", label=f"input {column.removeprefix('input:')}")
+    stocks = [c for c in frame.columns if c.startswith("stock:") and frame[c].max() > 0]
+    if stocks:
+        stock_ax = ax.twinx()
+        for column in stocks:
+            stock_ax.plot(frame.index, frame[column], linestyle=":", label=f"stock {column.removeprefix('stock:')}")
+        stock_ax.set_ylabel("stock (weeks of normal use)")
+        stock_ax.set_ylim(bottom=0)
+    ax.set_xlabel("week of the horizon")
+    ax.set_ylabel("fraction of normal")
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_title(f"{facility}: {timeline.scenario.name}")
+    handles, labels = ax.get_legend_handles_labels()
+    if stock_ax is not None:
+        more = stock_ax.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    ax.legend(handles, labels, loc="lower left")
     return ax

@@ -488,6 +488,7 @@ def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
         "concentration",
         "chokepoints",
         "exposure",
+        "timeline",
         "monte_carlo",
         "strategy",
         "frontier",

@@ -57,6 +57,7 @@ class StressResult:
     monte_carlo: pd.DataFrame | None = None
     strategy: pd.DataFrame | None = None
     frontier: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     status: str = "ok"
@@ -118,6 +119,32 @@ class StressResult:
         self.extras["adaptive_status"] = adaptive.status
         if adaptive.status != "optimal":
             self._degrade(f"adaptive LP {adaptive.status}")
+
+    def attach_timeline(self, timeline: Any) -> None:
+        """Add a ``TimelineResult`` (docs/model.md §3.3, §6): the timeline.csv table,
+        ``availability_timeline`` and ``worst_week`` (empty when the facility never falls below
+        1) per facility, and in ``summary`` the world's compute lost on average over the weeks
+        (``compute_lost_timeline``), in its worst week (``compute_lost_worst_week``) and that
+        week (``worst_week``; -1 when no compute is lost)."""
+        self.timeline = timeline.table
+        per = timeline.facilities.set_index("facility")
+        worst = per["worst_week"].astype(float).where(per["worst_week"] >= 0)
+        ids = self.facilities["facility"]
+        self.facilities = self.facilities.assign(
+            availability_timeline=per["availability_timeline"].reindex(ids).to_numpy(),
+            worst_week=pd.array(worst.reindex(ids).to_numpy(), dtype="Int64"),
+        )
+        compute = timeline.table[timeline.table["kind"] == "compute"].groupby("week")["lost_capacity"].sum()
+        week = int(compute.to_numpy().argmax()) if len(compute) and compute.max() > 0 else -1
+        extra = pd.DataFrame(
+            [
+                ("compute_lost_timeline", float(compute.mean()) if len(compute) else 0.0),
+                ("compute_lost_worst_week", float(compute.max()) if len(compute) else 0.0),
+                ("worst_week", float(week)),
+            ],
+            columns=["metric", "value"],
+        )
+        self.summary = pd.concat([self.summary, extra], ignore_index=True)
 
     def attach_strategy(self, strategy: Any) -> None:
         """Add an optimiser ``Strategy`` (docs/model.md §5-§6): strategy.csv and frontier.csv

@@ -83,11 +83,12 @@ def test_chokepoints_tiny_without_scenario(tiny: sc.Network) -> None:
 
 def test_chokepoints_tiny_with_controls(tiny: sc.Network) -> None:
     """tiny-export-controls, controls only (a(fab_tw -> dc_cn) = 0.2, a(asml -> fab_cn) = 0):
-    removing fab_tw: dc_us loses 100; dc_cn keeps 0.4 · 0.25 (fab_cn on EUV stock) = 0.1 and
-    loses 45: 145 with the controls, 130 without."""
+    removing fab_tw: dc_us loses 100; dc_cn keeps 0.4 · 0.2 · 0.25 = 0.02 (fab_cn on EUV stock,
+    its in-country deliveries licensed at 0.2 under us-chips) and loses 49: 149 with the
+    controls; without them dc_cn keeps 0.4 and loses 30: 130."""
     scen = sc.read_scenario(REPO / "scenarios" / "tiny-export-controls.yaml")
     ck = sc.chokepoints(tiny, scen).set_index(["level", "name"])
-    assert ck.loc[("facility", "fab_tw"), "lost_output"] == pytest.approx(145)
+    assert ck.loc[("facility", "fab_tw"), "lost_output"] == pytest.approx(149)
     assert ck.loc[("facility", "fab_tw"), "lost_output_without_controls"] == pytest.approx(130)
 
 

@@ -68,7 +68,7 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.fixture
 def scenario(tmp_path: Path, tiny_controls_path: Path) -> Path:
-    """A copy of tests/data/tiny-controls.yaml: dc_cn keeps 0.205 of its capacity, limited by
+    """A copy of tests/data/tiny-controls.yaml: dc_cn keeps 0.125 of its capacity, limited by
     us-chips; fab_cn 0.25, limited by nl-litho; sand_us runs at 0.75."""
     return Path(shutil.copy(tiny_controls_path, tmp_path / "scenario.yaml"))
 
@@ -99,7 +99,7 @@ def test_script_writes_reports(tmp_path: Path, scenario: Path) -> None:
         "limiting_item",
         "limiting_control",
     ]
-    assert facilities["dc_cn"]["availability"] == "0.205"
+    assert facilities["dc_cn"]["availability"] == "0.125"
     assert facilities["dc_cn"]["limiting_control"] == "us-chips"
     assert facilities["fab_cn"]["availability"] == "0.25"
     assert facilities["fab_cn"]["limiting_control"] == "nl-litho"
@@ -173,7 +173,7 @@ def test_validate_writes_nothing_and_prints_coverage(
     out = capsys.readouterr().out
     assert "valid" in out
     assert "control nl-litho: covers 1 supply edge" in out
-    assert "control us-chips: covers 1 supply edge" in out
+    assert "control us-chips: covers 2 supply edges" in out
     assert "disruption sand_us: hits 1 facilit" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no out/, no reports/
 

@@ -13,14 +13,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_compute_at_risk_bars(tiny: sc.Network) -> None:
-    """tiny-export-controls: CHN keeps 50 − 39.75 = 10.25 and loses 39.75; USA keeps 87.5 and
+    """tiny-export-controls: CHN keeps 50 − 43.75 = 6.25 and loses 43.75; USA keeps 87.5 and
     loses 12.5. Bars come largest loss first: CHN, then USA."""
     res = sc.stress(tiny, sc.read_scenario(REPO / "scenarios" / "tiny-export-controls.yaml"))
     ax = res.plot()
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == ["CHN", "USA"]
     heights = [round(p.get_height(), 6) for p in ax.patches]
-    assert heights == [10.25, 87.5, 39.75, 12.5]
+    assert heights == [6.25, 87.5, 43.75, 12.5]
 
 
 def test_loss_distribution_histogram(tiny: sc.Network) -> None:

@@ -199,13 +199,34 @@ def _fdp_network() -> sc.Network:
     return network(facilities, recipes, supplies)
 
 
-def test_flow_inside_one_country_is_not_covered() -> None:
+def test_flow_inside_one_country_is_covered_when_within_reach() -> None:
     """Issuer USA, chips to CHN, foreign-direct-product reach: both fabs use a US tool, so both
     are within reach. fab_tw -> dc_cn crosses a border: covered, a = 0. fab_cn -> dc_cn stays in
-    China: not covered, a = 1. dc_cn: 0.5*1*1 + 0.5*0*1 = 0.5; 1 edge covered."""
+    China, but a foreign-made item within reach transferred inside the buyer's country is
+    covered too (the EAR's in-country transfer): a = 0. dc_cn: 0.5*0 + 0.5*0 = 0; 2 edges."""
     result = stress(_fdp_network(), [control(items=["chip"], reach={"foreign_direct_product": True})])
-    assert availability(result)["dc_cn"] == pytest.approx(0.5)
-    assert result.controls["edges_covered"].tolist() == [1]
+    assert availability(result)["dc_cn"] == pytest.approx(0.0)
+    assert result.controls["edges_covered"].tolist() == [2]
+
+
+def test_flow_inside_one_country_outside_reach_is_not_covered() -> None:
+    """Without reach only US-made items are covered: neither fab is in the USA, so nothing
+    is covered, in-country or not. dc_cn keeps 1."""
+    result = stress(_fdp_network(), [control(items=["chip"])])
+    assert availability(result)["dc_cn"] == pytest.approx(1.0)
+    assert result.controls["edges_covered"].tolist() == [0]
+
+
+def test_flow_to_the_issuers_own_country_is_never_covered() -> None:
+    """A control governs what leaves the issuer's jurisdiction: a destination list that names
+    the issuer itself covers no edge into it (amat -> fab_us would be USA -> USA)."""
+    facilities = [
+        facility("amat", "USA", "dep", kind="equipment"),
+        facility("fab_us", "USA", "chip", kind="foundry"),
+    ]
+    net = network(facilities, [recipe("fab_us", "dep")], [supply("amat", "fab_us", "dep")])
+    result = stress(net, [control(items=["dep"], destinations=["USA"])])
+    assert result.controls["edges_covered"].tolist() == [0]
 
 
 def test_buyer_in_the_issuers_country_is_not_covered() -> None:
@@ -448,14 +469,15 @@ def test_disruption_own_factor(capacity_factor: float, weeks: float | None, hori
     assert alpha["fab_kr"] == alpha["osat_tw"] == 1.0
 
 
-def test_two_disruptions_multiply() -> None:
-    """fab_tw hit twice: cf 0.5 for 26 weeks -> 0.75, and cf 0 for 13 weeks -> 0.75;
-    o = 0.75 * 0.75 = 0.5625."""
+def test_two_disruptions_multiply_week_by_week() -> None:
+    """fab_tw hit twice, both from week 0: cf 0.5 for 26 weeks and cf 0 for 13 weeks. Week by
+    week the product is 0 in weeks 0-12, 0.5 in weeks 13-25 and 1 after: o = (13*0.5 + 26)/52
+    = 0.625 (the product of the two means, 0.75 * 0.75 = 0.5625, would count weeks 0-12 twice)."""
     shocks = [
         {"facilities": ["fab_tw"], "capacity_factor": 0.5, "weeks": 26},
         {"countries": ["TWN"], "kinds": ["foundry"], "capacity_factor": 0.0, "weeks": 13},
     ]
-    assert availability(stress(_lone_facility_network(), disruptions=shocks))["fab_tw"] == pytest.approx(0.5625)
+    assert availability(stress(_lone_facility_network(), disruptions=shocks))["fab_tw"] == pytest.approx(0.625)
 
 
 @pytest.mark.parametrize(
@@ -773,14 +795,15 @@ def tiny_controls(tiny: sc.Network, tiny_controls_scenario: sc.Scenario) -> Any:
 def test_tiny_controls_availability(tiny_controls: Any) -> None:
     """nl-litho covers asml -> fab_cn (euv): a = 0; fab_cn's 13 weeks of EUV stock: 13/52 = 0.25.
     us-chips covers fab_tw -> dc_cn (chip, tag eccn:3A090.a) through foreign-direct-product
-    reach (fab_tw uses dep, a tool, from amat in the USA): a = 0.2. fab_cn -> dc_cn stays in
-    China: not covered. sand_us at half capacity for 26 of 52 weeks: o = 1 - 0.5*0.5 = 0.75.
+    reach (fab_tw uses dep, a tool, from amat in the USA): a = 0.2; so does fab_cn -> dc_cn, a
+    transfer inside China of an item within reach (fab_cn uses dep from amat too): a = 0.2.
+    sand_us at half capacity for 26 of 52 weeks: o = 1 - 0.5*0.5 = 0.75.
     fab_tw: sand 0.5*1 + 0.5*0.75 = 0.875 -> 0.875, limiting sand
     fab_cn: euv 0 + 0.25                  -> 0.25, limiting euv, control nl-litho
     dc_us:  chip 0.875                    -> 0.875, limiting chip, no control
-    dc_cn:  chip 0.6*0.2*0.875 + 0.4*0.25 = 0.105 + 0.1 = 0.205, limiting chip
-            (without us-chips 0.6*0.875 + 0.1 = 0.625, raise 0.42; without nl-litho
-             0.105 + 0.4*1 = 0.505, raise 0.3): control us-chips."""
+    dc_cn:  chip 0.6*0.2*0.875 + 0.4*0.2*0.25 = 0.105 + 0.02 = 0.125, limiting chip
+            (without us-chips 0.6*0.875 + 0.4*0.25 = 0.625, raise 0.5; without nl-litho
+             0.105 + 0.4*0.2*1 = 0.185, raise 0.06): control us-chips."""
     alpha = availability(tiny_controls)
     want = {
         "sand_cn": 1,
@@ -790,7 +813,7 @@ def test_tiny_controls_availability(tiny_controls: Any) -> None:
         "fab_tw": 0.875,
         "fab_cn": 0.25,
         "dc_us": 0.875,
-        "dc_cn": 0.205,
+        "dc_cn": 0.125,
     }
     assert alpha == pytest.approx(want, abs=1e-12)
     limits = {f: (row(tiny_controls, f)["limiting_item"], row(tiny_controls, f)["limiting_control"]) for f in want}
@@ -808,13 +831,13 @@ def test_tiny_controls_availability(tiny_controls: Any) -> None:
 
 
 def test_tiny_controls_lost_capacity_and_countries(tiny_controls: Any) -> None:
-    """dc_cn lost 50 * (1 - 0.205) = 39.75; CHN compute: capacity 50, lost 39.75, share 0.795.
+    """dc_cn lost 50 * (1 - 0.125) = 43.75; CHN compute: capacity 50, lost 43.75, share 0.875.
     USA compute: dc_us 100 * 0.125 = 12.5 of 100: 0.125."""
-    assert row(tiny_controls, "dc_cn")["lost_capacity"] == pytest.approx(39.75, abs=1e-9)
+    assert row(tiny_controls, "dc_cn")["lost_capacity"] == pytest.approx(43.75, abs=1e-9)
     countries = tiny_controls.countries.set_index(["country", "kind"])
     assert countries.loc[("CHN", "compute"), "capacity"] == pytest.approx(50)
-    assert countries.loc[("CHN", "compute"), "lost_capacity"] == pytest.approx(39.75, abs=1e-9)
-    assert countries.loc[("CHN", "compute"), "lost_share"] == pytest.approx(0.795, abs=1e-9)
+    assert countries.loc[("CHN", "compute"), "lost_capacity"] == pytest.approx(43.75, abs=1e-9)
+    assert countries.loc[("CHN", "compute"), "lost_share"] == pytest.approx(0.875, abs=1e-9)
     assert countries.loc[("USA", "compute"), "lost_share"] == pytest.approx(0.125, abs=1e-9)
 
 
@@ -822,14 +845,15 @@ def test_tiny_controls_table(tiny_controls: Any) -> None:
     """Each control alone, no disruption:
     nl-litho covers 1 edge (asml -> fab_cn; asml -> fab_tw goes to TWN, no destination).
       fab_cn 0.25, dc_cn 0.6*1 + 0.4*0.25 = 0.7: 2 facilities hit, compute lost 50*0.3 = 15.
-    us-chips covers 1 edge (fab_tw -> dc_cn; fab_cn -> dc_cn is inside China).
-      dc_cn 0.6*0.2 + 0.4 = 0.52: 1 facility hit, compute lost 50*0.48 = 24."""
+    us-chips covers 2 edges (fab_tw -> dc_cn, and fab_cn -> dc_cn inside China: fab_cn uses
+      US deposition tools, so its chips are within foreign-direct-product reach).
+      dc_cn 0.6*0.2 + 0.4*0.2 = 0.2: 1 facility hit, compute lost 50*0.8 = 40."""
     table = tiny_controls.controls
     assert table.columns.tolist()[:4] == ["control", "edges_covered", "facilities_hit", "standalone_lost_compute"]
     got = table.set_index("control")
-    assert got["edges_covered"].to_dict() == {"nl-litho": 1, "us-chips": 1}
+    assert got["edges_covered"].to_dict() == {"nl-litho": 1, "us-chips": 2}
     assert got["facilities_hit"].to_dict() == {"nl-litho": 2, "us-chips": 1}
-    assert got["standalone_lost_compute"].to_dict() == pytest.approx({"nl-litho": 15.0, "us-chips": 24.0})
+    assert got["standalone_lost_compute"].to_dict() == pytest.approx({"nl-litho": 15.0, "us-chips": 40.0})
 
 
 def test_tiny_deminimis(tiny: sc.Network) -> None:

@@ -190,7 +190,7 @@ def reduce_scenarios(
     ...     "licence_approval": 0.5}]})
     >>> reduced = reduce_scenarios(sc.read_network("tiny"), scen, samples=500, seed=1, k=3)
     >>> reduced.k, round(float(reduced.weight.sum()), 12)
-    (2, 1.0)
+    (3, 1.0)
     """
     compiled = prepare(network, scenario, "reduce_scenarios")
     network, scenario = compiled.network, compiled.scenario
