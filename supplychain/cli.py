@@ -198,7 +198,8 @@ def run(args: argparse.Namespace) -> int:
         for c, (name, covered) in enumerate(
             zip(compiled.control_names, compiled.coverage.sum(axis=1).tolist(), strict=True)
         ):
-            _say(args.quiet, f"  control {name}: covers {covered} supply edge{'s' * (covered != 1)}{_when(compiled, c)}")
+            edges = f"{covered} supply edge{'s' * (covered != 1)}"
+            _say(args.quiet, f"  control {name}: covers {edges}{_when(compiled, c)}")
         for label, factor in zip(compiled.disruption_labels, compiled.disruption_factor, strict=True):
             hit = int((factor < 1).sum())
             _say(args.quiet, f"  disruption {label}: hits {hit} facilit{'ies' if hit != 1 else 'y'}")

@@ -147,9 +147,7 @@ class CompiledScenario:
     def own_week_factors(self, active: np.ndarray | None = None) -> WeekFactors:
         """o_v(t) for every facility (table order), piecewise constant over the horizon, with
         the disruptions of ``active`` (D booleans; all when omitted) happening."""
-        active = (
-            np.ones(len(self.disruption_labels), dtype=bool) if active is None else np.asarray(active, dtype=bool)
-        )
+        active = np.ones(len(self.disruption_labels), dtype=bool) if active is None else np.asarray(active, dtype=bool)
         return _week_factors(self.disruption_hit, self.disruption_weeks, active)
 
 
@@ -495,7 +493,9 @@ def affiliates(ownership: pd.DataFrame, listed: set[str], threshold: float) -> s
     the affiliates found so far (docs/model.md §3.1, BIS's Affiliates rule at 0.5), repeated
     until no company is added; the listed companies themselves are not included.
 
-    >>> own = pd.DataFrame({"owner": ["A", "A", "B", "C"], "owned": ["B", "C", "C", "D"], "share": [0.6, 0.3, 0.3, 0.5]})
+    >>> own = pd.DataFrame(
+    ...     {"owner": ["A", "A", "B", "C"], "owned": ["B", "C", "C", "D"], "share": [0.6, 0.3, 0.3, 0.5]}
+    ... )
     >>> sorted(affiliates(own, {"A"}, 0.5))
     ['B', 'C', 'D']
     """

@@ -517,13 +517,14 @@ def _late_starts(data: Any) -> list[tuple[tuple[str | int, ...], str]]:
         return []
     if horizon != int(horizon):
         return []
-    found = []
+    found: list[tuple[tuple[str | int, ...], str]] = []
     for section in ("controls", "disruptions"):
         entries = data.get(section)
         for i, entry in enumerate(entries if isinstance(entries, list) else []):
             start = entry.get("start_week") if isinstance(entry, dict) else None
-            whole = isinstance(start, int | float) and not isinstance(start, bool) and math.isfinite(start)
-            if whole and start == int(start) >= horizon:
+            if not isinstance(start, int | float) or isinstance(start, bool) or not math.isfinite(start):
+                continue
+            if start == int(start) >= horizon:
                 found.append(
                     (
                         (section, i, "start_week"),
@@ -534,9 +535,7 @@ def _late_starts(data: Any) -> list[tuple[tuple[str | int, ...], str]]:
     return found
 
 
-def _problems_from(
-    exc: ValidationError, src: str | None, lines: dict[KeyPath, int], data: Any = None
-) -> list[Problem]:
+def _problems_from(exc: ValidationError, src: str | None, lines: dict[KeyPath, int], data: Any = None) -> list[Problem]:
     """Turn pydantic's errors into problems naming file, line and key path: ``where`` is the
     file and line, the message starts with the key path. Without a file (``src`` None: a
     scenario validated from a dict) ``where`` is the key path and the message the rest.

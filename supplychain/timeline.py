@@ -141,9 +141,7 @@ class TimelineResult:
             worst = int(compute["lost_capacity"].to_numpy().argmax())
             share = compute["lost_capacity"].iloc[worst] / compute["capacity"].iloc[worst]
             mean = compute["lost_capacity"].mean() / compute["capacity"].iloc[0]
-            text += (
-                f"; compute lost {100 * mean:.1f} % on average, worst week {worst} ({100 * share:.1f} %)"
-            )
+            text += f"; compute lost {100 * mean:.1f} % on average, worst week {worst} ({100 * share:.1f} %)"
         else:
             text += "; no compute lost"
         return text + ">"

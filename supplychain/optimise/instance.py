@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import InputError
 from ..compile import _mean_of_products
+from ..errors import InputError
 from ..montecarlo import BLOCK, MonteCarloModel
 from ..scenario import CompiledScenario, Scenario, compile_rules, member_problems, prepare
 from .reduction import reduce_scenarios
