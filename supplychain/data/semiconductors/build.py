@@ -164,6 +164,35 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2024",
         "https://www.nvidia.com/en-us/data-center/h100/",
     ),
+    "intel_ims2023": (
+        "Intel Corporation (press release of 12 September 2023, as reported by Reuters and RTTNews)",
+        "Intel to sell approximately 10 % of IMS Nanofabrication to TSMC (IMS valued at about USD 4.3 bn); "
+        "approximately 20 % sold to Bain Capital (announced June 2023); Intel retains majority ownership",
+        "2023",
+        "https://www.nasdaq.com/articles/intel-to-divest-about-10-stake-in-ims-nanofabrication-business-to-tsmc",
+    ),
+    "hygon_2025q1": (
+        "Hygon Information Technology (2025 first-quarter report, top shareholders), as reported in the "
+        "news of the Hygon-Sugon merger plan of 25 May 2025",
+        "Sugon (Dawning Information Industry) is Hygon's largest shareholder with 27.96 % of its shares "
+        "at the end of Q1 2025",
+        "2025",
+        "https://www.0318hs.cn/News/IC/20250526-38522.html",
+    ),
+    "wiseroad_utac": (
+        "South China Morning Post (14 July 2021); Reuters (May 2025, as reprinted)",
+        "UTAC's Singapore factory was bought by Wise Road Capital, a Beijing-based private equity firm, "
+        "which in May 2025 was still UTAC's owner and running a sale process",
+        "2021-2025",
+        "https://www.scmp.com/tech/tech-war/article/3141101/chinese-semiconductor-buyout-fund-says-it-follows-market-logic-not",
+    ),
+    "nvidia_8k": (
+        "NVIDIA Corporation",
+        "Form 8-K of 17 October 2023: principal executive offices 2788 San Tomas Expressway, Santa Clara, "
+        "California (the headquarters of the owner of the Israel-1 system)",
+        "2023",
+        "https://www.sec.gov/Archives/edgar/data/1045810/000104581023000217/0001045810-23-000217.txt",
+    ),
     "est": (
         "supplychain maintainers",
         "Estimate derived as stated in this README (no single published figure verified for this build)",
@@ -1637,6 +1666,30 @@ CERTIFICATIONS = [
 ]
 
 # =============================================================================================
+# headquarters corrections and ownership
+# =============================================================================================
+
+# --- hq_country corrections: the owning company's headquarters (SPEC: "where the owning company
+# is headquartered"), where it differs from what the tables above give ---
+HQ_CORRECTIONS: dict[str, tuple[str, str]] = {
+    # facility: (hq_country, source key)
+    "israel_1": ("USA", "nvidia_8k"),  # NVIDIA's own system; compute rows default hq to the location
+    "utac_singapore": ("CHN", "wiseroad_utac"),  # UTAC Holdings is owned by Beijing-based Wise Road Capital
+    "utac_thailand": ("CHN", "wiseroad_utac"),
+}
+
+# --- ownership: holdings of one company in another (company names as in the facilities table) ---
+# Only holdings between two companies of the network can be rows. Huawei's HiSilicon and SMIC's
+# subsidiaries (SMIC Beijing, SMNC, SMSC) are modelled as facilities of the company "Huawei" or
+# "SMIC" themselves, so they need no row (a rule naming Huawei or SMIC already reaches them).
+OWNERSHIP: list[tuple[str, str, float, str]] = [
+    # owner, owned, share of owned, source
+    ("Sugon", "Hygon", 0.2796, "hygon_2025q1"),
+    ("Intel", "IMS Nanofabrication", 0.70, "intel_ims2023"),  # 1 - ~0.20 (Bain) - ~0.10 (TSMC), derived
+    ("TSMC", "IMS Nanofabrication", 0.10, "intel_ims2023"),
+]
+
+# =============================================================================================
 # validation: published country shares per segment (percent)
 # =============================================================================================
 # basis: "location" (facility country), "hq" (company headquarters), or "flows:<ISO>" (normal flows to
@@ -2127,7 +2180,7 @@ def build() -> dict:
             "produces": f[6],
             "capacity": cap[f[0]],
             "recovery_weeks": f[8],
-            "hq_country": f[3],
+            "hq_country": HQ_CORRECTIONS.get(f[0], (f[3], ""))[0],
             "source": f[9],
         }
         for f in F
@@ -2159,6 +2212,15 @@ def build() -> dict:
         for c in CERTIFICATIONS
     ]
     assert set(item_ids) >= {r["produces"] for r in facilities}
+    companies = {f[2] for f in F}
+    assert set(HQ_CORRECTIONS) <= set(fac_rows), "hq correction for an unknown facility"
+    ownership = []
+    for owner, owned, share, src in OWNERSHIP:
+        assert owner in companies and owned in companies and owner != owned, (owner, owned)
+        assert 0 < share <= 1 and src in SOURCES, (owner, owned)
+        ownership.append({"owner": owner, "owned": owned, "share": share, "source": src})
+    for owned in {r["owned"] for r in ownership}:
+        assert sum(r["share"] for r in ownership if r["owned"] == owned) <= 1 + 1e-9, owned
     return {
         "items": items,
         "facilities": facilities,
@@ -2166,6 +2228,7 @@ def build() -> dict:
         "supplies": supplies,
         "candidates": candidates,
         "certifications": certifications,
+        "ownership": ownership,
     }
 
 
@@ -2187,6 +2250,7 @@ COLUMNS = {
     "supplies": ["supplier", "buyer", "item", "share", "source"],
     "candidates": ["supplier", "buyer", "item", "cost", "lead_weeks", "max_share", "source"],
     "certifications": ["supplier", "item", "cost", "lead_weeks", "max_share", "source"],
+    "ownership": ["owner", "owned", "share", "source"],
 }
 
 
@@ -2322,9 +2386,14 @@ CONVENTIONS = """## Modelling conventions
   of 2019 (Japan 44.6 %), Chinese server makers' CPU mix, Chinese accelerators' HBM (Samsung, CXMT),
   and each design line's foundry and packaging partners.
 - **Country.** `country` is where the facility is (what controls and disruptions act on);
-  `hq_country` is the company's home, used where published shares are by company (tools, EDA,
-  memory). Facilities of a foreign firm in China (SK hynix Wuxi, Samsung Xi'an, TSMC Nanjing) are
-  Chinese buyers for destination-based controls.
+  `hq_country` is where the owning company is headquartered (the company that owns the facility's
+  line; for a majority-owned subsidiary, its parent's home: AXT Tongmei USA, IMS Nanofabrication
+  USA through Intel), used where published shares are by company (tools, EDA, memory) and by a
+  control's `headquarters:` list. Facilities of a foreign firm in China (SK hynix Wuxi, Samsung
+  Xi'an, TSMC Nanjing) are Chinese buyers for destination-based controls; a facility whose owner is
+  headquartered in China is a target of `headquarters: [CHN]` wherever it is. Corrections to the
+  default (the hq the tables give, for compute centres their location) are listed under
+  *Ownership and headquarters*.
 - **Values** are USD million per unit: list or typical prices for tools and chips; for chemicals
   the market size divided by the modelled demand. They weight de minimis content and final output.
   De minimis shares are computed over the *modelled* inputs only, so they are coarse.
@@ -2377,6 +2446,7 @@ def readme_text(tables: dict) -> str:
                 ["supplies (edges)", str(len(tables["supplies"]))],
                 ["candidates", str(len(tables["candidates"]))],
                 ["certifications", str(len(tables["certifications"]))],
+                ["ownership", str(len(tables["ownership"]))],
             ],
         )
     )
@@ -2498,16 +2568,39 @@ def readme_text(tables: dict) -> str:
 - Stock weeks other than the 2019 Korean reserves and 2022 neon stocks; every recovery time and
   qualification cost.
 """)
+    rows = [[o["owner"], o["owned"], _fmt(o["share"]), o["source"]] for o in tables["ownership"]]
+    hq_rows = [[f"`{fid}`", hq, src] for fid, (hq, src) in HQ_CORRECTIONS.items()]
+    parts.append(
+        "## Ownership and headquarters\n\n"
+        "`ownership.csv` holds one company's holding in another: `owner` and `owned` are company names "
+        "as in the facilities' `company` column, `share` the fraction of `owned` held directly, in "
+        "(0, 1]. Scenarios use it through `reach: {affiliates: x}`: a company held at least x, "
+        "together, by the listed end users and the affiliates found so far is an affiliate too (the "
+        "BIS Affiliates rule of 29 September 2025 uses x = 0.5). Only holdings between two companies "
+        "of the network can be rows: Huawei's chip-design arm HiSilicon and SMIC's fab subsidiaries "
+        "(SMIC Beijing, SMNC, SMSC) are facilities of the companies `Huawei` and `SMIC` themselves, so "
+        "a rule naming Huawei or SMIC reaches them without a row. No company of the network is, on "
+        "the sources below, held 50 % or more by an Entity-Listed company without being listed or "
+        "modelled inside it, so the affiliates reach adds no buyer at the 0.5 threshold; Sugon's "
+        "27.96 % of Hygon is the one holding between two listed companies (below the threshold). "
+        "Intel's share of IMS Nanofabrication is derived: 100 % after 2015 less the about 20 % sold "
+        "to Bain Capital and the about 10 % sold to TSMC in 2023.\n\n"
+        + _md_table(["owner", "owned", "share", "source"], rows)
+        + "\n\n`hq_country` corrections (the owning company's headquarters where the tables' "
+        "default differs):\n\n"
+        + _md_table(["facility", "hq_country", "source"], hq_rows)
+    )
     rows = [[f"`{k}`", a, t, y, u] for k, (a, t, y, u) in SOURCES.items()]
     parts.append(
-        "## Sources\n\nThe `source` column of items, facilities, recipes, supplies, candidates and "
-        "certifications holds one of these keys.\n\n" + _md_table(["key", "author", "title", "year", "url"], rows)
+        "## Sources\n\nThe `source` column of items, facilities, recipes, supplies, candidates, "
+        "certifications and ownership holds one of these keys (the hq corrections above cite theirs "
+        "in the table).\n\n" + _md_table(["key", "author", "title", "year", "url"], rows)
     )
     return "\n".join(parts)
 
 
 def write(folder: str | Path) -> list[Path]:
-    """Write the six CSV files and README.md into ``folder``; return the paths written."""
+    """Write the seven CSV files and README.md into ``folder``; return the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tables = build()
