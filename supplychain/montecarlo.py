@@ -165,15 +165,38 @@ class MonteCarloModel:
         self.licence_mode = np.where(self.random_licence, (approval >= 0.5).astype(float), approval)
         self.flip_probability = np.where(self.random_licence, np.minimum(approval, 1 - approval), 0.0)
         self.reference_control = self.control_probability >= 0.5
+        # A licence granted opens its edge after the delay, a denied one keeps it shut while the
+        # control is in force (docs/model.md §3.5): as horizon means, granted_value and
+        # denied_value per control (1 and 0 for a control in force all horizon without delay).
+        # Where two controls in force cover one edge, their shut weeks may overlap: those edges
+        # get the exact 1 − |union of shut weeks| / H (``_exact_edges``), not the product.
+        horizon = float(compiled.horizon_weeks)
+        force = (compiled.control_end - compiled.control_start).astype(float)
+        self.granted_value = 1.0 - np.minimum(compiled.control_delay, force) / horizon
+        self.denied_value = 1.0 - force / horizon
+        self.mode_value = np.where(self.licence_mode == 1.0, self.granted_value, self.denied_value)
+        self.flip_value = np.where(self.licence_mode == 1.0, self.denied_value, self.granted_value)
+        self.compiled_timing = (compiled.control_start, compiled.control_end, compiled.control_delay, horizon)
+        self.exact_edge = (coverage.sum(axis=0) >= 2) if compiled.timed_controls else np.zeros(self.n_edges, dtype=bool)
 
         self.disruption_probability = compiled.disruption_probability
         self.disruption_factor = compiled.disruption_factor[:, plan.order]
         self.reference_disruption = self.disruption_probability >= 0.5
+        # facilities hit by two disruptions whose factors change within the horizon: their own
+        # factor is the mean of the week-by-week product, not the product of the means
+        hit = compiled.disruption_hit[:, plan.order]
+        overlap = hit.sum(axis=0) >= 2 if len(hit) else np.zeros(self.n_facilities, dtype=bool)
+        self.exact_own = overlap & compiled.timed_disruptions
+        self.disruption_hit = hit
+        self.disruption_weeks = compiled.disruption_weeks
 
         self.edge_reference = self._edge_factor(self.reference_control[None, :])[0]
         own = np.ones(self.n_facilities)
         for d in np.flatnonzero(self.reference_disruption):
             own *= self.disruption_factor[d]
+        if self.exact_own.any():
+            rows = np.flatnonzero(self.exact_own)
+            own[rows] = _exact_own(self, np.zeros(len(rows), dtype=np.int64), rows, self.reference_disruption[None, :])
         self.own_reference = own
 
         # reference availability, in table order for propagate, then in engine positions
@@ -247,10 +270,16 @@ class MonteCarloModel:
         random licence at its more likely outcome."""
         factor = np.ones((active.shape[0], self.n_edges))
         for c, edges in enumerate(self.covered):
-            value = self.licence_mode[c]
+            value = self.mode_value[c]
             if value == 1.0 or not active[:, c].any():
                 continue
             factor[np.ix_(active[:, c], edges)] *= value
+        if self.exact_edge.any():
+            edges = np.flatnonzero(self.exact_edge)
+            sample = np.repeat(np.arange(active.shape[0]), len(edges))
+            edge = np.tile(edges, active.shape[0])
+            denied = np.broadcast_to(self.licence_mode == 0.0, (len(edge), len(self.covered)))
+            factor[sample, edge] = _exact_edges(self, active[sample] & self.coverage[:, edge].T, denied)
         return factor
 
     def draw(self, seed: int, block: int) -> BlockDraw:
@@ -287,10 +316,23 @@ class MonteCarloModel:
                 continue
             if self.random_licence[c]:
                 flipped = np.isin(key[hit], flips[c], assume_unique=True)
-                licence = np.where(flipped, 1.0 - self.licence_mode[c], self.licence_mode[c])
+                licence = np.where(flipped, self.flip_value[c], self.mode_value[c])
             else:
-                licence = self.licence_mode[c]
+                licence = self.mode_value[c]
             value[hit] *= licence
+        if self.exact_edge.any():
+            exact = np.flatnonzero(self.exact_edge[edge])
+            if len(exact):
+                in_force = control_active[sample[exact]] & self.coverage[:, edge[exact]].T
+                denied = np.empty_like(in_force)
+                for c in range(n_controls):
+                    mode_denied = self.licence_mode[c] == 0.0
+                    if self.random_licence[c]:
+                        flipped = np.isin(key[exact], flips[c], assume_unique=True)
+                        denied[:, c] = flipped != mode_denied
+                    else:
+                        denied[:, c] = mode_denied
+                value[exact] = _exact_edges(self, in_force, denied)
         differs = value != self.edge_reference[edge]
 
         own_sample, own_facility, own_value = _own_changes(self, disruption_active)
@@ -696,8 +738,40 @@ def _own_changes(model: MonteCarloModel, active: np.ndarray) -> tuple[np.ndarray
     value = np.ones(len(key))
     for d in range(off.shape[1]):
         value *= np.where(active[sample, d], model.disruption_factor[d, facility], 1.0)
+    exact = np.flatnonzero(model.exact_own[facility])
+    if len(exact):
+        value[exact] = _exact_own(model, sample[exact], facility[exact], active)
     differs = value != model.own_reference[facility]
     return sample[differs], facility[differs], value[differs]
+
+
+def _exact_edges(model: MonteCarloModel, in_force: np.ndarray, denied: np.ndarray) -> np.ndarray:
+    """Horizon-mean edge factors 1 − |∪ shut weeks| / H for K edges (rows), given which
+    controls are in force on each (K × C) and, of those, which deny the licence (K × C): a
+    denied licence shuts the edge for the control's weeks in force, a granted one for its
+    licence delay (docs/model.md §3.5). Rows with the same states share one evaluation."""
+    start, end, delay, horizon = model.compiled_timing
+    state = np.where(in_force, np.where(denied, 2, 1), 0).astype(np.int8)
+    states, inverse = np.unique(state, axis=0, return_inverse=True)
+    weeks = np.arange(int(horizon))
+    values = np.empty(len(states))
+    for u, row in enumerate(states):
+        shut = np.zeros(len(weeks), dtype=bool)
+        for c in np.flatnonzero(row).tolist():
+            stop = end[c] if row[c] == 2 else min(int(end[c]), int(start[c] + delay[c]))
+            shut[int(start[c]) : int(stop)] = True
+        values[u] = 1.0 - shut.sum() / horizon
+    return values[inverse.reshape(-1)]
+
+
+def _exact_own(model: MonteCarloModel, sample: np.ndarray, position: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Own factors (1/H) Σ_t Π_{d happening in the sample, hitting the facility} o_d(t) for K
+    (sample, engine position) pairs; pairs with the same set of disruptions share one
+    evaluation."""
+    members = active[sample] & model.disruption_hit[:, position].T
+    sets, inverse = np.unique(members, axis=0, return_inverse=True)
+    values = np.array([float(model.disruption_weeks[row].prod(axis=0).mean()) if row.any() else 1.0 for row in sets])
+    return values[inverse.reshape(-1)]
 
 
 # --------------------------------------------------------------------------------------------

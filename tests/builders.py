@@ -38,8 +38,10 @@ def facility(
     company: str | None = None,
     capacity: float = 1000.0,
     recovery_weeks: float | None = None,
+    **extra: Any,
 ) -> dict:
-    """A facility row; its name is its id, its company its id unless given."""
+    """A facility row; its name is its id, its company its id unless given; ``extra`` adds
+    columns (``hq_country="CHN"``)."""
     row: dict[str, Any] = {
         "id": fid,
         "name": fid,
@@ -51,7 +53,7 @@ def facility(
     }
     if recovery_weeks is not None:
         row["recovery_weeks"] = recovery_weeks
-    return row
+    return {**row, **extra}
 
 
 def recipe(fid: str, item: str, quantity: float = 0.01, stock_weeks: float | None = None) -> dict:
@@ -81,13 +83,14 @@ def network(
     supplies: Sequence[dict] = (),
     items: list[dict] | None = None,
     values: dict[str, float] | None = None,
+    ownership: Sequence[dict] = (),
 ) -> sc.Network:
     """A network; items default to bare rows for every item produced or used, sorted by id,
     with ``values[k]`` as item k's value where given."""
     if items is None:
         ids = sorted({f["produces"] for f in facilities} | {r["item"] for r in recipes})
         items = [{"id": k, **({"value": values[k]} if values and k in values else {})} for k in ids]
-    return sc.Network(items, facilities, list(recipes), list(supplies), name="built")
+    return sc.Network(items, facilities, list(recipes), list(supplies), ownership=list(ownership), name="built")
 
 
 def scenario(controls: Sequence[dict] = (), disruptions: Sequence[dict] = (), horizon_weeks: float = 52) -> sc.Scenario:

@@ -2216,8 +2216,11 @@ def build() -> dict:
     assert set(HQ_CORRECTIONS) <= set(fac_rows), "hq correction for an unknown facility"
     ownership = []
     for owner, owned, share, src in OWNERSHIP:
-        assert owner in companies and owned in companies and owner != owned, (owner, owned)
-        assert 0 < share <= 1 and src in SOURCES, (owner, owned)
+        assert owner in companies, owner
+        assert owned in companies, owned
+        assert owner != owned, owner
+        assert 0 < share <= 1, (owner, owned, share)
+        assert src in SOURCES, (owner, owned, src)
         ownership.append({"owner": owner, "owned": owned, "share": share, "source": src})
     for owned in {r["owned"] for r in ownership}:
         assert sum(r["share"] for r in ownership if r["owned"] == owned) <= 1 + 1e-9, owned
@@ -2587,8 +2590,7 @@ def readme_text(tables: dict) -> str:
         "to Bain Capital and the about 10 % sold to TSMC in 2023.\n\n"
         + _md_table(["owner", "owned", "share", "source"], rows)
         + "\n\n`hq_country` corrections (the owning company's headquarters where the tables' "
-        "default differs):\n\n"
-        + _md_table(["facility", "hq_country", "source"], hq_rows)
+        "default differs):\n\n" + _md_table(["facility", "hq_country", "source"], hq_rows)
     )
     rows = [[f"`{k}`", a, t, y, u] for k, (a, t, y, u) in SOURCES.items()]
     parts.append(
