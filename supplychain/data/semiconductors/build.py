@@ -17,6 +17,7 @@ import math
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 HEADROOM = 1.2
@@ -2214,7 +2215,7 @@ def build() -> dict:
     assert set(item_ids) >= {r["produces"] for r in facilities}
     companies = {f[2] for f in F}
     assert set(HQ_CORRECTIONS) <= set(fac_rows), "hq correction for an unknown facility"
-    ownership = []
+    ownership: list[dict[str, Any]] = []
     for owner, owned, share, src in OWNERSHIP:
         assert owner in companies, owner
         assert owned in companies, owned
@@ -2222,8 +2223,8 @@ def build() -> dict:
         assert 0 < share <= 1, (owner, owned, share)
         assert src in SOURCES, (owner, owned, src)
         ownership.append({"owner": owner, "owned": owned, "share": share, "source": src})
-    for owned in {r["owned"] for r in ownership}:
-        assert sum(r["share"] for r in ownership if r["owned"] == owned) <= 1 + 1e-9, owned
+    for company in {str(r["owned"]) for r in ownership}:
+        assert sum(float(r["share"]) for r in ownership if r["owned"] == company) <= 1 + 1e-9, company
     return {
         "items": items,
         "facilities": facilities,
