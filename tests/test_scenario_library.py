@@ -133,8 +133,10 @@ def test_huawei_fdp_cuts_hisilicon_foundry_supply(net, results):
 
     Data README: hisilicon_kirin buys logic_7nm from tsmc_fab15 (TWN, 80 %) and smic_sn2 (20 %),
     hisilicon_ascend 50/50; TSMC is Taiwanese, so only the foreign-direct-product reach (tsmc_fab15
-    buys US deposition, etch and metrology tools) covers it. Kirin keeps 0.2 + 6/52 (die-bank
-    stock) = 0.315 of its wafers.
+    buys US deposition, etch and metrology tools) covers it. The same reach covers transfers
+    inside China: smic_sn2's wafers (US tools) and the assembly and test of jcet_jiangyin and
+    huatian_tianshui (US tools), as well as ase_kaohsiung's. Kirin keeps its die bank, 6/52 of a
+    year of logic_7nm, and 4/52 of assembly_test: 4/52 = 0.077, limited by assembly_test.
     """
     edges = _covered_edges(net, "huawei-2020-fdpr")
     assert ("tsmc_fab15", "hisilicon_kirin", "logic_7nm") in edges["us-huawei-fdp-2020"]
@@ -145,23 +147,28 @@ def test_huawei_fdp_cuts_hisilicon_foundry_supply(net, results):
         assert fac.loc[hisilicon, "availability"] < 1
     for hisilicon in ("hisilicon_kirin", "hisilicon_ascend"):
         assert fac.loc[hisilicon, "limiting_control"] == "us-huawei-fdp-2020"
-    assert fac.loc["hisilicon_kirin", "availability"] == pytest.approx(0.2 + 6 / 52)
+    assert fac.loc["hisilicon_kirin", "availability"] == pytest.approx(4 / 52)
+    assert fac.loc["hisilicon_kirin", "limiting_item"] == "assembly_test"
+    smic = ("smic_sn2", "hisilicon_kirin", "logic_7nm")
+    assert smic in edges["us-huawei-fdp-2020"]  # in-country, within reach
+    assert smic not in edges["us-entity-list-huawei-2019"]  # no reach: only US-made items
 
 
 def test_jp_kr_materials_hit_korea_not_taiwan(results):
     """Japan's 2019 licensing hits Korean fabs and leaves Taiwan's alone.
 
     Data README: Korean fabs buy photoresist 91 % from Japan (nikkei_resist) and HF 44.6 % from
-    Japan (businesskorea2019), with 4.3 weeks of stock (yomiuri2019). With HF licence approval 0.6
-    a Korean fab's HF input is A = 0.554 + 0.446 * 0.6 + 4.3/52 = 0.904 (its limiting input;
-    photoresist gives 0.09 + 0.91 * 0.9 + 4.3/52 = 0.99). The controls name KOR only, so
-    Taiwanese facilities are untouched.
+    Japan (businesskorea2019), with 4.3 weeks of stock (yomiuri2019). HF licences took 19 weeks
+    (the scenario's licence_delay_weeks), then were granted: a = 33/52 over the horizon, so a
+    Korean fab's HF input is A = 0.554 + 0.446 * 33/52 + 4.3/52 = 0.920 (its limiting input;
+    photoresist, 5 weeks of delay, gives 0.09 + 0.91 * 47/52 + 4.3/52 = 0.995). The controls name
+    KOR only, so Taiwanese facilities are untouched.
     """
     fac = _facilities(results["jp-kr-2019-materials"])
     kor = fac[(fac["country"] == "KOR") & fac["kind"].isin(["foundry", "memory"])]
     assert len(kor) >= 10
     assert (kor["availability"] < 1).all()
-    assert fac.loc["samsung_dram", "availability"] == pytest.approx(0.554 + 0.446 * 0.6 + 4.3 / 52, abs=1e-3)
+    assert fac.loc["samsung_dram", "availability"] == pytest.approx(0.554 + 0.446 * 33 / 52 + 4.3 / 52, abs=1e-3)
     assert (fac.loc[fac["country"] == "TWN", "availability"] == 1).all()
 
 
@@ -183,6 +190,8 @@ def test_2023_update_covers_more_accelerators_than_2022(net):
 
     Data README, Items: gpu_h800 TPP 15832 and gpu_a800 TPP 4992 (density 6.04) have io_gbps 400,
     below the 2022 rule's 600 GB/s; gpu_h20 (TPP 2368, density 2.9) is below both 2023 tests.
+    Huawei's ascend_910 (TPP 5120, io_gbps 392) is covered by 2023 only too, inside China: its
+    makers use US tools, and the foreign-direct-product reach covers in-country transfers.
     """
     items = net.items.set_index("id")
     for variant in ("gpu_h800", "gpu_a800"):
@@ -195,18 +204,25 @@ def test_2023_update_covers_more_accelerators_than_2022(net):
 
     old, new = chip_edges("us-2022-10-advanced-computing"), chip_edges("us-2023-10-update")
     assert old < new
-    assert {item for _, _, item in new - old} == {"gpu_h800", "gpu_a800"}
+    assert {item for _, _, item in new - old} == {"gpu_h800", "gpu_a800", "ascend_910"}
+    country = net.facilities.set_index("id")["country"]
+    assert {(country[u], country[v]) for u, v, item in new - old if item == "ascend_910"} == {("CHN", "CHN")}
     assert not any(item == "gpu_h20" for _, _, item in new)
 
 
 def test_us_rules_cut_china_compute_more_each_round(results):
-    """Each US round removes more of China's AI compute (2022 < 2023 < 2024), and none of it
-    abroad except the licensed D:1/D:4 destinations."""
+    """Each US round removes at least as much of China's AI compute (2022 < 2023 <= 2024), and
+    none of it abroad except the licensed D:1/D:4 destinations. 2024 adds nothing to China's
+    compute loss here: with in-country reach the 2023 rules already cut the Chinese-made
+    accelerators that the 2024 HBM rule would starve, so the HBM rule's effect shows only on its
+    own (standalone_lost_compute > 0)."""
     lost = [
         results[name].facilities.query("kind == 'compute' and country == 'CHN'")["lost_capacity"].sum()
         for name in ("us-2022-10-advanced-computing", "us-2023-10-update", "us-2024-12-hbm-sme")
     ]
-    assert 0 < lost[0] < lost[1] < lost[2]
+    assert 0 < lost[0] < lost[1] <= lost[2]
+    controls = results["us-2024-12-hbm-sme"].controls.set_index("control")
+    assert controls.loc["us-3a090c-hbm", "standalone_lost_compute"] > 0
     fac = _facilities(results["us-2022-10-advanced-computing"])
     assert (fac.loc[fac["country"] != "CHN", "availability"] == 1).all()
 
