@@ -17,6 +17,8 @@ Decisions beyond that text, which the engine takes the same way:
 - The limiting control must raise alpha by more than 1e-9; controls within 1e-9 of the largest
   raise tie, and the tie goes to the control listed first.
 - A disruption hits a facility when it matches every selector it gives.
+- Week factors (docs/model.md §3.1) are evaluated one week at a time and averaged over the
+  horizon; affiliates are found by repeating the ownership sums until nothing is added.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class _Data:
         self.recipes = _records(net.recipes)
         self.supplies = _records(net.supplies)
         self.by_id = {f["id"]: f for f in self.facilities}
+        self.ownership = _records(getattr(net, "ownership", None))
         self.content_shares: dict[tuple[str, str], float] = {}  # (facility, issuer) -> share
 
 
@@ -216,45 +219,107 @@ def reference_covers(net: Any, control: dict, supply: dict) -> bool:
     if not item_matches(control, data.items[supply["item"]]):
         return False
     destinations = control.get("destinations") or []
-    end_users = control.get("end_users") or []
+    headquarters = control.get("headquarters") or []
+    end_users = list(control.get("end_users") or [])
+    reach = control.get("reach") or {}
+    if reach.get("affiliates") is not None:
+        end_users += _affiliates(data, end_users, float(reach["affiliates"]))
+    hq = v.get("hq_country")
+    hq = v["country"] if is_missing(hq) or hq == "" else hq
     for issuer in _issuers(control):
         to_destination = v["country"] in destinations or ("*" in destinations and v["country"] != issuer)
-        listed = v["company"] in end_users or v["id"] in end_users
+        listed = v["company"] in end_users or v["id"] in end_users or hq in headquarters
         if not (to_destination or listed):
             continue
-        if v["country"] == issuer or v["country"] == u["country"]:
+        if v["country"] == issuer:  # a transfer inside v's country is covered when u is within reach
             continue
         if _within_reach(data, control, u, issuer):
             return True
     return False
 
 
+def _affiliates(data: _Data, listed: list[str], threshold: float) -> list[str]:
+    """Companies the listed companies and the affiliates found so far hold, together, at a
+    share >= threshold, repeated until no company is added."""
+    companies = {f["company"] for f in data.facilities}
+    holders = {name for name in listed if name in companies}
+    found: list[str] = []
+    while True:
+        added = False
+        for company in sorted(companies):
+            if company in holders:
+                continue
+            held = sum(float(r["share"]) for r in data.ownership if r["owned"] == company and r["owner"] in holders)
+            if held >= threshold - 1e-12:
+                holders.add(company)
+                found.append(company)
+                added = True
+        if not added:
+            return found
+
+
 # ---------------------------------------------------------------------------------------------
-# 2. and 3. edge factors and own factors
+# 2. and 3. edge factors and own factors, week by week and averaged
 
 
-def reference_edge_factors(net: Any, controls: list[dict]) -> list[float]:
-    """a_e per supplies row: the product of licence_approval over the controls covering it."""
+def _week(value: Any, default: int) -> int:
+    return default if is_missing(value) else int(value)
+
+
+def control_factor(control: dict, week: int, horizon: int) -> float:
+    """a_c(t) on an edge the control covers: 1 when not in force, 0 while licences are pending,
+    then licence_approval."""
+    start = _week(control.get("start_week"), 0)
+    end = _week(control.get("end_week"), horizon)
+    delay = _week(control.get("licence_delay_weeks"), 0)
+    if not (start <= week < end):
+        return 1.0
+    if week < start + delay:
+        return 0.0
+    approval = control.get("licence_approval")
+    return 0.0 if approval is None else float(approval)
+
+
+def disruption_factor(disruption: dict, week: int, horizon: int) -> float:
+    """o_d(t) on a facility the disruption hits."""
+    start = _week(disruption.get("start_week"), 0)
+    end = start + _week(disruption.get("weeks"), horizon)
+    ramp = _week(disruption.get("ramp_weeks"), 0)
+    capacity_factor = float(disruption.get("capacity_factor", 0.0))
+    if start <= week < end:
+        return capacity_factor
+    j = week - end + 1
+    if disruption.get("weeks") is not None and 1 <= j <= ramp:
+        return capacity_factor + (1.0 - capacity_factor) * j / (ramp + 1)
+    return 1.0
+
+
+def reference_edge_factors(net: Any, controls: list[dict], horizon: float = 52.0) -> list[float]:
+    """a_e per supplies row: (1/H) Σ_t Π over the controls covering it of a_c(t)."""
     data = _data(net)
+    weeks = int(horizon)
     factors = []
     for supply in data.supplies:
-        a = 1.0
-        for control in controls:
-            if reference_covers(data, control, supply):
-                approval = control.get("licence_approval")
-                a *= 0.0 if approval is None else float(approval)
-        factors.append(a)
+        covering = [c for c in controls if reference_covers(data, c, supply)]
+        total = 0.0
+        for t in range(weeks):
+            a = 1.0
+            for control in covering:
+                a *= control_factor(control, t, weeks)
+            total += a
+        factors.append(total / weeks)
     return factors
 
 
 def reference_own_factors(net: Any, scenario: Any) -> dict[str, float]:
-    """o_v = product over disruptions hitting v of 1 - (1 - capacity_factor) * min(1, weeks / H)."""
+    """o_v = (1/H) Σ_t Π over disruptions hitting v of o_d(t)."""
     scen = scenario_dict(scenario)
     horizon = _horizon(scen)
+    weeks = int(horizon)
     data = _data(net)
     own = {}
     for f in data.facilities:
-        o = 1.0
+        hitting = []
         for disruption in scen.get("disruptions") or []:
             hit = True
             if _given(disruption.get("facilities")) and f["id"] not in disruption["facilities"]:
@@ -265,13 +330,15 @@ def reference_own_factors(net: Any, scenario: Any) -> dict[str, float]:
                 hit = False
             if _given(disruption.get("companies")) and f["company"] not in disruption["companies"]:
                 hit = False
-            if not hit:
-                continue
-            weeks = disruption.get("weeks")
-            weeks = horizon if weeks is None else float(weeks)
-            capacity_factor = float(disruption.get("capacity_factor", 0.0))
-            o *= 1.0 - (1.0 - capacity_factor) * min(1.0, weeks / horizon)
-        own[f["id"]] = o
+            if hit:
+                hitting.append(disruption)
+        total = 0.0
+        for t in range(weeks):
+            o = 1.0
+            for disruption in hitting:
+                o *= disruption_factor(disruption, t, weeks)
+            total += o
+        own[f["id"]] = total / weeks
     return own
 
 
@@ -341,7 +408,7 @@ def _limiting_control(raises: list[tuple[str, float]]) -> str:
 
 
 def _run(data: _Data, scen: dict, controls: list[dict]) -> tuple[dict[str, float], dict]:
-    edge_factors = reference_edge_factors(data, controls)
+    edge_factors = reference_edge_factors(data, controls, _horizon(scen))
     own = reference_own_factors(data, scen)
     return reference_solve(data, edge_factors, own, _horizon(scen))
 

@@ -6,7 +6,9 @@ recipes of 0-3 inputs, supplies whose shares sum to exactly 1 per recipe, capaci
 cover every supplier's demand, cycles when ``cyclic`` (the default draws both kinds), and
 sometimes stock. ``scenarios(tables)`` draws a scenario dict valid against those tables:
 0-3 controls (item patterns that match something, where thresholds, destinations or "*",
-end users, reach, licence approval, one issuer or two) and 0-2 disruptions.
+headquarters, end users, reach with affiliates, licence approval, one issuer or two, and
+sometimes start and end weeks and licence delays) and 0-2 disruptions (sometimes starting
+late and ramping back). Networks sometimes carry ``hq_country`` and an ``ownership`` table.
 
 The numbers are chosen so that every feedback loop contracts by a factor of at most 0.95 per
 pass (licence approvals <= 0.5, disruptions cost at least 5 % of the horizon), so both the
@@ -89,6 +91,7 @@ def networks(
                 "kind": draw(_KIND),
                 "produces": item,
                 "capacity": 1.0,  # set below, once demand is known
+                **({"hq_country": draw(_COUNTRY)} if draw(st.integers(0, 3)) == 0 else {}),
             }
         )
     producers: dict[str, list[str]] = {}
@@ -134,7 +137,19 @@ def networks(
     capacity = np.linalg.solve(np.eye(n) - 1.05 * gain, base)
     for f, cap in zip(facilities, capacity.tolist(), strict=True):
         f["capacity"] = round(cap * 1.01, 6) + 1e-6
-    return {"items": items, "facilities": facilities, "recipes": recipes, "supplies": supplies}
+    ownership = []
+    companies = sorted({f["company"] for f in facilities})
+    if len(companies) >= 2 and draw(st.booleans()):
+        for owned in companies:
+            owners = draw(st.lists(st.sampled_from([c for c in companies if c != owned]), max_size=2, unique=True))
+            left = 1.0
+            for owner in owners:
+                share = draw(st.sampled_from([0.2, 0.3, 0.5, 0.6]))
+                if share > left + 1e-12:
+                    break
+                ownership.append({"owner": owner, "owned": owned, "share": share})
+                left -= share
+    return {"items": items, "facilities": facilities, "recipes": recipes, "supplies": supplies, "ownership": ownership}
 
 
 def _patterns_for(tables: dict[str, list[dict]]) -> list[str]:
@@ -176,7 +191,9 @@ def _control(draw: Any, name: str, tables: dict[str, list[dict]]) -> dict:
         control["items"] = draw(st.lists(st.sampled_from(_patterns_for(tables)), min_size=1, max_size=2, unique=True))
     if draw(st.integers(0, 3)) == 0:
         control["where"] = draw(_WHERE)
-    target = draw(st.sampled_from(["destinations", "end_users", "both"]))
+    target = draw(st.sampled_from(["destinations", "end_users", "both", "headquarters"]))
+    if target == "headquarters":
+        control["headquarters"] = draw(st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2, unique=True))
     if target in ("destinations", "both"):
         if draw(st.booleans()):
             control["destinations"] = ["*"]
@@ -192,7 +209,16 @@ def _control(draw: Any, name: str, tables: dict[str, list[dict]]) -> dict:
             control["reach"]["de_minimis"] = draw(st.sampled_from([0.0, 0.1, 0.25, 0.3, 0.5, 0.9]))
         if reach in ("fdp", "both"):
             control["reach"]["foreign_direct_product"] = True
+    if control.get("end_users") and draw(st.booleans()):
+        control.setdefault("reach", {})["affiliates"] = draw(st.sampled_from([0.3, 0.5, 1.0]))
     control["licence_approval"] = draw(st.sampled_from([0.0, 0.2, 0.5]))
+    if draw(st.integers(0, 2)) == 0:  # timing (starts below the shortest horizon, 26)
+        start = draw(st.sampled_from([0, 3, 20]))
+        control["start_week"] = start
+        end = draw(st.sampled_from([None, start + 4, start + 40]))
+        if end is not None:
+            control["end_week"] = end
+        control["licence_delay_weeks"] = draw(st.sampled_from([0, 2, 30]))
     return control
 
 
@@ -215,9 +241,12 @@ def _disruption(draw: Any, tables: dict[str, list[dict]]) -> dict:
             pool = list(KINDS)
         disruption[selector] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
     disruption["capacity_factor"] = draw(st.sampled_from([0.0, 0.25, 0.5, 0.8]))
-    weeks = draw(st.sampled_from([None, 13.0, 26.0, 52.0, 80.0]))
+    weeks = draw(st.sampled_from([None, 13, 26, 52, 80]))
     if weeks is not None:
         disruption["weeks"] = weeks
+        if draw(st.integers(0, 2)) == 0:
+            disruption["start_week"] = draw(st.sampled_from([0, 5, 20]))
+            disruption["ramp_weeks"] = draw(st.sampled_from([0, 3, 10]))
     return disruption
 
 
@@ -225,7 +254,7 @@ def _disruption(draw: Any, tables: dict[str, list[dict]]) -> dict:
 def scenarios(draw: Any, tables: dict[str, list[dict]], max_controls: int = 3, max_disruptions: int = 2) -> dict:
     """A scenario dict (the YAML's shape) valid against the network ``tables``."""
     scenario: dict[str, Any] = {"name": "random"}
-    horizon = draw(st.sampled_from([None, 26.0, 52.0]))
+    horizon = draw(st.sampled_from([None, 26, 52]))
     if horizon is not None:
         scenario["horizon_weeks"] = horizon
     n_controls = draw(st.integers(0, max_controls))
