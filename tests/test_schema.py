@@ -102,11 +102,18 @@ GOOD = {
             "destinations": "*",
             "reach": {"de_minimis": 0.25, "foreign_direct_product": True},
             "licence_approval": 0.5,
+            "licence_delay_weeks": 4,
+            "start_week": 2,
+            "end_week": 30,
             "probability": 0.9,
         },
-        {"name": "d", "issuer": ["USA", "NLD"], "end_users": "smic"},
+        {"name": "d", "issuer": ["USA", "NLD"], "end_users": "smic", "reach": {"affiliates": 0.5}},
+        {"name": "e", "issuer": "USA", "headquarters": ["CHN", "MAC"]},
     ],
-    "disruptions": [{"countries": "TWN", "kinds": "foundry", "capacity_factor": 0.2, "weeks": 8}],
+    "timeline": True,
+    "disruptions": [
+        {"countries": "TWN", "kinds": "foundry", "capacity_factor": 0.2, "start_week": 1, "weeks": 8, "ramp_weeks": 4}
+    ],
     "monte_carlo": {"samples": 100, "seed": 1},
     "optimise": {"consortium": {"name": "k", "members": ["IND"]}, "penalty": 2, "objective": "cvar", "cvar_alpha": 0.9},
 }
@@ -127,6 +134,15 @@ def test_schema_accepts_what_the_models_accept(validator: Any) -> None:
         (("controls", 0, "where", "tpp", "mni"), 1),  # unknown threshold key
         (("disruptions", 0, "kinds"), ["fondry"]),  # not a kind
         (("horizon_weeks",), 0),
+        (("horizon_weeks",), 521),
+        (("horizon_weeks",), 10.5),
+        (("timeline",), "yes"),
+        (("controls", 0, "start_week"), 2.5),  # weeks are whole
+        (("controls", 0, "licence_delay_weeks"), -1),
+        (("controls", 1, "reach", "affiliates"), 0),
+        (("controls", 1, "reach", "affiliates"), 1.5),
+        (("controls", 2, "headquarters"), [7]),
+        (("disruptions", 0, "ramp_weeks"), 1.5),
         (("monte_carlo", "samples"), 0),
         (("optimise", "objective"), "best"),
     ],

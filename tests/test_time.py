@@ -584,3 +584,26 @@ def test_timeline_result_repr_and_plots(tmp_path: Path) -> None:
     assert "fab availability" in [t.get_text() for t in ax.get_legend().get_texts()]
     with pytest.raises(sc.InputError, match=r"unknown facility 'fbb'.*did you mean 'fab'"):
         tl.inputs("fbb")
+
+
+def test_cli_bad_ownership_row_is_exit_2_with_no_report(tmp_path: Path) -> None:
+    """An ownership row naming an unknown company stops the run before any report: exit 2, one
+    paragraph naming the file, the row and the column, no traceback."""
+    path = _chain_files(tmp_path, timeline=True)
+    net = yaml.safe_load((tmp_path / "chain.yaml").read_text())
+    net["ownership"] = [{"owner": "A", "owned": "Nobody", "share": 0.5}, {"owner": "A", "owned": "B", "share": 1.5}]
+    (tmp_path / "chain.yaml").write_text(yaml.safe_dump(net, sort_keys=False))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "run_scenario.py"), str(path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "chain.yaml: ownership row 1" in done.stderr
+    assert "column owned: unknown company 'Nobody'" in done.stderr
+    assert "ownership row 2" in done.stderr
+    assert "column share" in done.stderr
+    assert not out.exists()
