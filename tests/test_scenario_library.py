@@ -30,6 +30,7 @@ LIBRARY = [
     "cn-2024-12-ban-to-us",
     "taiwan-strait-blockade",
     "open-certification-consortium",
+    "us-2025-09-affiliates-rule",
 ]
 LEADING_EDGE = ("logic_5nm", "logic_7nm")
 
@@ -68,7 +69,7 @@ def _leading_edge(fac: pd.DataFrame, country: str | None = None) -> pd.DataFrame
 
 
 def test_library_is_complete():
-    """The ten library scenarios are all in scenarios/."""
+    """The eleven library scenarios are all in scenarios/."""
     assert {p.stem for p in FILES} >= set(LIBRARY)
 
 
@@ -82,6 +83,23 @@ def test_scenario_validates_and_runs(path, net):
     avail = res.facilities["availability"]
     assert avail.between(0, 1).all()
     assert avail.min() < 1, "a scenario of the library hits something"
+    if scen.timeline:  # the week-by-week model runs too
+        tl = sc.timeline(net if scen.network == "semiconductors" else None, scen)
+        weekly = tl.availability.to_numpy()
+        assert weekly.shape == (scen.horizon_weeks, len(avail))
+        assert ((weekly >= 0) & (weekly <= 1)).all()
+
+
+def test_affiliates_rule_is_in_force_until_its_suspension(net):
+    """us-2025-09-affiliates-rule: the 50 % rule from week 0 (29 Sep 2025) to week 6 (suspended from
+    10 Nov 2025). In this network no company is held >= 50 % by a listed party (the ownership
+    table: Sugon 27.96 % of Hygon, Intel and TSMC in IMS), so it covers exactly the edges of the
+    listed parties' own entries (data README, "Ownership and headquarters")."""
+    compiled = compile_scenario(net, sc.read_scenario(SCENARIOS / "us-2025-09-affiliates-rule.yaml"))
+    c = compiled.control_names.index("us-affiliates-rule-2025")
+    assert (int(compiled.control_start[c]), int(compiled.control_end[c])) == (0, 6)
+    listed = [compiled.control_names.index(n) for n in ("us-huawei-fdp-2020", "us-entity-list-fn4")]
+    assert (compiled.coverage[c] == compiled.coverage[listed].any(axis=0)).all()
 
 
 @pytest.mark.parametrize("name", LIBRARY)
