@@ -36,6 +36,7 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
         block_n1: np.ndarray,
         block_cyclic: np.ndarray,
         dirty: np.ndarray,
+        stale: np.ndarray,
         facility_recipe_start: np.ndarray,
         recipe_edge_start: np.ndarray,
         edge_source: np.ndarray,
@@ -56,6 +57,7 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
         stock_tolerance: float,
         out_start: np.ndarray,
         out_buyer: np.ndarray,
+        out_recipe: np.ndarray,
         new: np.ndarray,
         old: np.ndarray,
         counters: np.ndarray,
@@ -65,10 +67,15 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
     ) -> int:
         """``_Engine.evaluate_week`` from block ``first_block`` on, one facility at a time.
 
-        Acyclic facilities: recomputed when dirty (or ``every``); a changed α marks the buyers.
-        Cyclic blocks with a dirty member: Jacobi sweeps from α = o until no α moves by more
-        than the fixed-point tolerance, as ``propagate`` does. After every ``policy_after``
-        sweeps the loop returns the block's index so that the caller applies ``policy_bound``
+        The blocks are ``_Layout.units``: the plan's blocks, each cyclic one cut into its
+        strongly connected components. Acyclic facilities: recomputed when dirty (or
+        ``every``); a changed α marks the buyers, and the buyer's recipe fed by it as ``stale``.
+        Only a stale recipe's Σ share·a·α is formed again (weights and suppliers' α unchanged
+        give the same sum to the bit, so the stored one is used); A, α, the limiting recipe and
+        F − α are formed for every recipe of a dirty facility. Cyclic units (components) with a
+        dirty member: Jacobi sweeps from α = o until no α moves by more than the fixed-point
+        tolerance, as ``propagate`` does. After every ``policy_after``
+        sweeps the loop returns the unit's index so that the caller applies ``policy_bound``
         and calls again with ``resume`` (the sweep count is kept in ``counters[3]``, the α
         before the week in ``old``). Returns −1 when the week is done. ``counters``: [0]
         facility evaluations, [1] cyclic sweeps, [2] 1 when anything was computed, [4] the
@@ -109,10 +116,14 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
                     r0, r1 = facility_recipe_start[p], facility_recipe_start[p + 1]
                     low = 2.0
                     for r in range(r0, r1):
-                        total = 0.0
-                        for e in range(recipe_edge_start[r], recipe_edge_start[r + 1]):
-                            total += weight[e] * alpha[edge_source[e]]
-                        supplied[r] = total
+                        if cyclic or every or stale[r]:
+                            total = 0.0
+                            for e in range(recipe_edge_start[r], recipe_edge_start[r + 1]):
+                                total += weight[e] * alpha[edge_source[e]]
+                            supplied[r] = total
+                            stale[r] = False
+                        else:  # no input of r changed: the sum would come out the same, to the bit
+                            total = supplied[r]
                         a = min(total + stock[r], 1.0)
                         avail[r] = a
                         low = min(low, a)
@@ -141,6 +152,7 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
                         if not every:
                             for i in range(out_start[p], out_start[p + 1]):
                                 dirty[out_buyer[i]] = True
+                                stale[out_recipe[i]] = True
                 if not cyclic:
                     break
                 for p in range(n0, n1):
@@ -163,6 +175,7 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
                 if alpha[p] != old[p] and not every:
                     for i in range(out_start[p], out_start[p + 1]):
                         dirty[out_buyer[i]] = True
+                        stale[out_recipe[i]] = True
         return -1
 
     @njit(cache=True, nogil=True)
