@@ -19,8 +19,8 @@ __all__ = ["_kernels"]
 
 
 @functools.cache
-def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
-    """The compiled week and stock loops (engine "numba"); compiled on first use, then loaded
+def _kernels() -> tuple[Callable[..., int], Callable[..., bool], Callable[..., None]]:
+    """The compiled week, stock and output-row loops (engine "numba"); compiled on first use, then loaded
     from numba's on-disk cache. Raises InputError when numba is not installed."""
     try:
         from numba import njit
@@ -219,4 +219,20 @@ def _kernels() -> tuple[Callable[..., int], Callable[..., bool]]:
                 i += 1
         return moved
 
-    return week, stock_step
+    @njit(cache=True, nogil=True)
+    def record(
+        order: np.ndarray,
+        alpha: np.ndarray,
+        limiting: np.ndarray,
+        alpha_row: np.ndarray,
+        limiting_row: np.ndarray,
+        want_limiting: bool,
+    ) -> None:
+        """One output row in table order: row[order[p]] = alpha[p] (and the limiting recipe)."""
+        for p in range(len(order)):
+            alpha_row[order[p]] = alpha[p]
+        if want_limiting:
+            for p in range(len(order)):
+                limiting_row[order[p]] = limiting[p]
+
+    return week, stock_step, record

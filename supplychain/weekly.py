@@ -638,7 +638,12 @@ class _Engine:
         component_starts = comps.n0 - n0
         local = self.block_local[i]
         live_position = live[comps.of_position]
-        np.copyto(self.alpha[n0:n1], self.own[n0:n1], where=live_position)
+        live_recipe = live_position[local]
+        everything = bool(live.all())  # then the masks below are all True: plain copies
+        if everything:
+            self.alpha[n0:n1] = self.own[n0:n1]
+        else:
+            np.copyto(self.alpha[n0:n1], self.own[n0:n1], where=live_position)
         gathered: tuple[np.ndarray, ...] | None = None
         step = np.zeros(0)
         iteration = 0
@@ -677,10 +682,14 @@ class _Engine:
                 avail = np.minimum(supplied + self.stock[r0:r1], 1.0)
                 new = self.own[n0:n1] * np.minimum.reduceat(avail, b.recipe_starts)
                 step = np.maximum.reduceat(np.abs(new - self.alpha[n0:n1]), component_starts)[moving]
-                live_recipe = live_position[local]
-                np.copyto(self.alpha[n0:n1], new, where=live_position)
-                np.copyto(self.supplied[r0:r1], supplied, where=live_recipe)
-                np.copyto(self.avail[r0:r1], avail, where=live_recipe)
+                if everything:
+                    self.alpha[n0:n1] = new
+                    self.supplied[r0:r1] = supplied
+                    self.avail[r0:r1] = avail
+                else:
+                    np.copyto(self.alpha[n0:n1], new, where=live_position)
+                    np.copyto(self.supplied[r0:r1], supplied, where=live_recipe)
+                    np.copyto(self.avail[r0:r1], avail, where=live_recipe)
                 settled = moving[step <= FIXED_POINT_TOLERANCE]
             self.cycle_iterations += len(moving)
             if iteration % POLICY_AFTER == 0:
@@ -692,6 +701,8 @@ class _Engine:
             if len(settled):
                 live[settled] = False
                 live_position = live[comps.of_position]
+                live_recipe = live_position[local]
+                everything = False
                 gathered = None
             if iteration >= MAX_ITERATIONS and live.any():  # pragma: no cover - needs a cycle that
                 # neither iteration nor its policy solve settles
@@ -762,18 +773,15 @@ class _Engine:
                 self.counters,
             )
             return moved
-        drawn = np.flatnonzero(self.draw)  # 0 ≤ s ≤ stock_weeks, so F − α = 0 leaves s as it is
-        before = self.stock[drawn]
-        after = np.minimum(np.maximum(before + self.draw[drawn], 0.0), self.cap[drawn])
-        moved = after != before
-        changed = drawn[moved]
+        before = self.stock
+        after = np.minimum(np.maximum(before + self.draw, 0.0), self.cap)
+        changed = np.flatnonzero(after != before)
+        self.stock = after
         if len(changed) == 0:
             return False
-        before, after = before[moved], after[moved]
-        self.stock[changed] = after
-        avail = np.minimum(self.supplied[changed] + after, 1.0)
+        avail = np.minimum(self.supplied[changed] + after[changed], 1.0)
         cyclic = self.cyclic_recipe[changed]
-        affected = np.where(cyclic, np.minimum(before, after) < 1.0, avail != self.avail[changed])
+        affected = np.where(cyclic, np.minimum(before[changed], after[changed]) < 1.0, avail != self.avail[changed])
         self.dirty[self.recipe_pos[changed[affected]]] = True
         return True
 
@@ -865,6 +873,10 @@ def timeline(
     evaluated = np.zeros(weeks, dtype=bool)
 
     def record(t: int) -> None:
+        if state.kernels is not None:
+            row = state.limiting if limiting_out is None else limiting_out[t]  # not written when not wanted
+            state.kernels[2](plan.order, state.alpha, state.limiting, alpha_out[t], row, limiting_out is not None)
+            return
         np.take(state.alpha, plan.position, out=alpha_out[t])
         if limiting_out is not None:
             np.take(state.limiting, plan.position, out=limiting_out[t])

@@ -698,6 +698,10 @@ def _check_against_the_reference(
     assert (got.watch_stock <= stock + 1e-12).all()
 
     _assert_identical(got, timeline(arr.plan, edge, own, stock, weeks, watch=watch, skip=False))
+    for engine in ENGINES:  # not recording the limiting recipe changes nothing else
+        plain = timeline(arr.plan, edge, own, stock, weeks, limiting=False, engine=engine)
+        assert plain.limiting_recipe is None
+        np.testing.assert_allclose(plain.alpha, got.alpha, atol=0 if engine == "numpy" else 1e-12)
     for share in (0.0, 1.0):  # marked facilities always recomputed by whole blocks / always one by one
         with _dense_share(share):
             _assert_identical(got, timeline(arr.plan, edge, own, stock, weeks, watch=watch))
