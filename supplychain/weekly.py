@@ -819,10 +819,11 @@ def timeline(
         facility in every week (the plain path, bitwise the same result).
     limiting : also record each week's limiting recipe per facility.
     watch : facilities (table rows) whose per-recipe stock, F and A are recorded per week.
-    engine : ``"numpy"`` (the default) or ``"numba"`` (``ENGINES``): compiled loops, two to three
-        times faster per call once loaded; but loading numba costs ≈ 0.7 s per process, more
-        than a whole numpy timeline of a 10 000-facility network, so it pays only for many
-        timelines in one process. Same results within 1e-12.
+    engine : ``"numpy"`` (the default) or ``"numba"`` (``ENGINES``): compiled loops, ≈ 3 times
+        faster per call at 52 weeks and ≈ 8 times at 520 once loaded (benchmarks/README.md); but
+        loading numba costs 0.35–0.7 s per process, more than a whole numpy 52-week timeline of a
+        10 000-facility network, so it pays only for long horizons or many timelines in one
+        process. Same results within 1e-12.
 
     Returns a ``WeeklyResult`` (α as weeks × facilities; nothing of size weeks × recipes).
 
