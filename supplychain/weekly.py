@@ -11,7 +11,11 @@ with s_vk(0) = stock_weeks_vk. For each week t = 0 … H − 1 in order:
 α_v(t) ∈ [0, 1] is the fraction of v's normal weekly output made in week t; a_e(t) (edge
 factor, docs/model.md §3.1) and o_v(t) (own factor) are in [0, 1] and dimensionless. Within a week the
 stocks are held fixed and, in a cycle, α is the greatest fixed point, reached by iterating
-from α = o as ``stress.propagate`` does (with its ``policy_bound`` jump for slow cycles). The
+from α = o as ``stress.propagate`` does (with its ``policy_bound`` jump for slow cycles), but
+one strongly connected component at a time: each to its own tolerance, and only in a week
+when one of its members has new inputs. (``propagate`` iterates all the components of one
+level together until the slowest settles, so with several components in a level the two
+agree within the fixed-point tolerance's effect, not bitwise; with one, bitwise.) The
 static engine adds stock_weeks / H to A_vk as a term; here stock is a state that is drawn
 when deliveries fall short of use and refilled (up to stock_weeks) when they exceed it.
 
@@ -30,13 +34,12 @@ scenario's timing fields into ``WeekFactors`` is the scenario compiler's job.
 from __future__ import annotations
 
 import warnings
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._weekly_kernel import _kernels
+from ._weekly_kernel import _kernels, _layout
 from .arrays import Block, EnginePlan
 from .errors import InputError, Problem
 from .stress import FIXED_POINT_TOLERANCE, MAX_ITERATIONS, POLICY_AFTER, TOLERANCE, policy_bound
@@ -203,7 +206,8 @@ class WeeklyResult:
     - ``final_stock`` (R,): s_vk(H), the stock left after the last week, weeks of normal use;
     - ``evaluated`` (weeks,) bool: weeks in which at least one facility was recomputed; every
       other week is a copy of the week before. ``evaluations`` counts the (week, facility) pairs
-      recomputed and ``cycle_iterations`` the fixed-point sweeps over cyclic blocks;
+      recomputed and ``cycle_iterations`` the fixed-point sweeps, counted once per strongly
+      connected component swept (a sweep of three components counts 3);
     - for the ``watch`` facilities, per week and per recipe row in ``watch_recipes``:
       ``watch_stock`` s_vk(t) (at the start of week t), ``watch_delivered`` F_vk(t) and
       ``watch_input`` A_vk(t) (weeks × len(watch_recipes)).
@@ -253,61 +257,6 @@ class WeeklyResult:
 # the engine
 
 
-@dataclass(frozen=True, eq=False)
-class _Layout:
-    """Arrays derived from an ``EnginePlan`` alone, built once per plan (``_layout``)."""
-
-    recipe_pos: np.ndarray  # engine recipe -> facility position
-    recipe_edges: np.ndarray  # in-edges per engine recipe (edges are grouped by recipe)
-    recipe_edge_start: np.ndarray  # (R + 1,) first engine edge of each recipe
-    edge_buyer: np.ndarray  # engine edge -> buyer position
-    out_buyer: np.ndarray  # buyer of each edge of ``plan.out_edge`` (edges by supplier)
-    edge_inverse: np.ndarray  # table edge row -> engine edge
-    cyclic_recipe: np.ndarray  # recipe of a facility in a cyclic block
-    block_local: list[np.ndarray]  # per block: each recipe's facility, block-local
-    block_bounds: tuple[np.ndarray, np.ndarray, np.ndarray]  # per block: n0, n1, cyclic
-
-
-_LAYOUTS: weakref.WeakKeyDictionary[EnginePlan, _Layout] = weakref.WeakKeyDictionary()
-
-
-def _layout(plan: EnginePlan) -> _Layout:
-    """The plan's ``_Layout``, cached for as long as the plan lives."""
-    cached = _LAYOUTS.get(plan)
-    if cached is not None:
-        return cached
-    n, n_rec, n_edges = len(plan.order), len(plan.recipe_order), len(plan.edge_order)
-    per_facility = np.diff(plan.facility_recipe_start)
-    recipe_pos = np.repeat(np.arange(n), per_facility)
-    recipe_edges = np.bincount(plan.edge_recipe, minlength=n_rec)
-    edge_buyer = recipe_pos[plan.edge_recipe] if n_edges else np.zeros(0, np.int64)
-    edge_inverse = np.empty(n_edges, dtype=np.int64)
-    edge_inverse[plan.edge_order] = np.arange(n_edges)
-    cyclic_recipe = np.zeros(n_rec, dtype=bool)
-    block_local = []
-    for b in plan.blocks:
-        block_local.append(np.repeat(np.arange(b.n1 - b.n0), per_facility[b.n0 : b.n1]))
-        if b.cyclic:
-            cyclic_recipe[b.r0 : b.r1] = True
-    layout = _Layout(
-        recipe_pos=recipe_pos,
-        recipe_edges=recipe_edges,
-        recipe_edge_start=np.r_[0, np.cumsum(recipe_edges)],
-        edge_buyer=edge_buyer,
-        out_buyer=edge_buyer[plan.out_edge],
-        edge_inverse=edge_inverse,
-        cyclic_recipe=cyclic_recipe,
-        block_local=block_local,
-        block_bounds=(
-            np.array([b.n0 for b in plan.blocks], dtype=np.int64),
-            np.array([b.n1 for b in plan.blocks], dtype=np.int64),
-            np.array([b.cyclic for b in plan.blocks], dtype=np.bool_),
-        ),
-    )
-    _LAYOUTS[plan] = layout
-    return layout
-
-
 class _Engine:
     """Arrays in engine order (``EnginePlan``) and the state of the current week.
 
@@ -330,8 +279,11 @@ class _Engine:
         self.out_buyer = layout.out_buyer
         self.edge_inverse = layout.edge_inverse
         self.cyclic_recipe = layout.cyclic_recipe
+        self.out_recipe = layout.out_recipe
         self.block_local = layout.block_local
-        self.block_bounds = layout.block_bounds
+        self.components = layout.components
+        self.units = layout.units
+        self.unit_bounds = layout.unit_bounds
         self.recipe_rows = plan.recipe_order  # engine recipe -> table row
         self.cap = np.ascontiguousarray(stock_weeks[plan.recipe_order], dtype=np.float64)
 
@@ -344,6 +296,9 @@ class _Engine:
         self.draw = np.zeros(n_rec)
         self.limiting = np.full(n, -1, dtype=np.int32)
         self.dirty = np.zeros(n, dtype=bool)  # positions whose inputs changed this week
+        # compiled engine: recipes with an in-edge whose weight or supplier's α changed this week
+        # (their sum Σ share·a·α is formed again; every other recipe's stored sum is reused)
+        self.stale = np.zeros(n_rec, dtype=bool)
         self.scratch_new = np.zeros(n)  # compiled cyclic sweeps: the next iterate
         self.scratch_old = np.zeros(n)  # and α before the week
         # compiled stock step: the recipes whose stock can move (a list and a flag per recipe)
@@ -370,6 +325,8 @@ class _Engine:
         eng = self.edge_inverse[table_edges]
         self.weight[eng] = values * self.plan.edge_share[eng]  # the same product as set_weights
         self.dirty[self.edge_buyer[eng]] = True
+        if self.kernels is not None:
+            self.stale[self.plan.edge_recipe[eng]] = True
 
     def change_own(self, table_facilities: np.ndarray, values: np.ndarray) -> bool:
         """Facilities (table rows) whose own factor changed: mark them; sources take their new
@@ -391,6 +348,8 @@ class _Engine:
         start = self.plan.out_start[positions]
         idx, _ = _segments(self.plan.out_start[positions + 1] - start, start)
         self.dirty[self.out_buyer[idx]] = True
+        if self.kernels is not None:
+            self.stale[self.out_recipe[idx]] = True
 
     # -- one week --------------------------------------------------------------------------
 
@@ -410,7 +369,7 @@ class _Engine:
                 marked = np.flatnonzero(seg)
             computed = True
             if b.cyclic:
-                changed = self._cyclic(i, b)
+                changed = self._cyclic(i, b, marked)
             elif marked is None or len(marked) > DENSE_SHARE * (b.n1 - b.n0):
                 changed = self._dense(i, b)
             else:
@@ -433,8 +392,9 @@ class _Engine:
                 first,
                 resume,
                 every,
-                *self.block_bounds,
+                *self.unit_bounds,
                 self.dirty,
+                self.stale,
                 plan.facility_recipe_start,
                 self.recipe_edge_start,
                 plan.edge_source,
@@ -455,6 +415,7 @@ class _Engine:
                 STOCK_TOLERANCE,
                 plan.out_start,
                 self.out_buyer,
+                self.out_recipe,
                 self.scratch_new,
                 self.scratch_old,
                 counters,
@@ -464,12 +425,13 @@ class _Engine:
             )
             if stopped < 0:
                 break
-            b = plan.blocks[stopped]
+            b = self.units[stopped]
             self.alpha[b.n0 : b.n1] = policy_bound(plan, b, self.alpha, self.own, self.weight[b.e0 : b.e1], self.stock)
             first, resume = stopped, True
         self.evaluations += int(counters[0])
         self.cycle_iterations += int(counters[1])
         self.dirty[:] = False
+        self.stale[:] = False
         return bool(counters[2])
 
     def _dense(self, i: int, b: Block) -> np.ndarray:
@@ -523,38 +485,117 @@ class _Engine:
         self.evaluations += len(positions)
         return changed
 
-    def _cyclic(self, i: int, b: Block) -> np.ndarray:
-        """Cyclic block b to its greatest fixed point with stocks held fixed, iterating from
-        α = o exactly as ``propagate`` does (``policy_bound`` every ``POLICY_AFTER`` sweeps)."""
-        old = self.alpha[b.n0 : b.n1].copy()
-        self.alpha[b.n0 : b.n1] = self.own[b.n0 : b.n1]
-        step = 0.0
-        for iteration in range(1, MAX_ITERATIONS + 1):
-            new = self._block_pass(i, b, limiting=False)
-            step = float(np.max(np.abs(new - self.alpha[b.n0 : b.n1])))
-            self.alpha[b.n0 : b.n1] = new
-            if step <= FIXED_POINT_TOLERANCE:
-                break
-            if iteration % POLICY_AFTER == 0:
-                self.alpha[b.n0 : b.n1] = policy_bound(
-                    self.plan, b, self.alpha, self.own, self.weight[b.e0 : b.e1], self.stock
+    def _cyclic(self, i: int, b: Block, marked: np.ndarray | None) -> np.ndarray:
+        """The components of cyclic block b with a ``marked`` member (block-local positions;
+        None: all of them) to their greatest fixed points with stocks held fixed.
+
+        Each component is iterated from α = o as ``propagate`` iterates a block, until none of
+        its α moves by more than the fixed-point tolerance (``policy_bound`` on the component
+        every ``POLICY_AFTER`` sweeps). The components still moving are swept together (over
+        the block's slices while they hold more than ``DENSE_SHARE`` of its edges, the others'
+        values left as they are; then over gathered index arrays), so that each one gets
+        exactly the sweeps, and the numbers, it would get alone. The components not marked keep
+        last week's α, F and A: their inputs are last week's, so iterating them again would
+        repeat last week's sweeps to the bit."""
+        comps = self.components[i]
+        assert comps is not None
+        plan = self.plan
+        n0, n1, r0, r1, e0, e1 = b.n0, b.n1, b.r0, b.r1, b.e0, b.e1
+        old = self.alpha[n0:n1].copy()
+        if marked is None:
+            live = np.ones(len(comps.units), dtype=bool)
+        else:
+            live = np.zeros(len(comps.units), dtype=bool)
+            live[comps.of_position[marked]] = True
+        sizes = comps.n1 - comps.n0
+        self.evaluations += int(sizes[live].sum())
+        component_starts = comps.n0 - n0
+        local = self.block_local[i]
+        live_position = live[comps.of_position]
+        live_recipe = live_position[local]
+        everything = bool(live.all())  # then the masks below are all True: plain copies
+        if everything:
+            self.alpha[n0:n1] = self.own[n0:n1]
+        else:
+            np.copyto(self.alpha[n0:n1], self.own[n0:n1], where=live_position)
+        gathered: tuple[np.ndarray, ...] | None = None
+        step = np.zeros(0)
+        iteration = 0
+        while live.any():
+            moving = np.flatnonzero(live)
+            if gathered is None and np.sum(comps.e1[moving] - comps.e0[moving]) < DENSE_SHARE * (e1 - e0):
+                positions, starts = _segments(sizes[moving], comps.n0[moving])
+                recipes, _ = _segments(comps.r1[moving] - comps.r0[moving], comps.r0[moving])
+                edges, _ = _segments(comps.e1[moving] - comps.e0[moving], comps.e0[moving])
+                counts = plan.facility_recipe_start[positions + 1] - plan.facility_recipe_start[positions]
+                per_recipe = self.recipe_edges[recipes]
+                gathered = (
+                    positions,
+                    starts,
+                    recipes,
+                    np.cumsum(counts) - counts,
+                    plan.edge_source[edges],
+                    self.weight[edges],
+                    np.cumsum(per_recipe) - per_recipe,
+                    self.stock[recipes],
+                    self.own[positions],
                 )
-        else:  # pragma: no cover - needs a cycle that neither iteration nor its policy solve settles
-            warnings.warn(
-                f"availability in a cycle did not settle within {MAX_ITERATIONS} iterations (last change {step:.2e})",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-        self.cycle_iterations += iteration
-        self.evaluations += b.n1 - b.n0
+            iteration += 1
+            if gathered is not None:
+                positions, starts, recipes, recipe_starts, source, weight, edge_starts, stock, own = gathered
+                supplied = np.add.reduceat(weight * self.alpha[source], edge_starts)
+                avail = np.minimum(supplied + stock, 1.0)
+                new = own * np.minimum.reduceat(avail, recipe_starts)
+                step = np.maximum.reduceat(np.abs(new - self.alpha[positions]), starts)
+                self.alpha[positions] = new
+                self.supplied[recipes] = supplied
+                self.avail[recipes] = avail
+                settled = moving[step <= FIXED_POINT_TOLERANCE]
+            else:
+                supplied = np.add.reduceat(self.weight[e0:e1] * self.alpha[plan.edge_source[e0:e1]], b.edge_starts)
+                avail = np.minimum(supplied + self.stock[r0:r1], 1.0)
+                new = self.own[n0:n1] * np.minimum.reduceat(avail, b.recipe_starts)
+                step = np.maximum.reduceat(np.abs(new - self.alpha[n0:n1]), component_starts)[moving]
+                if everything:
+                    self.alpha[n0:n1] = new
+                    self.supplied[r0:r1] = supplied
+                    self.avail[r0:r1] = avail
+                else:
+                    np.copyto(self.alpha[n0:n1], new, where=live_position)
+                    np.copyto(self.supplied[r0:r1], supplied, where=live_recipe)
+                    np.copyto(self.avail[r0:r1], avail, where=live_recipe)
+                settled = moving[step <= FIXED_POINT_TOLERANCE]
+            self.cycle_iterations += len(moving)
+            if iteration % POLICY_AFTER == 0:
+                for c in np.setdiff1d(moving, settled).tolist():
+                    u = comps.units[c]
+                    self.alpha[u.n0 : u.n1] = policy_bound(
+                        plan, u, self.alpha, self.own, self.weight[u.e0 : u.e1], self.stock
+                    )
+            if len(settled):
+                live[settled] = False
+                live_position = live[comps.of_position]
+                live_recipe = live_position[local]
+                everything = False
+                gathered = None
+            if iteration >= MAX_ITERATIONS and live.any():  # pragma: no cover - needs a cycle that
+                # neither iteration nor its policy solve settles
+                warnings.warn(
+                    f"availability in a cycle did not settle within {MAX_ITERATIONS} iterations "
+                    f"(last change {float(step.max()):.2e})",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+                break
+        alpha = self.alpha[n0:n1]
         if self.limiting_wanted:  # from the last sweep's A, as the other blocks'
-            avail = self.avail[b.r0 : b.r1]
-            low = np.minimum.reduceat(avail, b.recipe_starts)[self.block_local[i]]
-            self.limiting[b.n0 : b.n1] = self._limiting(avail, low, b.recipe_starts, b.r0, None)
+            avail = self.avail[r0:r1]
+            low = np.minimum.reduceat(avail, b.recipe_starts)[local]
+            self.limiting[n0:n1] = self._limiting(avail, low, b.recipe_starts, r0, None)
         # F and A are those of the last sweep, the one α was computed from, so α ≤ F + s holds
         # exactly (they differ from F(α) by at most the fixed-point tolerance).
-        self._after(slice(b.r0, b.r1), new[self.block_local[i]])
-        return np.flatnonzero(new != old) + b.n0
+        self._after(slice(r0, r1), alpha[local])
+        return np.flatnonzero(alpha != old) + n0
 
     def _limiting(
         self, avail: np.ndarray, low: np.ndarray, starts: np.ndarray, offset: int, recipes: np.ndarray | None
@@ -652,10 +693,11 @@ def timeline(
         facility in every week (the plain path, bitwise the same result).
     limiting : also record each week's limiting recipe per facility.
     watch : facilities (table rows) whose per-recipe stock, F and A are recorded per week.
-    engine : ``"numpy"`` (the default) or ``"numba"`` (``ENGINES``): compiled loops, two to three
-        times faster per call once loaded; but loading numba costs ≈ 0.7 s per process, more
-        than a whole numpy timeline of a 10 000-facility network, so it pays only for many
-        timelines in one process. Same results within 1e-12.
+    engine : ``"numpy"`` (the default) or ``"numba"`` (``ENGINES``): compiled loops, ≈ 3 times
+        faster per call at 52 weeks and ≈ 8 times at 520 once loaded (benchmarks/README.md); but
+        loading numba costs 0.35–0.7 s per process, more than a whole numpy 52-week timeline of a
+        10 000-facility network, so it pays only for long horizons or many timelines in one
+        process. Same results within 1e-12.
 
     Returns a ``WeeklyResult`` (α as weeks × facilities; nothing of size weeks × recipes).
 
@@ -664,9 +706,10 @@ def timeline(
     inputs differs from week t − 1: its own factor or the factor of an edge into it changed
     (t is a change point of the factors), the α of one of its suppliers changed this week,
     or one of its stocks moved (s_vk(t) ≠ s_vk(t − 1)) so that A_vk moved too (a stock that
-    stays ≥ the week's shortfall, F + s ≥ 1, keeps A_vk = 1 while it is drawn). In a cyclic
-    block, where stock enters every sweep, any stock of the block moving below 1 week has the
-    whole block iterated again.
+    stays ≥ the week's shortfall, F + s ≥ 1, keeps A_vk = 1 while it is drawn). In a cycle,
+    where stock enters every sweep, any stock of a strongly connected component moving below
+    1 week has that component iterated again (from α = o: the other components of its block
+    keep last week's values, which is what iterating them again would give, to the bit).
     Otherwise α, F and A are last week's, exactly. A week with nothing to recompute is a copy
     of the week before. When, moreover, no stock moved (each is at rest: full and not drawn,
     F ≥ α at s = stock_weeks; empty and staying empty, F = α at s = 0; or F − α within
@@ -705,9 +748,13 @@ def timeline(
     evaluated = np.zeros(weeks, dtype=bool)
 
     def record(t: int) -> None:
-        alpha_out[t] = state.alpha[plan.position]
+        if state.kernels is not None:
+            row = state.limiting if limiting_out is None else limiting_out[t]  # not written when not wanted
+            state.kernels[2](plan.order, state.alpha, state.limiting, alpha_out[t], row, limiting_out is not None)
+            return
+        np.take(state.alpha, plan.position, out=alpha_out[t])
         if limiting_out is not None:
-            limiting_out[t] = state.limiting[plan.position]
+            np.take(state.limiting, plan.position, out=limiting_out[t])
 
     def copy_rows(t0: int, t1: int) -> None:
         """Weeks t0 .. t1 − 1 repeat week t0 − 1 (α and limiting recipe)."""
