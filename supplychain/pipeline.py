@@ -48,6 +48,12 @@ def no_effect(compiled: CompiledScenario) -> list[str]:
         if n == 0:
             why = "its capacity_factor is 1" if whole else "no facility matches all its selectors"
             messages.append(f"disruption '{label}' hits no facility ({why}), so it changes nothing")
+    for label, shock in zip(compiled.disruption_labels, compiled.scenario.disruptions, strict=True):
+        if shock.ramp_weeks and shock.weeks is None:
+            messages.append(
+                f"disruption '{label}' has ramp_weeks {shock.ramp_weeks} but no weeks: it lasts to the end of the "
+                "horizon, so it never ramps back (give weeks, its duration)"
+            )
     return messages
 
 

@@ -607,3 +607,10 @@ def test_cli_bad_ownership_row_is_exit_2_with_no_report(tmp_path: Path) -> None:
     assert "ownership row 2" in done.stderr
     assert "column share" in done.stderr
     assert not out.exists()
+
+
+def test_a_ramp_without_a_duration_warns() -> None:
+    """ramp_weeks without weeks never applies (the disruption lasts to the end): a run warns."""
+    scen = scenario(disruptions=[{"facilities": ["src_b"], "capacity_factor": 0.5, "ramp_weeks": 4}])
+    with pytest.warns(UserWarning, match="ramp_weeks 4 but no weeks"):
+        sc.run_scenario(chain(), scen, analyses=False)
