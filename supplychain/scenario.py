@@ -540,15 +540,15 @@ def _problems_from(exc: ValidationError, src: str | None, lines: dict[KeyPath, i
     file and line, the message starts with the key path. Without a file (``src`` None: a
     scenario validated from a dict) ``where`` is the key path and the message the rest.
     ``data``, the raw mapping, adds the start weeks past the horizon that the scenario's own
-    check (which runs only on an otherwise valid file) did not get to report."""
+    check did not get to report (it runs only on an otherwise valid file, and stops at the
+    first)."""
     errors: list[Any] = list(exc.errors())
-    if not any(e["type"] == "start_past_horizon" for e in errors):
-        reported = {tuple(e["loc"]) for e in errors}
-        errors += [
-            {"type": "start_past_horizon", "loc": loc, "msg": msg, "input": None}
-            for loc, msg in _late_starts(data)
-            if loc not in reported
-        ]
+    reported = {tuple(e["loc"]) + tuple(e.get("ctx", {}).get("at") or ()) for e in errors}
+    errors += [
+        {"type": "start_past_horizon", "loc": loc, "msg": msg, "input": None}
+        for loc, msg in _late_starts(data)
+        if loc not in reported
+    ]
     problems = []
     for err in errors:
         loc = tuple(err["loc"]) + tuple(err.get("ctx", {}).get("at") or ())

@@ -614,3 +614,25 @@ def test_a_ramp_without_a_duration_warns() -> None:
     scen = scenario(disruptions=[{"facilities": ["src_b"], "capacity_factor": 0.5, "ramp_weeks": 4}])
     with pytest.warns(UserWarning, match="ramp_weeks 4 but no weeks"):
         sc.run_scenario(chain(), scen, analyses=False)
+
+
+def test_every_late_start_is_reported(tmp_path: Path) -> None:
+    """Two controls and a disruption starting past a 12-week horizon, in an otherwise valid
+    file: all three named."""
+    path = write(
+        tmp_path,
+        {
+            "name": "s",
+            "network": "tiny",
+            "horizon_weeks": 12,
+            "controls": [
+                {"name": "a", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "start_week": 12},
+                {"name": "b", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"], "start_week": 30},
+            ],
+            "disruptions": [{"facilities": ["fab_tw"], "start_week": 15}],
+        },
+    )
+    with pytest.raises(sc.InputError) as info:
+        sc.read_scenario(path)
+    keys = sorted(p.message.split(":")[0] for p in info.value.problems)
+    assert keys == ["controls[0].start_week", "controls[1].start_week", "disruptions[0].start_week"]
