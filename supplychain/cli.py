@@ -35,9 +35,13 @@ from .errors import InputError, SolverError, SupplychainError
 __all__ = ["Interrupted", "main"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_OUT_OF_RANGE = 3  # a backtest observation outside its observed range
 EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, like other tools in a pipe
 
-SUBCOMMANDS = {"schema": "print the JSON Schema of the scenario format"}
+SUBCOMMANDS = {
+    "schema": "print the JSON Schema of the scenario format",
+    "backtest": "run backtest files (scenarios with observed:) and compare the model with what was observed",
+}
 
 
 class Interrupted(KeyboardInterrupt):
@@ -53,12 +57,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(
         prog="run-scenario",
-        usage="%(prog)s [-h] [--version] SCENARIO [options]\n       %(prog)s schema",
+        usage="%(prog)s [-h] [--version] SCENARIO [options]\n       %(prog)s schema\n"
+        "       %(prog)s backtest [FILE|FOLDER ...]",
         description="Stress the supply network a scenario names with its export controls and disruptions, "
         "run the risk analyses (concentration, chokepoints, adaptive stress, exposure), Monte Carlo "
         "(with monte_carlo: or --samples) and the strategy optimiser (with optimise:), and write the "
         "CSV reports and run.json atomically into one folder. "
-        f"Subcommand: 'schema' ({SUBCOMMANDS['schema']}; a scenario file named schema is ./schema).",
+        f"Subcommands: 'schema' ({SUBCOMMANDS['schema']}), 'backtest' ({SUBCOMMANDS['backtest']}); a "
+        "scenario file named schema or backtest is ./schema or ./backtest.",
         epilog="Exit codes: 0 success, 2 bad input (nothing written), 1 internal error, "
         "130 / 143 stopped by Ctrl-C / SIGTERM (nothing written).",
     )
@@ -130,6 +136,57 @@ def _schema_parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema of the scenario format (the one kept in "
         "supplychain/data/scenario.schema.json), for editors that validate YAML.",
     )
+
+
+def _backtest_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="run-scenario backtest",
+        description="Run backtest files (scenarios with an observed: block, docs/model.md §8): each file's "
+        "static stress and, where an observation needs it, its timeline; print one row per observation "
+        "and a last line 'backtests: K/N observations within range'.",
+        epilog="Exit codes: 0 every observation within range, 3 some outside, 2 bad input (nothing run), "
+        "1 internal error.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="backtest files or folders of them (default: the project's backtests/ folder)",
+    )
+    p.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    return p
+
+
+def _default_backtests() -> Path:
+    """``backtests/`` in the current folder, else the one beside the package's source tree."""
+    here = Path("backtests")
+    if here.is_dir():
+        return here
+    beside = Path(__file__).resolve().parents[1] / "backtests"
+    if beside.is_dir():
+        return beside
+    raise InputError(
+        "backtest: no backtests/ folder here or beside the package; give backtest files or folders "
+        "(python -m supplychain backtest FILE|FOLDER ...)"
+    )
+
+
+def backtest(argv: list[str]) -> int:
+    """``run-scenario backtest [FILE|FOLDER ...]``: exit 0 when every observation is within its
+    observed range, 3 otherwise."""
+    from .backtest import run_backtests
+    from .reports import format_number
+
+    args = _backtest_parser().parse_args(argv)
+    done = run_backtests(args.paths or [_default_backtests()])
+    for row in done.table.itertuples(index=False):
+        verdict = "within" if row.within else "OUTSIDE"
+        print(
+            f"{row.file}: {row.observation} ({row.metric}) model {format_number(row.model)} "
+            f"observed [{format_number(row.low)}, {format_number(row.high)}] {verdict}"
+        )
+    print(done.summary(), flush=True)
+    return EXIT_OK if done.passed else EXIT_OUT_OF_RANGE
 
 
 def _say(quiet: bool, text: str) -> None:
@@ -372,7 +429,7 @@ def _failed(exc: Exception, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``run_scenario.py``, ``python -m supplychain`` and the ``run-scenario``
-    console command: ``SCENARIO.yaml [options]``, or the subcommand ``schema``."""
+    console command: ``SCENARIO.yaml [options]``, or the subcommands ``schema`` and ``backtest``."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = argparse.Namespace(debug="--debug" in argv, written=None)
     stop = _Stop()
@@ -380,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
         with _stopping_on_signals(stop):
             if argv[:1] == ["schema"]:
                 return schema(argv[1:])
+            if argv[:1] == ["backtest"]:
+                return backtest(argv[1:])
             args = _parser().parse_args(argv, namespace=args)
             try:
                 return run(args)

@@ -67,7 +67,8 @@ class CompiledScenario:
       o_d(t), its factor on the facilities it hits in week t;
     - ``disruption_factor[d, v]``: facility v's horizon-mean own factor under disruption d
       alone, (1/H) Σ_t o_d(t) where hit, else 1;
-    - ``stock_term[r]``: stock_weeks / H per recipe row, the share of the horizon stock covers.
+    - ``stock_term[r]``: stock_weeks / H per recipe row, the share of the horizon stock covers;
+    - ``observed_select[o, v]``: observation o (a backtest's ``observed`` entry) selects v.
 
     ``edge_factor`` and ``own_factor`` give the static engine's horizon means (docs/model.md
     §3.2), products taken week by week; ``edge_week_factors`` and ``own_week_factors`` the
@@ -91,6 +92,7 @@ class CompiledScenario:
     control_weeks: np.ndarray = field(default_factory=lambda: np.ones((0, 1)), repr=False)
     disruption_hit: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool), repr=False)
     disruption_weeks: np.ndarray = field(default_factory=lambda: np.ones((0, 1)), repr=False)
+    observed_select: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool), repr=False)
 
     @property
     def timed_controls(self) -> bool:
@@ -255,6 +257,7 @@ class _Rules:
     horizon_weeks: int
     locate: Callable[..., str]
     scenario: Scenario | None = None
+    observations: list[tuple[int, Any]] = field(default_factory=list)
 
     @classmethod
     def of(cls, scenario: Scenario) -> _Rules:
@@ -264,6 +267,7 @@ class _Rules:
             int(scenario.horizon_weeks),
             scenario.locate,
             scenario,
+            list(enumerate(scenario.observed)),
         )
 
 
@@ -429,14 +433,17 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
     disruption_hit = np.zeros((len(rules.disruptions), n), dtype=bool)
     weekly_own = np.ones((len(rules.disruptions), horizon))
     kind_names = np.asarray(arr.kinds, dtype=object)[arr.kind]
-    for d, (i, shock) in enumerate(rules.disruptions):
+
+    def select(shock: Any, *where: str | int) -> np.ndarray:
+        """Facilities matching every selector of ``shock`` (a disruption or an observation's
+        selection); an unknown facility or company is a problem at ``where`` + its key."""
         hit = np.ones(n, dtype=bool)
         if shock.facilities is not None:
             for j, f in enumerate(shock.facilities):
                 if f not in facility_ids:
                     problems.append(
                         Problem(
-                            rules.locate("disruptions", i, "facilities", j),
+                            rules.locate(*where, "facilities", j),
                             f"unknown facility {quoted(f)} in network {quoted(network.name)}"
                             f"{_suggest(f, suggest_facility)}",
                         )
@@ -447,7 +454,7 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
                 if name not in companies:
                     problems.append(
                         Problem(
-                            rules.locate("disruptions", i, "companies", j),
+                            rules.locate(*where, "companies", j),
                             f"unknown company {quoted(name)} in network {quoted(network.name)}"
                             f"{_suggest(name, suggest_company)}",
                         )
@@ -457,9 +464,24 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
             hit &= np.isin(countries_of(arr), shock.countries)
         if shock.kinds is not None:
             hit &= np.isin(kind_names, shock.kinds)
+        return hit
+
+    for d, (i, shock) in enumerate(rules.disruptions):
+        hit = select(shock, "disruptions", i)
         disruption_hit[d] = hit
         weekly_own[d] = disruption_weeks(shock, horizon)
         disruption_factor[d, hit] = weekly_own[d].mean()
+
+    observed = np.zeros((len(rules.observations), n), dtype=bool)
+    for o, (i, obs) in enumerate(rules.observations):
+        observed[o] = select(obs.select, "observed", i, "select")
+        if not observed[o].any():
+            problems.append(
+                Problem(
+                    rules.locate("observed", i, "select"),
+                    f"selects no facility of network {quoted(network.name)} (a facility must match every selector)",
+                )
+            )
 
     if rules.scenario is None:
         return None
@@ -485,6 +507,7 @@ def _compile(network: Network, rules: _Rules, problems: list[Problem]) -> Compil
         ),
         disruption_hit=disruption_hit,
         disruption_weeks=weekly_own,
+        observed_select=observed,
     )
 
 

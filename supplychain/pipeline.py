@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from .analysis import adaptive_stress, chokepoints, concentration
 from .analysis import exposure as exposure_table
+from .backtest import observations
 from .montecarlo import monte_carlo
 from .progress import ProgressArg, progress_callback
-from .scenario import CompiledScenario, Scenario, prepare
+from .scenario import TIMELINE_METRICS, CompiledScenario, Scenario, prepare
 from .solvers import get_solver, solver_name
 from .stress import stress
 from .timeline import timeline as weekly
@@ -97,7 +98,9 @@ def run_scenario(
     True, or None and ``timeline: true`` in the scenario, the scenario is also stepped week by
     week (``sc.timeline``, docs/model.md §3.3): the result gains the ``timeline`` table
     (timeline.csv), ``availability_timeline`` and ``worst_week`` per facility and the weekly
-    headline metrics in ``summary``.
+    headline metrics in ``summary``. A scenario with an ``observed:`` block (a backtest,
+    docs/model.md §8) also gets the ``backtest`` table (backtest.csv), and the timeline runs
+    whenever one of its metrics needs it.
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario(None, "scenarios/tiny-export-controls.yaml")
@@ -112,10 +115,16 @@ def run_scenario(
         warnings.warn(message, UserWarning, stacklevel=2)
     result = stress(network, compiled)
     result.timings["compile_s"] = compile_s
-    if timeline or (timeline is None and scen.timeline):
+    steps = None
+    observed_weekly = any(o.metric in TIMELINE_METRICS for o in scen.observed)
+    if timeline or (timeline is None and scen.timeline) or observed_weekly:
         t0 = time.perf_counter()
-        result.attach_timeline(weekly(network, compiled))
+        steps = weekly(network, compiled)
+        result.attach_timeline(steps)
         result.timings["timeline_s"] = time.perf_counter() - t0
+    if scen.observed:
+        alpha = result.facilities["availability"].to_numpy(dtype=float)
+        result.backtest = observations(compiled, alpha, None if steps is None else steps.availability.to_numpy())
     if dask is not None and scen.monte_carlo is None and samples is None:
         warnings.warn(
             "dask is unused: the scenario has no monte_carlo block and no samples were given", UserWarning, stacklevel=2

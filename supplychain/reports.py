@@ -489,6 +489,7 @@ def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
         "chokepoints",
         "exposure",
         "timeline",
+        "backtest",
         "monte_carlo",
         "strategy",
         "frontier",

@@ -39,7 +39,9 @@ class StressResult:
     - ``summary``: headline metrics (``compute_lost``, ``lost_output_share``, …);
     - when the analyses ran (``run_scenario`` and the CLI): ``concentration``,
       ``chokepoints`` and ``exposure`` (docs/model.md §4), else None;
-    - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (docs/model.md §6).
+    - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (docs/model.md §6);
+    - with a timeline: ``timeline`` (timeline.csv); with ``observed:``, ``backtest``
+      (backtest.csv: each observation against the model, docs/model.md §8).
 
     ``status`` is ``ok`` when every step ended as it should, else ``partial: <why>`` (e.g. an
     LP stopped by its time limit); ``timings`` gives seconds per step.
@@ -58,6 +60,7 @@ class StressResult:
     strategy: pd.DataFrame | None = None
     frontier: pd.DataFrame | None = None
     timeline: pd.DataFrame | None = None
+    backtest: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     status: str = "ok"

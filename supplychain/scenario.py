@@ -47,9 +47,11 @@ __all__ = [
     "Control",
     "Disruption",
     "MonteCarlo",
+    "Observation",
     "Optimise",
     "Reach",
     "Scenario",
+    "Selection",
     "Threshold",
     "compile_scenario",
     "prepare",
@@ -268,6 +270,71 @@ class Disruption(_Model):
         return "/".join(parts)
 
 
+TIMELINE_METRICS = ("lost_share_timeline", "worst_week_lost_share", "recovery_week")
+"""Backtest metrics computed from the week-by-week timeline (docs/model.md §8)."""
+METRICS = ("lost_share", *TIMELINE_METRICS)
+
+
+class Selection(_Model):
+    """Facilities selected as disruptions select them: those matching every selector given."""
+
+    facilities: Names | None = None
+    countries: Names | None = None
+    kinds: Kinds | None = None
+    companies: Names | None = None
+
+    @field_validator("countries")
+    @classmethod
+    def _country_codes(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else _check_countries(v)
+
+    @model_validator(mode="after")
+    def _has_selector(self) -> Selection:
+        if not any((self.facilities, self.countries, self.kinds, self.companies)):
+            raise ValueError("select facilities: give facilities, countries, kinds and/or companies")
+        return self
+
+
+class Observation(_Model):
+    """What was measured after a real event, to hold the model against (docs/model.md §8).
+
+    Over the ``select``-ed facilities (weights value · capacity), ``metric`` is ``lost_share``
+    (static), ``lost_share_timeline`` (the weekly availability averaged over ``weeks``, the
+    window [from, to)), ``worst_week_lost_share`` (the largest weekly lost share in the window)
+    or ``recovery_week`` (the first week from which the weekly lost share stays ≤ 0.05 to the
+    end of the horizon; H when it never does). ``range`` [low, high] is what was observed, with
+    its uncertainty, from ``source``; never from the model.
+    """
+
+    name: str = Field(min_length=1)
+    select: Selection
+    metric: Literal[METRICS]  # type: ignore[valid-type]
+    weeks: Annotated[list[Week], Field(min_length=2, max_length=2)] | None = None
+    range: Annotated[list[float], Field(min_length=2, max_length=2)]
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Observation:
+        low, high = self.range
+        if low > high:
+            raise PydanticCustomError(
+                "range_order", "range low {low} is above high {high}", {"low": low, "high": high, "at": ("range",)}
+            )
+        if self.weeks is not None and self.weeks[0] >= self.weeks[1]:
+            raise PydanticCustomError(
+                "window_order",
+                "weeks [{a}, {b}] is an empty window: give [from, to) with from < to",
+                {"a": self.weeks[0], "b": self.weeks[1], "at": ("weeks",)},
+            )
+        if not self.source.strip():
+            raise PydanticCustomError("no_source", "give the observation's source", {"at": ("source",)})
+        return self
+
+    def window(self, horizon: int) -> tuple[int, int]:
+        """The weeks [from, to) a timeline metric looks at (default: the whole horizon)."""
+        return (0, horizon) if self.weeks is None else (self.weeks[0], min(self.weeks[1], horizon))
+
+
 class MonteCarlo(_Model):
     """Monte Carlo sampling: ``samples`` draws from ``seed`` (docs/model.md §3); VaR and CVaR
     of lost capacity are reported at ``cvar_alpha``."""
@@ -363,6 +430,7 @@ class Scenario(_Model):
     disruptions: list[Disruption] = Field(default_factory=list)
     monte_carlo: MonteCarlo | None = None
     optimise: Optimise | None = None
+    observed: list[Observation] = Field(default_factory=list)
 
     _source: Path | None = PrivateAttr(None)
     _lines: dict[KeyPath, int] = PrivateAttr(default_factory=dict)
@@ -381,6 +449,30 @@ class Scenario(_Model):
                 )
             first[control.name] = i
         return self
+
+    @model_validator(mode="after")
+    def _observations(self) -> Scenario:
+        first: dict[str, int] = {}
+        for i, obs in enumerate(self.observed):
+            if obs.name in first:
+                raise PydanticCustomError(
+                    "duplicate_name",
+                    "observation name '{name}' repeats observed[{first}].name; observation names must be unique",
+                    {"name": obs.name, "first": first[obs.name], "at": ("observed", i, "name")},
+                )
+            first[obs.name] = i
+            if obs.weeks is not None and obs.weeks[1] > self.horizon_weeks:
+                raise PydanticCustomError(
+                    "window_past_horizon",
+                    "weeks [{a}, {b}] ends past the horizon of {h} weeks (the window is [from, to) within 0 … {h})",
+                    {"a": obs.weeks[0], "b": obs.weeks[1], "h": self.horizon_weeks, "at": ("observed", i, "weeks")},
+                )
+        return self
+
+    @property
+    def needs_timeline(self) -> bool:
+        """Whether a run steps week by week: ``timeline: true`` or an observation of a timeline metric."""
+        return self.timeline or any(o.metric in TIMELINE_METRICS for o in self.observed)
 
     @model_validator(mode="after")
     def _starts_within_horizon(self) -> Scenario:
@@ -626,6 +718,7 @@ _ID_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     Control: ("items", "where", "end_users"),
     Disruption: ("facilities", "companies"),
 }
+# (observations' selections are checked against the network with a valid file, in compilation)
 """The fields of a control or disruption that name ids of the network."""
 
 
