@@ -48,24 +48,24 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "https://www.bcg.com/publications/2024/emerging-resilience-in-semiconductor-supply-chain",
     ),
     "eto2024": (
-        "Emerging Technology Observatory (CSET), CC BY 4.0",
+        "Emerging Technology Observatory (CSET), CC BY-NC 4.0",
         "Advanced Semiconductor Supply Chain Dataset, provision.csv: CSET analysis of TechInsights "
         "2024 data (tool market shares by company and country)",
         "2025",
-        "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv",
+        "https://github.com/georgetown-cset/eto-chip-explorer/blob/8a926c18b026c38d170a3b3c08f1dfaebd2fa35e/data/provision.csv",
     ),
     "cset2021": (
-        "Khan, Mann, Peterson (CSET), via the ETO dataset",
+        "Khan, Mann, Peterson (CSET), via the ETO dataset (CC BY-NC 4.0)",
         "The Semiconductor Supply Chain: Assessing National Competitiveness (2019 shares: EDA, "
         "core IP, wafers, photomasks)",
         "2021",
         "https://cset.georgetown.edu/publication/the-semiconductor-supply-chain/",
     ),
     "eto2022stages": (
-        "Emerging Technology Observatory (CSET)",
+        "Emerging Technology Observatory (CSET), CC BY-NC 4.0",
         "Advanced Semiconductor Supply Chain Dataset: stage shares 2022 (assembly, testing and packaging by country)",
         "2025",
-        "https://github.com/georgetown-cset/eto-chip-explorer/blob/main/data/provision.csv",
+        "https://github.com/georgetown-cset/eto-chip-explorer/blob/8a926c18b026c38d170a3b3c08f1dfaebd2fa35e/data/provision.csv",
     ),
     "asml2023": (
         "ASML Holding N.V.",
@@ -2592,6 +2592,24 @@ def readme_text(tables: dict) -> str:
         + _md_table(["owner", "owned", "share", "source"], rows)
         + "\n\n`hq_country` corrections (the owning company's headquarters where the tables' "
         "default differs):\n\n" + _md_table(["facility", "hq_country", "source"], hq_rows)
+    )
+    eto_keys = sorted(k for k, (a, *_rest) in SOURCES.items() if "CC BY-NC" in a)
+    parts.append(
+        "## Licence of the data\n\n"
+        "The figures keyed "
+        + ", ".join(f"`{k}`" for k in eto_keys)
+        + " are derived from the Emerging Technology Observatory's Advanced Semiconductor Supply "
+        "Chain Dataset (Georgetown CSET), which is licensed **CC BY-NC 4.0** (its repository's "
+        "`LICENSE.md`): attribution, and no commercial use. They were read from the release at "
+        "commit `8a926c18b026c38d170a3b3c08f1dfaebd2fa35e` of `georgetown-cset/eto-chip-explorer` "
+        "(9 July 2025, CSET analysis of TechInsights 2024 data published 5 May 2025); the links "
+        "below point at that commit, since the repository's `main` now serves the August 2026 "
+        "update (TechInsights 2025 data). The bundled network is a derived work of those figures, "
+        "so it carries their licence: **the network's data (this folder's CSV files) is CC BY-NC "
+        "4.0**, with attribution to CSET's Emerging Technology Observatory and to the other sources "
+        "below, while the package's code is Apache-2.0. Using the data commercially needs CSET's "
+        "permission; the importer (`sc.import_eto`) lets a user apply ETO data they fetched "
+        "themselves under their own terms.\n"
     )
     rows = [[f"`{k}`", a, t, y, u] for k, (a, t, y, u) in SOURCES.items()]
     parts.append(
