@@ -10,6 +10,7 @@ import importlib.metadata as _metadata
 
 from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure
 from .errors import InputError, Problem, SolverError, SupplychainError
+from .eto import EtoImport, import_eto
 from .io import read_network, write_network
 from .montecarlo import MonteCarloResult, monte_carlo
 from .network import Network
@@ -38,6 +39,7 @@ del _metadata
 __all__ = [
     "AdaptiveResult",
     "CompiledScenario",
+    "EtoImport",
     "InputError",
     "MonteCarloResult",
     "Network",
@@ -55,6 +57,7 @@ __all__ = [
     "compile_scenario",
     "concentration",
     "exposure",
+    "import_eto",
     "monte_carlo",
     "optimise",
     "read_network",

@@ -41,6 +41,7 @@ EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, like other tools 
 SUBCOMMANDS = {
     "schema": "print the JSON Schema of the scenario format",
     "backtest": "run backtest files (scenarios with observed:) and compare the model with what was observed",
+    "import-eto": "read a fetched ETO folder: market shares per input, optionally re-weighting a network",
 }
 
 
@@ -187,6 +188,56 @@ def backtest(argv: list[str]) -> int:
         )
     print(done.summary(), flush=True)
     return EXIT_OK if done.passed else EXIT_OUT_OF_RANGE
+
+
+def _import_eto_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="run-scenario import-eto",
+        description="Read a folder of ETO's chip supply chain CSVs you fetched yourself (inputs, providers, "
+        "provision, sequence, stages from georgetown-cset/eto-chip-explorer data/, CC BY-NC 4.0) and write "
+        "eto_shares.csv and eto_unmapped.csv; with --network also eto_changes.csv and network_after.yaml, the "
+        "network with its mapped items' supplier capacities re-weighted to ETO's country shares "
+        "(supplychain/eto.py for the rules).",
+        epilog="Exit codes: 0 success, 2 bad input (nothing written), 1 internal error.",
+    )
+    p.add_argument("folder", type=Path, help="the ETO data folder")
+    p.add_argument("--network", default=None, help="a bundled network name or a network file or folder to re-weight")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports") / "eto-import",
+        help="report folder (default: reports/eto-import/), replaced atomically by the rules of the main command",
+    )
+    return p
+
+
+def import_eto(argv: list[str]) -> int:
+    """``run-scenario import-eto FOLDER [--network NAME|PATH] [--out DIR]``."""
+    import tempfile
+
+    from .eto import import_eto as run_import
+    from .io import read_network, write_network
+    from .reports import check_report_folder, to_csv_bytes, write_folder_atomically
+
+    args = _import_eto_parser().parse_args(argv)
+    check_report_folder(args.out)
+    network = read_network(args.network) if args.network else None
+    done = run_import(args.folder, network)
+    files = {f"{name}.csv": to_csv_bytes(table) for name, table in done.tables().items()}
+    if done.network_after is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_network(done.network_after, Path(tmp) / "network_after.yaml")
+            files["network_after.yaml"] = path.read_bytes()
+    written = write_folder_atomically(args.out, files)
+    for note in done.notes:
+        _warn(note)
+    changed = "" if done.network_after is None else f", {len(done.changes)} facilities re-weighted"
+    print(
+        f"eto: {done.shares.index.get_level_values('input').nunique()} inputs with providers, "
+        f"{len(done.unmapped)} unmapped{changed}; written to {written}/",
+        flush=True,
+    )
+    return EXIT_OK
 
 
 def _say(quiet: bool, text: str) -> None:
@@ -439,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
                 return schema(argv[1:])
             if argv[:1] == ["backtest"]:
                 return backtest(argv[1:])
+            if argv[:1] == ["import-eto"]:
+                return import_eto(argv[1:])
             args = _parser().parse_args(argv, namespace=args)
             try:
                 return run(args)
