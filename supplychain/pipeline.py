@@ -18,7 +18,7 @@ from .analysis import exposure as exposure_table
 from .backtest import observations
 from .montecarlo import monte_carlo
 from .progress import ProgressArg, progress_callback
-from .scenario import TIMELINE_METRICS, CompiledScenario, Scenario, prepare
+from .scenario import CompiledScenario, Scenario, prepare
 from .solvers import get_solver, solver_name
 from .stress import stress
 from .timeline import timeline as weekly
@@ -116,8 +116,7 @@ def run_scenario(
     result = stress(network, compiled)
     result.timings["compile_s"] = compile_s
     steps = None
-    observed_weekly = any(o.metric in TIMELINE_METRICS for o in scen.observed)
-    if timeline or (timeline is None and scen.timeline) or observed_weekly:
+    if timeline or (timeline is None and scen.timeline) or scen.observations_need_timeline:
         t0 = time.perf_counter()
         steps = weekly(network, compiled)
         result.attach_timeline(steps)

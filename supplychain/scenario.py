@@ -19,7 +19,7 @@ import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -229,7 +229,30 @@ class Control(_Model):
         return [self.start_week <= t < end for t in range(weeks)]
 
 
-class Disruption(_Model):
+class _Selectors(_Model):
+    """Facilities chosen by ``facilities``, ``countries``, ``kinds`` and ``companies``: those
+    matching every selector given (at least one). Shared by disruptions and observations."""
+
+    facilities: Names | None = None
+    countries: Names | None = None
+    kinds: Kinds | None = None
+    companies: Names | None = None
+
+    _missing: ClassVar[str] = "give facilities, countries, kinds and/or companies"
+
+    @field_validator("countries")
+    @classmethod
+    def _country_codes(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else _check_countries(v)
+
+    @model_validator(mode="after")
+    def _has_selector(self) -> Self:
+        if not any((self.facilities, self.countries, self.kinds, self.companies)):
+            raise ValueError(self._missing)
+        return self
+
+
+class Disruption(_Selectors):
     """A physical shock (fire, quake, blockade) cutting facilities' capacity.
 
     The facilities hit are those matching every selector given (``countries: [TWN]`` with
@@ -240,26 +263,13 @@ class Disruption(_Model):
     """
 
     name: str | None = None
-    facilities: Names | None = None
-    countries: Names | None = None
-    kinds: Kinds | None = None
-    companies: Names | None = None
     capacity_factor: Probability = 0.0
     start_week: Week = 0
     weeks: Week | None = None
     ramp_weeks: Week = 0
     probability: Probability = 1.0
 
-    @field_validator("countries")
-    @classmethod
-    def _country_codes(cls, v: list[str] | None) -> list[str] | None:
-        return None if v is None else _check_countries(v)
-
-    @model_validator(mode="after")
-    def _has_selector(self) -> Disruption:
-        if not any((self.facilities, self.countries, self.kinds, self.companies)):
-            raise ValueError("select what is hit: give facilities, countries, kinds and/or companies")
-        return self
+    _missing: ClassVar[str] = "select what is hit: give facilities, countries, kinds and/or companies"
 
     @property
     def label(self) -> str:
@@ -275,24 +285,11 @@ TIMELINE_METRICS = ("lost_share_timeline", "worst_week_lost_share", "recovery_we
 METRICS = ("lost_share", *TIMELINE_METRICS)
 
 
-class Selection(_Model):
-    """Facilities selected as disruptions select them: those matching every selector given."""
+class Selection(_Selectors):
+    """An observation's facilities, selected as disruptions select them: those matching every
+    selector given."""
 
-    facilities: Names | None = None
-    countries: Names | None = None
-    kinds: Kinds | None = None
-    companies: Names | None = None
-
-    @field_validator("countries")
-    @classmethod
-    def _country_codes(cls, v: list[str] | None) -> list[str] | None:
-        return None if v is None else _check_countries(v)
-
-    @model_validator(mode="after")
-    def _has_selector(self) -> Selection:
-        if not any((self.facilities, self.countries, self.kinds, self.companies)):
-            raise ValueError("select facilities: give facilities, countries, kinds and/or companies")
-        return self
+    _missing: ClassVar[str] = "select facilities: give facilities, countries, kinds and/or companies"
 
 
 class Observation(_Model):
@@ -470,9 +467,14 @@ class Scenario(_Model):
         return self
 
     @property
+    def observations_need_timeline(self) -> bool:
+        """Whether an observation's metric is computed from the timeline."""
+        return any(o.metric in TIMELINE_METRICS for o in self.observed)
+
+    @property
     def needs_timeline(self) -> bool:
         """Whether a run steps week by week: ``timeline: true`` or an observation of a timeline metric."""
-        return self.timeline or any(o.metric in TIMELINE_METRICS for o in self.observed)
+        return self.timeline or self.observations_need_timeline
 
     @model_validator(mode="after")
     def _starts_within_horizon(self) -> Scenario:

@@ -12,6 +12,8 @@ or capacities matter (the flow LP) pass them explicitly.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -132,6 +134,11 @@ def availability(result: sc.StressResult) -> dict[str, float]:
 def row(result: sc.StressResult, fid: str) -> dict:
     """The facilities-table row of ``fid`` as a dict."""
     return result.facilities.set_index("facility").loc[fid].to_dict()
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a report CSV file as dicts of text cells."""
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
 def line_of(path: Path, needle: str) -> int:

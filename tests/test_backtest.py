@@ -3,7 +3,6 @@ backtest.csv and the ``backtest`` command with its exit codes."""
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from builders import read_csv
 
 import supplychain as sc
 from supplychain.backtest import run_backtests
@@ -105,11 +105,6 @@ def test_outside_the_range_is_reported_and_counted(tmp_path: Path) -> None:
     assert not done.passed
 
 
-def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "supplychain", *args], capture_output=True, text=True, check=False, cwd=cwd
@@ -127,7 +122,7 @@ def test_a_backtest_file_runs_as_a_scenario_and_writes_backtest_csv(tmp_path: Pa
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    rows = _csv(out / "backtest.csv")
+    rows = read_csv(out / "backtest.csv")
     assert list(rows[0]) == ["observation", "metric", "low", "high", "model", "within", "source"]
     assert (rows[0]["model"], rows[0]["within"]) == ("0.4", "true")
     assert (out / "timeline.csv").exists()

@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from builders import read_csv
 
 import supplychain as sc
 from supplychain.cli import main
@@ -51,10 +52,6 @@ def run_script(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProce
         timeout=120,
         check=False,
     )
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
 def csv_bytes(folder: Path) -> dict[str, bytes]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import importlib
-import io
 import itertools
 import json
 import math
@@ -41,7 +40,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
-from builders import TINY_MC, loop_network
+from builders import TINY_MC, loop_network, read_csv
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from strategies import stress_cases
@@ -882,20 +881,16 @@ def test_statistics_are_ordered(
 # ---- 7. reports through the command line ---------------------------------------------------------
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-
-
 @pytest.mark.slow
 def test_cli_reports(cli_runs: dict[str, Path]) -> None:
     out = cli_runs["a"]
     with (out / "monte_carlo.csv").open(newline="") as f:
         assert next(csv.reader(f)) == MC_COLUMNS
-    rows = {(r["country"], r["kind"]): r for r in _read_csv(out / "monte_carlo.csv")}
+    rows = {(r["country"], r["kind"]): r for r in read_csv(out / "monte_carlo.csv")}
     assert rows[("USA", "compute")]["mean_lost"] == "12.5"
     assert rows[("USA", "compute")]["std_lost"] == "0"
 
-    facilities = _read_csv(out / "facilities.csv")
+    facilities = read_csv(out / "facilities.csv")
     assert list(facilities[0])[:10] == [
         "facility",
         "name",
@@ -916,7 +911,7 @@ def test_cli_reports(cli_runs: dict[str, Path]) -> None:
         assert 0 <= float(r["mc_availability_mean"]) <= 1
         assert 0 <= float(r["mc_p_lose_half"]) <= 1
 
-    summary = {r["metric"]: r["value"] for r in _read_csv(out / "summary.csv")}
+    summary = {r["metric"]: r["value"] for r in read_csv(out / "summary.csv")}
     assert summary["mc_samples"] == "3000"
     assert summary["mc_seed"] == "5"
     for metric in (

@@ -8,7 +8,6 @@ goes through the scenario format, the compiler and the public functions.
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from builders import availability, facility, network, recipe, scenario, stress, supply
+from builders import availability, facility, network, read_csv, recipe, scenario, stress, supply
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -480,11 +479,6 @@ def test_monte_carlo_with_delays_is_reproducible_across_workers() -> None:
 # ---- 7. the command line -----------------------------------------------------------------------
 
 
-def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def _chain_files(tmp_path: Path, timeline: bool) -> Path:
     net = {
         "items": [{"id": "m"}, {"id": "chip"}, {"id": "ai"}],
@@ -525,13 +519,13 @@ def test_cli_timeline_writes_timeline_csv_and_facility_columns(tmp_path: Path, h
         args.append("--timeline")
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    fac = {r["facility"]: r for r in _csv(out / "facilities.csv")}
+    fac = {r["facility"]: r for r in read_csv(out / "facilities.csv")}
     assert fac["fab"]["worst_week"] == "9"
     assert fac["src_a"]["worst_week"] == ""
     assert float(fac["fab"]["availability_timeline"]) == pytest.approx(14 / 15, abs=1e-9)
-    rows = _csv(out / "timeline.csv")
+    rows = read_csv(out / "timeline.csv")
     assert list(rows[0]) == ["week", "country", "kind", "capacity", "lost_capacity", "lost_share"]
-    summary = {r["metric"]: r["value"] for r in _csv(out / "summary.csv")}
+    summary = {r["metric"]: r["value"] for r in read_csv(out / "summary.csv")}
     assert summary["worst_week"] == "9"
     assert float(summary["compute_lost_worst_week"]) == pytest.approx(6)
 
@@ -547,7 +541,7 @@ def test_cli_without_timeline_writes_no_timeline(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert not (out / "timeline.csv").exists()
-    assert "worst_week" not in _csv(out / "facilities.csv")[0]
+    assert "worst_week" not in read_csv(out / "facilities.csv")[0]
 
 
 def test_validate_prints_each_controls_timing(tmp_path: Path) -> None:
