@@ -25,7 +25,7 @@ import pandas as pd
 
 from .arrays import NetworkArrays, build_arrays
 from .errors import InputError, Problem, quoted, shortened
-from .schema import COUNTRY_CODES, KINDS, OPTIONAL_TABLES, TABLES, TOOL_KINDS, Column, suggest_country
+from .schema import COUNTRY_CODES, KINDS, OPTIONAL_TABLES, SOURCE_KINDS, TABLES, TOOL_KINDS, Column, suggest_country
 
 __all__ = ["CAPACITY_TOLERANCE", "SHARE_TOLERANCE", "Network", "Suggester", "TableLike", "did_you_mean"]
 
@@ -261,9 +261,9 @@ class Network:
 
     Parameters
     ----------
-    items, facilities, recipes, supplies, candidates, certifications, ownership
+    items, facilities, recipes, supplies, candidates, certifications, ownership, sources
         The tables (``schema.TABLES``), each a DataFrame or a list of row mappings;
-        ``candidates``, ``certifications`` and ``ownership`` may be omitted.
+        ``candidates``, ``certifications``, ``ownership`` and ``sources`` may be omitted.
     name
         A short name shown in reprs and reports.
     source
@@ -291,6 +291,7 @@ class Network:
     candidates: pd.DataFrame
     certifications: pd.DataFrame
     ownership: pd.DataFrame
+    sources: pd.DataFrame
 
     def __init__(
         self,
@@ -301,6 +302,7 @@ class Network:
         candidates: TableLike = None,
         certifications: TableLike = None,
         ownership: TableLike = None,
+        sources: TableLike = None,
         *,
         name: str = "network",
         source: str | None = None,
@@ -318,6 +320,7 @@ class Network:
             "candidates": candidates,
             "certifications": certifications,
             "ownership": ownership,
+            "sources": sources,
         }
         problems: list[Problem] = []
         ok: dict[str, dict[str, np.ndarray]] = {}
@@ -467,6 +470,7 @@ class Network:
             f"{_plural(len(self.candidates), 'candidate')}, "
             f"{_plural(len(self.certifications), 'certification')}"
             + (f", {_plural(len(self.ownership), 'ownership row')}" if len(self.ownership) else "")
+            + (f", {_plural(len(self.sources), 'source')}" if len(self.sources) else "")
             + ">"
         )
 
@@ -670,6 +674,7 @@ class _Validator:
         self.check_shares()
         self.check_capacity()
         self.check_ownership()
+        self.check_sources()
         return self.problems
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -897,6 +902,46 @@ class _Validator:
                 f"{_plural(int(count), 'supplies row')}): short by {_num(total - cap)}; raise its "
                 "capacity or lower the shares it supplies",
             )
+
+    def check_sources(self) -> None:
+        """With a ``sources`` table: keys unique, each kind ``published`` or ``estimate``, every
+        estimate says its method, and every ``source`` or ``<column>_source`` cell of the other
+        tables names keys of it (``;``-separated for several). Without one, nothing is checked:
+        provenance is optional for a user's network."""
+        src = self.net.sources
+        if src.empty:
+            return
+        self.check_unique("sources", ["key"])
+        for pos in np.flatnonzero(~src["kind"].isin(SOURCE_KINDS).to_numpy(dtype=bool)):
+            self.add(
+                self.loc.cell("sources", int(pos), "kind"),
+                f"kind {quoted(src['kind'].iloc[pos])} is not one of {', '.join(SOURCE_KINDS)}",
+            )
+        missing = (src["kind"] == "estimate").to_numpy(dtype=bool) & (src["method"].str.strip() == "").to_numpy(
+            dtype=bool
+        )
+        for pos in np.flatnonzero(missing):
+            self.add(
+                self.loc.cell("sources", int(pos), "method"),
+                f"estimate {quoted(src['key'].iloc[pos])} does not say its method; an estimate needs one",
+            )
+        keys = pd.Index(src["key"].unique())
+        suggest = Suggester(keys)
+        for table in TABLES:
+            if table == "sources":
+                continue
+            frame = getattr(self.net, table)
+            for col in [c for c in frame.columns if c == "source" or str(c).endswith("_source")]:
+                cells = frame[col].astype(str).where(frame[col].notna(), "")
+                named = cells.str.split(";").explode().str.strip()
+                unknown = named[(named != "") & ~named.isin(keys)]
+                for pos, key in zip(unknown.index, unknown, strict=True):
+                    guess = suggest(key)
+                    hint = f"; did you mean '{guess}'?" if guess else ""
+                    self.add(
+                        self.loc.cell(table, int(pos), col),
+                        f"unknown source {quoted(key)}{hint}; it must be a key of the sources table",
+                    )
 
     def check_ownership(self) -> None:
         """``ownership`` rows name companies of the facilities table, no company owns itself,

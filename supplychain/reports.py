@@ -519,7 +519,31 @@ def run_info(result: Any) -> dict[str, Any]:
         "solver": result.extras.get("solver"),
         **({"optimise": result.extras["optimise"]} if "optimise" in result.extras else {}),
         "timings": {k: round(v, 6) for k, v in result.timings.items()},
+        **({"provenance": _provenance(result)} if _has_provenance(result) else {}),
     }
+
+
+def _has_provenance(result: Any) -> bool:
+    network = getattr(result, "network", None)
+    table = getattr(result, "facilities", None)
+    return (
+        network is not None
+        and len(getattr(network, "sources", ())) > 0
+        and isinstance(table, pd.DataFrame)
+        and {"facility", "availability"} <= set(table.columns)
+    )
+
+
+def _provenance(result: Any) -> dict[str, Any]:
+    """run.json's ``provenance``: how many of the network's figures, and of the figures behind
+    this run's loss, are estimates (``supplychain.provenance.headline_provenance``)."""
+    from .provenance import headline_provenance
+
+    table = result.facilities.set_index("facility")
+    ids = result.network.facilities["id"]
+    alpha = table["availability"].reindex(ids).to_numpy(dtype=float)
+    limiting = table["limiting_item"].reindex(ids) if "limiting_item" in table.columns else None
+    return headline_provenance(result.network, alpha, None if limiting is None else limiting.reset_index(drop=True))
 
 
 def write_reports(result: Any, directory: str | Path) -> Path:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 __all__ = [
     "COUNTRY_CODES",
     "KINDS",
+    "SOURCE_KINDS",
     "TABLES",
     "TOOL_KINDS",
     "Column",
@@ -183,10 +184,34 @@ TABLES: dict[str, tuple[Column, ...]] = {
             description="fraction of owned held by owner (controls' reach.affiliates)",
         ),
     ),
+    "sources": (
+        Column(
+            "key",
+            "str",
+            True,
+            description="source key, unique; named by the source and <column>_source cells of the other tables",
+        ),
+        Column(
+            "kind",
+            "str",
+            default="published",
+            description="'published' (a publication gives the figure) or 'estimate' (this network's own; "
+            "method says how it was made)",
+        ),
+        Column("author", "str", description="author or publisher"),
+        Column("title", "str", description="title of the publication, or a short name of the estimate"),
+        Column("year", "str", description="year of publication, or of the data an estimate uses"),
+        Column("url", "str", description="where to read it"),
+        Column("licence", "str", description="licence of the figures taken from it, when they carry one"),
+        Column("method", "str", description="how an estimate was made (required for kind 'estimate')"),
+    ),
 }
 """Every network table and its columns, in the order reports and written files use."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"candidates", "certifications", "ownership"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"candidates", "certifications", "ownership", "sources"})
+
+SOURCE_KINDS: tuple[str, ...] = ("published", "estimate")
+"""Values of ``sources.kind``."""
 
 
 def columns(table: str) -> list[str]:

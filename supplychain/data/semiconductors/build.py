@@ -47,6 +47,20 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2024",
         "https://www.bcg.com/publications/2024/emerging-resilience-in-semiconductor-supply-chain",
     ),
+    "asml_refurb2023": (
+        "ASML Holding N.V.",
+        "Revitalization through refurbishment (news story): about 95 % of ASML lithography systems sold "
+        "in the past 30 years are still active in the field; more than 5,000 machines at the end of 2022",
+        "2023",
+        "https://www.asml.com/en/news/stories/2023/revitalization-through-refurbishment",
+    ),
+    "smic_2024q4": (
+        "Semiconductor Manufacturing International Corporation (SMIC)",
+        "SMIC Reports 2024 Fourth Quarter Results: revenue 2024 USD 8,029.9 million against USD 6,321.6 "
+        "million in 2023",
+        "2025",
+        "https://www.smics.com/en/site/news_read/7783",
+    ),
     "eto2024": (
         "Emerging Technology Observatory (CSET), CC BY-NC 4.0",
         "Advanced Semiconductor Supply Chain Dataset, provision.csv: CSET analysis of TechInsights "
@@ -202,6 +216,92 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
     ),
 }
 
+ESTIMATES: dict[str, tuple[str, str]] = {
+    # key: (short name, method). Kind `estimate` in sources.csv; the README explains each.
+    "est:capacity": (
+        "stated capacity",
+        "A stated capacity (fab, assembly/test plant, chip or server line, compute centre) at 2023-2024 "
+        "levels that allocates the published country and company shares of its segment (the validation "
+        "table) to the facilities named.",
+    ),
+    "est:headroom": (
+        "derived capacity",
+        "Capacity derived from the network: normal demand on the facility (sum over its supply edges "
+        "of buyer capacity x recipe quantity x share) x 1.2, i.e. about 83 % utilisation.",
+    ),
+    "est:recovery": (
+        "recovery time",
+        "Weeks to rebuild or requalify a lost facility, by kind: fabs 130 (building or re-equipping a "
+        "fab takes 2-3 years), tool makers and materials 52 (EUV 104), design, EDA/IP and servers 26, "
+        "packaging, assembly/test and compute 52.",
+    ),
+    "est:consumables": (
+        "consumable intensity",
+        "Use of a consumable per thousand wafer starts by fab class, in supply units (the use of a "
+        "28 nm-class logic flow = 1), rising with mask layers at leading nodes.",
+    ),
+    "est:tool-intensity": (
+        "tool purchases per wafer start",
+        "A fab's share of the tool type's annual purchases: annual purchases (TOOL_SPEND; ASML's 2023 "
+        "system count for lithography) x the fab class weight / sum over fabs of capacity x weight.",
+    ),
+    "est:installed-base": (
+        "installed base",
+        "Weeks a fab keeps producing on its installed tools, spare parts and whatever service it can "
+        "still get once new tools, OEM parts and OEM service all stop, by tool class: EUV 26, DUV "
+        "lithography 52, deposition, etch and tracks 78, clean and CMP 104, implant, metrology, mask "
+        "writers and testers 52, packaging tools 104. Basis: about 95 % of ASML systems sold in 30 years "
+        "are still in use (asml_refurb2023); SMIC raised output 27 % in 2024 on a base cut off from "
+        "new US tools and US service since October 2022 (smic_2024q4); YMTC ran critical layers on "
+        "pre-sanction US tools about two years after US vendors withdrew (secondhand, see "
+        "docs/research/tools-materials.md). No source gives a fab-wide time to stop under a total "
+        "cut-off: the figures are central estimates, ranges in the research notes.",
+    ),
+    "est:stock": (
+        "inventory",
+        "Weeks of normal use held in stock where no published figure was found: wafers 8, specialty "
+        "gases and germane 4, photomasks 2, mask blanks 4, germanium at germane makers 8, chips, HBM "
+        "and wafers at design lines and servers 4-8 (die banks and component buffers), EDA and IP 26 "
+        "(term licences keep working until they expire).",
+    ),
+    "est:bom": (
+        "bill of materials",
+        "Units of an input per unit of output downstream of the fabs: good dies per wafer, HBM "
+        "stacks per accelerator, CPUs, DRAM and NAND per AI server, transceivers per server, "
+        "interposer wafers per CoWoS unit, EDA and IP spend as 2 % and 0.5 % of the chip's price; "
+        "materials per unit upstream (polysilicon per wafer, blanks per mask, gallium per substrate).",
+    ),
+    "est:split": (
+        "supplier split",
+        "A buyer's split between suppliers where no published company share was found: assumed "
+        "shares of the named makers (for germane, the specialty-gas split; for design lines, their "
+        "foundry and packaging partners).",
+    ),
+    "est:value-price": (
+        "unit value",
+        "Value per unit in USD million: list or typical prices for tools, chips and systems.",
+    ),
+    "est:value-market": (
+        "unit value from market size",
+        "Value per unit = the market size (MARKETS_USD_M, USD million a year) / 52 / the modelled "
+        "weekly demand for the item.",
+    ),
+    "est:attributes": (
+        "item attributes",
+        "Node, TPP, performance density and memory attributes of items without a cited datasheet: "
+        "typical values of the class.",
+    ),
+    "est:qualification": (
+        "qualification and certification",
+        "Costs (USD), lead times and maximum shares of qualifying a second source or certifying a "
+        "supplier: a 5 nm foundry port USD 500 million and 18 months, a server platform USD 10-20 "
+        "million and 3-6 months.",
+    ),
+}
+
+LICENSED = "CC BY-NC 4.0"
+"""Licence of the ETO-derived figures (their SOURCES author names it)."""
+
 # =============================================================================================
 # items
 # =============================================================================================
@@ -236,8 +336,17 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
     ("gallium", "Gallium metal (primary, 4N+)", "t", "material;gallium;critical_mineral", 0.3, {}, "est"),
     ("germanium", "Germanium metal and dioxide", "t", "material;germanium;critical_mineral", 1.3, {}, "est"),
     (
+        "germane",
+        "Germane (GeH4) for SiGe epitaxy",
+        "su",
+        "material;germane;specialty_gas",
+        None,
+        {},
+        "est",
+    ),
+    (
         "specialty_gas",
-        "Electronic specialty gases (NF3, WF6, GeH4, ...)",
+        "Electronic specialty gases (NF3, WF6, ...; germane is its own item)",
         "su",
         "material;specialty_gas",
         None,
@@ -594,6 +703,7 @@ MARKETS_USD_M = {
     "hydrogen_fluoride": 500,
     "neon": 300,
     "specialty_gas": 5000,
+    "germane": 100,
     "mask_blank": 1000,
     "photomask": 5500,
 }
@@ -699,6 +809,20 @@ for fid, name, comp, hq, cty in [
     ("peric_gas", "PERIC special gases", "PERIC", "CHN", "CHN"),
 ]:
     fac(fid, name, comp, hq, cty, "material", "specialty_gas", None, 39)
+# germane lines of the same gas makers (no published germane market shares were found: the
+# specialty-gas split below stands in for it, an estimate)
+GERMANE_MAKERS = {
+    "airliquide_gas": "airliquide_germane",
+    "linde_gas": "linde_germane",
+    "airproducts_gas": "airproducts_germane",
+    "tnsc_gas": "tnsc_germane",
+    "resonac_gas": "resonac_germane",
+    "sk_specialty_gas": "sk_germane",
+    "peric_gas": "peric_germane",
+}
+for _gas, _ge in GERMANE_MAKERS.items():
+    _f = next(f for f in F if f[0] == _gas)
+    fac(_ge, _f[1].split(" electronic")[0].split(" special")[0] + " germane", _f[2], _f[3], _f[4], "material", "germane", None, 39)
 for fid, name, comp, hq, cty in [
     ("hoya_blank", "Hoya mask blanks", "Hoya", "JPN", "JPN"),
     ("agc_blank", "AGC EUV mask blanks", "AGC", "JPN", "JPN"),
@@ -1383,6 +1507,8 @@ SPLITS: dict[str, dict[str, float]] = {
         {"innolight_optics": 0.35, "eoptolink_optics": 0.20, "coherent_optics": 0.25, "fabrinet_optics": 0.20}
     ),
 }
+SPLITS["germane"] = {GERMANE_MAKERS[k]: v for k, v in SPLITS["specialty_gas"].items()}
+
 SPLIT_SOURCE = {
     "wafer_300mm": "cset2021",
     "photoresist": "nikkei_resist",
@@ -1478,6 +1604,9 @@ CONSUMABLES = {
     "specialty_gas": {"L5": 1.4, "L7": 1.3, "L16": 1.2, "L28": 1.0, "LM": 0.8, "DRAM": 1.1, "DRAML": 1.0, "NAND": 1.5},
     "photomask": {"L5": 1.5, "L7": 1.3, "L16": 1.1, "L28": 1.0, "LM": 0.6, "DRAM": 0.5, "DRAML": 0.5, "NAND": 0.4},
 }
+# germane (GeH4) for SiGe epitaxy: embedded SiGe source/drain stressors of logic at 45 nm and
+# below (none in mature logic, DRAM or NAND flows), su per kwafer start (estimate)
+GERMANE = {"L5": 1.0, "L7": 0.9, "L16": 0.8, "L28": 0.5}
 # stock held, weeks of normal use
 STOCK = {
     "wafer_300mm": 8.0,
@@ -1487,8 +1616,32 @@ STOCK = {
     "specialty_gas": 4.0,
     "photomask": 2.0,
 }
-TOOL_STOCK = 4.0  # spares and tools in transit (litho); other tools 8
 STOCK_SOURCE = {"photoresist": "yomiuri2019", "hydrogen_fluoride": "yomiuri2019", "neon": "reuters_neon2022"}
+# Installed base: weeks a fab keeps producing at full rate on the tools it has, its spare parts
+# and whatever service it can still get, once new tools, OEM parts and OEM service all stop
+# (central estimates of docs/research/tools-materials.md: tools last decades, what wears out is
+# parts and service; SMIC and YMTC kept their pre-control tools running 2022-2024).
+TOOL_STOCK_WEEKS = {
+    "euv_scanner": 26.0,  # newest, most service-intensive; no refurbished or grey-market pool
+    "arfi_advanced": 52.0,  # DUV: lasers and optics need ASML parts and calibration
+    "arfi_mainstream": 52.0,
+    "arf_dry": 52.0,
+    "krf_scanner": 52.0,
+    "iline_stepper": 52.0,
+    "resist_track": 78.0,  # by analogy with deposition and etch (no direct evidence)
+    "dep_advanced": 78.0,  # YMTC ran pre-sanction US etch and deposition ~2 years on
+    "dep_mainstream": 78.0,
+    "etch_advanced": 78.0,
+    "etch_mainstream": 78.0,
+    "clean_tool": 104.0,  # mechanically simpler, widely refurbished and localised
+    "cmp_tool": 104.0,
+    "ion_implanter": 52.0,  # specialised sources and beamline parts
+    "metrology": 52.0,  # KLA-dominated; a fab can sample less before output stops
+    "mask_writer": 52.0,  # e-beam writers: as metrology (inference)
+    "packaging_tool": 104.0,  # bonders and die attach: mechanically simple (inference)
+    "test_equipment": 52.0,  # ATE: as metrology (inference)
+}
+TOOL_STOCK_SOURCE = "est:installed-base"
 
 
 def fab_weights(fid: str, country: str, cls: str) -> dict[str, float]:
@@ -1996,16 +2149,25 @@ def build() -> dict:
         quantity: float,
         stock: float,
         sources: dict[str, float],
-        src: str = "est",
-        stock_src: str = "est",
+        src: str = "est:split",
+        stock_src: str = "est:stock",
+        qty_src: str = "est:bom",
     ) -> None:
         recipes.append(
-            {"facility": facility, "item": item, "quantity": quantity, "stock_weeks": stock, "source": stock_src}
+            {
+                "facility": facility,
+                "item": item,
+                "quantity": quantity,
+                "stock_weeks": stock,
+                "quantity_source": qty_src,
+                "stock_weeks_source": "est:stock" if stock_src == "est" else stock_src,
+            }
         )
         total = sum(sources.values())
         for sup, share in sources.items():
             assert produces[sup] == item, (sup, item)
-            supplies.append({"supplier": sup, "buyer": facility, "item": item, "share": share / total, "source": src})
+            source = "est:split" if src == "est" else src
+            supplies.append({"supplier": sup, "buyer": facility, "item": item, "share": share / total, "source": source})
 
     def split(item: str, buyer: str) -> dict[str, float]:
         cty = country_of[buyer]
@@ -2032,16 +2194,22 @@ def build() -> dict:
                 split(item, fid),
                 SPLIT_SOURCE.get(item, "est"),
                 STOCK_SOURCE.get(item, "est"),
+                "est:consumables",
             )
+        if cls in GERMANE:
+            add(fid, "germane", GERMANE[cls], STOCK["specialty_gas"], SPLITS["germane"], qty_src="est:consumables")
         for tool, w in weights[fid].items():
             q = TOOL_SPEND[tool] / 52.0 * w / per_tool_denominator[tool]
-            stock = (
-                TOOL_STOCK
-                if tool
-                in ("euv_scanner", "arfi_advanced", "arfi_mainstream", "arf_dry", "krf_scanner", "iline_stepper")
-                else 2 * TOOL_STOCK
+            add(
+                fid,
+                tool,
+                q,
+                TOOL_STOCK_WEEKS[tool],
+                split(tool, fid),
+                SPLIT_SOURCE.get(tool, "est"),
+                TOOL_STOCK_SOURCE,
+                "est:tool-intensity",
             )
-            add(fid, tool, q, stock, split(tool, fid), SPLIT_SOURCE.get(tool, "est"))
 
     # ---- upstream of materials and tools ----
     for f in F:
@@ -2050,8 +2218,8 @@ def build() -> dict:
             add(fid, "polysilicon", 0.35, 8.0, SPLITS["polysilicon"])
         elif item == "photomask":
             add(fid, "mask_blank", 1.0, 4.0, SPLITS["mask_blank"])
-            add(fid, "mask_writer", 1.0, 8.0, SPLITS["mask_writer"], "eto2024")
-        elif item == "specialty_gas":
+            add(fid, "mask_writer", 1.0, TOOL_STOCK_WEEKS["mask_writer"], SPLITS["mask_writer"], "eto2024", TOOL_STOCK_SOURCE)
+        elif item == "germane":  # germanium enters as germane only, not every specialty gas
             add(fid, "germanium", 0.0005, 8.0, SPLITS["germanium"])
         elif item == "compound_substrate":
             add(fid, "gallium", 0.1, 6.0, SPLITS["gallium"])
@@ -2073,19 +2241,19 @@ def build() -> dict:
                 add(fid, "dram_legacy", 0.02, 4.0, {"cxmt_hefei": 1.0})
             else:
                 add(fid, "dram", 0.0167, 4.0, dram_supplier[fid])
-            add(fid, "packaging_tool", 0.01, 8.0, SPLITS["packaging_tool"], "eto2024")
-            add(fid, "test_equipment", 0.01, 8.0, SPLITS["test_equipment"], "eto2024")
+            add(fid, "packaging_tool", 0.01, TOOL_STOCK_WEEKS["packaging_tool"], SPLITS["packaging_tool"], "eto2024", TOOL_STOCK_SOURCE)
+            add(fid, "test_equipment", 0.01, TOOL_STOCK_WEEKS["test_equipment"], SPLITS["test_equipment"], "eto2024", TOOL_STOCK_SOURCE)
             add(fid, "fluorinated_polyimide", 0.5, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
         elif item == "cowos":
             interposer = {"jcet_adv": {"smic_mature": 1.0}}.get(fid, {"tsmc_mature": 1.0})
             add(fid, "logic_mature", 0.033, 4.0, interposer)
             add(fid, "abf_substrate", 1.0, 6.0, SPLITS["abf_substrate"])
-            add(fid, "packaging_tool", 0.02, 8.0, SPLITS["packaging_tool"], "eto2024")
-            add(fid, "test_equipment", 0.02, 8.0, SPLITS["test_equipment"], "eto2024")
+            add(fid, "packaging_tool", 0.02, TOOL_STOCK_WEEKS["packaging_tool"], SPLITS["packaging_tool"], "eto2024", TOOL_STOCK_SOURCE)
+            add(fid, "test_equipment", 0.02, TOOL_STOCK_WEEKS["test_equipment"], SPLITS["test_equipment"], "eto2024", TOOL_STOCK_SOURCE)
             add(fid, "fluorinated_polyimide", 0.3, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
         elif item == "assembly_test":
-            add(fid, "packaging_tool", 0.002, 8.0, SPLITS["packaging_tool"], "eto2024")
-            add(fid, "test_equipment", 0.004, 8.0, SPLITS["test_equipment"], "eto2024")
+            add(fid, "packaging_tool", 0.002, TOOL_STOCK_WEEKS["packaging_tool"], SPLITS["packaging_tool"], "eto2024", TOOL_STOCK_SOURCE)
+            add(fid, "test_equipment", 0.004, TOOL_STOCK_WEEKS["test_equipment"], SPLITS["test_equipment"], "eto2024", TOOL_STOCK_SOURCE)
 
     # ---- design lines ----
     eda_share, ip_share = 0.02, 0.005  # EDA and IP spend as a share of chip price (estimates)
@@ -2155,8 +2323,10 @@ def build() -> dict:
         item_demand[s["item"]] += _fixed(cap, s["buyer"]) * qty[(s["buyer"], s["item"])] * s["share"]
     items = []
     for iid, name, unit, tags, value, attrs, src in ITEMS:
+        value_source = "est:value-price"
         if value is None:
             value = _sig(MARKETS_USD_M[iid] / 52.0 / item_demand[iid], 3)
+            value_source = "est:value-market"
         row = {
             "id": iid,
             "name": name,
@@ -2166,7 +2336,8 @@ def build() -> dict:
             "value": value,
             "tool": {"euv_optics": False}.get(iid),
             "unit": unit,
-            "source": src,
+            "value_source": value_source,
+            "source": ("est:attributes" if src == "est" else src) if attrs else "",
         }
         for a in ATTRS[2:]:
             row[a] = attrs.get(a)
@@ -2182,7 +2353,8 @@ def build() -> dict:
             "capacity": cap[f[0]],
             "recovery_weeks": f[8],
             "hq_country": HQ_CORRECTIONS.get(f[0], (f[3], ""))[0],
-            "source": f[9],
+            "capacity_source": "est:headroom" if f[7] is None else ("est:capacity" if f[9] == "est" else f[9]),
+            "recovery_weeks_source": "est:recovery",
         }
         for f in F
     ]
@@ -2204,12 +2376,19 @@ def build() -> dict:
             "cost": c[3],
             "lead_weeks": c[4],
             "max_share": c[5],
-            "source": c[6],
+            "source": "est:qualification" if c[6] == "est" else c[6],
         }
         for c in CANDIDATES
     ]
     certifications = [
-        {"supplier": c[0], "item": c[1], "cost": c[2], "lead_weeks": c[3], "max_share": c[4], "source": c[5]}
+        {
+            "supplier": c[0],
+            "item": c[1],
+            "cost": c[2],
+            "lead_weeks": c[3],
+            "max_share": c[4],
+            "source": "est:qualification" if c[5] == "est" else c[5],
+        }
         for c in CERTIFICATIONS
     ]
     assert set(item_ids) >= {r["produces"] for r in facilities}
@@ -2225,7 +2404,7 @@ def build() -> dict:
         ownership.append({"owner": owner, "owned": owned, "share": share, "source": src})
     for company in {str(r["owned"]) for r in ownership}:
         assert sum(float(r["share"]) for r in ownership if r["owned"] == company) <= 1 + 1e-9, company
-    return {
+    tables = {
         "items": items,
         "facilities": facilities,
         "recipes": recipes,
@@ -2234,10 +2413,48 @@ def build() -> dict:
         "certifications": certifications,
         "ownership": ownership,
     }
+    used: set[str] = set()
+    for rows in tables.values():
+        for r in rows:
+            for col, cell in r.items():
+                if (col == "source" or col.endswith("_source")) and cell:
+                    used.update(k for k in str(cell).split(";") if k)
+    assert "est" not in used, "a figure cites the bare 'est': name its method (ESTIMATES)"
+    unknown = used - set(SOURCES) - set(ESTIMATES)
+    assert not unknown, f"unknown source keys {sorted(unknown)}"
+    sources = [
+        {
+            "key": key,
+            "kind": "published",
+            "author": author,
+            "title": title,
+            "year": year,
+            "url": url,
+            "licence": LICENSED if LICENSED in author else "",
+            "method": "",
+        }
+        for key, (author, title, year, url) in SOURCES.items()
+        if key != "est"
+    ]
+    sources += [
+        {
+            "key": key,
+            "kind": "estimate",
+            "author": "supplychain maintainers",
+            "title": name,
+            "year": "2026",
+            "url": "",
+            "licence": "",
+            "method": method,
+        }
+        for key, (name, method) in ESTIMATES.items()
+    ]
+    tables["sources"] = sources
+    return tables
 
 
 COLUMNS = {
-    "items": ["id", "name", "tags", "node_nm", "tpp", "value", "tool", "unit", *ATTRS[2:], "source"],
+    "items": ["id", "name", "tags", "node_nm", "tpp", "value", "tool", "unit", *ATTRS[2:], "value_source", "source"],
     "facilities": [
         "id",
         "name",
@@ -2248,13 +2465,15 @@ COLUMNS = {
         "capacity",
         "recovery_weeks",
         "hq_country",
-        "source",
+        "capacity_source",
+        "recovery_weeks_source",
     ],
-    "recipes": ["facility", "item", "quantity", "stock_weeks", "source"],
+    "recipes": ["facility", "item", "quantity", "stock_weeks", "quantity_source", "stock_weeks_source"],
     "supplies": ["supplier", "buyer", "item", "share", "source"],
     "candidates": ["supplier", "buyer", "item", "cost", "lead_weeks", "max_share", "source"],
     "certifications": ["supplier", "item", "cost", "lead_weeks", "max_share", "source"],
     "ownership": ["owner", "owned", "share", "source"],
+    "sources": ["key", "kind", "author", "title", "year", "url", "licence", "method"],
 }
 
 
@@ -2611,17 +2830,77 @@ def readme_text(tables: dict) -> str:
         "permission; the importer (`sc.import_eto`) lets a user apply ETO data they fetched "
         "themselves under their own terms.\n"
     )
-    rows = [[f"`{k}`", a, t, y, u] for k, (a, t, y, u) in SOURCES.items()]
+    parts.append(provenance_text(tables))
+    published = [r for r in tables["sources"] if r["kind"] == "published"]
+    rows = [[f"`{r['key']}`", r["author"], r["title"], r["year"], r["url"]] for r in published]
     parts.append(
-        "## Sources\n\nThe `source` column of items, facilities, recipes, supplies, candidates, "
-        "certifications and ownership holds one of these keys (the hq corrections above cite theirs "
-        "in the table).\n\n" + _md_table(["key", "author", "title", "year", "url"], rows)
+        "## Sources\n\nPublished sources (`sources.csv`, kind `published`); the hq corrections above "
+        "cite theirs in the table.\n\n" + _md_table(["key", "author", "title", "year", "url"], rows)
     )
     return "\n".join(parts)
 
 
+FIGURES = {
+    "items": ["value", *ATTRS],
+    "facilities": ["capacity", "recovery_weeks"],
+    "recipes": ["quantity", "stock_weeks"],
+    "supplies": ["share"],
+    "candidates": ["cost", "lead_weeks", "max_share"],
+    "certifications": ["cost", "lead_weeks", "max_share"],
+    "ownership": ["share"],
+}
+"""The figure columns of each table (what provenance must cover)."""
+
+
+def provenance_counts(tables: dict) -> list[tuple[str, str, int, int]]:
+    """(table, column, published figures, estimated figures) for every figure column."""
+    kind = {r["key"]: r["kind"] for r in tables["sources"]}
+    out = []
+    for table, cols in FIGURES.items():
+        for col in cols:
+            pub = est = 0
+            for r in tables[table]:
+                value = r.get(col)
+                if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+                    continue
+                cell = r.get(f"{col}_source") or r.get("source") or ""
+                keys = [k for k in str(cell).split(";") if k]
+                assert keys and all(k in kind for k in keys), (table, col, r)
+                if any(kind[k] == "estimate" for k in keys):
+                    est += 1
+                else:
+                    pub += 1
+            if pub or est:
+                out.append((table, col, pub, est))
+    return out
+
+
+def provenance_text(tables: dict) -> str:
+    counts = provenance_counts(tables)
+    n_pub = sum(c[2] for c in counts)
+    n_est = sum(c[3] for c in counts)
+    rows = [[t, c, str(p), str(e), f"{100.0 * e / (p + e):.0f} %"] for t, c, p, e in counts]
+    est_rows = [[f"`{r['key']}`", r["title"], r["method"]] for r in tables["sources"] if r["kind"] == "estimate"]
+    return (
+        "## Provenance\n\nEvery figure has a source: the cell of its column's `<column>_source` "
+        "(facilities: `capacity_source`, `recovery_weeks_source`; recipes: `quantity_source`, "
+        "`stock_weeks_source`; items: `value_source`), else the row's `source` (items' attributes, "
+        "supplies' shares, candidates, certifications, ownership). Each names keys of `sources.csv`: "
+        "kind `published` (a publication gives the figure, or the share it is allocated from) or kind "
+        "`estimate` (this network's estimate, with the method below). A supply share keyed to a "
+        "published market share is published even where the share is applied to every buyer alike. "
+        f"In all, {n_pub} figures are published and {n_est} are estimates "
+        f"({100.0 * n_est / (n_pub + n_est):.0f} %). `run.json` says how many of the figures behind "
+        "a run's loss are estimates (`provenance`). `tests/test_bundled_network.py` checks that no "
+        "figure lacks a source.\n\n"
+        + _md_table(["table", "column", "published", "estimates", "estimated"], rows)
+        + "\n\nEstimates and their methods:\n\n"
+        + _md_table(["key", "estimate", "method"], est_rows)
+    )
+
+
 def write(folder: str | Path) -> list[Path]:
-    """Write the seven CSV files and README.md into ``folder``; return the paths written."""
+    """Write the eight CSV files and README.md into ``folder``; return the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tables = build()
