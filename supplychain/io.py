@@ -387,9 +387,10 @@ def read_network(name_or_path: str | Path, *, base: str | Path | None = None) ->
     """Read a network: a bundled name, a ``.yaml``/``.yml`` file or a folder of CSV files.
 
     - A folder holds ``items.csv``, ``facilities.csv``, ``recipes.csv``, ``supplies.csv`` and
-      optionally ``candidates.csv``, ``certifications.csv``, ``ownership.csv`` and ``sources.csv``, one table each with a header
-      row (or a ``network.yaml``). Cells are read as text and parsed by :class:`Network`, so
-      ids are never mangled; an empty cell is a missing value.
+      optionally ``candidates.csv``, ``certifications.csv``, ``ownership.csv`` and
+      ``sources.csv``, one table each with a header row (or a ``network.yaml``). Cells are
+      read as text and parsed by :class:`Network`, so ids are never mangled; an empty cell is
+      a missing value.
     - A YAML file maps each table name to a list of rows, each a mapping of column -> value.
     - A bare name (no path separator, no suffix) that is not an existing path is a bundled
       network (``supplychain/data/<name>/``).

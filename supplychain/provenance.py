@@ -59,9 +59,9 @@ def source_of(frame: pd.DataFrame, column: str) -> pd.Series:
 def _figure_columns(table: str, frame: pd.DataFrame) -> list[str]:
     cols = [c for c in FIGURE_COLUMNS[table] if c in frame.columns]
     for c in frame.columns:
-        if c not in cols and c not in TABLES[table] and not str(c).endswith("_source") and c != "source":
-            if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
-                cols.append(str(c))
+        own = c in cols or c in {col.name for col in TABLES[table]} or c == "source" or str(c).endswith("_source")
+        if not own and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
+            cols.append(str(c))
     return cols
 
 

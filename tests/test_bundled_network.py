@@ -110,7 +110,8 @@ def test_no_figure_lacks_provenance(net):
     assert (published["year"].str.fullmatch(r"\d{4}(-\d{4})?")).all(), "every published source has a year"
     assert (published["url"].str.startswith("http")).all(), "every published source says where to read it"
     eto = published[published["author"].str.contains("Emerging Technology Observatory")]
-    assert not eto.empty and (eto["licence"] == "CC BY-NC 4.0").all(), "ETO-derived figures carry CC BY-NC 4.0"
+    assert not eto.empty
+    assert (eto["licence"] == "CC BY-NC 4.0").all(), "ETO-derived figures carry CC BY-NC 4.0"
     assert eto["url"].str.contains("8a926c18b026c38d170a3b3c08f1dfaebd2fa35e").all(), "ETO links pin a commit"
     counts = BUILD.provenance_counts(
         {

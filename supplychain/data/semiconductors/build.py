@@ -822,7 +822,17 @@ GERMANE_MAKERS = {
 }
 for _gas, _ge in GERMANE_MAKERS.items():
     _f = next(f for f in F if f[0] == _gas)
-    fac(_ge, _f[1].split(" electronic")[0].split(" special")[0] + " germane", _f[2], _f[3], _f[4], "material", "germane", None, 39)
+    fac(
+        _ge,
+        _f[1].split(" electronic")[0].split(" special")[0] + " germane",
+        _f[2],
+        _f[3],
+        _f[4],
+        "material",
+        "germane",
+        None,
+        39,
+    )
 for fid, name, comp, hq, cty in [
     ("hoya_blank", "Hoya mask blanks", "Hoya", "JPN", "JPN"),
     ("agc_blank", "AGC EUV mask blanks", "AGC", "JPN", "JPN"),
@@ -2167,7 +2177,9 @@ def build() -> dict:
         for sup, share in sources.items():
             assert produces[sup] == item, (sup, item)
             source = "est:split" if src == "est" else src
-            supplies.append({"supplier": sup, "buyer": facility, "item": item, "share": share / total, "source": source})
+            supplies.append(
+                {"supplier": sup, "buyer": facility, "item": item, "share": share / total, "source": source}
+            )
 
     def split(item: str, buyer: str) -> dict[str, float]:
         cty = country_of[buyer]
@@ -2218,7 +2230,15 @@ def build() -> dict:
             add(fid, "polysilicon", 0.35, 8.0, SPLITS["polysilicon"])
         elif item == "photomask":
             add(fid, "mask_blank", 1.0, 4.0, SPLITS["mask_blank"])
-            add(fid, "mask_writer", 1.0, TOOL_STOCK_WEEKS["mask_writer"], SPLITS["mask_writer"], "eto2024", TOOL_STOCK_SOURCE)
+            add(
+                fid,
+                "mask_writer",
+                1.0,
+                TOOL_STOCK_WEEKS["mask_writer"],
+                SPLITS["mask_writer"],
+                "eto2024",
+                TOOL_STOCK_SOURCE,
+            )
         elif item == "germane":  # germanium enters as germane only, not every specialty gas
             add(fid, "germanium", 0.0005, 8.0, SPLITS["germanium"])
         elif item == "compound_substrate":
@@ -2241,19 +2261,67 @@ def build() -> dict:
                 add(fid, "dram_legacy", 0.02, 4.0, {"cxmt_hefei": 1.0})
             else:
                 add(fid, "dram", 0.0167, 4.0, dram_supplier[fid])
-            add(fid, "packaging_tool", 0.01, TOOL_STOCK_WEEKS["packaging_tool"], SPLITS["packaging_tool"], "eto2024", TOOL_STOCK_SOURCE)
-            add(fid, "test_equipment", 0.01, TOOL_STOCK_WEEKS["test_equipment"], SPLITS["test_equipment"], "eto2024", TOOL_STOCK_SOURCE)
+            add(
+                fid,
+                "packaging_tool",
+                0.01,
+                TOOL_STOCK_WEEKS["packaging_tool"],
+                SPLITS["packaging_tool"],
+                "eto2024",
+                TOOL_STOCK_SOURCE,
+            )
+            add(
+                fid,
+                "test_equipment",
+                0.01,
+                TOOL_STOCK_WEEKS["test_equipment"],
+                SPLITS["test_equipment"],
+                "eto2024",
+                TOOL_STOCK_SOURCE,
+            )
             add(fid, "fluorinated_polyimide", 0.5, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
         elif item == "cowos":
             interposer = {"jcet_adv": {"smic_mature": 1.0}}.get(fid, {"tsmc_mature": 1.0})
             add(fid, "logic_mature", 0.033, 4.0, interposer)
             add(fid, "abf_substrate", 1.0, 6.0, SPLITS["abf_substrate"])
-            add(fid, "packaging_tool", 0.02, TOOL_STOCK_WEEKS["packaging_tool"], SPLITS["packaging_tool"], "eto2024", TOOL_STOCK_SOURCE)
-            add(fid, "test_equipment", 0.02, TOOL_STOCK_WEEKS["test_equipment"], SPLITS["test_equipment"], "eto2024", TOOL_STOCK_SOURCE)
+            add(
+                fid,
+                "packaging_tool",
+                0.02,
+                TOOL_STOCK_WEEKS["packaging_tool"],
+                SPLITS["packaging_tool"],
+                "eto2024",
+                TOOL_STOCK_SOURCE,
+            )
+            add(
+                fid,
+                "test_equipment",
+                0.02,
+                TOOL_STOCK_WEEKS["test_equipment"],
+                SPLITS["test_equipment"],
+                "eto2024",
+                TOOL_STOCK_SOURCE,
+            )
             add(fid, "fluorinated_polyimide", 0.3, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
         elif item == "assembly_test":
-            add(fid, "packaging_tool", 0.002, TOOL_STOCK_WEEKS["packaging_tool"], SPLITS["packaging_tool"], "eto2024", TOOL_STOCK_SOURCE)
-            add(fid, "test_equipment", 0.004, TOOL_STOCK_WEEKS["test_equipment"], SPLITS["test_equipment"], "eto2024", TOOL_STOCK_SOURCE)
+            add(
+                fid,
+                "packaging_tool",
+                0.002,
+                TOOL_STOCK_WEEKS["packaging_tool"],
+                SPLITS["packaging_tool"],
+                "eto2024",
+                TOOL_STOCK_SOURCE,
+            )
+            add(
+                fid,
+                "test_equipment",
+                0.004,
+                TOOL_STOCK_WEEKS["test_equipment"],
+                SPLITS["test_equipment"],
+                "eto2024",
+                TOOL_STOCK_SOURCE,
+            )
 
     # ---- design lines ----
     eda_share, ip_share = 0.02, 0.005  # EDA and IP spend as a share of chip price (estimates)
@@ -2865,7 +2933,8 @@ def provenance_counts(tables: dict) -> list[tuple[str, str, int, int]]:
                     continue
                 cell = r.get(f"{col}_source") or r.get("source") or ""
                 keys = [k for k in str(cell).split(";") if k]
-                assert keys and all(k in kind for k in keys), (table, col, r)
+                assert keys, (table, col, r)
+                assert all(k in kind for k in keys), (table, col, r)
                 if any(kind[k] == "estimate" for k in keys):
                     est += 1
                 else:
