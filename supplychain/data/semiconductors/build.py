@@ -2659,14 +2659,20 @@ CONVENTIONS = """## Modelling conventions
   are USD million per week; chemicals are *supply units* (su: the quantity used for 1 000 wafer
   starts of a 28 nm-class logic flow; leading-edge flows use 1.2-1.6 su per thousand wafers); AI
   servers and compute are H100-equivalents per week (an accelerator counts TPP / 15 832).
-- **Tools as flows.** A fab's need for a tool is its share of that tool type's annual purchases
-  (replacement, spares, service and expansion) per wafer start: quantity = annual purchases x
-  class weight / sum over fabs of (capacity x class weight), with annual purchases in
-  `TOOL_SPEND` (53 EUV systems a year; 449 lithography systems of all kinds sold by ASML in 2023 per
-  its results). Cutting tool supply therefore bites within the horizon; the tool `stock_weeks`
-  (4 weeks for lithography, 8 for other tools) stand for spares and tools in transit, not for the
-  installed base, which in reality keeps running for a long time. Read tool-control losses as
-  capacity that cannot be maintained or expanded, an upper bound on the near-term effect.
+- **Tools as an installed base.** A fab's tool input stands for new tools, spare parts and the
+  maker's service together. Its quantity is the fab's share of that tool type's annual purchases
+  per wafer start: annual purchases x class weight / sum over fabs of (capacity x class weight),
+  with annual purchases in `TOOL_SPEND` (53 EUV systems a year; 449 lithography systems of all
+  kinds sold by ASML in 2023, per its results). The tool's `stock_weeks` is the **installed base**:
+  the weeks a fab keeps producing on the tools it has, its spares and whatever service it can
+  still get once new tools, OEM parts and OEM service all stop. The values are EUV 26; DUV
+  lithography 52; deposition, etch and tracks 78; clean and CMP 104; implant, metrology, mask
+  writers and testers 52; packaging tools 104 (`est:installed-base`, basis under *Provenance*).
+  So a tool control bites only after the installed base runs down. A rule that stops new tools
+  but leaves service (the Dutch rule of 2023, before servicing was licensed in September 2024)
+  is read as stopping both. That overstates its effect after the installed-base weeks. The
+  model has no capacity growth, so it cannot show the real effect of such a rule, which is on
+  expansion.
 - **Capacities.** Fabs, memory fabs, assembly/test plants, CPU/SoC/FPGA lines and compute centres
   have stated capacities (estimates at 2023-2024 levels, allocating the published country shares).
   Every other supplier's capacity is derived: normal demand on it x 1.2 (about 83 % utilisation),
@@ -2792,8 +2798,11 @@ def readme_text(tables: dict) -> str:
 | photoresist, HF, polyimide stock | 4.3 weeks | Korea held about one month of the three materials in July 2019 \
 (yomiuri2019) |
 | neon stock | 8.7 weeks | large chipmakers held two months or more of neon in 2022 (reuters_neon2022) |
-| wafers, gases, photomasks stock | 8, 4, 2 weeks | estimate |
-| lithography tools / other tools stock | 4 / 8 weeks | spares and tools in transit (estimate) |
+| wafers, gases and germane, photomasks stock | 8, 4, 2 weeks | estimate (`est:stock`) |
+| germanium at germane makers | 8 weeks | estimate (`est:stock`) |
+| tools: installed base (EUV; DUV; dep/etch/tracks; clean/CMP; implant, metrology, mask writers, testers; \
+packaging tools) | 26; 52; 78; 104; 52; 104 weeks | `est:installed-base` (asml_refurb2023, smic_2024q4; \
+docs/research/tools-materials.md) |
 | EDA and IP stock (design lines) | 26 weeks | term licences keep working until they expire (estimate) |
 | chips, HBM, wafers at design lines and servers | 4-8 weeks | die banks and component buffers (estimate) |
 | fab and memory fab recovery | 130 weeks | building or re-equipping a fab takes about 2-3 years (estimate) |
