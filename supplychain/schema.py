@@ -246,7 +246,12 @@ def markdown_reference() -> str:
         out.append("| column | required | default | unit | meaning |")
         out.append("|---|---|---|---|---|")
         for c in cols:
-            default = "" if c.default is None else ("empty" if c.default == "" else f"{c.default:g}")
+            if c.default is None:
+                default = ""
+            elif c.default == "":
+                default = "empty"
+            else:
+                default = f"`{c.default}`" if isinstance(c.default, str) else f"{c.default:g}"
             out.append(f"| `{c.name}` | {'yes' if c.required else ''} | {default} | {c.unit} | {c.description} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

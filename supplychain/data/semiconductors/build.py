@@ -47,6 +47,13 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2024",
         "https://www.bcg.com/publications/2024/emerging-resilience-in-semiconductor-supply-chain",
     ),
+    "photronics_xiamen2019": (
+        "Converge Digest, reporting Photronics' announcement",
+        "Photronics opens manufacturing facilities in China: the Xiamen IC photomask facility (40 nm and "
+        "28 nm, 14 nm to follow) as a local supplier to the China IC industry; Hefei for flat-panel masks",
+        "2019",
+        "https://www.convergedigest.com/2019/04/photronics-opens-manufacturing.html",
+    ),
     "asml_refurb2023": (
         "ASML Holding N.V.",
         "Revitalization through refurbishment (news story): about 95 % of ASML lithography systems sold "
@@ -846,6 +853,20 @@ for fid, name, comp, hq, cty in [
     ("tmc_mask", "Taiwan Mask Corporation", "Taiwan Mask", "TWN", "TWN"),
 ]:
     fac(fid, name, comp, hq, cty, "material", "photomask", None, 26, "cset2021")
+# Photronics serves Chinese fabs from its Xiamen IC mask plant (opened 2019, "a critical local
+# supplier to the China IC industry"), not from the US
+fac(
+    "photronics_xiamen",
+    "Photronics Xiamen IC photomasks",
+    "Photronics",
+    "USA",
+    "CHN",
+    "material",
+    "photomask",
+    None,
+    26,
+    "photronics_xiamen2019",
+)
 for fid, name, comp, hq, cty in [
     ("sumitomo_electric_gaas", "Sumitomo Electric GaAs/InP substrates", "Sumitomo Electric", "JPN", "JPN"),
     ("freiberger_gaas", "Freiberger Compound Materials", "Freiberger", "DEU", "DEU"),
@@ -2185,6 +2206,8 @@ def build() -> dict:
         cty = country_of[buyer]
         if item == "hydrogen_fluoride" and cty == "KOR":
             return HF_KOREA
+        if item == "photomask" and cty == "CHN":
+            return {("photronics_xiamen" if k == "photronics_mask" else k): v for k, v in SPLITS[item].items()}
         if item == "ion_implanter" and buyer in ("smic_mature", "huahong_wuxi", "nexchip_hefei"):
             return IMPLANT_CHINA
         return SPLITS[item]
