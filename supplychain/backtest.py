@@ -34,13 +34,19 @@ WITHIN_TOLERANCE = 1e-9
 """A model value within this of the observed range counts as inside it (rounding)."""
 
 
-def observations(compiled: CompiledScenario, alpha: np.ndarray, weekly: np.ndarray | None) -> pd.DataFrame:
+def observations(
+    compiled: CompiledScenario,
+    alpha: np.ndarray,
+    weekly: np.ndarray | None,
+    adaptive: np.ndarray | None = None,
+) -> pd.DataFrame:
     """backtest.csv: per observation of the scenario its metric on the model, against the
     observed range.
 
-    ``alpha`` (N,) is the static availability, ``weekly`` (weeks × N) the timeline's (None when
-    no observation needs it). Weights are value · capacity of the selected facilities; the
-    weekly lost share of week t is Σ w (1 − α_v(t)) / Σ w.
+    ``alpha`` (N,) is the static availability, ``weekly`` (weeks × N) the timeline's and
+    ``adaptive`` (N,) the adaptive stress's (each None when no observation needs it). Weights
+    are value · capacity of the selected facilities; the weekly lost share of week t is
+    Σ w (1 − α_v(t)) / Σ w.
     """
     scenario, arr = compiled.scenario, compiled.network.arrays
     weight = arr.value * arr.capacity
@@ -52,6 +58,11 @@ def observations(compiled: CompiledScenario, alpha: np.ndarray, weekly: np.ndarr
         total = float(w.sum())
         if obs.metric == "lost_share":
             model = float(w @ (1.0 - alpha[chosen])) / total if total > 0 else 0.0
+        elif obs.metric == "lost_share_adaptive":
+            if adaptive is None:
+                raise InputError(f"observation {obs.name!r}: metric {obs.metric} needs the adaptive stress")
+            model = float(w @ (1.0 - np.clip(adaptive[chosen], 0.0, 1.0))) / total if total > 0 else 0.0
+            model = 0.0 if abs(model) < 1e-9 else model
         else:
             if weekly is None:
                 raise InputError(f"observation {obs.name!r}: metric {obs.metric} needs the timeline")
@@ -130,9 +141,10 @@ def _is_network(path: Path) -> bool:
 
 def run_backtests(paths: Sequence[str | Path], *, engine: str = "numpy") -> BacktestRun:
     """Run every backtest file (a scenario with an ``observed:`` block) of ``paths``: its static
-    stress and, when an observation needs it, its timeline; no analyses, Monte Carlo or
-    optimiser. Every file is read and checked before any runs: a bad one is an ``InputError``
+    stress and, when an observation needs it, its timeline and its adaptive stress; no other
+    analyses, Monte Carlo or optimiser. Every file is read and checked before any runs: a bad one is an ``InputError``
     listing the problems of all of them. A file without observations is bad input."""
+    from .analysis import adaptive_stress
     from .scenario import validate_scenario
     from .stress import stress
     from .timeline import timeline
@@ -156,7 +168,12 @@ def run_backtests(paths: Sequence[str | Path], *, engine: str = "numpy") -> Back
     for path, one in compiled:
         alpha = stress(None, one).facilities["availability"].to_numpy(dtype=float)
         weekly = timeline(None, one, engine=engine).availability.to_numpy() if one.scenario.needs_timeline else None
-        table = observations(one, alpha, weekly)
+        adaptive = (
+            np.asarray(adaptive_stress(None, one).availability, dtype=float)
+            if one.scenario.observations_need_adaptive
+            else None
+        )
+        table = observations(one, alpha, weekly, adaptive)
         table.insert(0, "file", str(path))
         tables.append(table)
     columns = ["file", *BACKTEST_COLUMNS]

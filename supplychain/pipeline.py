@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .analysis import adaptive_stress, chokepoints, concentration
 from .analysis import exposure as exposure_table
@@ -56,6 +56,28 @@ def no_effect(compiled: CompiledScenario) -> list[str]:
                 "horizon, so it never ramps back (give weeks, its duration)"
             )
     return messages
+
+
+def _attach_backtest(
+    result: StressResult,
+    compiled: CompiledScenario,
+    steps: Any,
+    network: Network,
+    solver: Any,
+    time_limit: float | None,
+    gap: float | None,
+) -> None:
+    """backtest.csv of a run: the observations against the static, weekly and (when an
+    observation needs it) adaptive availability; the adaptive stress is solved here when the
+    run's analyses did not."""
+    alpha = result.facilities["availability"].to_numpy(dtype=float)
+    adaptive = None
+    if compiled.scenario.observations_need_adaptive:
+        if "availability_adaptive" in result.facilities.columns:
+            adaptive = result.facilities["availability_adaptive"].to_numpy(dtype=float)
+        else:
+            adaptive = adaptive_stress(network, compiled, solver=solver, time_limit=time_limit, gap=gap).availability
+    result.backtest = observations(compiled, alpha, None if steps is None else steps.availability.to_numpy(), adaptive)
 
 
 def run_scenario(
@@ -121,9 +143,8 @@ def run_scenario(
         steps = weekly(network, compiled)
         result.attach_timeline(steps)
         result.timings["timeline_s"] = time.perf_counter() - t0
-    if scen.observed:
-        alpha = result.facilities["availability"].to_numpy(dtype=float)
-        result.backtest = observations(compiled, alpha, None if steps is None else steps.availability.to_numpy())
+    if scen.observed and not (scen.observations_need_adaptive and analyses):
+        _attach_backtest(result, compiled, steps, network, solver, time_limit, gap)
     if dask is not None and scen.monte_carlo is None and samples is None:
         warnings.warn(
             "dask is unused: the scenario has no monte_carlo block and no samples were given", UserWarning, stacklevel=2
@@ -171,6 +192,8 @@ def run_scenario(
     t0 = time.perf_counter()
     result.attach_adaptive(adaptive_stress(network, compiled, solver=solver, time_limit=time_limit, gap=gap))
     result.timings["adaptive_s"] = time.perf_counter() - t0
+    if scen.observed and scen.observations_need_adaptive:
+        _attach_backtest(result, compiled, steps, network, solver, time_limit, gap)
     if exposure:
         t0 = time.perf_counter()
         result.exposure = exposure_table(

@@ -282,7 +282,9 @@ class Disruption(_Selectors):
 
 TIMELINE_METRICS = ("lost_share_timeline", "worst_week_lost_share", "recovery_week")
 """Backtest metrics computed from the week-by-week timeline (docs/model.md §8)."""
-METRICS = ("lost_share", *TIMELINE_METRICS)
+ADAPTIVE_METRICS = ("lost_share_adaptive",)
+"""Backtest metrics computed from the adaptive stress: flows re-routed over qualified suppliers."""
+METRICS = ("lost_share", *TIMELINE_METRICS, *ADAPTIVE_METRICS)
 
 
 class Selection(_Selectors):
@@ -297,10 +299,12 @@ class Observation(_Model):
 
     Over the ``select``-ed facilities (weights value · capacity), ``metric`` is ``lost_share``
     (static), ``lost_share_timeline`` (the weekly availability averaged over ``weeks``, the
-    window [from, to)), ``worst_week_lost_share`` (the largest weekly lost share in the window)
-    or ``recovery_week`` (the first week from which the weekly lost share stays ≤ 0.05 to the
-    end of the horizon; H when it never does). ``range`` [low, high] is what was observed, with
-    its uncertainty, from ``source``; never from the model.
+    window [from, to)), ``worst_week_lost_share`` (the largest weekly lost share in the window),
+    ``recovery_week`` (the first week from which the weekly lost share stays ≤ 0.05 to the
+    end of the horizon; H when it never does) or ``lost_share_adaptive`` (the adaptive stress:
+    buyers re-route to their other qualified suppliers within capacity, over the horizon).
+    ``range`` [low, high] is what was observed, with its uncertainty, from ``source``; never
+    from the model.
     """
 
     name: str = Field(min_length=1)
@@ -316,6 +320,14 @@ class Observation(_Model):
         if low > high:
             raise PydanticCustomError(
                 "range_order", "range low {low} is above high {high}", {"low": low, "high": high, "at": ("range",)}
+            )
+        if self.weeks is not None and self.metric in ("lost_share", *ADAPTIVE_METRICS):
+            raise PydanticCustomError(
+                "window_unused",
+                "metric {metric} is over the whole horizon and takes no weeks; give a timeline metric "
+                "(lost_share_timeline, worst_week_lost_share, recovery_week) for a window, or set "
+                "horizon_weeks to the period",
+                {"metric": self.metric, "at": ("weeks",)},
             )
         if self.weeks is not None and self.weeks[0] >= self.weeks[1]:
             raise PydanticCustomError(
@@ -470,6 +482,11 @@ class Scenario(_Model):
     def observations_need_timeline(self) -> bool:
         """Whether an observation's metric is computed from the timeline."""
         return any(o.metric in TIMELINE_METRICS for o in self.observed)
+
+    @property
+    def observations_need_adaptive(self) -> bool:
+        """Whether an observation's metric is computed from the adaptive stress."""
+        return any(o.metric in ADAPTIVE_METRICS for o in self.observed)
 
     @property
     def needs_timeline(self) -> bool:

@@ -88,6 +88,48 @@ def test_metrics_worked_by_hand(tmp_path: Path, obs: dict, model: float) -> None
     assert got["within"]
 
 
+@pytest.mark.parametrize(("src_a_capacity", "fab", "dc"), [(100.0, 0.0, 0.0), (8.0, 1 / 3, 0.2)])
+def test_adaptive_metric_reroutes_to_the_other_qualified_supplier(
+    tmp_path: Path, src_a_capacity: float, fab: float, dc: float
+) -> None:
+    """src_b is down all horizon (H = 10). Fixed shares: fab gets src_a's 0.6 (lost 0.4).
+    Adaptive (docs/model.md §4): fab may take all its m from src_a, up to src_a's output.
+    With capacity 100 src_a covers fab's 12 a week: nothing lost. With capacity 8 (its normal
+    load is 12 x 0.6 = 7.2): fab makes 80 of its 120 over the horizon, lost 1/3, and dc gets
+    those 80 chips of the 100 it needs, lost 0.2."""
+    chain = {**CHAIN, "facilities": [dict(f) for f in CHAIN["facilities"]]}
+    chain["facilities"][0]["capacity"] = src_a_capacity
+    (tmp_path / "chain.yaml").write_text(yaml.safe_dump(chain, sort_keys=False))
+    path = tmp_path / "bt.yaml"
+    observed = [
+        observation("fab", "lost_share_adaptive", 0, 1),
+        observation("dc", "lost_share_adaptive", 0, 1, select={"facilities": ["dc"]}),
+        observation("fab-static", "lost_share", 0, 1),
+    ]
+    data = {
+        "name": "bt",
+        "network": "chain.yaml",
+        "horizon_weeks": 10,
+        "disruptions": [{"facilities": ["src_b"], "capacity_factor": 0}],
+        "observed": observed,
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    got = table(path)
+    assert got["fab"]["model"] == pytest.approx(fab, abs=1e-9)
+    assert got["dc"]["model"] == pytest.approx(dc, abs=1e-9)
+    assert got["fab-static"]["model"] == pytest.approx(0.4, abs=1e-12)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "run_scenario.py"), str(path), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {r["observation"]: r for r in read_csv(out / "backtest.csv")}
+    assert float(rows["fab"]["model"]) == pytest.approx(fab, abs=1e-9)
+
+
 def test_recovery_week_is_the_horizon_when_never_recovered(tmp_path: Path) -> None:
     """src_b down to the end: fab loses 0.4 every week, never ≤ 0.05: recovery_week = H = 10."""
     obs = observation("never", "recovery_week", 10, 10)
@@ -173,6 +215,7 @@ def test_backtest_command_defaults_to_the_backtests_folder_here(tmp_path: Path) 
         (observation("a", "lost_share_timeline", 0, 1, weeks=[2, 11]), "observed[0].weeks", "past the horizon"),
         (observation("a", "lost_share_timeline", 0, 1, weeks=[2.5, 4]), "observed[0].weeks[0]", "whole number"),
         (observation("a", "lost_chare", 0, 1), "observed[0].metric", "lost_share"),
+        (observation("a", "lost_share_adaptive", 0, 1, weeks=[2, 4]), "observed[0].weeks", "takes no weeks"),
         ({**observation("a", "lost_share", 0, 1), "source": ""}, "observed[0].source", "at least 1 character"),
         (observation("a", "lost_share", 0, 1, select={}), "observed[0].select", "give facilities"),
         (

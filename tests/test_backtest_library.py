@@ -26,32 +26,6 @@ PENDING = sorted((BACKTESTS / "pending").glob("*.yaml"))
 MAX_WIDTH = 0.5  # a range no wider than half its metric's scale (shares 0-1); recovery_week excepted
 
 OUTSIDE = {
-    "jp-kr-2019-materials.yaml::korean-chip-output-aug-2019": (
-        "0.146 of the 0.196 comes from fluorinated_polyimide, a recipe of the 2024-scale HBM lines in the data "
-        "(90 % Japanese, 4.3 weeks of stock; in 2019 it went into foldable displays, not chips); 0.05 from "
-        "`photoresist`, one item for every resist (91 % of Korean supply Japanese)"
-    ),
-    "jp-kr-2019-materials.yaml::sk-hynix-dram-q3-2019": (
-        "the Japanese 44.6 % of Korean HF is cut for the 19-week delay and the 4.3 weeks of stock drain: fixed "
-        "supply shares give no substitution (Soulbrain, ENF, Chinese HF, gaseous HF licensed in August)"
-    ),
-    "jp-kr-2019-materials.yaml::korean-chip-export-volume-2019": (
-        "0.13 of the 0.165 from HF with no substitution during the licence delay (fixed shares, 4.3 weeks of "
-        "stock), 0.036 from fluorinated_polyimide in the HBM recipes"
-    ),
-    "huawei-2020-fdpr.yaml::hisilicon-soc-q4-2020": (
-        "HiSilicon's stock in the data is 6 weeks of logic_7nm and 4 weeks of assembly_test (its Chinese OSATs "
-        "are cut in-country by the FDP reach), so Kirin is at 0 from week 4; the 2020 stockpile of finished "
-        "chips (analysts: >100 days) is not in the data"
-    ),
-    "huawei-2020-fdpr.yaml::hisilicon-soc-q3-2021": (
-        "stock is drawn at the full rate until it is gone (no rationing) and EDA/core IP are consumables with "
-        "26 weeks of stock (the Entity List alone gives a 0.98 loss): no residual Kirin supply"
-    ),
-    "huawei-2020-fdpr.yaml::hisilicon-revenue-2021": (
-        "missing facility: HiSilicon's mature-node products (TV, IoT, set-top SoCs) behind its 2021 revenue; "
-        "the data's HiSilicon makes only Kirin, Kunpeng and Ascend, all cut to 0"
-    ),
     "renesas-naka-2021-fire.yaml::naka-n3-first-14-weeks": (
         "a disruption ramps back linearly (SPEC §3.1); Naka's ramp was front-loaded (50 % two weeks after the "
         "restart, 88 % after six), which a linear ramp over the announced three months cannot express"
@@ -59,13 +33,6 @@ OUTSIDE = {
     "us-tx-2021-winter-storm.yaml::samsung-austin-recovery": (
         "the model has no restart time of its own after a full halt (tool requalification, scrapped WIP): "
         "recovery is the input ramp, and facilities' recovery_weeks is not used by the timeline"
-    ),
-    "us-nl-jp-2022-2023-sme.yaml::smic-output-2023": (
-        "tool stock_weeks of 4 (lithography) to 8 (other tools) treat the installed base as a consumable: "
-        "smic_sn2/smic_sn1 stop about two months after the US tool cut, while SMIC kept running them"
-    ),
-    "us-nl-jp-2022-2023-sme.yaml::smic-worst-week": (
-        "same cause as smic-output-2023: tool stock_weeks of 4-8 make the advanced SMIC fabs stop after the cut"
     ),
 }
 
@@ -113,8 +80,8 @@ def test_observations_have_sources_and_narrow_ranges(path: Path):
         else:
             assert 0.0 <= low <= high <= 1.0
             assert high - low <= MAX_WIDTH + 1e-12, f"{path.name}::{obs.name}: range wider than {MAX_WIDTH}"
-        if obs.metric != "lost_share":
-            assert obs.weeks is not None or obs.metric == "recovery_week", f"{path.name}::{obs.name}: no weeks"
+        if obs.metric in ("lost_share_timeline", "worst_week_lost_share"):
+            assert obs.weeks is not None, f"{path.name}::{obs.name}: no weeks"
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,20 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2024",
         "https://e4ds.com/sub_view.asp?ch=2&t=0&idx=19063",
     ),
+    "etnews2019": (
+        "ETNews (Electronic Times, Seoul)",
+        "Japanese Government approved supply of EUV photoresist and etching gas to South Korean businesses "
+        "(9 Aug 2019): about 90 % of EUV photoresist is supplied by Japanese businesses",
+        "2019",
+        "http://english.etnews.com/20190809200001",
+    ),
+    "japantimes_resist2019": (
+        "The Japan Times",
+        "Export controls on South Korea worry Japanese makers of semiconductor materials (2 Jul 2019): "
+        "cutting-edge EUV resists will mainly be subjected to the tighter export controls",
+        "2019",
+        "https://www.japantimes.co.jp/news/2019/07/02/business/export-controls-south-korea-worry-japanese-makers-semiconductor-materials/",
+    ),
     "nikkei_resist": (
         "Nikkei, as reported by TrendForce News",
         "Japan ramps up photoresist investment: Japanese makers hold about 91 % of the global photoresist market",
@@ -320,12 +334,13 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
     # --- materials (value None: derived from the market size below) ---
     ("polysilicon", "Electronic-grade polysilicon", "t", "material;polysilicon", 0.05, {}, "est"),
     ("wafer_300mm", "Prime silicon wafers (300 mm equivalent)", "kwafer", "material;wafer", 0.12, {}, "est"),
-    ("photoresist", "Photoresist (KrF/ArF/ArFi/EUV)", "su", "material;photoresist;jp_kr_2019", None, {}, "est"),
+    ("photoresist", "Photoresist (KrF/ArF/ArFi)", "su", "material;photoresist", None, {}, "est"),
+    ("euv_resist", "EUV photoresist", "su", "material;euv_resist;resist;euv;jp_kr_2019", None, {}, "est"),
     (
-        "fluorinated_polyimide",
-        "Fluorinated / photosensitive polyimide",
+        "polyimide",
+        "Photosensitive polyimide (PSPI) for packaging buffer coats and redistribution layers",
         "su",
-        "material;fluorinated_polyimide;polyimide;jp_kr_2019",
+        "material;polyimide",
         None,
         {},
         "est",
@@ -706,7 +721,8 @@ UNITS = {
 # market size (USD million a year) for items whose per-unit value is derived from it
 MARKETS_USD_M = {
     "photoresist": 2500,
-    "fluorinated_polyimide": 300,
+    "euv_resist": 200,
+    "polyimide": 300,
     "hydrogen_fluoride": 500,
     "neon": 300,
     "specialty_gas": 5000,
@@ -771,9 +787,16 @@ for fid, name, comp, hq, cty in [
 for fid, name, comp, hq, cty in [
     ("toray_pi", "Toray photosensitive polyimide", "Toray", "JPN", "JPN"),
     ("hdm_pi", "HD MicroSystems polyimide", "Resonac", "JPN", "JPN"),
-    ("kolon_pi", "Kolon Industries colourless/fluorinated polyimide", "Kolon Industries", "KOR", "KOR"),
 ]:
-    fac(fid, name, comp, hq, cty, "material", "fluorinated_polyimide", None, 26)
+    fac(fid, name, comp, hq, cty, "material", "polyimide", None, 26)
+# EUV resist lines of the resist makers (Japanese makers supply about 90 % of EUV resist: etnews2019)
+for fid, name, comp, hq, cty in [
+    ("jsr_euv_resist", "JSR EUV resist", "JSR", "JPN", "JPN"),
+    ("tok_euv_resist", "Tokyo Ohka Kogyo EUV resist", "Tokyo Ohka Kogyo", "JPN", "JPN"),
+    ("shinetsu_euv_resist", "Shin-Etsu EUV resist", "Shin-Etsu Chemical", "JPN", "JPN"),
+    ("dupont_euv_resist", "DuPont EUV resist", "DuPont", "USA", "USA"),
+]:
+    fac(fid, name, comp, hq, cty, "material", "euv_resist", None, 26, "etnews2019")
 for fid, name, comp, hq, cty in [
     ("stella_hf", "Stella Chemifa high-purity HF", "Stella Chemifa", "JPN", "JPN"),
     ("morita_hf", "Morita Chemical high-purity HF", "Morita Chemical", "JPN", "JPN"),
@@ -1389,7 +1412,13 @@ SPLITS: dict[str, dict[str, float]] = {
             "merck_resist": 0.02,
         }
     ),
-    "fluorinated_polyimide": norm({"toray_pi": 0.45, "hdm_pi": 0.45, "kolon_pi": 0.10}),
+    "polyimide": norm({"toray_pi": 0.5, "hdm_pi": 0.5}),
+    "euv_resist": {
+        "jsr_euv_resist": 0.35,
+        "tok_euv_resist": 0.35,
+        "shinetsu_euv_resist": 0.2,
+        "dupont_euv_resist": 0.1,
+    },
     "hydrogen_fluoride": norm({"stella_hf": 0.40, "morita_hf": 0.30, "dofluoride_hf": 0.20, "honeywell_hf": 0.10}),
     "neon": norm(
         {
@@ -1638,6 +1667,10 @@ CONSUMABLES = {
 # germane (GeH4) for SiGe epitaxy: embedded SiGe source/drain stressors of logic at 45 nm and
 # below (none in mature logic, DRAM or NAND flows), su per kwafer start (estimate)
 GERMANE = {"L5": 1.0, "L7": 0.9, "L16": 0.8, "L28": 0.5}
+# EUV resist per kwafer start and unit of EUV intensity (the fab class's euv_scanner weight):
+# about 10-15 of the 70-80 lithography layers of an N5 flow are EUV (estimate); the photoresist
+# intensities above are of the other (KrF/ArF/ArFi) layers
+EUV_RESIST = 0.25
 # stock held, weeks of normal use
 STOCK = {
     "wafer_300mm": 8.0,
@@ -1815,7 +1848,6 @@ CANDIDATES = [
     ("enf_hf", "samsung_nand", "hydrogen_fluoride", 2e6, 12, 0.4, "motie2021"),
     ("soulbrain_hf", "skhynix_cheongju", "hydrogen_fluoride", 2e6, 12, 0.6, "motie2021"),
     ("dongjin_resist", "samsung_sf4", "photoresist", 1e7, 52, 0.3, "est"),
-    ("kolon_pi", "skhynix_hbm", "fluorinated_polyimide", 1e6, 26, 0.5, "est"),
     ("smee_arfi", "smic_sn2", "arfi_mainstream", 3e8, 104, 0.2, "est"),
     ("smee_arfi", "smic_sn1", "arfi_mainstream", 3e8, 104, 0.2, "est"),
     ("kingstone_implant", "smic_sn2", "ion_implanter", 2e7, 52, 0.3, "est"),
@@ -2231,6 +2263,17 @@ def build() -> dict:
                 STOCK_SOURCE.get(item, "est"),
                 "est:consumables",
             )
+        if "euv_scanner" in weights[fid]:
+            add(
+                fid,
+                "euv_resist",
+                EUV_RESIST * weights[fid]["euv_scanner"],
+                STOCK["photoresist"],
+                SPLITS["euv_resist"],
+                "etnews2019",
+                STOCK_SOURCE["photoresist"],
+                "est:consumables",
+            )
         if cls in GERMANE:
             add(fid, "germane", GERMANE[cls], STOCK["specialty_gas"], SPLITS["germane"], qty_src="est:consumables")
         for tool, w in weights[fid].items():
@@ -2302,7 +2345,7 @@ def build() -> dict:
                 "eto2024",
                 TOOL_STOCK_SOURCE,
             )
-            add(fid, "fluorinated_polyimide", 0.5, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
+            add(fid, "polyimide", 0.5, 4.3, SPLITS["polyimide"], "est", "yomiuri2019")
         elif item == "cowos":
             interposer = {"jcet_adv": {"smic_mature": 1.0}}.get(fid, {"tsmc_mature": 1.0})
             add(fid, "logic_mature", 0.033, 4.0, interposer)
@@ -2325,7 +2368,7 @@ def build() -> dict:
                 "eto2024",
                 TOOL_STOCK_SOURCE,
             )
-            add(fid, "fluorinated_polyimide", 0.3, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
+            add(fid, "polyimide", 0.3, 4.3, SPLITS["polyimide"], "est", "yomiuri2019")
         elif item == "assembly_test":
             add(
                 fid,
@@ -2668,7 +2711,8 @@ relative exposures, not forecasts.
 CONVENTIONS = """## Modelling conventions
 
 - **Chain.** polysilicon -> wafers -> fabs (logic by node class, DRAM, NAND) which also consume
-  photoresist, HF, neon, specialty gases (made with germanium), photomasks (made from mask blanks
+  photoresist (EUV resist its own item), HF, neon, specialty gases, germane (made with germanium;
+  logic at 28 nm and below), photomasks (made from mask blanks
   with mask writers) and tools; DRAM -> HBM stacks; logic wafers + HBM + CoWoS-class packaging
   (which needs a mature-node interposer wafer, ABF substrate, bonders, testers, polyimide) + EDA + IP
   -> an accelerator sold by its **design** facility (the fabless firm's product line is the
@@ -2732,7 +2776,10 @@ columns. Tag families: `sme` (every tool), `lithography`, `euv`, `duv`, `duv_imm
 `clean`, `cmp`, `implant`, `metrology`, `test`, `packaging`, `advanced_sme`; `ai_accelerator`,
 `gpu`, `asic`, `china_variant`, `nvidia`, `amd`, `huawei`, `cambricon`; `hbm`, `dram`, `nand`,
 `memory`; `logic`, `advanced_logic`, `sub10nm`, `mature_logic`; `ai_server`, `ai_compute`;
-`jp_kr_2019` (the three materials Japan licensed in July 2019), `critical_mineral` (Ga, Ge).
+`jp_kr_2019` (what Japan licensed for Korea in July 2019 and the network holds: EUV resist and
+high-purity HF; the third item, fluorinated polyimide, is a display material, and the network
+has no display chain: the packaging polyimide it holds is photosensitive polyimide, not
+controlled), `critical_mineral` (Ga, Ge).
 ECCN tags (`eccn:3B001.f.1`, `eccn:3B001`, `eccn:3B090`, `eccn:3B993`, `eccn:3A090.a`,
 `eccn:3A090.c`, `eccn:4A090.a`, `eccn:3A001.a.7`, `eccn:3D006`, `eccn:3B001.j`) give the entry
 the item is commonly reported under; the Oct 2023 rule (fr2023) folded 3B090 into 3B001/3B002, so
@@ -2881,7 +2928,8 @@ docs/research/tools-materials.md) |
 - Tool purchases per year other than ASML's 2023 lithography total (EUV 53 a year, immersion,
   dry, KrF and i-line counts; deposition, etch, clean, CMP, implant and metrology spend), the
   class weights, chemical intensities and the market sizes behind chemical values.
-- Shares without a verified published figure: polysilicon, fluorinated polyimide, HF outside
+- Shares without a verified published figure: polysilicon, photosensitive polyimide, EUV resist
+  (Japan about 90 %, etnews2019; the split between makers is estimated), HF outside
   Korea, specialty gases, mask blanks, gallium (China's share of primary gallium is commonly put
   near 98 %, germanium lower; USGS Mineral Commodity Summaries are the place to check),
   compound substrates, ABF substrates, optical transceivers, AI server makers.
