@@ -5,8 +5,7 @@ Every file is a historical event written as a scenario with an ``observed:`` blo
 lie within the observed range. Where the model does not reproduce an observation and the cause in
 the model or the data is known, the test is a strict xfail naming it (``OUTSIDE`` below), so the
 suite stays green and the test flips when the data or the model is fixed; the ranges are never
-moved to fit the model. backtests/pending/ holds files that name facilities the network does not
-have yet: they run as strict xfails until it does.
+moved to fit the model.
 """
 
 from __future__ import annotations
@@ -17,12 +16,10 @@ import pytest
 import yaml
 
 from supplychain.backtest import backtest_files, run_backtests
-from supplychain.errors import InputError
 from supplychain.scenario import read_scenario
 
 BACKTESTS = Path(__file__).resolve().parent.parent / "backtests"
 FILES = backtest_files([BACKTESTS])
-PENDING = sorted((BACKTESTS / "pending").glob("*.yaml"))
 MAX_WIDTH = 0.5  # a range no wider than half its metric's scale (shares 0-1); recovery_week excepted
 
 OUTSIDE = {
@@ -82,23 +79,3 @@ def test_observations_have_sources_and_narrow_ranges(path: Path):
             assert high - low <= MAX_WIDTH + 1e-12, f"{path.name}::{obs.name}: range wider than {MAX_WIDTH}"
         if obs.metric in ("lost_share_timeline", "worst_week_lost_share"):
             assert obs.weeks is not None, f"{path.name}::{obs.name}: no weeks"
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            id=p.name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=InputError,
-                reason="nxp_austin and infineon_austin are not yet in supplychain/data/semiconductors/facilities.csv",
-            ),
-        )
-        for p in PENDING
-    ],
-)
-def test_pending_backtests(path: Path):
-    run = run_backtests([path])
-    assert run.passed, run.table[["observation", "model", "low", "high", "within"]].to_string()

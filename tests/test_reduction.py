@@ -375,7 +375,7 @@ def _peak_bytes(network: sc.Network, scenario: sc.Scenario, samples: int) -> tup
 
 @pytest.mark.slow
 def test_memory_stays_per_block() -> None:
-    """On the bundled network (7 498 edges) a samples × edges float array is 60 kB per sample;
+    """On the bundled network (11 335 edges) a samples × edges float array is 91 kB per sample;
     the reduction holds a few blocks (256 × E) at a time and, per sample, a loss profile and a
     digest: its peak may grow by at most 1 kB per extra sample, and stays under 8 blocks."""
     scenario = sc.read_scenario(REPO / "scenarios" / "open-certification-consortium.yaml")

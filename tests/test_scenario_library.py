@@ -112,12 +112,12 @@ def test_every_control_covers_an_edge(name, results):
 def test_nl_jp_lithography_leaves_chinas_leading_edge_running_on_its_installed_base(results):
     """Within the year China's <= 7 nm line keeps running on its installed tools; Taiwan is untouched.
 
-    Data README: the only Chinese <= 7 nm facility is smic_sn2 (SMIC, logic_7nm). Its
+    Data README: the only Chinese <= 7 nm facility is smic_sn2 (SMIC, logic_7nm, 3.4 kwafer/week). Its
     arfi_advanced scanners (ASML 98.7 %, Nikon 1.3 %) are cut, but a DUV installed base runs 52
     weeks without new tools, parts or service (Stocks table), so over the 52-week horizon
     A = 0 + 52/52 = 1. What it does lose is US-origin material under the US end-use control:
     Air Products' 15 % of its specialty gases and germane (4 weeks of stock), so
-    availability 0.85 + 4/52 = 0.9269. Taiwan's tsmc_fab18 and tsmc_fab15 buy nothing covered.
+    availability 0.85 + 4/52 = 0.9269. Taiwan's tsmc_fab18 (85.38) and tsmc_fab15 (39.23) buy nothing covered.
     """
     fac = _facilities(results["nl-jp-2023-lithography"])
     chn = _leading_edge(fac, "CHN")
@@ -133,18 +133,20 @@ def test_nl_jp_lithography_leaves_chinas_leading_edge_running_on_its_installed_b
 def test_blockade_removes_most_leading_edge_logic(results):
     """The Taiwan blockade removes most of the world's <= 7 nm logic.
 
-    Data README, Facilities: <= 7 nm capacity is tsmc_fab18 34 + tsmc_fab15 18 (TWN) +
-    samsung_sf4 12 + samsung_7lpp 10 + tsmc_fab21 1.5 + smic_sn2 1.5 + intel_fab34 1 = 78 kwafer
-    per week; Taiwan's 52 is 66.7 % (Validation: 66.7 % of sub-10 nm vs 69 % published,
+    Data README, Facilities: <= 7 nm capacity is tsmc_fab18 85.38 + tsmc_fab15 39.23 (TWN; 37 %
+    and 17 % of TSMC's 230.8 kwafer a week of GIGAFAB capacity) + samsung_sf4 29.08 +
+    samsung_7lpp 23.54 + tsmc_fab21 1.5 + smic_sn2 3.4 + intel_fab34 4.99 = 187.12 kwafer per
+    week; Taiwan's 124.61 is 66.6 % (Validation: 66.6 % of sub-10 nm vs 69 % published,
     siabcg2024). With horizon 26 = the 26 blockade weeks, Taiwan's own factor is 0, so at least
-    52 / 78 = 0.667 of the capacity is lost (more through Taiwanese wafers, masks and metrology).
+    124.61 / 187.12 = 0.666 of the capacity is lost (more through Taiwanese wafers, masks and
+    metrology).
     """
     fac = _facilities(results["taiwan-strait-blockade"])
     world = _leading_edge(fac)
-    assert world["capacity"].sum() == pytest.approx(78)
+    assert world["capacity"].sum() == pytest.approx(187.12)
     lost = world["lost_capacity"].sum() / world["capacity"].sum()
     assert lost >= 0.5
-    assert lost >= 52 / 78 - 1e-9
+    assert lost >= 124.61 / 187.12 - 1e-9
     assert (_leading_edge(fac, "TWN")["availability"] == 0).all()
 
 

@@ -235,6 +235,115 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2025",
         "https://github.com/ (this repository)",
     ),
+    "tsmc_about2023": (
+        "TSMC",
+        "About TSMC: annual capacity of the facilities managed by TSMC and its subsidiaries exceeded "
+        "16 million 12-inch equivalent wafers in 2023 [verified: read in the stored company page]",
+        "2024",
+        "https://www.tsmc.com/english/aboutTSMC",
+    ),
+    "tsmc_gigafab2023": (
+        "TSMC",
+        "GIGAFAB Facilities: the four 12-inch GIGAFABs (Fab 12, 14, 15, 18) exceeded 12 million "
+        "12-inch wafers in 2023 [verified: read in the stored company page]",
+        "2024",
+        "https://www.tsmc.com/japanese/dedicatedFoundry/manufacturing/gigafab",
+    ),
+    "knometa2022": (
+        "Knometa Research, as printed by Evertiq",
+        "Global Wafer Capacity 2022: installed capacity at Dec 2021, Samsung 4 050 K, SK hynix 1 982 K, "
+        "Micron 2 054 K, Kioxia/WD 1 328 K 200 mm-eq. wafers per month [verified: table read in the "
+        "Evertiq reprint; Knometa's report is paywalled]",
+        "2022",
+        "https://evertiq.com/news/51743",
+    ),
+    "icinsights2019": (
+        "IC Insights, as reported by EE India",
+        "Over half of global wafer capacity held by five companies: about two-thirds of Samsung's "
+        "capacity is used for DRAM and NAND (Dec 2019) [verified in the reprint; its use for Dec 2021 "
+        "is secondhand]",
+        "2019",
+        "https://www.eetindia.co.in/over-half-of-global-wafer-capacity-held-by-five-companies/",
+    ),
+    "icinsights2021": (
+        "IC Insights, as reported by Digitimes",
+        "Global Wafer Capacity 2021-2025: Dec 2020 capacity, Intel 884 K and UMC 772 K 200 mm-eq. "
+        "wafers per month [verified: read in the stored press release]",
+        "2021",
+        "https://digitimes.com/news/a20210217PR200.html",
+    ),
+    "chosun2024": (
+        "Chosun Ilbo, citing industry sources",
+        "Samsung caps NAND wafer input at about 1.2 M a quarter, against more than 2 M a quarter at "
+        "full utilisation (about 670 K 300 mm wafers a month) [secondhand]",
+        "2024",
+        "https://chosun.com/english/industry-en/2024/04/16/THGLXPZW5BHDJM5ZBDF5OTGM3Y",
+    ),
+    "smic2024": (
+        "SMIC Q4/FY2024 results, as reported by Zhitong (gmteight) and Digitimes",
+        "Monthly capacity 948 K 8-inch-equivalent wafers at the end of 2024; 8.02 M 8-inch eq. shipped "
+        "in 2024 [secondhand: SMIC's own release not read]",
+        "2025",
+        "https://gmteight.com/content/detail/231252",
+    ),
+    "huahong2024": (
+        "Hua Hong Semiconductor Q2 2024 results, as summarised in a broker report (reportify.ai)",
+        "Total monthly capacity 391 K 8-inch-equivalent wafers; Fab 7 (Wuxi, 12-inch) 94.5 K wafers a "
+        "month [secondhand]",
+        "2024",
+        "https://www.reportify.ai/reports/1020124724342165504",
+    ),
+    "gf2022q3": (
+        "GlobalFoundries",
+        "GlobalFoundries Reports Third Quarter 2022 Financial Results: record 637 K 300 mm-equivalent "
+        "wafer shipments in the quarter [verified: press release read; shipments, a lower bound on "
+        "capacity]",
+        "2022",
+        "https://gf.com/gf-press-release/globalfoundries-reports-third-quarter-2022-financial-results/",
+    ),
+    "yole_ymtc": (
+        "Yole Group, as reported by eeNews (reprint)",
+        "YMTC's wafer ramp-up is effectively capped at 115 K to 120 K wafers per month after the "
+        "October 2022 entity listing [secondhand]",
+        "2023",
+        "https://sportingrareart.com/news/china-is-not-backing-down-on-memory-says-yole",
+    ),
+    "omdia_cxmt": (
+        "Omdia, as reported by ChosunBiz",
+        "CXMT DRAM wafer input: 1.62 M wafers in 2024, 2.73 M in 2025 (300 mm) [secondhand: Omdia is paywalled]",
+        "2025",
+        "https://biz.chosun.com/en/en-it/2025/07/21/QQNKFDZA4BFBJIEQV32UMFSUDE/",
+    ),
+    "ti_rfab2004": (
+        "Fabtech (fabtech.org)",
+        "TI to officially open RFAB for 300 mm analog IC production: planned capacity 30 000 wafer "
+        "starts per month [verified but historical: an order of magnitude for one 300 mm analog fab]",
+        "2009",
+        "http://www.fabtech.org/news/_a/ti_to_officially_open_rfab_for_300mm_analog_ic_production/",
+    ),
+    "semi_fab2024": (
+        "SEMI (World Fab Forecast), release reprinted by Evertiq",
+        "Global semiconductor capacity projected to reach a record 30 million wafers per month in "
+        "2024: 29.6 M 200 mm-eq. wafers a month in 2023, DRAM 3.8 M, 3D NAND 3.7 M in 2024 (+2 %); "
+        "memory share about 25 % derived [verified: release read in reprints; the share is derived]",
+        "2024",
+        "https://evertiq.com/news/54999",
+    ),
+    "sia2024_fab": (
+        "Varadarajan et al. (BCG and SIA), as read in the ETO dataset (CSET, CC BY-NC 4.0)",
+        "Emerging Resilience in the Semiconductor Supply Chain: share of global fabrication capacity "
+        "(logic, memory and DAO) by site location, 2022 (ETO provision.csv stage S2, citing SIA, "
+        "perma.cc/GT6R-SWEM) [verified in the ETO data; the SIA exhibit number is secondhand]",
+        "2024",
+        "https://github.com/georgetown-cset/eto-chip-explorer/blob/9b72624/data/provision.csv",
+    ),
+    "semi_300mm2025": (
+        "SEMI (300mm Fab Outlook), release reprinted by Evertiq",
+        "SEMI forecasts 69 % growth in advanced chipmaking capacity through 2028: 7 nm and below "
+        "850 K wafers per month in 2024 [verified: release read in reprints]",
+        "2025",
+        "https://evertiq.com/news/2025-06-26-advanced-chip-capacity-to-surge-69-by-2028-on-ai-demand",
+    ),
 }
 
 ESTIMATES: dict[str, tuple[str, str]] = {
@@ -636,6 +745,15 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
         "wafer;logic;mature_logic",
         2.0,
         {"node_nm": 65},
+        "est",
+    ),
+    (
+        "analog_power",
+        "Discrete, analog and other wafers (power devices, PMIC, analog, sensors; 300 mm equivalent)",
+        "kwafer",
+        "wafer;analog_power;dao",
+        1.5,
+        {},
         "est",
     ),
     # --- memory ---
@@ -1087,31 +1205,238 @@ for fid, name, comp, hq, cty, item, cap in [
 ]:
     fac(fid, name, comp, hq, cty, "design", item, cap, 26)
 
-# --- foundry / logic fabs: capacity in kwafer (300 mm equivalent starts) per week; rebuild 2-3 years ---
+# --- fabs: capacity in kwafer (thousand 12-inch-equivalent wafer starts) per week; rebuild 2-3 years ---
+# Company totals from the sources (see the README, "Fab capacity"), converted to kwafer per week:
+# 8-inch-equivalent wafers per month / 2.25 (area ratio (300/200)^2) x 12 / 52; 12-inch wafers per
+# month x 12 / 52; wafers per year / 52. A company total is split across its fabs by estimate (the
+# facility's source key still names the company figure); the split and every estimate are in the README.
+
+
+def from_8in_month(k: float) -> float:
+    """Thousand 8-inch-equivalent wafers per month -> kwafer (12-inch equivalent) per week."""
+    return k / 2.25 * 12 / 52
+
+
+def from_12in_month(k: float) -> float:
+    """Thousand 12-inch wafers per month -> kwafer per week."""
+    return k * 12 / 52
+
+
+TSMC_TOTAL = 16_000 / 52  # > 16 M 12-inch eq. wafers in 2023 (tsmc_about2023): 307.7 kwafer/week
+TSMC_GIGAFAB = 12_000 / 52  # Fab 12/14/15/18 > 12 M in 2023 (tsmc_gigafab2023): 230.8
+TSMC_OTHER = TSMC_TOTAL - TSMC_GIGAFAB  # 8-inch/6-inch fabs, Nanjing, WaferTech, TSMC China: 76.9 (derived)
+SAMSUNG_TOTAL = from_8in_month(4050)  # Dec 2021 (knometa2022): 415.4
+SAMSUNG_MEMORY = SAMSUNG_TOTAL * 2 / 3  # "about two-thirds" DRAM and NAND (icinsights2019): 276.9
+SAMSUNG_LOGIC = SAMSUNG_TOTAL - SAMSUNG_MEMORY  # foundry and System LSI: 138.5
+SAMSUNG_NAND = from_12in_month(670)  # ~670 K 300 mm wafers/month NAND at full use (chosun2024): 154.6
+SAMSUNG_AUSTIN = 0.24 * SAMSUNG_LOGIC  # Austin ~24 % of Samsung's non-memory output (aju2021): 33.2
+SKHYNIX_TOTAL = from_8in_month(1982)  # Dec 2021 (knometa2022): 203.3
+KIOXIA_WD_TOTAL = from_8in_month(1328)  # Dec 2021 (knometa2022): 136.2, shared 50/50 (estimate)
+INTEL_TOTAL = from_8in_month(884)  # Dec 2020 (icinsights2021): 90.7
+UMC_TOTAL = from_8in_month(772)  # Dec 2020 (icinsights2021): 79.2
+SMIC_TOTAL = from_8in_month(948)  # end 2024 (smic2024): 97.2
+HUAHONG_TOTAL = from_8in_month(391)  # Q2 2024 (huahong2024): 40.1
+HUAHONG_FAB7 = from_12in_month(94.5)  # Wuxi 12-inch Fab 7 (huahong2024): 21.8
+GF_TOTAL = 637 * 4 / 52  # 637 K 300 mm-eq. wafers shipped in Q3 2022 (gf2022q3): 49.0
+YMTC_TOTAL = from_12in_month(120)  # capped at 115-120 K wafers/month (yole_ymtc): 27.7
+CXMT_TOTAL = 1620 / 52  # 1.62 M wafers input in 2024 (omdia_cxmt): 31.2
+
 LOGIC = [
-    # id, name, company, hq, country, item, capacity
-    ("tsmc_fab18", "TSMC Fab 18, Tainan (N5/N3)", "TSMC", "TWN", "TWN", "logic_5nm", 34.0),
-    ("tsmc_fab21", "TSMC Fab 21, Arizona (N4)", "TSMC", "TWN", "USA", "logic_5nm", 1.5),
-    ("samsung_sf4", "Samsung Hwaseong/Pyeongtaek SF4/SF3", "Samsung Electronics", "KOR", "KOR", "logic_5nm", 12.0),
-    ("tsmc_fab15", "TSMC Fab 15, Taichung (N7/N6)", "TSMC", "TWN", "TWN", "logic_7nm", 18.0),
-    ("samsung_7lpp", "Samsung Hwaseong S3 (7LPP)", "Samsung Electronics", "KOR", "KOR", "logic_7nm", 10.0),
-    ("smic_sn2", "SMIC South, Shanghai (N+2)", "SMIC", "CHN", "CHN", "logic_7nm", 1.5),
-    ("intel_fab34", "Intel Fab 34, Leixlip (Intel 4)", "Intel", "USA", "IRL", "logic_7nm", 1.0),
-    ("intel_oregon", "Intel D1X/D1C, Hillsboro (Intel 7)", "Intel", "USA", "USA", "logic_16nm", 10.0),
-    ("intel_arizona", "Intel Fab 42, Chandler (Intel 7)", "Intel", "USA", "USA", "logic_16nm", 8.0),
-    ("gf_malta", "GlobalFoundries Fab 8, Malta (12/14 nm)", "GlobalFoundries", "USA", "USA", "logic_16nm", 5.0),
-    ("samsung_austin", "Samsung Austin S2 (14 nm)", "Samsung Electronics", "KOR", "USA", "logic_16nm", 3.0),
-    ("tsmc_fab12", "TSMC Fab 12/14 (16/12 nm)", "TSMC", "TWN", "TWN", "logic_16nm", 17.0),
-    ("tsmc_nanjing", "TSMC Nanjing Fab 16 (16/12 nm)", "TSMC", "TWN", "CHN", "logic_16nm", 1.0),
-    ("smic_sn1", "SMIC SN1, Shanghai (14 nm)", "SMIC", "CHN", "CHN", "logic_16nm", 0.8),
-    ("intel_fab28", "Intel Fab 28, Kiryat Gat (Intel 7)", "Intel", "USA", "ISR", "logic_16nm", 6.0),
-    ("samsung_giheung14", "Samsung Giheung (14 nm)", "Samsung Electronics", "KOR", "KOR", "logic_16nm", 5.0),
-    ("gf_dresden", "GlobalFoundries Fab 1, Dresden (22FDX)", "GlobalFoundries", "USA", "DEU", "logic_16nm", 4.6),
-    ("tsmc_fab14_28", "TSMC 28 nm (Fab 14/15)", "TSMC", "TWN", "TWN", "logic_28nm", 22.0),
-    ("umc_fab12a", "UMC Fab 12A, Tainan (28/40 nm)", "UMC", "TWN", "TWN", "logic_28nm", 15.6),
-    ("smic_beijing", "SMIC Beijing B2 (28/40 nm)", "SMIC", "CHN", "CHN", "logic_28nm", 9.0),
-    ("huali_shanghai", "Hua Hong Huali Fab 6/7, Shanghai (28/40 nm)", "Hua Hong", "CHN", "CHN", "logic_28nm", 4.0),
-    ("umc_xiamen", "UMC United Semi Fab 12X, Xiamen", "UMC", "TWN", "CHN", "logic_28nm", 2.2),
+    # id, name, company, hq, country, item, capacity, source
+    (
+        "tsmc_fab18",
+        "TSMC Fab 18, Tainan (N5/N3)",
+        "TSMC",
+        "TWN",
+        "TWN",
+        "logic_5nm",
+        0.37 * TSMC_GIGAFAB,
+        "tsmc_gigafab2023",
+    ),
+    ("tsmc_fab21", "TSMC Fab 21, Arizona (N4, from 2024-25)", "TSMC", "TWN", "USA", "logic_5nm", 1.5, "est"),
+    (
+        "samsung_sf4",
+        "Samsung Hwaseong/Pyeongtaek SF4/SF3",
+        "Samsung Electronics",
+        "KOR",
+        "KOR",
+        "logic_5nm",
+        0.21 * SAMSUNG_LOGIC,
+        "knometa2022",
+    ),
+    (
+        "tsmc_fab15",
+        "TSMC Fab 15, Taichung (N7/N6)",
+        "TSMC",
+        "TWN",
+        "TWN",
+        "logic_7nm",
+        0.17 * TSMC_GIGAFAB,
+        "tsmc_gigafab2023",
+    ),
+    (
+        "samsung_7lpp",
+        "Samsung Hwaseong S3 (7LPP)",
+        "Samsung Electronics",
+        "KOR",
+        "KOR",
+        "logic_7nm",
+        0.17 * SAMSUNG_LOGIC,
+        "knometa2022",
+    ),
+    ("smic_sn2", "SMIC South, Shanghai (N+2)", "SMIC", "CHN", "CHN", "logic_7nm", 0.035 * SMIC_TOTAL, "smic2024"),
+    (
+        "intel_fab34",
+        "Intel Fab 34, Leixlip (Intel 4)",
+        "Intel",
+        "USA",
+        "IRL",
+        "logic_7nm",
+        0.055 * INTEL_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "intel_oregon",
+        "Intel D1X/D1C, Hillsboro (Intel 7)",
+        "Intel",
+        "USA",
+        "USA",
+        "logic_16nm",
+        0.35 * INTEL_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "intel_arizona",
+        "Intel Fab 42/52, Chandler (Intel 7)",
+        "Intel",
+        "USA",
+        "USA",
+        "logic_16nm",
+        0.30 * INTEL_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "gf_malta",
+        "GlobalFoundries Fab 8, Malta (12/14 nm)",
+        "GlobalFoundries",
+        "USA",
+        "USA",
+        "logic_16nm",
+        0.30 * GF_TOTAL,
+        "gf2022q3",
+    ),
+    (
+        "samsung_austin",
+        "Samsung Austin S2 (14 nm)",
+        "Samsung Electronics",
+        "KOR",
+        "USA",
+        "logic_16nm",
+        0.65 * SAMSUNG_AUSTIN,
+        "knometa2022",
+    ),
+    (
+        "tsmc_fab12",
+        "TSMC Fab 12/14 (16/12 nm)",
+        "TSMC",
+        "TWN",
+        "TWN",
+        "logic_16nm",
+        0.24 * TSMC_GIGAFAB,
+        "tsmc_gigafab2023",
+    ),
+    ("tsmc_nanjing", "TSMC Nanjing Fab 16 (16/12 nm)", "TSMC", "TWN", "CHN", "logic_16nm", 7.0, "tsmc_about2023"),
+    ("smic_sn1", "SMIC SN1, Shanghai (14 nm)", "SMIC", "CHN", "CHN", "logic_16nm", 0.03 * SMIC_TOTAL, "smic2024"),
+    (
+        "intel_fab28",
+        "Intel Fab 28, Kiryat Gat (Intel 7)",
+        "Intel",
+        "USA",
+        "ISR",
+        "logic_16nm",
+        0.165 * INTEL_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "intel_fab24",
+        "Intel Fab 24, Leixlip (14 nm)",
+        "Intel",
+        "USA",
+        "IRL",
+        "logic_16nm",
+        0.13 * INTEL_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "samsung_giheung14",
+        "Samsung Giheung (14 nm)",
+        "Samsung Electronics",
+        "KOR",
+        "KOR",
+        "logic_16nm",
+        0.14 * SAMSUNG_LOGIC,
+        "knometa2022",
+    ),
+    (
+        "gf_dresden",
+        "GlobalFoundries Fab 1, Dresden (22FDX)",
+        "GlobalFoundries",
+        "USA",
+        "DEU",
+        "logic_16nm",
+        0.30 * GF_TOTAL,
+        "gf2022q3",
+    ),
+    (
+        "tsmc_fab14_28",
+        "TSMC 28 nm (Fab 14/15)",
+        "TSMC",
+        "TWN",
+        "TWN",
+        "logic_28nm",
+        0.22 * TSMC_GIGAFAB,
+        "tsmc_gigafab2023",
+    ),
+    (
+        "umc_fab12a",
+        "UMC Fab 12A, Tainan (28/40 nm)",
+        "UMC",
+        "TWN",
+        "TWN",
+        "logic_28nm",
+        0.23 * UMC_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "smic_beijing",
+        "SMIC Beijing B2/B3 (28/40 nm)",
+        "SMIC",
+        "CHN",
+        "CHN",
+        "logic_28nm",
+        0.22 * SMIC_TOTAL,
+        "smic2024",
+    ),
+    (
+        "huali_shanghai",
+        "Hua Hong Huali Fab 5/6, Shanghai (28/40 nm)",
+        "Hua Hong",
+        "CHN",
+        "CHN",
+        "logic_28nm",
+        8.0,
+        "est",
+    ),
+    (
+        "umc_xiamen",
+        "UMC United Semi Fab 12X, Xiamen",
+        "UMC",
+        "TWN",
+        "CHN",
+        "logic_28nm",
+        0.065 * UMC_TOTAL,
+        "icinsights2021",
+    ),
     (
         "samsung_austin_legacy",
         "Samsung Austin S1/S2 (28-45 nm)",
@@ -1119,58 +1444,510 @@ LOGIC = [
         "KOR",
         "USA",
         "logic_28nm",
-        4.8,
+        0.35 * SAMSUNG_AUSTIN,
+        "knometa2022",
     ),
-    ("samsung_giheung28", "Samsung Giheung (28 nm)", "Samsung Electronics", "KOR", "KOR", "logic_28nm", 10.0),
-    ("gf_singapore", "GlobalFoundries Fab 7, Singapore (40 nm)", "GlobalFoundries", "USA", "SGP", "logic_28nm", 5.0),
-    ("umc_fab12i", "UMC Fab 12i, Singapore (40/28 nm)", "UMC", "TWN", "SGP", "logic_28nm", 4.4),
-    ("jasm_kumamoto", "JASM Kumamoto (TSMC/Sony, 28/22 nm)", "TSMC", "TWN", "JPN", "logic_28nm", 3.0),
-    ("tsmc_mature", "TSMC mature fabs (Fab 2-8, 65 nm+)", "TSMC", "TWN", "TWN", "logic_mature", 12.0),
-    ("umc_mature", "UMC 8-inch fabs", "UMC", "TWN", "TWN", "logic_mature", 8.0),
-    ("vis_fabs", "Vanguard International Semiconductor", "VIS", "TWN", "TWN", "logic_mature", 6.0),
-    ("psmc_fabs", "Powerchip (PSMC) mature fabs", "PSMC", "TWN", "TWN", "logic_mature", 5.0),
-    ("smic_mature", "SMIC mature fabs (Shanghai, Tianjin, Shenzhen)", "SMIC", "CHN", "CHN", "logic_mature", 10.0),
-    ("huahong_wuxi", "Hua Hong Fab 7/9, Wuxi", "Hua Hong", "CHN", "CHN", "logic_mature", 7.0),
-    ("nexchip_hefei", "Nexchip, Hefei", "Nexchip", "CHN", "CHN", "logic_mature", 6.0),
-    ("ti_rfab", "Texas Instruments RFAB, Richardson", "Texas Instruments", "USA", "USA", "logic_mature", 5.0),
-    ("gf_vermont", "GlobalFoundries Fab 9, Essex Junction", "GlobalFoundries", "USA", "USA", "logic_mature", 2.0),
-    ("onsemi_fishkill", "onsemi East Fishkill", "onsemi", "USA", "USA", "logic_mature", 2.0),
-    ("renesas_naka", "Renesas Naka", "Renesas", "JPN", "JPN", "logic_mature", 5.0),
-    ("toshiba_kaga", "Toshiba Kaga", "Toshiba", "JPN", "JPN", "logic_mature", 3.0),
-    ("db_hitek", "DB HiTek, Bucheon", "DB HiTek", "KOR", "KOR", "logic_mature", 4.0),
-    ("infineon_dresden", "Infineon Dresden", "Infineon", "DEU", "DEU", "logic_mature", 4.0),
-    ("bosch_reutlingen", "Bosch Reutlingen/Dresden", "Bosch", "DEU", "DEU", "logic_mature", 2.0),
-    ("infineon_villach", "Infineon Villach", "Infineon", "DEU", "AUT", "logic_mature", 3.0),
-    ("st_crolles", "STMicroelectronics Crolles", "STMicroelectronics", "CHE", "FRA", "logic_mature", 4.0),
-    ("st_agrate", "STMicroelectronics Agrate", "STMicroelectronics", "CHE", "ITA", "logic_mature", 3.0),
-    ("nxp_nijmegen", "NXP ICN8, Nijmegen", "NXP", "NLD", "NLD", "logic_mature", 2.0),
-    ("tower_migdal", "Tower Semiconductor, Migdal HaEmek", "Tower Semiconductor", "ISR", "ISR", "logic_mature", 3.0),
-    ("xfab_kuching", "X-FAB Sarawak, Kuching", "X-FAB", "DEU", "MYS", "logic_mature", 2.0),
-    ("silterra_kulim", "SilTerra, Kulim", "SilTerra", "MYS", "MYS", "logic_mature", 2.0),
+    (
+        "samsung_giheung28",
+        "Samsung Giheung (28 nm)",
+        "Samsung Electronics",
+        "KOR",
+        "KOR",
+        "logic_28nm",
+        0.14 * SAMSUNG_LOGIC,
+        "knometa2022",
+    ),
+    (
+        "gf_singapore",
+        "GlobalFoundries Fab 7, Singapore (40 nm)",
+        "GlobalFoundries",
+        "USA",
+        "SGP",
+        "logic_28nm",
+        0.20 * GF_TOTAL,
+        "gf2022q3",
+    ),
+    (
+        "umc_fab12i",
+        "UMC Fab 12i, Singapore (40/28 nm)",
+        "UMC",
+        "TWN",
+        "SGP",
+        "logic_28nm",
+        0.13 * UMC_TOTAL,
+        "icinsights2021",
+    ),
+    ("jasm_kumamoto", "JASM Kumamoto (TSMC/Sony, 28/22 nm, from 2024)", "TSMC", "TWN", "JPN", "logic_28nm", 3.0, "est"),
+    (
+        "umc_fab12m",
+        "UMC Fab 12M, Mie (ex-Fujitsu, 40-90 nm)",
+        "UMC",
+        "TWN",
+        "JPN",
+        "logic_mature",
+        0.085 * UMC_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "tsmc_mature",
+        "TSMC mature fabs (Fab 2-8, 6- and 8-inch, 65 nm+)",
+        "TSMC",
+        "TWN",
+        "TWN",
+        "logic_mature",
+        TSMC_OTHER - 21.0,
+        "tsmc_about2023",
+    ),
+    ("tsmc_wafertech", "TSMC WaferTech, Camas (8-inch)", "TSMC", "TWN", "USA", "logic_mature", 4.0, "tsmc_about2023"),
+    (
+        "tsmc_shanghai",
+        "TSMC China Fab 10, Shanghai (8-inch)",
+        "TSMC",
+        "TWN",
+        "CHN",
+        "logic_mature",
+        10.0,
+        "tsmc_about2023",
+    ),
+    ("umc_mature", "UMC 8-inch fabs, Hsinchu", "UMC", "TWN", "TWN", "logic_mature", 0.41 * UMC_TOTAL, "icinsights2021"),
+    (
+        "umc_hejian",
+        "UMC Hejian 8-inch, Suzhou",
+        "UMC",
+        "TWN",
+        "CHN",
+        "logic_mature",
+        0.08 * UMC_TOTAL,
+        "icinsights2021",
+    ),
+    (
+        "vis_fabs",
+        "Vanguard International Semiconductor, Hsinchu (8-inch)",
+        "VIS",
+        "TWN",
+        "TWN",
+        "logic_mature",
+        24.0,
+        "est",
+    ),
+    ("vis_singapore", "VIS Fab 3E, Singapore (8-inch)", "VIS", "TWN", "SGP", "logic_mature", 4.0, "est"),
+    ("psmc_fabs", "Powerchip (PSMC) mature fabs", "PSMC", "TWN", "TWN", "logic_mature", 22.0, "est"),
+    (
+        "smic_mature",
+        "SMIC mature fabs (Shanghai, Tianjin, Shenzhen)",
+        "SMIC",
+        "CHN",
+        "CHN",
+        "logic_mature",
+        0.685 * SMIC_TOTAL,
+        "smic2024",
+    ),
+    ("nexchip_hefei", "Nexchip, Hefei", "Nexchip", "CHN", "CHN", "logic_mature", 20.0, "est"),
+    (
+        "gf_vermont",
+        "GlobalFoundries Fab 9, Essex Junction (8-inch)",
+        "GlobalFoundries",
+        "USA",
+        "USA",
+        "logic_mature",
+        0.08 * GF_TOTAL,
+        "gf2022q3",
+    ),
+    (
+        "gf_singapore200",
+        "GlobalFoundries 8-inch fabs, Singapore",
+        "GlobalFoundries",
+        "USA",
+        "SGP",
+        "logic_mature",
+        0.12 * GF_TOTAL,
+        "gf2022q3",
+    ),
+    (
+        "nxp_austin",
+        "NXP ATMC and Oak Hill, Austin (8-inch, MCU and mixed signal)",
+        "NXP",
+        "NLD",
+        "USA",
+        "logic_mature",
+        8.0,
+        "est",
+    ),
+    (
+        "infineon_austin",
+        "Infineon Fab 25, Austin (ex-Cypress, 8-inch, MCU)",
+        "Infineon",
+        "DEU",
+        "USA",
+        "logic_mature",
+        4.0,
+        "est",
+    ),
+    (
+        "microchip_fabs",
+        "Microchip Fab 2/4/5, Tempe, Gresham, Colorado Springs (MCU)",
+        "Microchip",
+        "USA",
+        "USA",
+        "logic_mature",
+        12.0,
+        "est",
+    ),
+    ("renesas_naka", "Renesas Naka (MCU/SoC, 8- and 12-inch)", "Renesas", "JPN", "JPN", "logic_mature", 12.0, "est"),
+    (
+        "renesas_kawashiri",
+        "Renesas Kawashiri, Saijo and Takasaki (MCU)",
+        "Renesas",
+        "JPN",
+        "JPN",
+        "logic_mature",
+        10.0,
+        "est",
+    ),
+    ("db_hitek", "DB HiTek, Bucheon/Eumseong (8-inch)", "DB HiTek", "KOR", "KOR", "logic_mature", 15.0, "est"),
+    ("key_foundry", "Key Foundry, Cheongju (8-inch)", "SK hynix", "KOR", "KOR", "logic_mature", 8.0, "est"),
+    (
+        "samsung_giheung8",
+        "Samsung Giheung 8-inch (DDI, PMIC, CIS)",
+        "Samsung Electronics",
+        "KOR",
+        "KOR",
+        "logic_mature",
+        0.10 * SAMSUNG_LOGIC,
+        "knometa2022",
+    ),
+    (
+        "infineon_dresden",
+        "Infineon Dresden (8-inch logic/MCU, 12-inch power)",
+        "Infineon",
+        "DEU",
+        "DEU",
+        "logic_mature",
+        14.0,
+        "est",
+    ),
+    (
+        "st_crolles",
+        "STMicroelectronics Crolles (12-inch FD-SOI, MCU, imaging)",
+        "STMicroelectronics",
+        "CHE",
+        "FRA",
+        "logic_mature",
+        14.0,
+        "est",
+    ),
+    (
+        "st_rousset",
+        "STMicroelectronics Rousset (8-inch MCU)",
+        "STMicroelectronics",
+        "CHE",
+        "FRA",
+        "logic_mature",
+        8.0,
+        "est",
+    ),
+    ("nxp_nijmegen", "NXP ICN8, Nijmegen", "NXP", "NLD", "NLD", "logic_mature", 5.0, "est"),
+    (
+        "ssmc_singapore",
+        "SSMC, Singapore (NXP/TSMC joint venture, 8-inch)",
+        "SSMC",
+        "NLD",
+        "SGP",
+        "logic_mature",
+        6.0,
+        "est",
+    ),
+    (
+        "japan_logic_other",
+        "Other Japanese MCU and logic fabs (aggregate)",
+        "Japan logic fabs",
+        "JPN",
+        "JPN",
+        "logic_mature",
+        30.0,
+        "est",
+    ),
+    (
+        "tower_migdal",
+        "Tower Semiconductor, Migdal HaEmek",
+        "Tower Semiconductor",
+        "ISR",
+        "ISR",
+        "logic_mature",
+        5.0,
+        "est",
+    ),
+    ("xfab_kuching", "X-FAB Sarawak, Kuching", "X-FAB", "DEU", "MYS", "logic_mature", 3.0, "est"),
+    ("silterra_kulim", "SilTerra, Kulim", "SilTerra", "MYS", "MYS", "logic_mature", 4.0, "est"),
 ]
-for fid, name, comp, hq, cty, item, cap in LOGIC:
-    fac(fid, name, comp, hq, cty, "foundry", item, cap, 130)
+for fid, name, comp, hq, cty, item, cap, src in LOGIC:
+    fac(fid, name, comp, hq, cty, "foundry", item, round(cap, 2), 130, src)
+
+# --- discrete, analog and other (DAO: power, analog, PMIC, sensors) fabs, item analog_power (kind foundry;
+# MCU fabs are logic, as in the SIA/BCG taxonomy). No company publishes these capacities: each is an
+# estimate, sized so that the country shares of all fabrication match SIA 2022 (see the README) ---
+DAO = [
+    # id, name, company, hq, country, capacity, source
+    (
+        "ti_rfab",
+        "Texas Instruments RFAB1/RFAB2, Richardson (12-inch analog)",
+        "Texas Instruments",
+        "USA",
+        "USA",
+        14.0,
+        "ti_rfab2004",
+    ),
+    ("ti_dallas", "Texas Instruments DMOS6 and DFAB, Dallas", "Texas Instruments", "USA", "USA", 12.0, "est"),
+    ("ti_lehi", "Texas Instruments LFAB, Lehi (12-inch)", "Texas Instruments", "USA", "USA", 7.0, "est"),
+    (
+        "ti_sherman",
+        "Texas Instruments SFAB Sherman and South Portland (8-inch)",
+        "Texas Instruments",
+        "USA",
+        "USA",
+        8.0,
+        "est",
+    ),
+    ("adi_fabs", "Analog Devices Wilmington, Beaverton and Camas", "Analog Devices", "USA", "USA", 8.0, "est"),
+    ("onsemi_fishkill", "onsemi East Fishkill (12-inch power and sensors)", "onsemi", "USA", "USA", 10.0, "est"),
+    ("onsemi_other", "onsemi Mountain Top and Nampa", "onsemi", "USA", "USA", 6.0, "est"),
+    (
+        "us_dao_other",
+        "Other US discrete, power, analog and sensor fabs (aggregate)",
+        "US DAO fabs",
+        "USA",
+        "USA",
+        120.0,
+        "est",
+    ),
+    (
+        "sony_cis",
+        "Sony Semiconductor Nagasaki, Kumamoto, Oita, Yamagata (image sensors)",
+        "Sony",
+        "JPN",
+        "JPN",
+        45.0,
+        "est",
+    ),
+    ("toshiba_kaga", "Toshiba Kaga (power discretes)", "Toshiba", "JPN", "JPN", 10.0, "est"),
+    ("rohm_lapis", "ROHM and Lapis, Miyazaki and Chikugo", "ROHM", "JPN", "JPN", 15.0, "est"),
+    (
+        "mitsubishi_power",
+        "Mitsubishi Electric power devices, Fukuoka and Kumamoto",
+        "Mitsubishi Electric",
+        "JPN",
+        "JPN",
+        8.0,
+        "est",
+    ),
+    ("fuji_power", "Fuji Electric Matsumoto and Yamanashi", "Fuji Electric", "JPN", "JPN", 6.0, "est"),
+    (
+        "tpsco_hokuriku",
+        "Tower Partners Semiconductor, Uozu, Tonami and Arai",
+        "Tower Semiconductor",
+        "ISR",
+        "JPN",
+        12.0,
+        "est",
+    ),
+    ("ti_aizu", "Texas Instruments Aizu (8-inch analog)", "Texas Instruments", "USA", "JPN", 6.0, "est"),
+    ("renesas_kofu", "Renesas Kofu (12-inch power)", "Renesas", "JPN", "JPN", 3.0, "est"),
+    (
+        "japan_dao_other",
+        "Other Japanese discrete, power, analog and sensor fabs (aggregate)",
+        "Japan DAO fabs",
+        "JPN",
+        "JPN",
+        210.0,
+        "est",
+    ),
+    ("infineon_villach", "Infineon Villach (power)", "Infineon", "DEU", "AUT", 12.0, "est"),
+    ("infineon_regensburg", "Infineon Regensburg (8-inch)", "Infineon", "DEU", "DEU", 6.0, "est"),
+    ("bosch_reutlingen", "Bosch Reutlingen/Dresden (MEMS, ASIC, power)", "Bosch", "DEU", "DEU", 8.0, "est"),
+    (
+        "st_agrate",
+        "STMicroelectronics Agrate (analog/BCD, 12-inch power)",
+        "STMicroelectronics",
+        "CHE",
+        "ITA",
+        10.0,
+        "est",
+    ),
+    ("st_catania", "STMicroelectronics Catania (power, SiC)", "STMicroelectronics", "CHE", "ITA", 6.0, "est"),
+    (
+        "europe_dao_other",
+        "Other European discrete, power, analog and sensor fabs (aggregate)",
+        "Europe DAO fabs",
+        "DEU",
+        "DEU",
+        140.0,
+        "est",
+    ),
+    ("infineon_kulim", "Infineon Kulim (power)", "Infineon", "DEU", "MYS", 10.0, "est"),
+    (
+        "sea_dao_other",
+        "Other South-East Asian discrete, power and sensor fabs (aggregate)",
+        "SE Asia DAO fabs",
+        "MYS",
+        "MYS",
+        90.0,
+        "est",
+    ),
+    (
+        "taiwan_dao_other",
+        "Other Taiwanese discrete, power, analog and sensor fabs (aggregate)",
+        "Taiwan DAO fabs",
+        "TWN",
+        "TWN",
+        73.0,
+        "est",
+    ),
+    ("magnachip_gumi", "Magnachip Gumi (power discretes)", "Magnachip", "KOR", "KOR", 6.0, "est"),
+    ("st_singapore", "STMicroelectronics Ang Mo Kio (analog, power)", "STMicroelectronics", "CHE", "SGP", 8.0, "est"),
+    (
+        "huahong_wuxi",
+        "Hua Hong Fab 7, Wuxi (12-inch power discretes, eNVM)",
+        "Hua Hong",
+        "CHN",
+        "CHN",
+        HUAHONG_FAB7,
+        "huahong2024",
+    ),
+    (
+        "huahong_shanghai",
+        "Hua Hong Fab 1-3, Shanghai (8-inch power discrete, eNVM, analog)",
+        "Hua Hong",
+        "CHN",
+        "CHN",
+        HUAHONG_TOTAL - HUAHONG_FAB7,
+        "huahong2024",
+    ),
+    (
+        "crmicro_fabs",
+        "China Resources Microelectronics, Wuxi, Chongqing, Shenzhen",
+        "China Resources Microelectronics",
+        "CHN",
+        "CHN",
+        30.0,
+        "est",
+    ),
+    ("silan_fabs", "Hangzhou Silan, Hangzhou and Xiamen", "Silan", "CHN", "CHN", 20.0, "est"),
+    (
+        "china_dao_other",
+        "Other Chinese discrete, power, analog and sensor fabs (aggregate)",
+        "China DAO fabs",
+        "CHN",
+        "CHN",
+        380.0,
+        "est",
+    ),
+]
+for fid, name, comp, hq, cty, cap, src in DAO:
+    fac(fid, name, comp, hq, cty, "foundry", "analog_power", round(cap, 2), 130, src)
 
 # --- memory fabs (kwafer per week) and HBM lines (derived) ---
 MEMORY = [
-    ("samsung_dram", "Samsung Pyeongtaek/Hwaseong DRAM", "Samsung Electronics", "KOR", "KOR", "dram", 150.0),
-    ("skhynix_icheon", "SK hynix Icheon M14/M16 DRAM", "SK hynix", "KOR", "KOR", "dram", 63.0),
-    ("skhynix_wuxi", "SK hynix Wuxi C2 DRAM", "SK hynix", "KOR", "CHN", "dram", 41.0),
-    ("micron_taichung", "Micron Taichung/Taoyuan DRAM", "Micron", "USA", "TWN", "dram", 45.0),
-    ("micron_hiroshima", "Micron Hiroshima DRAM", "Micron", "USA", "JPN", "dram", 23.0),
-    ("nanya_dram", "Nanya Technology, New Taipei", "Nanya", "TWN", "TWN", "dram", 14.0),
-    ("cxmt_hefei", "CXMT Hefei DRAM", "CXMT", "CHN", "CHN", "dram_legacy", 35.0),
-    ("samsung_nand", "Samsung Pyeongtaek/Hwaseong NAND", "Samsung Electronics", "KOR", "KOR", "nand", 75.0),
-    ("samsung_xian", "Samsung Xi'an NAND", "Samsung Electronics", "KOR", "CHN", "nand", 46.0),
-    ("skhynix_cheongju", "SK hynix Cheongju NAND", "SK hynix", "KOR", "KOR", "nand", 40.0),
-    ("solidigm_dalian", "Solidigm (SK hynix) Dalian NAND", "SK hynix", "KOR", "CHN", "nand", 25.0),
-    ("kioxia_yokkaichi", "Kioxia Yokkaichi/Kitakami NAND", "Kioxia", "JPN", "JPN", "nand", 45.0),
-    ("wdc_jv", "Western Digital share of the Kioxia JV fabs", "Western Digital", "USA", "JPN", "nand", 42.0),
-    ("micron_singapore", "Micron Singapore NAND", "Micron", "USA", "SGP", "nand", 40.0),
-    ("ymtc_wuhan", "YMTC Wuhan NAND", "YMTC", "CHN", "CHN", "nand", 16.0),
+    # id, name, company, hq, country, item, capacity, source
+    (
+        "samsung_dram",
+        "Samsung Pyeongtaek/Hwaseong DRAM",
+        "Samsung Electronics",
+        "KOR",
+        "KOR",
+        "dram",
+        SAMSUNG_MEMORY - SAMSUNG_NAND,
+        "knometa2022",
+    ),
+    (
+        "skhynix_icheon",
+        "SK hynix Icheon M14/M16 DRAM",
+        "SK hynix",
+        "KOR",
+        "KOR",
+        "dram",
+        0.33 * SKHYNIX_TOTAL,
+        "knometa2022",
+    ),
+    ("skhynix_wuxi", "SK hynix Wuxi C2 DRAM", "SK hynix", "KOR", "CHN", "dram", 0.22 * SKHYNIX_TOTAL, "knometa2022"),
+    ("micron_taichung", "Micron Taichung/Taoyuan DRAM", "Micron", "USA", "TWN", "dram", 45.0, "est"),
+    ("micron_hiroshima", "Micron Hiroshima DRAM", "Micron", "USA", "JPN", "dram", 16.0, "est"),
+    ("nanya_dram", "Nanya Technology, New Taipei", "Nanya", "TWN", "TWN", "dram", 11.0, "est"),
+    (
+        "winbond_taichung",
+        "Winbond Taichung/Kaohsiung (specialty DRAM)",
+        "Winbond",
+        "TWN",
+        "TWN",
+        "dram_legacy",
+        14.0,
+        "est",
+    ),
+    ("cxmt_hefei", "CXMT Hefei DRAM", "CXMT", "CHN", "CHN", "dram_legacy", CXMT_TOTAL, "omdia_cxmt"),
+    (
+        "samsung_nand",
+        "Samsung Pyeongtaek/Hwaseong NAND",
+        "Samsung Electronics",
+        "KOR",
+        "KOR",
+        "nand",
+        0.6 * SAMSUNG_NAND,
+        "chosun2024",
+    ),
+    (
+        "samsung_xian",
+        "Samsung Xi'an NAND",
+        "Samsung Electronics",
+        "KOR",
+        "CHN",
+        "nand",
+        0.4 * SAMSUNG_NAND,
+        "chosun2024",
+    ),
+    (
+        "skhynix_cheongju",
+        "SK hynix Cheongju NAND",
+        "SK hynix",
+        "KOR",
+        "KOR",
+        "nand",
+        0.31 * SKHYNIX_TOTAL,
+        "knometa2022",
+    ),
+    (
+        "solidigm_dalian",
+        "Solidigm (SK hynix) Dalian NAND",
+        "SK hynix",
+        "KOR",
+        "CHN",
+        "nand",
+        0.14 * SKHYNIX_TOTAL,
+        "knometa2022",
+    ),
+    (
+        "kioxia_yokkaichi",
+        "Kioxia Yokkaichi/Kitakami NAND",
+        "Kioxia",
+        "JPN",
+        "JPN",
+        "nand",
+        0.5 * KIOXIA_WD_TOTAL,
+        "knometa2022",
+    ),
+    (
+        "wdc_jv",
+        "Western Digital share of the Kioxia JV fabs",
+        "Western Digital",
+        "USA",
+        "JPN",
+        "nand",
+        0.5 * KIOXIA_WD_TOTAL,
+        "knometa2022",
+    ),
+    ("micron_singapore", "Micron Singapore NAND", "Micron", "USA", "SGP", "nand", 30.0, "est"),
+    ("ymtc_wuhan", "YMTC Wuhan NAND", "YMTC", "CHN", "CHN", "nand", YMTC_TOTAL, "yole_ymtc"),
 ]
-for fid, name, comp, hq, cty, item, cap in MEMORY:
-    fac(fid, name, comp, hq, cty, "memory", item, cap, 130)
+for fid, name, comp, hq, cty, item, cap, src in MEMORY:
+    fac(fid, name, comp, hq, cty, "memory", item, round(cap, 2), 130, src)
 for fid, name, comp, hq, cty in [
     ("skhynix_hbm", "SK hynix HBM (Icheon/Cheongju TSV lines)", "SK hynix", "KOR", "KOR"),
     ("samsung_hbm", "Samsung HBM (Cheonan TSV lines)", "Samsung Electronics", "KOR", "KOR"),
@@ -1604,8 +2381,17 @@ for _k in (
 
 # Korean fabs in 2019: Japan 44.6 % of HF; the rest domestic and Chinese (businesskorea2019, motie2021)
 HF_KOREA = {"stella_hf": 0.25, "morita_hf": 0.196, "soulbrain_hf": 0.25, "enf_hf": 0.104, "dofluoride_hf": 0.20}
-# Chinese mature fabs also buy domestic implanters
+# Chinese mature and DAO fabs also buy domestic implanters
 IMPLANT_CHINA = norm({**SPLITS["ion_implanter"], "kingstone_implant": 0.03})
+CHINA_DOMESTIC_IMPLANT = (
+    "smic_mature",
+    "huahong_wuxi",
+    "nexchip_hefei",
+    "huahong_shanghai",
+    "crmicro_fabs",
+    "silan_fabs",
+    "china_dao_other",
+)
 
 # =============================================================================================
 # fab recipes
@@ -1617,6 +2403,7 @@ FAB_CLASS = {
     "logic_16nm": "L16",
     "logic_28nm": "L28",
     "logic_mature": "LM",
+    "analog_power": "DAO",
     "dram": "DRAM",
     "dram_legacy": "DRAML",
     "nand": "NAND",
@@ -1627,11 +2414,51 @@ W = {
     "arfi_advanced": {"L5": 1.0, "L7": 1.0, "L16": 0.3, "DRAM": 0.6, "NAND": 0.2},
     "arfi_mainstream": {"L16": 1.0, "L28": 0.6, "DRAM": 0.4, "DRAML": 0.8, "NAND": 0.4},
     "arf_dry": {"L16": 0.3, "L28": 0.5, "LM": 0.3, "DRAM": 0.2, "DRAML": 0.3, "NAND": 0.2},
-    "krf_scanner": {"L5": 0.5, "L7": 0.5, "L16": 0.5, "L28": 0.5, "LM": 1.0, "DRAM": 0.5, "DRAML": 0.5, "NAND": 1.0},
-    "iline_stepper": {"L5": 0.2, "L7": 0.2, "L16": 0.2, "L28": 0.2, "LM": 1.0, "DRAM": 0.2, "DRAML": 0.2, "NAND": 0.2},
-    "resist_track": {"L5": 1.0, "L7": 1.0, "L16": 0.8, "L28": 0.6, "LM": 0.4, "DRAM": 0.8, "DRAML": 0.6, "NAND": 0.6},
+    "krf_scanner": {
+        "L5": 0.5,
+        "L7": 0.5,
+        "L16": 0.5,
+        "L28": 0.5,
+        "LM": 1.0,
+        "DAO": 0.6,
+        "DRAM": 0.5,
+        "DRAML": 0.5,
+        "NAND": 1.0,
+    },
+    "iline_stepper": {
+        "L5": 0.2,
+        "L7": 0.2,
+        "L16": 0.2,
+        "L28": 0.2,
+        "LM": 1.0,
+        "DAO": 1.0,
+        "DRAM": 0.2,
+        "DRAML": 0.2,
+        "NAND": 0.2,
+    },
+    "resist_track": {
+        "L5": 1.0,
+        "L7": 1.0,
+        "L16": 0.8,
+        "L28": 0.6,
+        "LM": 0.4,
+        "DAO": 0.3,
+        "DRAM": 0.8,
+        "DRAML": 0.6,
+        "NAND": 0.6,
+    },
     "dep_advanced": {"L5": 1.0, "L7": 0.9, "L16": 0.7, "DRAM": 0.8, "NAND": 1.0},
-    "dep_mainstream": {"L5": 0.2, "L7": 0.2, "L16": 0.3, "L28": 1.0, "LM": 0.8, "DRAM": 0.2, "DRAML": 0.8, "NAND": 0.3},
+    "dep_mainstream": {
+        "L5": 0.2,
+        "L7": 0.2,
+        "L16": 0.3,
+        "L28": 1.0,
+        "LM": 0.8,
+        "DAO": 0.6,
+        "DRAM": 0.2,
+        "DRAML": 0.8,
+        "NAND": 0.3,
+    },
     "etch_advanced": {"L5": 1.0, "L7": 0.9, "L16": 0.7, "DRAM": 0.8, "NAND": 1.2},
     "etch_mainstream": {
         "L5": 0.2,
@@ -1639,30 +2466,93 @@ W = {
         "L16": 0.3,
         "L28": 1.0,
         "LM": 0.8,
+        "DAO": 0.6,
         "DRAM": 0.2,
         "DRAML": 0.8,
         "NAND": 0.2,
     },
 }
 for _t in ("clean_tool", "cmp_tool", "ion_implanter", "metrology"):
-    W[_t] = {"L5": 1.0, "L7": 0.9, "L16": 0.7, "L28": 0.5, "LM": 0.3, "DRAM": 0.7, "DRAML": 0.6, "NAND": 0.7}
+    W[_t] = {
+        "L5": 1.0,
+        "L7": 0.9,
+        "L16": 0.7,
+        "L28": 0.5,
+        "LM": 0.3,
+        "DAO": 0.2,
+        "DRAM": 0.7,
+        "DRAML": 0.6,
+        "NAND": 0.7,
+    }
+W["ion_implanter"]["DAO"] = 0.5  # power devices and analog need many implant steps (estimate)
 # consumables in su (or kwafer for wafers) per kwafer start
 CONSUMABLES = {
-    "wafer_300mm": {"L5": 1.0, "L7": 1.0, "L16": 1.0, "L28": 1.0, "LM": 1.0, "DRAM": 1.0, "DRAML": 1.0, "NAND": 1.0},
-    "photoresist": {"L5": 1.6, "L7": 1.4, "L16": 1.2, "L28": 1.0, "LM": 0.7, "DRAM": 1.2, "DRAML": 1.1, "NAND": 1.0},
+    "wafer_300mm": {
+        "L5": 1.0,
+        "L7": 1.0,
+        "L16": 1.0,
+        "L28": 1.0,
+        "LM": 1.0,
+        "DAO": 1.0,
+        "DRAM": 1.0,
+        "DRAML": 1.0,
+        "NAND": 1.0,
+    },
+    "photoresist": {
+        "L5": 1.6,
+        "L7": 1.4,
+        "L16": 1.2,
+        "L28": 1.0,
+        "LM": 0.7,
+        "DAO": 0.6,
+        "DRAM": 1.2,
+        "DRAML": 1.1,
+        "NAND": 1.0,
+    },
     "hydrogen_fluoride": {
         "L5": 1.2,
         "L7": 1.2,
         "L16": 1.1,
         "L28": 1.0,
         "LM": 0.8,
+        "DAO": 0.8,
         "DRAM": 1.2,
         "DRAML": 1.1,
         "NAND": 1.5,
     },
-    "neon": {"L5": 1.6, "L7": 1.4, "L16": 1.2, "L28": 1.0, "LM": 0.7, "DRAM": 1.2, "DRAML": 1.1, "NAND": 1.0},
-    "specialty_gas": {"L5": 1.4, "L7": 1.3, "L16": 1.2, "L28": 1.0, "LM": 0.8, "DRAM": 1.1, "DRAML": 1.0, "NAND": 1.5},
-    "photomask": {"L5": 1.5, "L7": 1.3, "L16": 1.1, "L28": 1.0, "LM": 0.6, "DRAM": 0.5, "DRAML": 0.5, "NAND": 0.4},
+    "neon": {
+        "L5": 1.6,
+        "L7": 1.4,
+        "L16": 1.2,
+        "L28": 1.0,
+        "LM": 0.7,
+        "DAO": 0.4,
+        "DRAM": 1.2,
+        "DRAML": 1.1,
+        "NAND": 1.0,
+    },
+    "specialty_gas": {
+        "L5": 1.4,
+        "L7": 1.3,
+        "L16": 1.2,
+        "L28": 1.0,
+        "LM": 0.8,
+        "DAO": 0.8,
+        "DRAM": 1.1,
+        "DRAML": 1.0,
+        "NAND": 1.5,
+    },
+    "photomask": {
+        "L5": 1.5,
+        "L7": 1.3,
+        "L16": 1.1,
+        "L28": 1.0,
+        "LM": 0.6,
+        "DAO": 0.5,
+        "DRAM": 0.5,
+        "DRAML": 0.5,
+        "NAND": 0.4,
+    },
 }
 # germane (GeH4) for SiGe epitaxy: embedded SiGe source/drain stressors of logic at 45 nm and
 # below (none in mature logic, DRAM or NAND flows), su per kwafer start (estimate)
@@ -1837,6 +2727,24 @@ MIXES = {
     "gulf_mix": {"dell_hgx": 0.35, "foxconn_hgx": 0.25, "supermicro_hgx": 0.30, "supermicro_mi300": 0.10},
 }
 H100_TPP = 15832.0
+# power stages, PMICs and discretes of an AI server: about 10 wafers (300 mm eq.) of DAO devices per
+# thousand accelerators (some 100 small power and analog dies per accelerator at about 10 000 dies a
+# wafer; estimate), bought from the large power/analog IDMs (split: estimate)
+SERVER_ANALOG = 0.01  # kwafer per thousand accelerators
+SERVER_ANALOG_SOURCES = norm(
+    {
+        "infineon_villach": 0.20,
+        "infineon_kulim": 0.10,
+        "ti_rfab": 0.12,
+        "ti_dallas": 0.08,
+        "onsemi_fishkill": 0.15,
+        "st_agrate": 0.10,
+        "st_singapore": 0.05,
+        "adi_fabs": 0.10,
+        "renesas_kofu": 0.05,
+        "rohm_lapis": 0.05,
+    }
+)
 
 # =============================================================================================
 # candidates and certifications (USD; lead weeks), estimates unless noted
@@ -1909,10 +2817,23 @@ OWNERSHIP: list[tuple[str, str, float, str]] = [
 # =============================================================================================
 # validation: published country shares per segment (percent)
 # =============================================================================================
-# basis: "location" (facility country), "hq" (company headquarters), or "flows:<ISO>" (normal flows to
-# buyers in that country). "other" = every country not listed. Regions group countries.
+# basis: "location" (facility country), "hq" (company headquarters), "flows:<ISO>" (normal flows to
+# buyers in that country), or "items" (the share of the capacity of the segment's items held by the
+# facilities producing each listed group of items, `groups`). "other" = every country (or item) not
+# listed. Regions group countries.
 
-REGIONS = {"EUR": ("DEU", "FRA", "ITA", "NLD", "AUT", "IRL", "PRT", "BEL", "FIN", "ESP")}
+REGIONS = {"EUR": ("DEU", "FRA", "ITA", "NLD", "AUT", "IRL", "PRT", "BEL", "FIN", "ESP", "GBR", "CZE")}
+WAFER_ITEMS = [
+    "logic_5nm",
+    "logic_7nm",
+    "logic_16nm",
+    "logic_28nm",
+    "logic_mature",
+    "analog_power",
+    "dram",
+    "dram_legacy",
+    "nand",
+]
 VALIDATION: list[dict] = [
     {
         "segment": "EUV lithography",
@@ -2094,6 +3015,25 @@ VALIDATION: list[dict] = [
         "year": "2019",
     },
     {
+        "segment": "Fabrication (all devices)",
+        "items": WAFER_ITEMS,
+        "basis": "location",
+        "published": {"CHN": 24.0, "TWN": 18.0, "KOR": 17.0, "JPN": 17.0, "USA": 10.0, "EUR": 8.0},
+        "other": 7.0,
+        "source": "sia2024_fab",
+        "year": "2022",
+    },
+    {
+        "segment": "Memory share of wafer capacity",
+        "items": WAFER_ITEMS,
+        "basis": "items",
+        "groups": {"memory": ["dram", "dram_legacy", "nand"]},
+        "published": {"memory": 25.0},
+        "other": 75.0,
+        "source": "semi_fab2024",
+        "year": "2023",
+    },
+    {
         "segment": "Logic capacity below 10 nm",
         "items": ["logic_5nm", "logic_7nm"],
         "basis": "location",
@@ -2240,7 +3180,7 @@ def build() -> dict:
             return HF_KOREA
         if item == "photomask" and cty == "CHN":
             return {("photronics_xiamen" if k == "photronics_mask" else k): v for k, v in SPLITS[item].items()}
-        if item == "ion_implanter" and buyer in ("smic_mature", "huahong_wuxi", "nexchip_hefei"):
+        if item == "ion_implanter" and buyer in CHINA_DOMESTIC_IMPLANT:
             return IMPLANT_CHINA
         return SPLITS[item]
 
@@ -2423,6 +3363,7 @@ def build() -> dict:
         add(fid, "server_cpu", k_per * 0.25, 4.0, cpu)
         add(fid, "dram", k_per * 0.17, 4.0, SPLITS["dram"], "trendforce_dram")
         add(fid, "nand", k_per * 0.033, 4.0, SPLITS["nand"], "trendforce_nand")
+        add(fid, "analog_power", k_per * SERVER_ANALOG, 4.0, SERVER_ANALOG_SOURCES)
     for fid, _n, _c, _cty, _cap, mix in COMPUTE:
         add(fid, "ai_server", 1.0, 4.0, MIXES[mix])
         add(fid, "optical_transceiver", 0.0025, 6.0, SPLITS["optical_transceiver"])
@@ -2652,6 +3593,11 @@ def segment_shares(seg: dict, facilities: list[dict], recipes: list[dict], suppl
                 sup = by_id[s["supplier"]]
                 flow = float(by_id[s["buyer"]]["capacity"]) * qty[(s["buyer"], s["item"])] * float(s["share"])
                 totals[region_of(sup["hq_country"], listed)] += flow
+    elif basis == "items":
+        group_of = {item: group for group, members in seg["groups"].items() for item in members}
+        for f in facilities:
+            if f["produces"] in seg["items"]:
+                totals[group_of.get(f["produces"], "other")] += float(f["capacity"])
     else:
         col = "hq_country" if basis == "hq" else "country"
         for f in facilities:
@@ -2710,17 +3656,19 @@ relative exposures, not forecasts.
 
 CONVENTIONS = """## Modelling conventions
 
-- **Chain.** polysilicon -> wafers -> fabs (logic by node class, DRAM, NAND) which also consume
-  photoresist (EUV resist its own item), HF, neon, specialty gases, germane (made with germanium;
-  logic at 28 nm and below), photomasks (made from mask blanks
+- **Chain.** polysilicon -> wafers -> fabs (logic by node class, DRAM, NAND, and discrete, analog
+  and other devices, DAO, item `analog_power`) which also consume photoresist (EUV resist its own
+  item), HF, neon, specialty gases, germane (made with germanium; logic at 28 nm and below),
+  photomasks (made from mask blanks
   with mask writers) and tools; DRAM -> HBM stacks; logic wafers + HBM + CoWoS-class packaging
   (which needs a mature-node interposer wafer, ABF substrate, bonders, testers, polyimide) + EDA + IP
   -> an accelerator sold by its **design** facility (the fabless firm's product line is the
   integrator that buys wafers, memory and packaging and sells the chip); accelerators + server CPUs
-  + DRAM + NAND -> **AI servers** (assembly, kind `osat`); servers + optical transceivers (GaAs/InP
-  substrates, gallium) -> **compute centres**, the final outputs. CPUs, smartphone SoCs and FPGAs
-  use conventional assembly and test. Fabs, design lines and tool makers whose output no modelled
-  facility buys are final outputs too (wafers and chips for the rest of the economy).
+  + DRAM + NAND + power and analog devices (`analog_power`) -> **AI servers** (assembly, kind
+  `osat`); servers + optical transceivers (GaAs/InP substrates, gallium) -> **compute centres**,
+  the final outputs. CPUs, smartphone SoCs and FPGAs use conventional assembly and test. Fabs,
+  design lines and tool makers whose output no modelled facility buys are final outputs too
+  (wafers and chips for the rest of the economy).
 - **Units.** Every item's unit is in the items table below. Wafers are thousand 300 mm-equivalent
   wafer starts per week; lithography tools are units per week (fractional); other tools, EDA and IP
   are USD million per week; chemicals are *supply units* (su: the quantity used for 1 000 wafer
@@ -2741,7 +3689,8 @@ CONVENTIONS = """## Modelling conventions
   model has no capacity growth, so it cannot show the real effect of such a rule, which is on
   expansion.
 - **Capacities.** Fabs, memory fabs, assembly/test plants, CPU/SoC/FPGA lines and compute centres
-  have stated capacities (estimates at 2023-2024 levels, allocating the published country shares).
+  have stated capacities: fabs at real scale from company and industry figures (see *Fab
+  capacity*), the others estimates at 2023-2024 levels allocating the published country shares.
   Every other supplier's capacity is derived: normal demand on it x 1.2 (about 83 % utilisation),
   so the network closes (each supplier covers the demand on it).
 - **Shares.** A buyer's split between suppliers of an item follows the published company shares
@@ -2775,7 +3724,8 @@ columns. Tag families: `sme` (every tool), `lithography`, `euv`, `duv`, `duv_imm
 `arfi_advanced`, `arfi_mainstream`, `duv_dry`, `krf`, `iline`, `track`, `deposition`, `etch`,
 `clean`, `cmp`, `implant`, `metrology`, `test`, `packaging`, `advanced_sme`; `ai_accelerator`,
 `gpu`, `asic`, `china_variant`, `nvidia`, `amd`, `huawei`, `cambricon`; `hbm`, `dram`, `nand`,
-`memory`; `logic`, `advanced_logic`, `sub10nm`, `mature_logic`; `ai_server`, `ai_compute`;
+`memory`; `logic`, `advanced_logic`, `sub10nm`, `mature_logic`; `analog_power`, `dao` (discrete,
+analog and other devices); `ai_server`, `ai_compute`;
 `jp_kr_2019` (what Japan licensed for Korea in July 2019 and the network holds: EUV resist and
 high-purity HF; the third item, fluorinated polyimide, is a display material, and the network
 has no display chain: the packaging polyimide it holds is photosensitive polyimide, not
@@ -2795,6 +3745,133 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out) + "\n"
+
+
+def fab_capacity_text(facs: list[dict]) -> str:
+    """The README section on fab capacity: units, company totals and their sources, splits, estimates."""
+    wafer = [f for f in facs if f["produces"] in WAFER_ITEMS]
+    world = sum(float(f["capacity"]) for f in wafer)
+
+    def total(company: str, items: tuple[str, ...] | None = None) -> float:
+        return sum(
+            float(f["capacity"]) for f in wafer if f["company"] == company and (items is None or f["produces"] in items)
+        )
+
+    memory_items = ("dram", "dram_legacy", "nand")
+    logic_items = tuple(i for i in WAFER_ITEMS if i not in (*memory_items, "analog_power"))
+    tsmc = total("TSMC")
+    tsmc_2023 = tsmc - sum(float(f["capacity"]) for f in wafer if f["id"] in ("tsmc_fab21", "jasm_kumamoto"))
+    dao = sum(float(f["capacity"]) for f in wafer if f["produces"] == "analog_power")
+    by_item: defaultdict[str, float] = defaultdict(float)
+    for f in wafer:
+        by_item[f["produces"]] += float(f["capacity"])
+    memory_share = 100 * sum(by_item[i] for i in memory_items) / world
+    china_ic = sum(float(f["capacity"]) for f in wafer if f["country"] == "CHN" and f["produces"] != "analog_power")
+    by_class = ", ".join(f"`{i}` {by_item[i]:.0f}" for i in logic_items)
+    sub7 = by_item["logic_5nm"] + by_item["logic_7nm"]
+    aggregates = [f for f in wafer if f["id"].endswith("_dao_other") or f["id"] == "japan_logic_other"]
+    rows = [
+        ["TSMC", "> 16 M 12-inch eq. wafers a year (2023)", "tsmc_about2023 (verified)", _fmt(round(TSMC_TOTAL, 1))],
+        [
+            "TSMC GIGAFABs 12/14/15/18",
+            "> 12 M 12-inch wafers a year (2023)",
+            "tsmc_gigafab2023 (verified)",
+            _fmt(round(TSMC_GIGAFAB, 1)),
+        ],
+        [
+            "Samsung (all)",
+            "4 050 K 8-inch eq. a month (Dec 2021)",
+            "knometa2022 (verified)",
+            _fmt(round(SAMSUNG_TOTAL, 1)),
+        ],
+        [
+            "Samsung memory",
+            "about two-thirds of Samsung (2019 ratio)",
+            "icinsights2019 (verified for 2019, secondhand for 2021)",
+            _fmt(round(SAMSUNG_MEMORY, 1)),
+        ],
+        ["Samsung NAND", "~670 K 12-inch wafers a month", "chosun2024 (secondhand)", _fmt(round(SAMSUNG_NAND, 1))],
+        ["SK hynix", "1 982 K 8-inch eq. a month (Dec 2021)", "knometa2022 (verified)", _fmt(round(SKHYNIX_TOTAL, 1))],
+        [
+            "Kioxia and WD",
+            "1 328 K 8-inch eq. a month (Dec 2021)",
+            "knometa2022 (verified)",
+            _fmt(round(KIOXIA_WD_TOTAL, 1)),
+        ],
+        ["Intel", "884 K 8-inch eq. a month (Dec 2020)", "icinsights2021 (verified)", _fmt(round(INTEL_TOTAL, 1))],
+        ["UMC", "772 K 8-inch eq. a month (Dec 2020)", "icinsights2021 (verified)", _fmt(round(UMC_TOTAL, 1))],
+        ["SMIC", "948 K 8-inch eq. a month (end 2024)", "smic2024 (secondhand)", _fmt(round(SMIC_TOTAL, 1))],
+        [
+            "Hua Hong",
+            "391 K 8-inch eq. a month (Q2 2024); Fab 7 94.5 K 12-inch",
+            "huahong2024 (secondhand)",
+            _fmt(round(HUAHONG_TOTAL, 1)),
+        ],
+        [
+            "GlobalFoundries",
+            "637 K 12-inch eq. shipped in Q3 2022",
+            "gf2022q3 (verified; shipments)",
+            _fmt(round(GF_TOTAL, 1)),
+        ],
+        ["YMTC", "115-120 K 12-inch wafers a month", "yole_ymtc (secondhand)", _fmt(round(YMTC_TOTAL, 1))],
+        ["CXMT", "1.62 M 12-inch wafers input in 2024", "omdia_cxmt (secondhand)", _fmt(round(CXMT_TOTAL, 1))],
+    ]
+    return (
+        "## Fab capacity\n\n"
+        "Fab capacities are at real scale, in thousand 12-inch-equivalent wafer starts per week "
+        "(`kwafer`): 8-inch-equivalent wafers per month / 2.25 (the area ratio (300/200)^2) x 12 / 52, "
+        "12-inch wafers per month x 12 / 52, wafers per year / 52. The figures were gathered in "
+        "`docs/research/fab-capacity.md`; each source's title says whether the figure was read in the "
+        "source (verified) or quoted by another (secondhand). The modelled fabs total "
+        f"{world:,.0f} kwafer a week ({world * 52 / 1000:.0f} M 12-inch eq. wafers a year), against "
+        "SEMI's 29.6 M 8-inch eq. a month in 2023 (3 035 kwafer a week; semi_fab2024) and over 30 M "
+        f"in 2024. TSMC's fabs total {tsmc:.1f} kwafer a week ({tsmc * 52 / 1000:.2f} M a year), of which "
+        f"{tsmc_2023:.1f} ({tsmc_2023 * 52 / 1000:.1f} M a year) is the 2023 perimeter of its > 16 M and "
+        "the rest Arizona and JASM, ramping from 2024-25 (estimates).\n\n"
+        "Company totals (the source key of each of the company's fabs names the total it is a share of):\n\n"
+        + _md_table(["company", "figure", "source (status)", "kwafer per week"], rows)
+        + "\n**How totals are split across fabs (estimates).** TSMC's GIGAFABs by node class: Fab 18 "
+        "(N5/N3) 37 %, Fab 15 (N7/N6) 17 %, Fab 12/14 16/12 nm 24 %, 28 nm 22 %; TSMC's other 76.9 "
+        "(16 M less 12 M) as Nanjing 7, WaferTech 4, TSMC China 10 and the Taiwanese 6- and 8-inch fabs "
+        "the rest. Samsung: memory two-thirds, NAND from the 670 K a month at full use (40 % of it in "
+        "Xi'an), DRAM the rest of memory; of the non-memory third, Austin 24 % (an outside estimate, "
+        "aju.news, March 2021, secondhand) split 65/35 between 14 nm and 28-45 nm, and in Korea SF4/SF3 "
+        "21 %, 7LPP 17 %, 14 nm 14 %, 28 nm 14 % and 8-inch 10 %. SK hynix: DRAM 55 % (Icheon 33, Wuxi "
+        "22) and NAND 45 % (Cheongju 31, Dalian 14) of its total. Kioxia and WD share their JV fabs "
+        "50/50. Intel: Hillsboro 35 %, Chandler 30 %, Kiryat Gat 16.5 %, Leixlip Fab 24 13 % and Fab 34 "
+        "5.5 %. UMC: Fab 12A 23 %, 12i 13 %, 12X 6.5 %, 12M 8.5 %, Hsinchu 8-inch 41 %, Hejian 8 % "
+        "(about its 12-inch fabs' 87/50/25/33 K wafers a month and 8-inch fabs). SMIC: N+2 3.5 %, 14 nm "
+        "3 %, 28/40 nm 22 %, mature 68.5 %. Hua Hong: Fab 7 as published, its 8-inch fabs the rest. GF: "
+        "Malta 30 %, Dresden 30 %, Singapore 12-inch 20 % and 8-inch 12 %, Vermont 8 %.\n\n"
+        "**Memory.** Knometa's Micron total (2 054 K 8-inch eq. a month, 211 kwafer a week) would give "
+        "Micron a third of DRAM capacity against its 19.2 % of DRAM sales (trendforce_dram) and more "
+        "NAND than the NAND shares allow; the model sizes Micron from the TrendForce shares against the "
+        "Korean capacity instead (DRAM 61, NAND 30; estimates), as it does Nanya and Winbond. Memory "
+        f"then holds {memory_share:.1f} % "
+        "of modelled wafer capacity, against about 25 % in SEMI's 2023-2024 figures (DRAM 3.8 M plus "
+        "3D NAND about 3.6 M of 29.6 M 8-inch eq. a month; the share is derived).\n\n"
+        "**Discrete, analog and other (DAO) fabs** (item `analog_power`, kind `foundry`: power devices, "
+        "PMICs, analog, sensors; MCU fabs count as logic, as in the SIA/BCG taxonomy, so NXP's and "
+        "Infineon's Austin fabs, Renesas Naka and ST Crolles produce `logic_mature`). No analog or "
+        "power IDM publishes wafer capacity: every DAO fab is an estimate (TI's RFAB1/RFAB2 as two fabs "
+        "at the 30 000 wafer starts a month planned for RFAB, ti_rfab2004; the others, and the MCU "
+        "fabs, Nanya, Winbond, VIS, PSMC, Nexchip, Huali and the smaller foundries, by judgement), and the aggregates "
+        + ", ".join(f"`{f['id']}` ({_fmt(f['capacity'])})" for f in aggregates)
+        + " are residuals, sized so that the country shares of all fabrication match SIA 2022 "
+        f"(sia2024_fab) within 5 points. DAO fabs total {dao:,.0f} kwafer a week "
+        f"({100 * dao / world:.0f} % of modelled capacity; SEMI's foundry 9.3 M and memory 7.4 M of "
+        "29.6 M leave about 44 % to IDM logic and DAO together, so the residual aggregates, which absorb "
+        "whatever the sourced fabs miss in each country, lean high). China's modelled IC capacity outside the DAO "
+        f"item, {china_ic:.0f} "
+        "kwafer a week, compares with Knometa's 3.5 M 8-inch eq. a month of IC capacity in China at the "
+        "end of 2021 (359 kwafer a week). DAO fabs use mature tools (KrF and i-line lithography with "
+        "tracks, mainstream deposition and etch, cleaning, CMP, implant, metrology) and consumables at "
+        "mature levels (class weights in `build.py`, estimates). AI servers buy power and analog "
+        "devices, 10 wafers of `analog_power` per thousand accelerators (estimate), from the large "
+        "power and analog IDMs' fabs (split: estimate).\n\n"
+        f"Logic capacity by node class: {by_class} kwafer a week; 7 nm and below {sub7:.0f}, "
+        "against SEMI's 850 K 12-inch wafers a month in 2024 (196 kwafer a week; semi_300mm2025).\n"
+    )
 
 
 def readme_text(tables: dict) -> str:
@@ -2861,6 +3938,7 @@ def readme_text(tables: dict) -> str:
         "## Facilities\n\nCapacity in the unit of the item produced, per week.\n\n"
         + _md_table(["id", "company", "country", "kind", "produces", "capacity", "recovery weeks"], rows)
     )
+    parts.append(fab_capacity_text(facs))
     parts.append("""## Stocks and recovery times
 
 | input or facility | value | basis |
@@ -2889,7 +3967,8 @@ docs/research/tools-materials.md) |
     parts.append(
         "## Validation\n\nCountry shares of each segment's capacity in the bundled data beside the "
         "published figure (percent; basis `hq` = company headquarters, `location` = facility country, "
-        "`flows:KOR` = normal flows to Korean buyers). Target: within 5 percentage points; the largest "
+        "`flows:KOR` = normal flows to Korean buyers, `items` = share of the segment's wafer capacity "
+        "held by the fabs of a group of items). Target: within 5 percentage points; the largest "
         f"difference is {worst:.1f} pp. `tests/test_bundled_network.py` recomputes every row from the "
         "shipped CSVs.\n\n"
         + _md_table(["segment", "basis", "country", "published %", "model %", "difference pp", "source", "year"], rows)
@@ -2922,9 +4001,11 @@ docs/research/tools-materials.md) |
     parts.append(_md_table(["certified supplier", "item", "cost", "lead weeks", "max share", "source"], rows))
     parts.append("""## Data gaps (estimates to replace with sourced figures)
 
-- Facility capacities (wafer starts per fab, DRAM/NAND wafer capacity per company, assembly/test
-  volumes, compute brought online per centre) are estimates that allocate the published country
-  shares; the 10-45 nm and >45 nm logic shares are 2019 figures applied to a 2023-2024 network.
+- Fab capacities per fab (company totals are sourced, their split across fabs is not), Micron's
+  DRAM and NAND capacity, the DAO fabs and the residual aggregates (see *Fab capacity*); the
+  assembly/test volumes and compute brought online per centre are estimates that allocate the
+  published country shares; the 10-45 nm and >45 nm logic shares are 2019 figures applied to a
+  2023-2024 network.
 - Tool purchases per year other than ASML's 2023 lithography total (EUV 53 a year, immersion,
   dry, KrF and i-line counts; deposition, etch, clean, CMP, implant and metrology spend), the
   class weights, chemical intensities and the market sizes behind chemical values.
@@ -2971,7 +4052,9 @@ docs/research/tools-materials.md) |
         "commit `8a926c18b026c38d170a3b3c08f1dfaebd2fa35e` of `georgetown-cset/eto-chip-explorer` "
         "(9 July 2025, CSET analysis of TechInsights 2024 data published 5 May 2025); the links "
         "below point at that commit, since the repository's `main` now serves the August 2026 "
-        "update (TechInsights 2025 data). The bundled network is a derived work of those figures, "
+        "update (TechInsights 2025 data). The exception is `sia2024_fab` (SIA's 2022 fabrication "
+        "shares, which ETO quotes), read at commit `9b72624` of that update. The bundled network is a "
+        "derived work of those figures, "
         "so it carries their licence: **the network's data (this folder's CSV files) is CC BY-NC "
         "4.0**, with attribution to CSET's Emerging Technology Observatory and to the other sources "
         "below, while the package's code is Apache-2.0. Using the data commercially needs CSET's "
