@@ -68,6 +68,14 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2025",
         "https://github.com/georgetown-cset/eto-chip-explorer/blob/8a926c18b026c38d170a3b3c08f1dfaebd2fa35e/data/provision.csv",
     ),
+    "eto2025": (
+        "Emerging Technology Observatory (CSET), CC BY-NC 4.0",
+        "Advanced Semiconductor Supply Chain Dataset, provision.csv (shares) and inputs.csv (market sizes): "
+        "CSET analysis of TechInsights 2025 data, published by TechInsights on 3 July 2026 (tool market "
+        "shares by company and country; crystal growing furnaces 2022 data)",
+        "2026",
+        "https://github.com/georgetown-cset/eto-chip-explorer/blob/9b726243705f806ee9154d0aea2a01af39aad884/data/provision.csv",
+    ),
     "cset2021": (
         "Khan, Mann, Peterson (CSET), via the ETO dataset (CC BY-NC 4.0)",
         "The Semiconductor Supply Chain: Assessing National Competitiveness (2019 shares: EDA, "
@@ -424,7 +432,7 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
     ),
     (
         "dep_advanced",
-        "Deposition tools for advanced nodes (ALD, epi, advanced CVD)",
+        "Deposition tools for advanced nodes (advanced CVD and PVD; ALD and epitaxy are own items)",
         "usd_m",
         "sme;deposition;advanced_sme;eccn:3B001;eccn:3B090",
         1.0,
@@ -473,7 +481,7 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
     ),
     (
         "packaging_tool",
-        "Die-attach, thermo-compression and hybrid bonders",
+        "Die attach for ICs: die bonders, thermo-compression and hybrid bonders",
         "usd_m",
         "sme;packaging;backend;advanced_packaging",
         1.0,
@@ -481,6 +489,65 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
         "est",
     ),
     ("mask_writer", "Photomask writers (e-beam, multi-beam)", "usd_m", "sme;mask_writer;lithography", 1.0, {}, "est"),
+    # --- tools added from the ETO 2025 release (eto2025; ECCN tags left out until checked) ---
+    (
+        "laser_mask_writer",
+        "Photomask writers, laser beam",
+        "usd_m",
+        "sme;mask_writer;laser_mask_writer;lithography",
+        1.0,
+        {},
+        "est",
+    ),
+    (
+        "mask_inspection",
+        "Photomask inspection and repair tools",
+        "usd_m",
+        "sme;metrology;inspection;mask_inspection",
+        1.0,
+        {},
+        "est",
+    ),
+    ("ald_tool", "Atomic layer deposition tools", "usd_m", "sme;deposition;ald;advanced_sme", 1.0, {}, "est"),
+    (
+        "epi_tool",
+        "Epitaxy tools (high-temperature CVD)",
+        "usd_m",
+        "sme;deposition;epitaxy;advanced_sme",
+        1.0,
+        {},
+        "est",
+    ),
+    ("dicing_tool", "Dicing and back-grinding tools", "usd_m", "sme;packaging;backend;dicing", 1.0, {}, "est"),
+    (
+        "wafer_bonder",
+        "Wafer bonding and aligning tools",
+        "usd_m",
+        "sme;packaging;backend;advanced_packaging;wafer_bonding",
+        1.0,
+        {},
+        "est",
+    ),
+    (
+        "adv_pkg_tool",
+        "Advanced-packaging fab tools (deposition, etch and clean, lithography, CMP, inspection)",
+        "usd_m",
+        "sme;packaging;backend;advanced_packaging;adv_pkg_fab",
+        1.0,
+        {},
+        "est",
+    ),
+    ("prober_handler", "Wafer probers and test handlers", "usd_m", "sme;test;backend;prober_handler", 1.0, {}, "est"),
+    ("crystal_furnace", "Crystal growing furnaces", "usd_m", "sme;wafer_making;crystal_growing", 1.0, {}, "est"),
+    (
+        "crystal_machining",
+        "Crystal machining tools (ingot grinding, slicing)",
+        "usd_m",
+        "sme;wafer_making;crystal_machining",
+        1.0,
+        {},
+        "est",
+    ),
     # --- EDA and core IP ---
     ("eda", "Electronic design automation software", "usd_m", "eda;software;eccn:3D006", 1.0, {}, "est"),
     ("core_ip", "Core semiconductor IP (CPU cores, interfaces)", "usd_m", "ip;core_ip", 1.0, {}, "est"),
@@ -892,6 +959,7 @@ EQUIP = [
     ("nikon_iline", "Nikon i-line steppers", "Nikon", "JPN", "JPN", "iline_stepper"),
     ("veeco_iline", "Veeco i-line steppers", "Veeco", "USA", "USA", "iline_stepper"),
     ("smee_iline", "SMEE i-line steppers", "SMEE", "CHN", "CHN", "iline_stepper"),
+    ("onto_iline", "Onto Innovation JetStep lithography", "Onto Innovation", "USA", "USA", "iline_stepper"),
     ("tel_track", "Tokyo Electron CLEAN TRACK", "Tokyo Electron", "JPN", "JPN", "resist_track"),
     ("screen_track", "SCREEN coater/developers", "SCREEN", "JPN", "JPN", "resist_track"),
     ("suss_track", "SUSS MicroTec coaters", "SUSS MicroTec", "DEU", "DEU", "resist_track"),
@@ -900,8 +968,8 @@ EQUIP = [
     ("amat_dep_adv", "Applied Materials advanced deposition", "Applied Materials", "USA", "USA", "dep_advanced"),
     ("lam_dep_adv", "Lam Research advanced deposition", "Lam Research", "USA", "USA", "dep_advanced"),
     ("tel_dep_adv", "Tokyo Electron advanced deposition", "Tokyo Electron", "JPN", "JPN", "dep_advanced"),
-    ("asmi_dep_adv", "ASM International ALD and epi", "ASM International", "NLD", "NLD", "dep_advanced"),
-    ("kokusai_dep_adv", "Kokusai Electric batch ALD", "Kokusai Electric", "JPN", "JPN", "dep_advanced"),
+    ("asmi_dep_adv", "ASM International advanced CVD", "ASM International", "NLD", "NLD", "dep_advanced"),
+    ("kokusai_dep_adv", "Kokusai Electric advanced batch CVD", "Kokusai Electric", "JPN", "JPN", "dep_advanced"),
     ("amat_dep_main", "Applied Materials CVD/PVD", "Applied Materials", "USA", "USA", "dep_mainstream"),
     ("lam_dep_main", "Lam Research CVD/ECD", "Lam Research", "USA", "USA", "dep_mainstream"),
     ("tel_dep_main", "Tokyo Electron furnaces and CVD", "Tokyo Electron", "JPN", "JPN", "dep_mainstream"),
@@ -949,6 +1017,7 @@ EQUIP = [
     ),
     ("nissin_implant", "Nissin Ion Equipment", "Nissin Electric", "JPN", "JPN", "ion_implanter"),
     ("kingstone_implant", "Kingstone ion implanters", "Kingstone", "CHN", "CHN", "ion_implanter"),
+    ("cetc_implant", "CETC ion implanters", "CETC", "CHN", "CHN", "ion_implanter"),
     ("kla_metrology", "KLA inspection and metrology", "KLA", "USA", "USA", "metrology"),
     ("amat_metrology", "Applied Materials e-beam inspection", "Applied Materials", "USA", "USA", "metrology"),
     ("onto_metrology", "Onto Innovation metrology", "Onto Innovation", "USA", "USA", "metrology"),
@@ -959,16 +1028,19 @@ EQUIP = [
     ("camtek_metrology", "Camtek inspection, Migdal HaEmek", "Camtek", "ISR", "ISR", "metrology"),
     ("advantest_test", "Advantest testers", "Advantest", "JPN", "JPN", "test_equipment"),
     ("teradyne_test", "Teradyne testers", "Teradyne", "USA", "USA", "test_equipment"),
-    ("cohu_test", "Cohu test and handlers", "Cohu", "USA", "USA", "test_equipment"),
+    ("cohu_test", "Cohu test handlers", "Cohu", "USA", "USA", "prober_handler"),
     ("changchuan_test", "Hangzhou Changchuan testers", "Hangzhou Changchuan", "CHN", "CHN", "test_equipment"),
     ("accotest_test", "AccoTEST testers", "AccoTEST", "CHN", "CHN", "test_equipment"),
     ("chroma_test", "Chroma ATE", "Chroma ATE", "TWN", "TWN", "test_equipment"),
     ("yikc_test", "YIKC memory testers", "YIKC", "KOR", "KOR", "test_equipment"),
+    ("di_test", "DI Corporation burn-in and memory testers", "DI Corporation", "KOR", "KOR", "test_equipment"),
     ("besi_bond", "Besi die attach and hybrid bonding, Duiven", "Besi", "NLD", "NLD", "packaging_tool"),
     ("semes_bond", "SEMES die bonders", "SEMES", "KOR", "KOR", "packaging_tool"),
     ("hanmi_bond", "Hanmi Semiconductor TC bonders", "Hanmi Semiconductor", "KOR", "KOR", "packaging_tool"),
     ("asmpt_bond", "ASMPT bonders", "ASMPT", "SGP", "SGP", "packaging_tool"),
-    ("shinkawa_bond", "Shinkawa bonders", "Shinkawa", "JPN", "JPN", "packaging_tool"),
+    ("shinkawa_bond", "Shinkawa bonders (Yamaha Robotics group)", "Shinkawa", "JPN", "JPN", "packaging_tool"),
+    ("hanwha_bond", "Hanwha Semitech TC bonders", "Hanwha Semitech", "KOR", "KOR", "packaging_tool"),
+    ("kns_bond", "Kulicke & Soffa die and TC bonders", "Kulicke & Soffa", "SGP", "SGP", "packaging_tool"),
     ("fasford_bond", "Fasford die bonders", "Fasford Technology", "JPN", "JPN", "packaging_tool"),
     ("canon_bond", "Canon Machinery die bonders", "Canon", "JPN", "JPN", "packaging_tool"),
     ("shibaura_bond", "Shibaura Mechatronics bonders", "Shibaura Mechatronics", "JPN", "JPN", "packaging_tool"),
@@ -983,6 +1055,83 @@ EQUIP = [
         "AUT",
         "mask_writer",
     ),
+    # tools added from the ETO 2025 release: one facility per company with about 2 % or more
+    ("mycronic_writer", "Mycronic laser mask writers", "Mycronic", "SWE", "SWE", "laser_mask_writer"),
+    (
+        "amat_laser_writer",
+        "Applied Materials laser mask writers",
+        "Applied Materials",
+        "USA",
+        "USA",
+        "laser_mask_writer",
+    ),
+    ("kla_mask_insp", "KLA photomask inspection", "KLA", "USA", "USA", "mask_inspection"),
+    ("lasertec_mask_insp", "Lasertec photomask inspection", "Lasertec", "JPN", "JPN", "mask_inspection"),
+    ("zeiss_mask_repair", "Carl Zeiss photomask repair and review", "Carl Zeiss", "DEU", "DEU", "mask_inspection"),
+    ("asmi_ald", "ASM International ALD", "ASM International", "NLD", "NLD", "ald_tool"),
+    ("tel_ald", "Tokyo Electron ALD", "Tokyo Electron", "JPN", "JPN", "ald_tool"),
+    ("lam_ald", "Lam Research ALD", "Lam Research", "USA", "USA", "ald_tool"),
+    ("kokusai_ald", "Kokusai Electric batch ALD", "Kokusai Electric", "JPN", "JPN", "ald_tool"),
+    ("amat_ald", "Applied Materials ALD", "Applied Materials", "USA", "USA", "ald_tool"),
+    ("jusung_ald", "Jusung Engineering ALD", "Jusung Engineering", "KOR", "KOR", "ald_tool"),
+    ("piotech_ald", "Piotech ALD", "Piotech", "CHN", "CHN", "ald_tool"),
+    ("amat_epi", "Applied Materials epitaxy", "Applied Materials", "USA", "USA", "epi_tool"),
+    ("asmi_epi", "ASM International epitaxy", "ASM International", "NLD", "NLD", "epi_tool"),
+    ("naura_epi", "NAURA epitaxy", "NAURA", "CHN", "CHN", "epi_tool"),
+    ("disco_dicing", "Disco dicing saws and grinders", "Disco", "JPN", "JPN", "dicing_tool"),
+    ("accretech_dicing", "Accretech (Tokyo Seimitsu) dicing", "Accretech", "JPN", "JPN", "dicing_tool"),
+    ("asmpt_dicing", "ASMPT laser dicing", "ASMPT", "SGP", "SGP", "dicing_tool"),
+    ("evg_bonder", "EV Group wafer bonders, St. Florian", "EV Group", "AUT", "AUT", "wafer_bonder"),
+    ("tel_bonder", "Tokyo Electron wafer bonders", "Tokyo Electron", "JPN", "JPN", "wafer_bonder"),
+    ("suss_bonder", "SUSS MicroTec wafer bonders", "SUSS MicroTec", "DEU", "DEU", "wafer_bonder"),
+    ("scientech_bonder", "Scientech temporary bond/debond", "Scientech", "TWN", "TWN", "wafer_bonder"),
+    (
+        "amat_advpkg",
+        "Applied Materials packaging deposition and etch",
+        "Applied Materials",
+        "USA",
+        "USA",
+        "adv_pkg_tool",
+    ),
+    ("lam_advpkg", "Lam Research packaging etch, deposition and plating", "Lam Research", "USA", "USA", "adv_pkg_tool"),
+    ("kla_advpkg", "KLA packaging inspection and etch", "KLA", "USA", "USA", "adv_pkg_tool"),
+    ("tel_advpkg", "Tokyo Electron packaging tools", "Tokyo Electron", "JPN", "JPN", "adv_pkg_tool"),
+    (
+        "onto_advpkg",
+        "Onto Innovation packaging lithography and inspection",
+        "Onto Innovation",
+        "USA",
+        "USA",
+        "adv_pkg_tool",
+    ),
+    ("naura_advpkg", "NAURA packaging deposition and etch", "NAURA", "CHN", "CHN", "adv_pkg_tool"),
+    ("camtek_advpkg", "Camtek packaging inspection", "Camtek", "ISR", "ISR", "adv_pkg_tool"),
+    ("screen_advpkg", "SCREEN packaging lithography and clean", "SCREEN", "JPN", "JPN", "adv_pkg_tool"),
+    ("shibaura_advpkg", "Shibaura Mechatronics packaging tools", "Shibaura Mechatronics", "JPN", "JPN", "adv_pkg_tool"),
+    ("ebara_advpkg", "EBARA packaging plating and CMP", "EBARA", "JPN", "JPN", "adv_pkg_tool"),
+    ("amec_advpkg", "AMEC packaging etch", "AMEC", "CHN", "CHN", "adv_pkg_tool"),
+    ("asmpt_advpkg", "ASMPT packaging deposition", "ASMPT", "SGP", "SGP", "adv_pkg_tool"),
+    ("tel_prober", "Tokyo Electron wafer probers", "Tokyo Electron", "JPN", "JPN", "prober_handler"),
+    ("accretech_prober", "Accretech wafer probers", "Accretech", "JPN", "JPN", "prober_handler"),
+    ("hon_handler", "Hon Precision test handlers", "Hon Precision", "TWN", "TWN", "prober_handler"),
+    ("semics_prober", "Semics wafer probers", "Semics", "KOR", "KOR", "prober_handler"),
+    (
+        "changchuan_handler",
+        "Hangzhou Changchuan handlers and probers",
+        "Hangzhou Changchuan",
+        "CHN",
+        "CHN",
+        "prober_handler",
+    ),
+    ("semes_prober", "SEMES probers and handlers", "SEMES", "KOR", "KOR", "prober_handler"),
+    ("formfactor_prober", "FormFactor probe systems", "FormFactor", "USA", "USA", "prober_handler"),
+    ("advantest_handler", "Advantest test handlers", "Advantest", "JPN", "JPN", "prober_handler"),
+    ("chroma_handler", "Chroma ATE handlers", "Chroma ATE", "TWN", "TWN", "prober_handler"),
+    ("pentamaster_handler", "Pentamaster test handlers, Penang", "Pentamaster", "MYS", "MYS", "prober_handler"),
+    ("pvatepla_furnace", "PVA TePla crystal growing furnaces", "PVA TePla", "DEU", "DEU", "crystal_furnace"),
+    ("disco_crystal", "Disco ingot grinders and slicers", "Disco", "JPN", "JPN", "crystal_machining"),
+    ("accretech_crystal", "Accretech crystal machining", "Accretech", "JPN", "JPN", "crystal_machining"),
+    ("okamoto_crystal", "Okamoto ingot grinders", "Okamoto", "JPN", "JPN", "crystal_machining"),
 ]
 for fid, name, comp, hq, cty, item in EQUIP:
     fac(
@@ -995,7 +1144,7 @@ for fid, name, comp, hq, cty, item in EQUIP:
         item,
         0.02 if fid == "smee_arfi" else None,
         104 if item == "euv_scanner" else 52,
-        "eto2024",
+        "est" if fid == "smee_arfi" else "eto2025",
     )
 
 # --- EDA and core IP (recovery 26 weeks) ---
@@ -1261,7 +1410,55 @@ def mainstream_split(
     return norm(out)
 
 
-# annual purchases: lithography in units a year, other tools in USD million a year (estimates)
+# ETO 2025 market sizes (inputs.csv at the eto2025 commit, USD million a year; N8 is 2022)
+ETO_MARKET = {
+    "N8": 44.0,
+    "N9": 296.0,
+    "N10": 665.7,
+    "N30": 170.2,
+    "N36": 26200.0,
+    "N40": 1600.0,
+    "N41": 4100.0,
+    "N60": 15700.0,
+    "N62": 2200.0,
+    "N71": 1900.0,
+    "N83": 2900.0,
+    "N109": 6200.0,
+}
+
+
+def net_of(
+    parent: dict[str, float], parent_market: float, parts: list[tuple[dict[str, float], float]]
+) -> dict[str, float]:
+    """Company shares (percent) of a parent ETO input less its separately modelled children: each
+    company's USD (share x market) in the parent minus its USD in the children, over the rest of the
+    market. Companies absent from a child's rows count 0 there."""
+    rest = parent_market - sum(m for _p, m in parts)
+    out = {k: (v * parent_market - sum(p.get(k, 0.0) * m for p, m in parts)) / rest for k, v in parent.items()}
+    assert all(v > 0 for v in out.values()), out
+    return out
+
+
+# ETO 2025 company shares (percent, provision.csv at the eto2025 commit) of the inputs that are
+# netted out of a parent input
+ALD_SHARES = {
+    "asmi": 54.5,
+    "tel": 15.5,
+    "lam": 10.5,
+    "kokusai": 7.6,
+    "amat": 3.9,
+    "jusung": 2.4,
+    "piotech": 2.2,
+    "wonik": 1.4,
+}
+EPI_SHARES = {"amat": 73.7, "asmi": 18.7, "naura": 4.9}  # N40 High-temperature CVD tools
+MASK_INSP_SHARES = {"kla": 45.9, "lasertec": 42.0, "zeiss": 10.1}  # N62
+BONDER_SHARES = {"evg": 47.9, "tel": 25.6, "suss": 20.9, "scientech": 4.5}  # N10
+
+# annual purchases: lithography in units a year, other tools in USD million a year (estimates, except
+# the tools added from the ETO 2025 release: ETO's 2025 market size). ALD (N41) and epitaxy (N40) are
+# their own items, so dep_advanced's 12 000 is cut by their 4 100 + 1 600; photomask inspection
+# (N62, bought by mask shops) is out of metrology's 12 000 (less 2 200).
 TOOL_SPEND = {
     "euv_scanner": 53,
     "arfi_advanced": 70,
@@ -1270,31 +1467,74 @@ TOOL_SPEND = {
     "krf_scanner": 180,
     "iline_stepper": 130,
     "resist_track": 3000,
-    "dep_advanced": 12000,
+    "dep_advanced": 12000 - ETO_MARKET["N41"] - ETO_MARKET["N40"],
     "dep_mainstream": 10000,
     "etch_advanced": 12000,
     "etch_mainstream": 9000,
     "clean_tool": 6000,
     "cmp_tool": 3000,
     "ion_implanter": 3000,
-    "metrology": 12000,
+    "metrology": 12000 - ETO_MARKET["N62"],
+    "ald_tool": ETO_MARKET["N41"],
+    "epi_tool": ETO_MARKET["N40"],
+    "laser_mask_writer": ETO_MARKET["N30"],
+    "mask_inspection": ETO_MARKET["N62"],
+    "dicing_tool": ETO_MARKET["N71"],
+    "wafer_bonder": ETO_MARKET["N10"],
+    "adv_pkg_tool": ETO_MARKET["N109"] - ETO_MARKET["N10"],  # N109 less its child N10 (wafer_bonder)
+    "prober_handler": ETO_MARKET["N83"],
+    "crystal_furnace": ETO_MARKET["N8"],
+    "crystal_machining": ETO_MARKET["N9"],
 }
 
+# advanced CVD/PVD without ALD and epitaxy (estimate): ASM International's and Kokusai's ALD and epi
+# are in ald_tool and epi_tool
 DEP_ADV = norm(
-    {"amat_dep_adv": 0.48, "lam_dep_adv": 0.17, "tel_dep_adv": 0.12, "asmi_dep_adv": 0.18, "kokusai_dep_adv": 0.05}
+    {"amat_dep_adv": 0.55, "lam_dep_adv": 0.25, "tel_dep_adv": 0.12, "asmi_dep_adv": 0.03, "kokusai_dep_adv": 0.05}
 )
-DEP_COMBINED = {
-    "amat": 44.8,
-    "lam": 14.5,
-    "tel": 10.2,
-    "asmi": 10.7,
-    "kokusai": 3.8,
-    "naura": 4.9,
-    "piotech": 1.8,
-    "wonik": 1.5,
-}  # ETO 2024 deposition tools (N36), company shares
+DEP_COMBINED = net_of(
+    {"amat": 41.2, "lam": 16.9, "tel": 9.7, "asmi": 10.9, "kokusai": 3.3, "naura": 6.3, "piotech": 2.6, "wonik": 1.6},
+    ETO_MARKET["N36"],
+    [(ALD_SHARES, ETO_MARKET["N41"]), (EPI_SHARES, ETO_MARKET["N40"])],
+)  # ETO 2025 deposition tools (N36) less ALD (N41) and high-temperature CVD (N40), company shares
 ETCH_ADV = norm({"lam_etch_adv": 0.45, "amat_etch_adv": 0.20, "tel_etch_adv": 0.32, "hitachi_etch_adv": 0.03})
-ETCH_COMBINED = {"lam": 38.7, "amat": 18.5, "tel": 26.4, "hitachi": 2.1, "amec": 5.5, "naura": 4.9}  # ETO N103
+ETCH_COMBINED = {"lam": 41.1, "amat": 17.4, "tel": 23.4, "hitachi": 2.3, "amec": 6.3, "naura": 5.9}  # ETO 2025 N103
+# process control (N60) less photomask inspection and repair (N62, the item mask_inspection)
+METROLOGY_NET = net_of(
+    {
+        "kla": 56.8,
+        "amat": 11.2,
+        "onto": 2.6,
+        "lasertec": 6.4,
+        "hitachi": 6.2,
+        "asml": 5.9,
+        "nova": 4.3,
+        "camtek": 1.6,
+    },
+    ETO_MARKET["N60"],
+    [(MASK_INSP_SHARES, ETO_MARKET["N62"])],
+)
+# advanced-packaging fab tools (N109) less wafer bonding (N10, the item wafer_bonder); EV Group's and
+# SUSS MicroTec's N109 dollars are all bonding (their net is below 0.1 %), so they have no facility
+# here; the makers of 1.2-1.7 % (net 1.3-1.9 %) are kept so that the country shares validate
+ADV_PKG_NET = net_of(
+    {
+        "amat": 25.1,
+        "lam": 19.3,
+        "kla": 14.6,
+        "tel": 8.0,
+        "onto": 5.3,
+        "naura": 2.9,
+        "camtek": 2.7,
+        "screen": 2.6,
+        "shibaura": 1.7,
+        "ebara": 1.5,
+        "amec": 1.4,
+        "asmpt": 1.2,
+    },
+    ETO_MARKET["N109"],
+    [(BONDER_SHARES, ETO_MARKET["N10"])],
+)
 
 
 def _combined_split(
@@ -1410,15 +1650,27 @@ SPLITS: dict[str, dict[str, float]] = {
     ),
     "euv_optics": {"zeiss_smt": 1.0},
     "euv_scanner": {"asml_euv": 1.0},
-    "arfi_advanced": {"asml_arfi_adv": 0.987, "nikon_arfi_adv": 0.013},
-    "arfi_mainstream": {"asml_arfi_main": 0.987, "nikon_arfi_main": 0.013},
-    "arf_dry": norm({"asml_arf_dry": 0.938, "nikon_arf_dry": 0.057, "smee_arf_dry": 0.005}),
-    "krf_scanner": norm({"asml_krf": 0.792, "canon_krf": 0.174, "nikon_krf": 0.034}),
+    # ETO 2025 company shares (eto2025), renormalised over the modelled companies: ETO's residual
+    # "Various companies" row and companies below about 2 % without a facility are left out
+    # (the README's section "ETO release and what moved" lists the exceptions)
+    # ArF immersion: Nikon has no company row in 2025; the JPN country row (0.7 %) is Nikon's
+    "arfi_advanced": {"asml_arfi_adv": 0.993, "nikon_arfi_adv": 0.007},
+    "arfi_mainstream": {"asml_arfi_main": 0.993, "nikon_arfi_main": 0.007},
+    "arf_dry": norm({"asml_arf_dry": 0.944, "nikon_arf_dry": 0.056, "smee_arf_dry": 0.005}),
+    "krf_scanner": norm({"asml_krf": 0.66, "canon_krf": 0.31, "nikon_krf": 0.03}),
     "iline_stepper": norm(
-        {"canon_iline": 0.478, "asml_iline": 0.357, "nikon_iline": 0.057, "veeco_iline": 0.065, "smee_iline": 0.043}
+        {
+            "canon_iline": 0.537,
+            "asml_iline": 0.312,
+            "nikon_iline": 0.033,
+            "veeco_iline": 0.052,
+            "onto_iline": 0.025,
+            "smee_iline": 0.042,
+        }
     ),
+    # tracks: SUSS MicroTec has no company row in 2025; the DEU country row (0.7 %) is kept as its share
     "resist_track": norm(
-        {"tel_track": 0.918, "screen_track": 0.021, "suss_track": 0.029, "semes_track": 0.013, "kingsemi_track": 0.006}
+        {"tel_track": 0.926, "screen_track": 0.026, "suss_track": 0.007, "semes_track": 0.019, "kingsemi_track": 0.005}
     ),
     "dep_advanced": DEP_ADV,
     "dep_mainstream": DEP_MAIN,
@@ -1426,55 +1678,116 @@ SPLITS: dict[str, dict[str, float]] = {
     "etch_mainstream": ETCH_MAIN,
     "clean_tool": norm(
         {
-            "screen_clean": 0.379,
-            "tel_clean": 0.215,
-            "lam_clean": 0.175,
-            "acm_clean": 0.114,
-            "semes_clean": 0.045,
+            "screen_clean": 0.320,
+            "tel_clean": 0.191,
+            "lam_clean": 0.221,
+            "acm_clean": 0.098,
+            "semes_clean": 0.055,
             "naura_clean": 0.035,
         }
     ),
-    "cmp_tool": norm({"amat_cmp": 0.601, "ebara_cmp": 0.278, "hwatsing_cmp": 0.091, "kctech_cmp": 0.015}),
+    "cmp_tool": norm({"amat_cmp": 0.488, "ebara_cmp": 0.361, "hwatsing_cmp": 0.123, "kctech_cmp": 0.015}),
     "ion_implanter": norm(
-        {"amat_implant": 0.678, "axcelis_implant": 0.221, "smit_implant": 0.082, "nissin_implant": 0.012}
+        {
+            "amat_implant": 0.626,
+            "axcelis_implant": 0.220,
+            "smit_implant": 0.088,
+            "nissin_implant": 0.019,
+            "cetc_implant": 0.031,
+        }
     ),
     "metrology": norm(
         {
-            "kla_metrology": 0.572,
-            "amat_metrology": 0.105,
-            "onto_metrology": 0.030,
-            "lasertec_metrology": 0.077,
-            "hitachi_metrology": 0.056,
-            "asml_hmi": 0.052,
-            "nova_metrology": 0.037,
-            "camtek_metrology": 0.015,
+            "kla_metrology": METROLOGY_NET["kla"],
+            "amat_metrology": METROLOGY_NET["amat"],
+            "onto_metrology": METROLOGY_NET["onto"],
+            "lasertec_metrology": METROLOGY_NET["lasertec"],
+            "hitachi_metrology": METROLOGY_NET["hitachi"],
+            "asml_hmi": METROLOGY_NET["asml"],
+            "nova_metrology": METROLOGY_NET["nova"],
+            "camtek_metrology": METROLOGY_NET["camtek"],
         }
     ),
+    # test tools (N120, testers only); Cohu has no N120 row in 2025 (its facility makes handlers)
     "test_equipment": norm(
         {
-            "advantest_test": 0.556,
-            "teradyne_test": 0.277,
-            "cohu_test": 0.010,
-            "changchuan_test": 0.041,
-            "accotest_test": 0.019,
-            "chroma_test": 0.017,
-            "yikc_test": 0.018,
+            "advantest_test": 0.627,
+            "teradyne_test": 0.218,
+            "changchuan_test": 0.043,
+            "accotest_test": 0.018,
+            "chroma_test": 0.015,
+            "yikc_test": 0.014,
+            "di_test": 0.021,
         }
     ),
+    # die attach for ICs (N131; the 2024 basis was N73, all die attach): Shinkawa has no row in 2025,
+    # its group's Yamaha Robotics row (1.4 %) is kept as its share; Hoson has no N131 row, the CHN
+    # country row (0.5 %) is kept as its share
     "packaging_tool": norm(
         {
-            "besi_bond": 0.319,
-            "semes_bond": 0.170,
-            "hanmi_bond": 0.104,
-            "asmpt_bond": 0.153,
-            "shinkawa_bond": 0.042,
-            "fasford_bond": 0.042,
-            "canon_bond": 0.023,
-            "shibaura_bond": 0.038,
-            "hoson_bond": 0.035,
+            "besi_bond": 0.264,
+            "semes_bond": 0.085,
+            "hanmi_bond": 0.236,
+            "asmpt_bond": 0.164,
+            "shinkawa_bond": 0.014,
+            "fasford_bond": 0.027,
+            "canon_bond": 0.015,
+            "shibaura_bond": 0.063,
+            "hoson_bond": 0.005,
+            "hanwha_bond": 0.058,
+            "kns_bond": 0.042,
         }
     ),
-    "mask_writer": norm({"nuflare_writer": 0.385, "jeol_writer": 0.150, "ims_writer": 0.464}),
+    "mask_writer": norm({"nuflare_writer": 0.392, "jeol_writer": 0.142, "ims_writer": 0.466}),
+    "laser_mask_writer": norm({"mycronic_writer": 0.707, "amat_laser_writer": 0.279}),
+    "mask_inspection": norm({"kla_mask_insp": 0.459, "lasertec_mask_insp": 0.420, "zeiss_mask_repair": 0.101}),
+    "ald_tool": norm(
+        {
+            "asmi_ald": 0.545,
+            "tel_ald": 0.155,
+            "lam_ald": 0.105,
+            "kokusai_ald": 0.076,
+            "amat_ald": 0.039,
+            "jusung_ald": 0.024,
+            "piotech_ald": 0.022,
+        }
+    ),
+    "epi_tool": norm({"amat_epi": 0.737, "asmi_epi": 0.187, "naura_epi": 0.049}),
+    "dicing_tool": norm({"disco_dicing": 0.87, "accretech_dicing": 0.081, "asmpt_dicing": 0.025}),
+    "wafer_bonder": norm({"evg_bonder": 0.479, "tel_bonder": 0.256, "suss_bonder": 0.209, "scientech_bonder": 0.045}),
+    "adv_pkg_tool": norm(
+        {
+            "amat_advpkg": ADV_PKG_NET["amat"],
+            "lam_advpkg": ADV_PKG_NET["lam"],
+            "kla_advpkg": ADV_PKG_NET["kla"],
+            "tel_advpkg": ADV_PKG_NET["tel"],
+            "onto_advpkg": ADV_PKG_NET["onto"],
+            "naura_advpkg": ADV_PKG_NET["naura"],
+            "camtek_advpkg": ADV_PKG_NET["camtek"],
+            "screen_advpkg": ADV_PKG_NET["screen"],
+            "shibaura_advpkg": ADV_PKG_NET["shibaura"],
+            "ebara_advpkg": ADV_PKG_NET["ebara"],
+            "amec_advpkg": ADV_PKG_NET["amec"],
+            "asmpt_advpkg": ADV_PKG_NET["asmpt"],
+        }
+    ),
+    "prober_handler": norm(
+        {
+            "tel_prober": 0.199,
+            "accretech_prober": 0.171,
+            "hon_handler": 0.135,
+            "semics_prober": 0.095,
+            "changchuan_handler": 0.067,
+            "semes_prober": 0.065,
+            "formfactor_prober": 0.045,
+            "cohu_test": 0.040,
+            "advantest_handler": 0.033,
+            "chroma_handler": 0.024,
+            "pentamaster_handler": 0.020,
+        }
+    ),
+    "crystal_furnace": {"pvatepla_furnace": 1.0},
+    "crystal_machining": norm({"disco_crystal": 0.687, "accretech_crystal": 0.249, "okamoto_crystal": 0.060}),
     "eda": norm(
         {"synopsys_eda": 0.36, "cadence_eda": 0.33, "siemens_eda": 0.22, "ansys_eda": 0.07, "empyrean_eda": 0.02}
     ),
@@ -1549,13 +1862,26 @@ for _k in (
     "test_equipment",
     "packaging_tool",
     "mask_writer",
+    "laser_mask_writer",
+    "mask_inspection",
+    "ald_tool",
+    "epi_tool",
+    "dicing_tool",
+    "wafer_bonder",
+    "adv_pkg_tool",
+    "prober_handler",
+    "crystal_furnace",
+    "crystal_machining",
 ):
-    SPLIT_SOURCE[_k] = "eto2024"
+    SPLIT_SOURCE[_k] = "eto2025"
 
 # Korean fabs in 2019: Japan 44.6 % of HF; the rest domestic and Chinese (businesskorea2019, motie2021)
 HF_KOREA = {"stella_hf": 0.25, "morita_hf": 0.196, "soulbrain_hf": 0.25, "enf_hf": 0.104, "dofluoride_hf": 0.20}
-# Chinese mature fabs also buy domestic implanters
+# Chinese mature fabs also buy domestic implanters: Kingstone has no ETO row (2024 or 2025); its
+# 3 % at these buyers is an estimate (est:split), the rest the ETO split
 IMPLANT_CHINA = norm({**SPLITS["ion_implanter"], "kingstone_implant": 0.03})
+SUPPLIER_SOURCE = {"kingstone_implant": "est:split"}
+"""Supply rows of these suppliers cite this key whatever the buyer's split cites."""
 
 # =============================================================================================
 # fab recipes
@@ -1596,6 +1922,22 @@ W = {
 }
 for _t in ("clean_tool", "cmp_tool", "ion_implanter", "metrology"):
     W[_t] = {"L5": 1.0, "L7": 0.9, "L16": 0.7, "L28": 0.5, "LM": 0.3, "DRAM": 0.7, "DRAML": 0.6, "NAND": 0.7}
+# ALD: high-k/metal gate, spacers for multi-patterning, DRAM capacitors, 3D NAND (estimates)
+W["ald_tool"] = {"L5": 1.0, "L7": 0.9, "L16": 0.7, "L28": 0.3, "LM": 0.1, "DRAM": 0.9, "DRAML": 0.6, "NAND": 1.0}
+# epitaxy: SiGe/Si source-drain of FinFET and GAA logic, epi layers of mature power/analog flows (estimates)
+W["epi_tool"] = {"L5": 1.0, "L7": 0.9, "L16": 0.8, "L28": 0.5, "LM": 0.3, "DRAM": 0.3, "DRAML": 0.3, "NAND": 0.2}
+# tools bought outside the fabs: the fraction of the tool's annual purchases (TOOL_SPEND) each buyer
+# class takes, shared within the class by capacity (estimates; buyers named by the item they make)
+SPEND_BUYERS = {
+    "laser_mask_writer": {"photomask": 1.0},
+    "mask_inspection": {"photomask": 1.0},
+    "crystal_furnace": {"wafer_300mm": 1.0},
+    "crystal_machining": {"wafer_300mm": 1.0},
+    "dicing_tool": {"assembly_test": 0.75, "hbm": 0.15, "cowos": 0.10},
+    "wafer_bonder": {"cowos": 0.4, "hbm": 0.3, "nand": 0.3},  # hybrid/TSV stacking; CMOS-bonded 3D NAND
+    "adv_pkg_tool": {"cowos": 0.5, "hbm": 0.4, "assembly_test": 0.1},  # TSV, RDL, bumping lines
+    "prober_handler": {"assembly_test": 0.7, "hbm": 0.15, "cowos": 0.15},  # wafer sort, final test
+}
 # consumables in su (or kwafer for wafers) per kwafer start
 CONSUMABLES = {
     "wafer_300mm": {"L5": 1.0, "L7": 1.0, "L16": 1.0, "L28": 1.0, "LM": 1.0, "DRAM": 1.0, "DRAML": 1.0, "NAND": 1.0},
@@ -1650,6 +1992,16 @@ TOOL_STOCK_WEEKS = {
     "mask_writer": 52.0,  # e-beam writers: as metrology (inference)
     "packaging_tool": 104.0,  # bonders and die attach: mechanically simple (inference)
     "test_equipment": 52.0,  # ATE: as metrology (inference)
+    "ald_tool": 78.0,  # as deposition
+    "epi_tool": 78.0,  # as deposition
+    "laser_mask_writer": 52.0,  # as the e-beam mask writers
+    "mask_inspection": 52.0,  # as metrology
+    "dicing_tool": 104.0,  # as packaging tools (saws and grinders: mechanically simple)
+    "wafer_bonder": 104.0,  # as packaging tools
+    "adv_pkg_tool": 78.0,  # front-end tool types (deposition, etch, lithography) in packaging lines: as deposition
+    "prober_handler": 52.0,  # as testers
+    "crystal_furnace": 104.0,  # as clean and CMP (furnaces: mechanically simple, long-lived)
+    "crystal_machining": 104.0,  # as CMP (grinding and slicing)
 }
 TOOL_STOCK_SOURCE = "est:installed-base"
 
@@ -1866,120 +2218,200 @@ VALIDATION: list[dict] = [
         "items": ["euv_scanner"],
         "basis": "hq",
         "published": {"NLD": 100.0},
-        "source": "eto2024",
-        "year": "2024",
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "ArF immersion lithography",
         "items": ["arfi_advanced", "arfi_mainstream"],
         "basis": "hq",
-        "published": {"NLD": 98.7, "JPN": 1.3},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"NLD": 99.3, "JPN": 0.7},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "ArF dry lithography",
         "items": ["arf_dry"],
         "basis": "hq",
-        "published": {"NLD": 94.3, "JPN": 5.7},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"NLD": 94.4, "JPN": 5.6},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "KrF lithography",
         "items": ["krf_scanner"],
         "basis": "hq",
-        "published": {"NLD": 79.2, "JPN": 20.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"NLD": 66.0, "JPN": 34.0},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "i-line lithography",
         "items": ["iline_stepper"],
         "basis": "hq",
-        "published": {"JPN": 53.5, "NLD": 35.7, "USA": 6.5, "CHN": 4.3},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 56.9, "NLD": 31.2, "USA": 7.7, "CHN": 4.2},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Resist processing (tracks)",
         "items": ["resist_track"],
         "basis": "hq",
-        "published": {"JPN": 93.9, "DEU": 2.9, "KOR": 1.3, "USA": 1.2, "CHN": 0.6},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 95.2, "KOR": 1.9, "USA": 1.5, "DEU": 0.7, "CHN": 0.5},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
-        "segment": "Deposition",
-        "items": ["dep_advanced", "dep_mainstream"],
+        "segment": "Deposition (with ALD and epitaxy)",
+        "items": ["dep_advanced", "dep_mainstream", "ald_tool", "epi_tool"],
         "basis": "hq",
-        "published": {"USA": 61.5, "JPN": 15.2, "NLD": 10.7, "CHN": 7.4, "KOR": 3.2},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 60.3, "JPN": 14.0, "NLD": 10.9, "CHN": 9.8, "KOR": 3.3},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Atomic layer deposition",
+        "items": ["ald_tool"],
+        "basis": "hq",
+        "published": {"NLD": 54.5, "JPN": 23.1, "USA": 14.9, "KOR": 4.9, "CHN": 2.6},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Epitaxy (high-temperature CVD)",
+        "items": ["epi_tool"],
+        "basis": "hq",
+        "published": {"USA": 73.7, "NLD": 18.7, "CHN": 4.9},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Dry etch",
         "items": ["etch_advanced", "etch_mainstream"],
         "basis": "hq",
-        "published": {"USA": 58.7, "JPN": 28.9, "CHN": 10.7, "KOR": 1.0},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 59.9, "JPN": 26.1, "CHN": 12.4, "KOR": 1.1},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Wet etch and cleaning",
         "items": ["clean_tool"],
         "basis": "hq",
-        "published": {"JPN": 60.0, "USA": 29.2, "KOR": 5.6, "CHN": 3.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 51.9, "USA": 32.4, "KOR": 7.2, "CHN": 3.8},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "CMP",
         "items": ["cmp_tool"],
         "basis": "hq",
-        "published": {"USA": 60.3, "JPN": 28.7, "CHN": 9.5, "KOR": 1.5},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 49.0, "JPN": 36.9, "CHN": 12.6, "KOR": 1.5},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Ion implantation",
         "items": ["ion_implanter"],
         "basis": "hq",
-        "published": {"USA": 89.9, "JPN": 9.4, "TWN": 0.5, "CHN": 0.3},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 84.7, "JPN": 10.7, "CHN": 3.8, "TWN": 0.6},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
-        "segment": "Process control (metrology, inspection)",
-        "items": ["metrology"],
+        "segment": "Process control (with photomask inspection)",
+        "items": ["metrology", "mask_inspection"],
         "basis": "hq",
-        "published": {"USA": 72.0, "JPN": 15.1, "NLD": 5.2, "ISR": 5.2, "CHN": 0.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 71.7, "JPN": 14.1, "ISR": 6.0, "NLD": 5.9, "CHN": 0.7},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Photomask inspection and repair",
+        "items": ["mask_inspection"],
+        "basis": "hq",
+        "published": {"USA": 46.6, "JPN": 42.8, "DEU": 10.1},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Test equipment",
         "items": ["test_equipment"],
         "basis": "hq",
-        "published": {"JPN": 56.2, "USA": 30.2, "CHN": 6.3, "KOR": 3.9, "TWN": 1.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 63.0, "USA": 23.5, "CHN": 6.2, "KOR": 4.6, "TWN": 1.7},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
-        "segment": "Die attach and bonding tools",
+        "segment": "Handlers and probers",
+        "items": ["prober_handler"],
+        "basis": "hq",
+        "published": {"JPN": 41.5, "KOR": 20.1, "TWN": 16.0, "USA": 8.4, "CHN": 6.8, "MYS": 2.0},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Die attach for ICs",
         "items": ["packaging_tool"],
         "basis": "hq",
-        "published": {"NLD": 31.9, "KOR": 29.1, "SGP": 18.1, "JPN": 15.5, "CHN": 4.1},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"KOR": 38.3, "NLD": 26.4, "SGP": 20.9, "JPN": 12.7},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Dicing",
+        "items": ["dicing_tool"],
+        "basis": "hq",
+        "published": {"JPN": 95.0, "SGP": 2.5},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Wafer bonding",
+        "items": ["wafer_bonder"],
+        "basis": "hq",
+        "published": {"AUT": 47.9, "JPN": 25.6, "DEU": 20.9, "TWN": 4.5},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Advanced-packaging fab tools (with wafer bonding)",
+        "items": ["adv_pkg_tool", "wafer_bonder"],
+        "basis": "hq",
+        "published": {"USA": 65.8, "JPN": 15.3, "CHN": 5.3, "AUT": 5.1, "ISR": 2.7, "DEU": 2.4},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "E-beam mask writers",
         "items": ["mask_writer"],
         "basis": "location",
-        "published": {"JPN": 53.6, "AUT": 46.4},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 53.4, "AUT": 46.6},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Laser mask writers",
+        "items": ["laser_mask_writer"],
+        "basis": "hq",
+        "published": {"SWE": 70.7, "USA": 27.9},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Crystal growing furnaces",
+        "items": ["crystal_furnace"],
+        "basis": "hq",
+        "published": {"DEU": 100.0},
+        "source": "eto2025",
+        "year": "2022",
+    },
+    {
+        "segment": "Crystal machining",
+        "items": ["crystal_machining"],
+        "basis": "hq",
+        "published": {"JPN": 99.7},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "EDA software",
@@ -2176,7 +2608,7 @@ def build() -> dict:
         total = sum(sources.values())
         for sup, share in sources.items():
             assert produces[sup] == item, (sup, item)
-            source = "est:split" if src == "est" else src
+            source = SUPPLIER_SOURCE.get(sup, "est:split" if src == "est" else src)
             supplies.append(
                 {"supplier": sup, "buyer": facility, "item": item, "share": share / total, "source": source}
             )
@@ -2236,7 +2668,7 @@ def build() -> dict:
                 1.0,
                 TOOL_STOCK_WEEKS["mask_writer"],
                 SPLITS["mask_writer"],
-                "eto2024",
+                SPLIT_SOURCE["mask_writer"],
                 TOOL_STOCK_SOURCE,
             )
         elif item == "germane":  # germanium enters as germane only, not every specialty gas
@@ -2267,7 +2699,7 @@ def build() -> dict:
                 0.01,
                 TOOL_STOCK_WEEKS["packaging_tool"],
                 SPLITS["packaging_tool"],
-                "eto2024",
+                SPLIT_SOURCE["packaging_tool"],
                 TOOL_STOCK_SOURCE,
             )
             add(
@@ -2276,7 +2708,7 @@ def build() -> dict:
                 0.01,
                 TOOL_STOCK_WEEKS["test_equipment"],
                 SPLITS["test_equipment"],
-                "eto2024",
+                SPLIT_SOURCE["test_equipment"],
                 TOOL_STOCK_SOURCE,
             )
             add(fid, "fluorinated_polyimide", 0.5, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
@@ -2290,7 +2722,7 @@ def build() -> dict:
                 0.02,
                 TOOL_STOCK_WEEKS["packaging_tool"],
                 SPLITS["packaging_tool"],
-                "eto2024",
+                SPLIT_SOURCE["packaging_tool"],
                 TOOL_STOCK_SOURCE,
             )
             add(
@@ -2299,7 +2731,7 @@ def build() -> dict:
                 0.02,
                 TOOL_STOCK_WEEKS["test_equipment"],
                 SPLITS["test_equipment"],
-                "eto2024",
+                SPLIT_SOURCE["test_equipment"],
                 TOOL_STOCK_SOURCE,
             )
             add(fid, "fluorinated_polyimide", 0.3, 4.3, SPLITS["fluorinated_polyimide"], "est", "yomiuri2019")
@@ -2310,7 +2742,7 @@ def build() -> dict:
                 0.002,
                 TOOL_STOCK_WEEKS["packaging_tool"],
                 SPLITS["packaging_tool"],
-                "eto2024",
+                SPLIT_SOURCE["packaging_tool"],
                 TOOL_STOCK_SOURCE,
             )
             add(
@@ -2319,7 +2751,7 @@ def build() -> dict:
                 0.004,
                 TOOL_STOCK_WEEKS["test_equipment"],
                 SPLITS["test_equipment"],
-                "eto2024",
+                SPLIT_SOURCE["test_equipment"],
                 TOOL_STOCK_SOURCE,
             )
 
@@ -2362,28 +2794,52 @@ def build() -> dict:
         add(fid, "optical_transceiver", 0.0025, 6.0, SPLITS["optical_transceiver"])
 
     # ---- derived capacities, buyers first ----
-    qty = {(r["facility"], r["item"]): r["quantity"] for r in recipes}
-    assert len(qty) == len(recipes), "duplicate recipe rows"
-    demand_rows = defaultdict(list)
-    for s in supplies:
-        demand_rows[s["supplier"]].append(s)
     demand: dict[str, float] = {}
-    pending = True
-    while pending:
-        pending = False
-        for fid in cap:
-            if fid in demand:
-                continue
-            rows = demand_rows.get(fid, [])
-            if any(cap[r["buyer"]] is None for r in rows):
-                pending = True
-                continue
-            demand[fid] = sum(cap[r["buyer"]] * qty[(r["buyer"], r["item"])] * r["share"] for r in rows)
-            if cap[fid] is None:
-                assert demand[fid] > 0, f"{fid} has no demand and no fixed capacity"
-                cap[fid] = _sig(demand[fid] * HEADROOM, 4)
-            elif demand[fid] > _fixed(cap, fid) * (1 + 1e-9):
-                raise AssertionError(f"{fid}: fixed capacity {cap[fid]} below demand {demand[fid]:.4g}")
+
+    def derive(skip: set[str]) -> dict[tuple[str, str], float]:
+        """Set every capacity not yet set (but those in ``skip``) from the demand on it."""
+        qty = {(r["facility"], r["item"]): r["quantity"] for r in recipes}
+        assert len(qty) == len(recipes), "duplicate recipe rows"
+        demand_rows = defaultdict(list)
+        for s in supplies:
+            demand_rows[s["supplier"]].append(s)
+        pending = True
+        while pending:
+            pending = False
+            for fid in cap:
+                if fid in demand or fid in skip:
+                    continue
+                rows = demand_rows.get(fid, [])
+                if any(cap[r["buyer"]] is None for r in rows):
+                    pending = True
+                    continue
+                demand[fid] = sum(cap[r["buyer"]] * qty[(r["buyer"], r["item"])] * r["share"] for r in rows)
+                if cap[fid] is None:
+                    assert demand[fid] > 0, f"{fid} has no demand and no fixed capacity"
+                    cap[fid] = _sig(demand[fid] * HEADROOM, 4)
+                elif demand[fid] > _fixed(cap, fid) * (1 + 1e-9):
+                    raise AssertionError(f"{fid}: fixed capacity {cap[fid]} below demand {demand[fid]:.4g}")
+        return qty
+
+    # tools bought outside the fabs need their buyers' capacities first (those buyers do not depend on
+    # the tools): derive all else, add the tool recipes from the annual purchases, then derive the tools
+    derive({f[0] for f in F if f[6] in SPEND_BUYERS})
+    for tool, fractions in SPEND_BUYERS.items():
+        for buyer_item, fraction in fractions.items():
+            buyers = [f[0] for f in F if f[6] == buyer_item]
+            total = sum(_fixed(cap, b) for b in buyers)
+            for b in buyers:
+                add(
+                    b,
+                    tool,
+                    TOOL_SPEND[tool] / 52.0 * fraction / total,
+                    TOOL_STOCK_WEEKS[tool],
+                    SPLITS[tool],
+                    SPLIT_SOURCE[tool],
+                    TOOL_STOCK_SOURCE,
+                    "est:tool-intensity",
+                )
+    qty = derive(set())
 
     # ---- item values (USD M per unit); derived from the market size where given ----
     item_demand: defaultdict[str, float] = defaultdict(float)
