@@ -251,14 +251,20 @@ ESTIMATES: dict[str, tuple[str, str]] = {
     "est:tool-intensity": (
         "tool purchases per wafer start",
         "A fab's share of the tool type's annual purchases: annual purchases (TOOL_SPEND; ASML's 2023 "
-        "system count for lithography) x the fab class weight / sum over fabs of capacity x weight.",
+        "system count for lithography; ETO's 2025 market size for the tools added from the 2025 release) "
+        "x the fab class weight / sum over fabs of capacity x weight. Tools bought outside the fabs "
+        "(mask shops, wafer makers, packaging, HBM and assembly/test lines): annual purchases x the "
+        "buyer class's assumed fraction / sum over the class of capacity.",
     ),
     "est:installed-base": (
         "installed base",
         "Weeks a fab keeps producing on its installed tools, spare parts and whatever service it can "
         "still get once new tools, OEM parts and OEM service all stop, by tool class: EUV 26, DUV "
-        "lithography 52, deposition, etch and tracks 78, clean and CMP 104, implant, metrology, mask "
-        "writers and testers 52, packaging tools 104. Basis: about 95 % of ASML systems sold in 30 years "
+        "lithography 52, deposition (with ALD and epitaxy), etch, tracks and advanced-packaging fab "
+        "tools 78, clean, CMP and crystal furnaces and machining 104, implant, metrology (with mask "
+        "inspection), mask writers (e-beam and laser), testers and probers/handlers 52, packaging "
+        "tools (die attach, dicing, wafer bonding) 104, each new class by analogy with the existing "
+        "one named. Basis: about 95 % of ASML systems sold in 30 years "
         "are still in use (asml_refurb2023); SMIC raised output 27 % in 2024 on a base cut off from "
         "new US tools and US service since October 2022 (smic_2024q4); YMTC ran critical layers on "
         "pre-sanction US tools about two years after US vendors withdrew (secondhand, see "
@@ -1880,7 +1886,12 @@ HF_KOREA = {"stella_hf": 0.25, "morita_hf": 0.196, "soulbrain_hf": 0.25, "enf_hf
 # Chinese mature fabs also buy domestic implanters: Kingstone has no ETO row (2024 or 2025); its
 # 3 % at these buyers is an estimate (est:split), the rest the ETO split
 IMPLANT_CHINA = norm({**SPLITS["ion_implanter"], "kingstone_implant": 0.03})
-SUPPLIER_SOURCE = {"kingstone_implant": "est:split"}
+# Makers with no company row in the 2025 release keep a share with an estimate source (the README's
+# "ETO release and what moved" says which row each share is read from)
+SUPPLIER_SOURCE = dict.fromkeys(
+    ("kingstone_implant", "nikon_arfi_adv", "nikon_arfi_main", "suss_track", "shinkawa_bond", "hoson_bond"),
+    "est:split",
+)
 """Supply rows of these suppliers cite this key whatever the buyer's split cites."""
 
 # =============================================================================================
@@ -3102,8 +3113,10 @@ CONVENTIONS = """## Modelling conventions
 
 - **Chain.** polysilicon -> wafers -> fabs (logic by node class, DRAM, NAND) which also consume
   photoresist, HF, neon, specialty gases (made with germanium), photomasks (made from mask blanks
-  with mask writers) and tools; DRAM -> HBM stacks; logic wafers + HBM + CoWoS-class packaging
-  (which needs a mature-node interposer wafer, ABF substrate, bonders, testers, polyimide) + EDA + IP
+  with e-beam and laser mask writers and mask inspection tools) and tools; wafer makers buy crystal
+  furnaces and machining tools; DRAM -> HBM stacks; logic wafers + HBM + CoWoS-class packaging
+  (which needs a mature-node interposer wafer, ABF substrate, bonders, testers, polyimide, and, like
+  HBM and assembly/test lines, dicing, wafer bonding, packaging fab tools and probers/handlers) + EDA + IP
   -> an accelerator sold by its **design** facility (the fabless firm's product line is the
   integrator that buys wafers, memory and packaging and sells the chip); accelerators + server CPUs
   + DRAM + NAND -> **AI servers** (assembly, kind `osat`); servers + optical transceivers (GaAs/InP
@@ -3119,11 +3132,17 @@ CONVENTIONS = """## Modelling conventions
   maker's service together. Its quantity is the fab's share of that tool type's annual purchases
   per wafer start: annual purchases x class weight / sum over fabs of (capacity x class weight),
   with annual purchases in `TOOL_SPEND` (53 EUV systems a year; 449 lithography systems of all
-  kinds sold by ASML in 2023, per its results). The tool's `stock_weeks` is the **installed base**:
+  kinds sold by ASML in 2023, per its results; for the tools added from the ETO 2025 release, ETO's
+  2025 market size). Tools bought outside the fabs (mask writers and inspection at mask shops,
+  crystal tools at wafer makers, packaging and test tools at CoWoS, HBM and assembly/test lines)
+  take annual purchases x an assumed fraction per buyer class (`SPEND_BUYERS`), shared within the
+  class by capacity. The tool's `stock_weeks` is the **installed base**:
   the weeks a fab keeps producing on the tools it has, its spares and whatever service it can
   still get once new tools, OEM parts and OEM service all stop. The values are EUV 26; DUV
-  lithography 52; deposition, etch and tracks 78; clean and CMP 104; implant, metrology, mask
-  writers and testers 52; packaging tools 104 (`est:installed-base`, basis under *Provenance*).
+  lithography 52; deposition (with ALD and epitaxy), etch, tracks and advanced-packaging fab tools
+  78; clean, CMP, crystal furnaces and machining 104; implant, metrology (with mask inspection),
+  mask writers, testers and probers/handlers 52; packaging tools (die attach, dicing, wafer
+  bonding) 104 (`est:installed-base`, basis under *Provenance*).
   So a tool control bites only after the installed base runs down. A rule that stops new tools
   but leaves service (the Dutch rule of 2023, before servicing was licensed in September 2024)
   is read as stopping both. That overstates its effect after the installed-base weeks. The
@@ -3162,7 +3181,10 @@ TAGS_DOC = """## Tags and attributes for scenarios
 Controls select items with glob patterns on ids and tags, and `where:` thresholds on numeric
 columns. Tag families: `sme` (every tool), `lithography`, `euv`, `duv`, `duv_immersion`,
 `arfi_advanced`, `arfi_mainstream`, `duv_dry`, `krf`, `iline`, `track`, `deposition`, `etch`,
-`clean`, `cmp`, `implant`, `metrology`, `test`, `packaging`, `advanced_sme`; `ai_accelerator`,
+`clean`, `cmp`, `implant`, `metrology`, `test`, `packaging`, `advanced_sme`, and from the ETO 2025
+release `ald`, `epitaxy`, `laser_mask_writer`, `mask_inspection`, `dicing`, `wafer_bonding`,
+`adv_pkg_fab`, `prober_handler`, `wafer_making`, `crystal_growing`, `crystal_machining` (ALD and
+epitaxy carry `advanced_sme`, as `dep_advanced` did when it held them); `ai_accelerator`,
 `gpu`, `asic`, `china_variant`, `nvidia`, `amd`, `huawei`, `cambricon`; `hbm`, `dram`, `nand`,
 `memory`; `logic`, `advanced_logic`, `sub10nm`, `mature_logic`; `ai_server`, `ai_compute`;
 `jp_kr_2019` (the three materials Japan licensed in July 2019), `critical_mineral` (Ga, Ge).
@@ -3175,6 +3197,98 @@ functional tags. `node_nm` on tools is the most advanced node class the tool typ
 for. Accelerator TPP = dense TOPS x bit length (H100: 1 979 dense FP8 TOPS x 8 = 15 832),
 `perf_density` = TPP / die area (mm2), `io_gbps` = aggregate bidirectional interconnect (GB/s).
 """
+
+
+ETO_OLD = "8a926c18b026c38d170a3b3c08f1dfaebd2fa35e"
+ETO_NEW = "9b726243705f806ee9154d0aea2a01af39aad884"
+# company shares that moved by 2 percentage points or more between the two ETO releases (provision.csv
+# company rows; None = no row), with the network item that carries them
+ETO_MOVES: list[tuple[str, str, str, float | None, float | None, str]] = [
+    # (ETO id, input, company, 2024 %, 2025 %, item)
+    ("N105", "KrF lithography tools", "Canon", 17.4, 31.0, "krf_scanner"),
+    ("N105", "KrF lithography tools", "ASML", 79.2, 66.0, "krf_scanner"),
+    ("N86", "CMP tools", "Applied Materials", 60.1, 48.8, "cmp_tool"),
+    ("N86", "CMP tools", "EBARA", 27.8, 36.1, "cmp_tool"),
+    ("N86", "CMP tools", "Hwatsing", 9.1, 12.3, "cmp_tool"),
+    ("N73", "Die attaching tools", "SEMES", 17.0, 7.0, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "HANMI", 10.4, 19.3, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "ASM Pacific", 15.3, 20.0, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Hanwha Semitech", None, 4.8, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Shinkawa", 4.2, None, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Besi", 31.9, 28.0, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Shibaura Mechatronics", 3.8, 6.4, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Fasford Tech", 4.2, 2.2, "packaging_tool (now N131)"),
+    ("N120", "Test tools", "Advantest", 55.6, 62.7, "test_equipment"),
+    ("N120", "Test tools", "Teradyne", 27.7, 21.8, "test_equipment"),
+    ("N106", "i-line lithography tools", "Canon", 47.7, 53.7, "iline_stepper"),
+    ("N106", "i-line lithography tools", "ASML", 35.7, 31.2, "iline_stepper"),
+    ("N106", "i-line lithography tools", "Nikon", 5.7, 3.3, "iline_stepper"),
+    ("N49", "Wet etching and cleaning tools", "Screen", 37.9, 32.0, "clean_tool"),
+    ("N49", "Wet etching and cleaning tools", "Lam Research", 17.5, 22.1, "clean_tool"),
+    ("N49", "Wet etching and cleaning tools", "Tokyo Electron", 21.5, 19.1, "clean_tool"),
+    ("N17", "Ion implanters", "Applied Materials", 67.8, 62.6, "ion_implanter"),
+    ("N17", "Ion implanters", "CETC", None, 3.1, "ion_implanter"),
+    ("N36", "Deposition tools", "Applied Materials", 44.8, 41.2, "dep_advanced, dep_mainstream"),
+    ("N36", "Deposition tools", "Lam Research", 14.5, 16.9, "dep_advanced, dep_mainstream"),
+    ("N103", "Dry etch tools", "Tokyo Electron", 26.4, 23.4, "etch_advanced, etch_mainstream"),
+    ("N103", "Dry etch tools", "Lam Research", 38.7, 41.1, "etch_advanced, etch_mainstream"),
+    ("N32", "Resist processing tools", "SUSS MicroTec", 2.9, None, "resist_track"),
+]
+# inputs the network takes from the 2025 release that it did not model before
+ETO_NEW_INPUTS: list[tuple[str, str, str, str]] = [
+    # (ETO id, ETO name, item, note)
+    ("N41", "Atomic layer deposition tools", "ald_tool", "netted out of deposition (N36)"),
+    ("N40", "High-temperature CVD tools", "epi_tool", "ETO's epitaxy input; netted out of deposition (N36)"),
+    ("N30", "Mask exposure systems - laser beam", "laser_mask_writer", ""),
+    ("N62", "Photomask inspection and repair tools", "mask_inspection", "netted out of process control (N60)"),
+    ("N71", "Dicing tools", "dicing_tool", "includes back-grinding"),
+    ("N10", "Wafer bonding and aligning tools", "wafer_bonder", "a child of N109"),
+    ("N109", "Fabrication tools (for advanced packaging)", "adv_pkg_tool", "N109 less its child N10"),
+    ("N131", "Die attaching tools for IC", "packaging_tool", "replaces N73 (all die attach) as the basis"),
+    ("N83", "Handlers and probers", "prober_handler", "a sibling of N120 test tools, not part of it"),
+    ("N8", "Crystal growing furnaces", "crystal_furnace", "2022 data, one company (PVA TePla 100 %): weak"),
+    ("N9", "Crystal machining tools", "crystal_machining", ""),
+]
+
+
+def _pct(x: float | None) -> str:
+    return "no row" if x is None else f"{x:.1f}"
+
+
+def eto_release_text() -> str:
+    moves = [[f"{c}", f"{eid} {name}", f"{_pct(a)} -> {_pct(b)}", f"`{it}`"] for eid, name, c, a, b, it in ETO_MOVES]
+    new = [[eid, name, f"`{it}`", note] for eid, name, it, note in ETO_NEW_INPUTS]
+    return (
+        "## ETO release and what moved\n\n"
+        f"The tool shares come from ETO's release at commit `{ETO_NEW}` of `georgetown-cset/eto-chip-explorer` "
+        "(12 August 2026, CSET analysis of TechInsights 2025 data published 3 July 2026; key `eto2025`). "
+        f"They replace the shares of the release at commit `{ETO_OLD}` (TechInsights 2024 data; key "
+        "`eto2024`, kept in `sources.csv` for this history). Company shares are renormalised over the modelled "
+        "companies: ETO's residual rows *Various companies* / *Various countries* and companies below about "
+        "2 % without a facility are left out, so each modelled company's share rises in proportion; the "
+        "validation compares the result with ETO's published country rows. Makers with no company row "
+        "in 2025 keep a share read from another row, as an estimate (`est:split`): Nikon (no ArF immersion company row in 2025) keeps the JPN country row, 0.7 %; SUSS "
+        "MicroTec (no track row) keeps the DEU country row, 0.7 %; Shinkawa (no row) keeps the row of its "
+        "group, Yamaha Robotics, 1.4 % of die attach for ICs (ETO does not say the two are one; Shinkawa "
+        "is a Yamaha Robotics group company); Hoson (no N131 row) keeps the CHN country row, 0.5 %; Cohu "
+        "has no test-tool row in 2025 and its facility `cohu_test` now makes handlers (4.0 % of N83); "
+        "Kingstone has no ETO row in either release: it keeps an estimated 3 % at three Chinese mature "
+        "fabs (`est:split`) and its candidates. New facilities for companies that reached 2 %: CETC "
+        "(implanters, 3.1 %), DI Corporation (testers, 2.1 %), Onto Innovation (i-line, 2.5 %), Hanwha "
+        "Semitech and Kulicke & Soffa (die attach for ICs, 5.8 % and 4.2 %). Where an input became its "
+        "own item its market is netted out of the parent (company USD = share x market, less the "
+        "child's; `net_of` in `build.py`): deposition (N36, USD 26.2 bn) less ALD (N41, 4.1 bn) and "
+        "high-temperature CVD (N40, 1.6 bn), whose purchases also leave `dep_advanced` (12 000 -> 6 300 "
+        "USD M a year); process control (N60, 15.7 bn) less photomask inspection and repair (N62, 2.2 "
+        "bn; `metrology` 12 000 -> 9 800); advanced-packaging fab tools (N109, 6.2 bn) less wafer "
+        "bonding (N10, 0.67 bn). The 2019 CSET figures (EDA, core IP, wafers, photoresist, photomasks, "
+        "CPUs, FPGAs) and the 2022 stage shares of assembly, test and packaging are the same in both "
+        "releases and unchanged here.\n\n"
+        "Company shares that moved by 2 percentage points or more (percent of each input):\n\n"
+        + _md_table(["company", "ETO input", "2024 -> 2025", "item"], moves)
+        + "\nInputs added from the 2025 release (market sizes from its `inputs.csv` are the tools' "
+        "annual purchases, `TOOL_SPEND`):\n\n" + _md_table(["ETO id", "ETO input", "item", "note"], new)
+    )
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -3256,8 +3370,9 @@ def readme_text(tables: dict) -> str:
 | neon stock | 8.7 weeks | large chipmakers held two months or more of neon in 2022 (reuters_neon2022) |
 | wafers, gases and germane, photomasks stock | 8, 4, 2 weeks | estimate (`est:stock`) |
 | germanium at germane makers | 8 weeks | estimate (`est:stock`) |
-| tools: installed base (EUV; DUV; dep/etch/tracks; clean/CMP; implant, metrology, mask writers, testers; \
-packaging tools) | 26; 52; 78; 104; 52; 104 weeks | `est:installed-base` (asml_refurb2023, smic_2024q4; \
+| tools: installed base (EUV; DUV; dep/ALD/epi/etch/tracks/packaging fab tools; clean/CMP/crystal tools; \
+implant, metrology, mask inspection, mask writers, testers, probers/handlers; die attach, dicing, wafer \
+bonding) | 26; 52; 78; 104; 52; 104 weeks | `est:installed-base` (asml_refurb2023, smic_2024q4; \
 docs/research/tools-materials.md) |
 | EDA and IP stock (design lines) | 26 weeks | term licences keep working until they expire (estimate) |
 | chips, HBM, wafers at design lines and servers | 4-8 weeks | die banks and component buffers (estimate) |
@@ -3320,7 +3435,10 @@ docs/research/tools-materials.md) |
   compound substrates, ABF substrates, optical transceivers, AI server makers.
 - TPP and performance density of MI300X, TPU/Trainium, Ascend 910B and Cambricon MLU; HBM
   bandwidth density; DRAM half-pitch and NAND layer counts.
-- ECCN sub-paragraphs (see *Tags and attributes*).
+- ECCN sub-paragraphs (see *Tags and attributes*); the tools added from the ETO 2025 release
+  carry no ECCN tag yet (not checked against Supplement 1 to EAR part 774 or 89 FR 96790).
+- The buyer-class fractions of the purchases of tools bought outside the fabs (`SPEND_BUYERS`),
+  the class weights of ALD and epitaxy, and the advanced split of deposition without ALD and epi.
 - Stock weeks other than the 2019 Korean reserves and 2022 neon stocks; every recovery time and
   qualification cost.
 """)
@@ -3346,17 +3464,22 @@ docs/research/tools-materials.md) |
         "default differs):\n\n" + _md_table(["facility", "hq_country", "source"], hq_rows)
     )
     eto_keys = sorted(k for k, (a, *_rest) in SOURCES.items() if "CC BY-NC" in a)
+    parts.append(eto_release_text())
     parts.append(
         "## Licence of the data\n\n"
         "The figures keyed "
         + ", ".join(f"`{k}`" for k in eto_keys)
         + " are derived from the Emerging Technology Observatory's Advanced Semiconductor Supply "
         "Chain Dataset (Georgetown CSET), which is licensed **CC BY-NC 4.0** (its repository's "
-        "`LICENSE.md`): attribution, and no commercial use. They were read from the release at "
-        "commit `8a926c18b026c38d170a3b3c08f1dfaebd2fa35e` of `georgetown-cset/eto-chip-explorer` "
-        "(9 July 2025, CSET analysis of TechInsights 2024 data published 5 May 2025); the links "
-        "below point at that commit, since the repository's `main` now serves the August 2026 "
-        "update (TechInsights 2025 data). The bundled network is a derived work of those figures, "
+        "`LICENSE.md`, the same at both commits below): attribution, and no commercial use. The tool "
+        "shares and tool market sizes (`eto2025`) were read from the release at commit "
+        f"`{ETO_NEW}` of `georgetown-cset/eto-chip-explorer` (12 August 2026, CSET analysis of "
+        "TechInsights 2025 data published 3 July 2026; crystal growing furnaces 2022 data). The "
+        "2019 CSET shares (`cset2021`: EDA, core IP, wafers, photomasks) and the 2022 stage shares of "
+        f"assembly, test and packaging (`eto2022stages`) were read from the release at commit `{ETO_OLD}` "
+        "(9 July 2025, TechInsights 2024 data published 5 May 2025), where `eto2024` points too; "
+        "those rows are identical in the 2025 release. The links below are pinned to these commits. "
+        "No ETO file is copied into the package. The bundled network is a derived work of those figures, "
         "so it carries their licence: **the network's data (this folder's CSV files) is CC BY-NC "
         "4.0**, with attribution to CSET's Emerging Technology Observatory and to the other sources "
         "below, while the package's code is Apache-2.0. Using the data commercially needs CSET's "
