@@ -113,8 +113,8 @@ def test_nl_jp_lithography_leaves_china_without_leading_edge_capacity(results):
     """China's <= 7 nm capacity is lost, Taiwan's untouched.
 
     Data README: the only Chinese <= 7 nm facility is smic_sn2 (SMIC, logic_7nm, 1.5 kwafer/week);
-    its arfi_advanced scanners come from ASML (NLD, 98.7 %, Validation table: eto2024) and Nikon
-    (JPN, 1.3 %), both cut for SMIC; lithography stock is 4 weeks (Stocks table), so its
+    its arfi_advanced scanners come from ASML (NLD, 99.3 %, Validation table: eto2025) and Nikon
+    (JPN, 0.7 %), both cut for SMIC; lithography stock is 4 weeks (Stocks table), so its
     availability is at most 4/52 = 0.077 and the lost share at least 0.92 >= 0.85.
     Taiwan's tsmc_fab18 (34) and tsmc_fab15 (18) buy nothing the controls cover.
     """
