@@ -1119,7 +1119,7 @@ EQUIP = [
     ("asmpt_advpkg", "ASMPT packaging deposition", "ASMPT", "SGP", "SGP", "adv_pkg_tool"),
     ("tel_prober", "Tokyo Electron wafer probers", "Tokyo Electron", "JPN", "JPN", "prober_handler"),
     ("accretech_prober", "Accretech wafer probers", "Accretech", "JPN", "JPN", "prober_handler"),
-    ("hon_handler", "Hon Precision test handlers", "Hon Precision", "TWN", "TWN", "prober_handler"),
+    ("hon_handler", "Hon Technologies test handlers", "Hon Technologies", "TWN", "TWN", "prober_handler"),
     ("semics_prober", "Semics wafer probers", "Semics", "KOR", "KOR", "prober_handler"),
     (
         "changchuan_handler",
@@ -1416,20 +1416,21 @@ def mainstream_split(
     return norm(out)
 
 
-# ETO 2025 market sizes (inputs.csv at the eto2025 commit, USD million a year; N8 is 2022)
+# ETO 2025 market sizes (inputs.csv at the eto2025 commit, column market_share_chart_global_market_size_info,
+# USD million a year; N8 is 2022), with the line of inputs.csv each is read from
 ETO_MARKET = {
-    "N8": 44.0,
-    "N9": 296.0,
-    "N10": 665.7,
-    "N30": 170.2,
-    "N36": 26200.0,
-    "N40": 1600.0,
-    "N41": 4100.0,
-    "N60": 15700.0,
-    "N62": 2200.0,
-    "N71": 1900.0,
-    "N83": 2900.0,
-    "N109": 6200.0,
+    "N8": 44.0,  # L13
+    "N9": 296.0,  # L14
+    "N10": 665.7,  # L15
+    "N30": 170.2,  # L37
+    "N36": 26200.0,  # L43
+    "N40": 1600.0,  # L47
+    "N41": 4100.0,  # L48
+    "N60": 15700.0,  # L72
+    "N62": 2200.0,  # L74
+    "N71": 1900.0,  # L85
+    "N83": 2900.0,  # L104
+    "N109": 6200.0,  # L124
 }
 
 
