@@ -113,7 +113,7 @@ def test_nl_jp_lithography_leaves_chinas_leading_edge_running_on_its_installed_b
     """Within the year China's <= 7 nm line keeps running on its installed tools; Taiwan is untouched.
 
     Data README: the only Chinese <= 7 nm facility is smic_sn2 (SMIC, logic_7nm, 3.4 kwafer/week). Its
-    arfi_advanced scanners (ASML 98.7 %, Nikon 1.3 %) are cut, but a DUV installed base runs 52
+    arfi_advanced scanners (ASML 99.3 %, Nikon 0.7 %: eto2025) are cut, but a DUV installed base runs 52
     weeks without new tools, parts or service (Stocks table), so over the 52-week horizon
     A = 0 + 52/52 = 1. What it does lose is US-origin material under the US end-use control:
     Air Products' 15 % of its specialty gases and germane (4 weeks of stock), so

@@ -75,6 +75,14 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2025",
         "https://github.com/georgetown-cset/eto-chip-explorer/blob/8a926c18b026c38d170a3b3c08f1dfaebd2fa35e/data/provision.csv",
     ),
+    "eto2025": (
+        "Emerging Technology Observatory (CSET), CC BY-NC 4.0",
+        "Advanced Semiconductor Supply Chain Dataset, provision.csv (shares) and inputs.csv (market sizes): "
+        "CSET analysis of TechInsights 2025 data, published by TechInsights on 3 July 2026 (tool market "
+        "shares by company and country; crystal growing furnaces 2022 data)",
+        "2026",
+        "https://github.com/georgetown-cset/eto-chip-explorer/blob/9b726243705f806ee9154d0aea2a01af39aad884/data/provision.csv",
+    ),
     "cset2021": (
         "Khan, Mann, Peterson (CSET), via the ETO dataset (CC BY-NC 4.0)",
         "The Semiconductor Supply Chain: Assessing National Competitiveness (2019 shares: EDA, "
@@ -373,14 +381,20 @@ ESTIMATES: dict[str, tuple[str, str]] = {
     "est:tool-intensity": (
         "tool purchases per wafer start",
         "A fab's share of the tool type's annual purchases: annual purchases (TOOL_SPEND; ASML's 2023 "
-        "system count for lithography) x the fab class weight / sum over fabs of capacity x weight.",
+        "system count for lithography; ETO's 2025 market size for the tools added from the 2025 release) "
+        "x the fab class weight / sum over fabs of capacity x weight. Tools bought outside the fabs "
+        "(mask shops, wafer makers, packaging, HBM and assembly/test lines): annual purchases x the "
+        "buyer class's assumed fraction / sum over the class of capacity.",
     ),
     "est:installed-base": (
         "installed base",
         "Weeks a fab keeps producing on its installed tools, spare parts and whatever service it can "
         "still get once new tools, OEM parts and OEM service all stop, by tool class: EUV 26, DUV "
-        "lithography 52, deposition, etch and tracks 78, clean and CMP 104, implant, metrology, mask "
-        "writers and testers 52, packaging tools 104. Basis: about 95 % of ASML systems sold in 30 years "
+        "lithography 52, deposition (with ALD and epitaxy), etch, tracks and advanced-packaging fab "
+        "tools 78, clean, CMP and crystal furnaces and machining 104, implant, metrology (with mask "
+        "inspection), mask writers (e-beam and laser), testers and probers/handlers 52, packaging "
+        "tools (die attach, dicing, wafer bonding) 104, each new class by analogy with the existing "
+        "one named. Basis: about 95 % of ASML systems sold in 30 years "
         "are still in use (asml_refurb2023); SMIC raised output 27 % in 2024 on a base cut off from "
         "new US tools and US service since October 2022 (smic_2024q4); YMTC ran critical layers on "
         "pre-sanction US tools about two years after US vendors withdrew (secondhand, see "
@@ -555,7 +569,7 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
     ),
     (
         "dep_advanced",
-        "Deposition tools for advanced nodes (ALD, epi, advanced CVD)",
+        "Deposition tools for advanced nodes (advanced CVD and PVD; ALD and epitaxy are own items)",
         "usd_m",
         "sme;deposition;advanced_sme;eccn:3B001;eccn:3B090",
         1.0,
@@ -604,7 +618,7 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
     ),
     (
         "packaging_tool",
-        "Die-attach, thermo-compression and hybrid bonders",
+        "Die attach for ICs: die bonders, thermo-compression and hybrid bonders",
         "usd_m",
         "sme;packaging;backend;advanced_packaging",
         1.0,
@@ -612,6 +626,65 @@ ITEMS: list[tuple[str, str, str, str, float | None, dict[str, float], str]] = [
         "est",
     ),
     ("mask_writer", "Photomask writers (e-beam, multi-beam)", "usd_m", "sme;mask_writer;lithography", 1.0, {}, "est"),
+    # --- tools added from the ETO 2025 release (eto2025; ECCN tags left out until checked) ---
+    (
+        "laser_mask_writer",
+        "Photomask writers, laser beam",
+        "usd_m",
+        "sme;mask_writer;laser_mask_writer;lithography",
+        1.0,
+        {},
+        "est",
+    ),
+    (
+        "mask_inspection",
+        "Photomask inspection and repair tools",
+        "usd_m",
+        "sme;metrology;inspection;mask_inspection",
+        1.0,
+        {},
+        "est",
+    ),
+    ("ald_tool", "Atomic layer deposition tools", "usd_m", "sme;deposition;ald;advanced_sme", 1.0, {}, "est"),
+    (
+        "epi_tool",
+        "Epitaxy tools (high-temperature CVD)",
+        "usd_m",
+        "sme;deposition;epitaxy;advanced_sme",
+        1.0,
+        {},
+        "est",
+    ),
+    ("dicing_tool", "Dicing and back-grinding tools", "usd_m", "sme;packaging;backend;dicing", 1.0, {}, "est"),
+    (
+        "wafer_bonder",
+        "Wafer bonding and aligning tools",
+        "usd_m",
+        "sme;packaging;backend;advanced_packaging;wafer_bonding",
+        1.0,
+        {},
+        "est",
+    ),
+    (
+        "adv_pkg_tool",
+        "Advanced-packaging fab tools (deposition, etch and clean, lithography, CMP, inspection)",
+        "usd_m",
+        "sme;packaging;backend;advanced_packaging;adv_pkg_fab",
+        1.0,
+        {},
+        "est",
+    ),
+    ("prober_handler", "Wafer probers and test handlers", "usd_m", "sme;test;backend;prober_handler", 1.0, {}, "est"),
+    ("crystal_furnace", "Crystal growing furnaces", "usd_m", "sme;wafer_making;crystal_growing", 1.0, {}, "est"),
+    (
+        "crystal_machining",
+        "Crystal machining tools (ingot grinding, slicing)",
+        "usd_m",
+        "sme;wafer_making;crystal_machining",
+        1.0,
+        {},
+        "est",
+    ),
     # --- EDA and core IP ---
     ("eda", "Electronic design automation software", "usd_m", "eda;software;eccn:3D006", 1.0, {}, "est"),
     ("core_ip", "Core semiconductor IP (CPU cores, interfaces)", "usd_m", "ip;core_ip", 1.0, {}, "est"),
@@ -1054,6 +1127,7 @@ EQUIP = [
     ("nikon_iline", "Nikon i-line steppers", "Nikon", "JPN", "JPN", "iline_stepper"),
     ("veeco_iline", "Veeco i-line steppers", "Veeco", "USA", "USA", "iline_stepper"),
     ("smee_iline", "SMEE i-line steppers", "SMEE", "CHN", "CHN", "iline_stepper"),
+    ("onto_iline", "Onto Innovation JetStep lithography", "Onto Innovation", "USA", "USA", "iline_stepper"),
     ("tel_track", "Tokyo Electron CLEAN TRACK", "Tokyo Electron", "JPN", "JPN", "resist_track"),
     ("screen_track", "SCREEN coater/developers", "SCREEN", "JPN", "JPN", "resist_track"),
     ("suss_track", "SUSS MicroTec coaters", "SUSS MicroTec", "DEU", "DEU", "resist_track"),
@@ -1062,8 +1136,8 @@ EQUIP = [
     ("amat_dep_adv", "Applied Materials advanced deposition", "Applied Materials", "USA", "USA", "dep_advanced"),
     ("lam_dep_adv", "Lam Research advanced deposition", "Lam Research", "USA", "USA", "dep_advanced"),
     ("tel_dep_adv", "Tokyo Electron advanced deposition", "Tokyo Electron", "JPN", "JPN", "dep_advanced"),
-    ("asmi_dep_adv", "ASM International ALD and epi", "ASM International", "NLD", "NLD", "dep_advanced"),
-    ("kokusai_dep_adv", "Kokusai Electric batch ALD", "Kokusai Electric", "JPN", "JPN", "dep_advanced"),
+    ("asmi_dep_adv", "ASM International advanced CVD", "ASM International", "NLD", "NLD", "dep_advanced"),
+    ("kokusai_dep_adv", "Kokusai Electric advanced batch CVD", "Kokusai Electric", "JPN", "JPN", "dep_advanced"),
     ("amat_dep_main", "Applied Materials CVD/PVD", "Applied Materials", "USA", "USA", "dep_mainstream"),
     ("lam_dep_main", "Lam Research CVD/ECD", "Lam Research", "USA", "USA", "dep_mainstream"),
     ("tel_dep_main", "Tokyo Electron furnaces and CVD", "Tokyo Electron", "JPN", "JPN", "dep_mainstream"),
@@ -1111,6 +1185,7 @@ EQUIP = [
     ),
     ("nissin_implant", "Nissin Ion Equipment", "Nissin Electric", "JPN", "JPN", "ion_implanter"),
     ("kingstone_implant", "Kingstone ion implanters", "Kingstone", "CHN", "CHN", "ion_implanter"),
+    ("cetc_implant", "CETC ion implanters", "CETC", "CHN", "CHN", "ion_implanter"),
     ("kla_metrology", "KLA inspection and metrology", "KLA", "USA", "USA", "metrology"),
     ("amat_metrology", "Applied Materials e-beam inspection", "Applied Materials", "USA", "USA", "metrology"),
     ("onto_metrology", "Onto Innovation metrology", "Onto Innovation", "USA", "USA", "metrology"),
@@ -1121,16 +1196,19 @@ EQUIP = [
     ("camtek_metrology", "Camtek inspection, Migdal HaEmek", "Camtek", "ISR", "ISR", "metrology"),
     ("advantest_test", "Advantest testers", "Advantest", "JPN", "JPN", "test_equipment"),
     ("teradyne_test", "Teradyne testers", "Teradyne", "USA", "USA", "test_equipment"),
-    ("cohu_test", "Cohu test and handlers", "Cohu", "USA", "USA", "test_equipment"),
+    ("cohu_test", "Cohu test handlers", "Cohu", "USA", "USA", "prober_handler"),
     ("changchuan_test", "Hangzhou Changchuan testers", "Hangzhou Changchuan", "CHN", "CHN", "test_equipment"),
     ("accotest_test", "AccoTEST testers", "AccoTEST", "CHN", "CHN", "test_equipment"),
     ("chroma_test", "Chroma ATE", "Chroma ATE", "TWN", "TWN", "test_equipment"),
     ("yikc_test", "YIKC memory testers", "YIKC", "KOR", "KOR", "test_equipment"),
+    ("di_test", "DI Corporation burn-in and memory testers", "DI Corporation", "KOR", "KOR", "test_equipment"),
     ("besi_bond", "Besi die attach and hybrid bonding, Duiven", "Besi", "NLD", "NLD", "packaging_tool"),
     ("semes_bond", "SEMES die bonders", "SEMES", "KOR", "KOR", "packaging_tool"),
     ("hanmi_bond", "Hanmi Semiconductor TC bonders", "Hanmi Semiconductor", "KOR", "KOR", "packaging_tool"),
     ("asmpt_bond", "ASMPT bonders", "ASMPT", "SGP", "SGP", "packaging_tool"),
-    ("shinkawa_bond", "Shinkawa bonders", "Shinkawa", "JPN", "JPN", "packaging_tool"),
+    ("shinkawa_bond", "Shinkawa bonders (Yamaha Robotics group)", "Shinkawa", "JPN", "JPN", "packaging_tool"),
+    ("hanwha_bond", "Hanwha Semitech TC bonders", "Hanwha Semitech", "KOR", "KOR", "packaging_tool"),
+    ("kns_bond", "Kulicke & Soffa die and TC bonders", "Kulicke & Soffa", "SGP", "SGP", "packaging_tool"),
     ("fasford_bond", "Fasford die bonders", "Fasford Technology", "JPN", "JPN", "packaging_tool"),
     ("canon_bond", "Canon Machinery die bonders", "Canon", "JPN", "JPN", "packaging_tool"),
     ("shibaura_bond", "Shibaura Mechatronics bonders", "Shibaura Mechatronics", "JPN", "JPN", "packaging_tool"),
@@ -1145,6 +1223,83 @@ EQUIP = [
         "AUT",
         "mask_writer",
     ),
+    # tools added from the ETO 2025 release: one facility per company with about 2 % or more
+    ("mycronic_writer", "Mycronic laser mask writers", "Mycronic", "SWE", "SWE", "laser_mask_writer"),
+    (
+        "amat_laser_writer",
+        "Applied Materials laser mask writers",
+        "Applied Materials",
+        "USA",
+        "USA",
+        "laser_mask_writer",
+    ),
+    ("kla_mask_insp", "KLA photomask inspection", "KLA", "USA", "USA", "mask_inspection"),
+    ("lasertec_mask_insp", "Lasertec photomask inspection", "Lasertec", "JPN", "JPN", "mask_inspection"),
+    ("zeiss_mask_repair", "Carl Zeiss photomask repair and review", "Carl Zeiss", "DEU", "DEU", "mask_inspection"),
+    ("asmi_ald", "ASM International ALD", "ASM International", "NLD", "NLD", "ald_tool"),
+    ("tel_ald", "Tokyo Electron ALD", "Tokyo Electron", "JPN", "JPN", "ald_tool"),
+    ("lam_ald", "Lam Research ALD", "Lam Research", "USA", "USA", "ald_tool"),
+    ("kokusai_ald", "Kokusai Electric batch ALD", "Kokusai Electric", "JPN", "JPN", "ald_tool"),
+    ("amat_ald", "Applied Materials ALD", "Applied Materials", "USA", "USA", "ald_tool"),
+    ("jusung_ald", "Jusung Engineering ALD", "Jusung Engineering", "KOR", "KOR", "ald_tool"),
+    ("piotech_ald", "Piotech ALD", "Piotech", "CHN", "CHN", "ald_tool"),
+    ("amat_epi", "Applied Materials epitaxy", "Applied Materials", "USA", "USA", "epi_tool"),
+    ("asmi_epi", "ASM International epitaxy", "ASM International", "NLD", "NLD", "epi_tool"),
+    ("naura_epi", "NAURA epitaxy", "NAURA", "CHN", "CHN", "epi_tool"),
+    ("disco_dicing", "Disco dicing saws and grinders", "Disco", "JPN", "JPN", "dicing_tool"),
+    ("accretech_dicing", "Accretech (Tokyo Seimitsu) dicing", "Accretech", "JPN", "JPN", "dicing_tool"),
+    ("asmpt_dicing", "ASMPT laser dicing", "ASMPT", "SGP", "SGP", "dicing_tool"),
+    ("evg_bonder", "EV Group wafer bonders, St. Florian", "EV Group", "AUT", "AUT", "wafer_bonder"),
+    ("tel_bonder", "Tokyo Electron wafer bonders", "Tokyo Electron", "JPN", "JPN", "wafer_bonder"),
+    ("suss_bonder", "SUSS MicroTec wafer bonders", "SUSS MicroTec", "DEU", "DEU", "wafer_bonder"),
+    ("scientech_bonder", "Scientech temporary bond/debond", "Scientech", "TWN", "TWN", "wafer_bonder"),
+    (
+        "amat_advpkg",
+        "Applied Materials packaging deposition and etch",
+        "Applied Materials",
+        "USA",
+        "USA",
+        "adv_pkg_tool",
+    ),
+    ("lam_advpkg", "Lam Research packaging etch, deposition and plating", "Lam Research", "USA", "USA", "adv_pkg_tool"),
+    ("kla_advpkg", "KLA packaging inspection and etch", "KLA", "USA", "USA", "adv_pkg_tool"),
+    ("tel_advpkg", "Tokyo Electron packaging tools", "Tokyo Electron", "JPN", "JPN", "adv_pkg_tool"),
+    (
+        "onto_advpkg",
+        "Onto Innovation packaging lithography and inspection",
+        "Onto Innovation",
+        "USA",
+        "USA",
+        "adv_pkg_tool",
+    ),
+    ("naura_advpkg", "NAURA packaging deposition and etch", "NAURA", "CHN", "CHN", "adv_pkg_tool"),
+    ("camtek_advpkg", "Camtek packaging inspection", "Camtek", "ISR", "ISR", "adv_pkg_tool"),
+    ("screen_advpkg", "SCREEN packaging lithography and clean", "SCREEN", "JPN", "JPN", "adv_pkg_tool"),
+    ("shibaura_advpkg", "Shibaura Mechatronics packaging tools", "Shibaura Mechatronics", "JPN", "JPN", "adv_pkg_tool"),
+    ("ebara_advpkg", "EBARA packaging plating and CMP", "EBARA", "JPN", "JPN", "adv_pkg_tool"),
+    ("amec_advpkg", "AMEC packaging etch", "AMEC", "CHN", "CHN", "adv_pkg_tool"),
+    ("asmpt_advpkg", "ASMPT packaging deposition", "ASMPT", "SGP", "SGP", "adv_pkg_tool"),
+    ("tel_prober", "Tokyo Electron wafer probers", "Tokyo Electron", "JPN", "JPN", "prober_handler"),
+    ("accretech_prober", "Accretech wafer probers", "Accretech", "JPN", "JPN", "prober_handler"),
+    ("hon_handler", "Hon Technologies test handlers", "Hon Technologies", "TWN", "TWN", "prober_handler"),
+    ("semics_prober", "Semics wafer probers", "Semics", "KOR", "KOR", "prober_handler"),
+    (
+        "changchuan_handler",
+        "Hangzhou Changchuan handlers and probers",
+        "Hangzhou Changchuan",
+        "CHN",
+        "CHN",
+        "prober_handler",
+    ),
+    ("semes_prober", "SEMES probers and handlers", "SEMES", "KOR", "KOR", "prober_handler"),
+    ("formfactor_prober", "FormFactor probe systems", "FormFactor", "USA", "USA", "prober_handler"),
+    ("advantest_handler", "Advantest test handlers", "Advantest", "JPN", "JPN", "prober_handler"),
+    ("chroma_handler", "Chroma ATE handlers", "Chroma ATE", "TWN", "TWN", "prober_handler"),
+    ("pentamaster_handler", "Pentamaster test handlers, Penang", "Pentamaster", "MYS", "MYS", "prober_handler"),
+    ("pvatepla_furnace", "PVA TePla crystal growing furnaces", "PVA TePla", "DEU", "DEU", "crystal_furnace"),
+    ("disco_crystal", "Disco ingot grinders and slicers", "Disco", "JPN", "JPN", "crystal_machining"),
+    ("accretech_crystal", "Accretech crystal machining", "Accretech", "JPN", "JPN", "crystal_machining"),
+    ("okamoto_crystal", "Okamoto ingot grinders", "Okamoto", "JPN", "JPN", "crystal_machining"),
 ]
 for fid, name, comp, hq, cty, item in EQUIP:
     fac(
@@ -1157,7 +1312,7 @@ for fid, name, comp, hq, cty, item in EQUIP:
         item,
         0.02 if fid == "smee_arfi" else None,
         104 if item == "euv_scanner" else 52,
-        "eto2024",
+        "est" if fid == "smee_arfi" else "eto2025",
     )
 
 # --- EDA and core IP (recovery 26 weeks) ---
@@ -2082,7 +2237,56 @@ def mainstream_split(
     return norm(out)
 
 
-# annual purchases: lithography in units a year, other tools in USD million a year (estimates)
+# ETO 2025 market sizes (inputs.csv at the eto2025 commit, column market_share_chart_global_market_size_info,
+# USD million a year; N8 is 2022), with the line of inputs.csv each is read from
+ETO_MARKET = {
+    "N8": 44.0,  # L13
+    "N9": 296.0,  # L14
+    "N10": 665.7,  # L15
+    "N30": 170.2,  # L37
+    "N36": 26200.0,  # L43
+    "N40": 1600.0,  # L47
+    "N41": 4100.0,  # L48
+    "N60": 15700.0,  # L72
+    "N62": 2200.0,  # L74
+    "N71": 1900.0,  # L85
+    "N83": 2900.0,  # L104
+    "N109": 6200.0,  # L124
+}
+
+
+def net_of(
+    parent: dict[str, float], parent_market: float, parts: list[tuple[dict[str, float], float]]
+) -> dict[str, float]:
+    """Company shares (percent) of a parent ETO input less its separately modelled children: each
+    company's USD (share x market) in the parent minus its USD in the children, over the rest of the
+    market. Companies absent from a child's rows count 0 there."""
+    rest = parent_market - sum(m for _p, m in parts)
+    out = {k: (v * parent_market - sum(p.get(k, 0.0) * m for p, m in parts)) / rest for k, v in parent.items()}
+    assert all(v > 0 for v in out.values()), out
+    return out
+
+
+# ETO 2025 company shares (percent, provision.csv at the eto2025 commit) of the inputs that are
+# netted out of a parent input
+ALD_SHARES = {
+    "asmi": 54.5,
+    "tel": 15.5,
+    "lam": 10.5,
+    "kokusai": 7.6,
+    "amat": 3.9,
+    "jusung": 2.4,
+    "piotech": 2.2,
+    "wonik": 1.4,
+}
+EPI_SHARES = {"amat": 73.7, "asmi": 18.7, "naura": 4.9}  # N40 High-temperature CVD tools
+MASK_INSP_SHARES = {"kla": 45.9, "lasertec": 42.0, "zeiss": 10.1}  # N62
+BONDER_SHARES = {"evg": 47.9, "tel": 25.6, "suss": 20.9, "scientech": 4.5}  # N10
+
+# annual purchases: lithography in units a year, other tools in USD million a year (estimates, except
+# the tools added from the ETO 2025 release: ETO's 2025 market size). ALD (N41) and epitaxy (N40) are
+# their own items, so dep_advanced's 12 000 is cut by their 4 100 + 1 600; photomask inspection
+# (N62, bought by mask shops) is out of metrology's 12 000 (less 2 200).
 TOOL_SPEND = {
     "euv_scanner": 53,
     "arfi_advanced": 70,
@@ -2091,31 +2295,74 @@ TOOL_SPEND = {
     "krf_scanner": 180,
     "iline_stepper": 130,
     "resist_track": 3000,
-    "dep_advanced": 12000,
+    "dep_advanced": 12000 - ETO_MARKET["N41"] - ETO_MARKET["N40"],
     "dep_mainstream": 10000,
     "etch_advanced": 12000,
     "etch_mainstream": 9000,
     "clean_tool": 6000,
     "cmp_tool": 3000,
     "ion_implanter": 3000,
-    "metrology": 12000,
+    "metrology": 12000 - ETO_MARKET["N62"],
+    "ald_tool": ETO_MARKET["N41"],
+    "epi_tool": ETO_MARKET["N40"],
+    "laser_mask_writer": ETO_MARKET["N30"],
+    "mask_inspection": ETO_MARKET["N62"],
+    "dicing_tool": ETO_MARKET["N71"],
+    "wafer_bonder": ETO_MARKET["N10"],
+    "adv_pkg_tool": ETO_MARKET["N109"] - ETO_MARKET["N10"],  # N109 less its child N10 (wafer_bonder)
+    "prober_handler": ETO_MARKET["N83"],
+    "crystal_furnace": ETO_MARKET["N8"],
+    "crystal_machining": ETO_MARKET["N9"],
 }
 
+# advanced CVD/PVD without ALD and epitaxy (estimate): ASM International's and Kokusai's ALD and epi
+# are in ald_tool and epi_tool
 DEP_ADV = norm(
-    {"amat_dep_adv": 0.48, "lam_dep_adv": 0.17, "tel_dep_adv": 0.12, "asmi_dep_adv": 0.18, "kokusai_dep_adv": 0.05}
+    {"amat_dep_adv": 0.55, "lam_dep_adv": 0.25, "tel_dep_adv": 0.12, "asmi_dep_adv": 0.03, "kokusai_dep_adv": 0.05}
 )
-DEP_COMBINED = {
-    "amat": 44.8,
-    "lam": 14.5,
-    "tel": 10.2,
-    "asmi": 10.7,
-    "kokusai": 3.8,
-    "naura": 4.9,
-    "piotech": 1.8,
-    "wonik": 1.5,
-}  # ETO 2024 deposition tools (N36), company shares
+DEP_COMBINED = net_of(
+    {"amat": 41.2, "lam": 16.9, "tel": 9.7, "asmi": 10.9, "kokusai": 3.3, "naura": 6.3, "piotech": 2.6, "wonik": 1.6},
+    ETO_MARKET["N36"],
+    [(ALD_SHARES, ETO_MARKET["N41"]), (EPI_SHARES, ETO_MARKET["N40"])],
+)  # ETO 2025 deposition tools (N36) less ALD (N41) and high-temperature CVD (N40), company shares
 ETCH_ADV = norm({"lam_etch_adv": 0.45, "amat_etch_adv": 0.20, "tel_etch_adv": 0.32, "hitachi_etch_adv": 0.03})
-ETCH_COMBINED = {"lam": 38.7, "amat": 18.5, "tel": 26.4, "hitachi": 2.1, "amec": 5.5, "naura": 4.9}  # ETO N103
+ETCH_COMBINED = {"lam": 41.1, "amat": 17.4, "tel": 23.4, "hitachi": 2.3, "amec": 6.3, "naura": 5.9}  # ETO 2025 N103
+# process control (N60) less photomask inspection and repair (N62, the item mask_inspection)
+METROLOGY_NET = net_of(
+    {
+        "kla": 56.8,
+        "amat": 11.2,
+        "onto": 2.6,
+        "lasertec": 6.4,
+        "hitachi": 6.2,
+        "asml": 5.9,
+        "nova": 4.3,
+        "camtek": 1.6,
+    },
+    ETO_MARKET["N60"],
+    [(MASK_INSP_SHARES, ETO_MARKET["N62"])],
+)
+# advanced-packaging fab tools (N109) less wafer bonding (N10, the item wafer_bonder); EV Group's and
+# SUSS MicroTec's N109 dollars are all bonding (their net is below 0.1 %), so they have no facility
+# here; the makers of 1.2-1.7 % (net 1.3-1.9 %) are kept so that the country shares validate
+ADV_PKG_NET = net_of(
+    {
+        "amat": 25.1,
+        "lam": 19.3,
+        "kla": 14.6,
+        "tel": 8.0,
+        "onto": 5.3,
+        "naura": 2.9,
+        "camtek": 2.7,
+        "screen": 2.6,
+        "shibaura": 1.7,
+        "ebara": 1.5,
+        "amec": 1.4,
+        "asmpt": 1.2,
+    },
+    ETO_MARKET["N109"],
+    [(BONDER_SHARES, ETO_MARKET["N10"])],
+)
 
 
 def _combined_split(
@@ -2237,15 +2484,27 @@ SPLITS: dict[str, dict[str, float]] = {
     ),
     "euv_optics": {"zeiss_smt": 1.0},
     "euv_scanner": {"asml_euv": 1.0},
-    "arfi_advanced": {"asml_arfi_adv": 0.987, "nikon_arfi_adv": 0.013},
-    "arfi_mainstream": {"asml_arfi_main": 0.987, "nikon_arfi_main": 0.013},
-    "arf_dry": norm({"asml_arf_dry": 0.938, "nikon_arf_dry": 0.057, "smee_arf_dry": 0.005}),
-    "krf_scanner": norm({"asml_krf": 0.792, "canon_krf": 0.174, "nikon_krf": 0.034}),
+    # ETO 2025 company shares (eto2025), renormalised over the modelled companies: ETO's residual
+    # "Various companies" row and companies below about 2 % without a facility are left out
+    # (the README's section "ETO release and what moved" lists the exceptions)
+    # ArF immersion: Nikon has no company row in 2025; the JPN country row (0.7 %) is Nikon's
+    "arfi_advanced": {"asml_arfi_adv": 0.993, "nikon_arfi_adv": 0.007},
+    "arfi_mainstream": {"asml_arfi_main": 0.993, "nikon_arfi_main": 0.007},
+    "arf_dry": norm({"asml_arf_dry": 0.944, "nikon_arf_dry": 0.056, "smee_arf_dry": 0.005}),
+    "krf_scanner": norm({"asml_krf": 0.66, "canon_krf": 0.31, "nikon_krf": 0.03}),
     "iline_stepper": norm(
-        {"canon_iline": 0.478, "asml_iline": 0.357, "nikon_iline": 0.057, "veeco_iline": 0.065, "smee_iline": 0.043}
+        {
+            "canon_iline": 0.537,
+            "asml_iline": 0.312,
+            "nikon_iline": 0.033,
+            "veeco_iline": 0.052,
+            "onto_iline": 0.025,
+            "smee_iline": 0.042,
+        }
     ),
+    # tracks: SUSS MicroTec has no company row in 2025; the DEU country row (0.7 %) is kept as its share
     "resist_track": norm(
-        {"tel_track": 0.918, "screen_track": 0.021, "suss_track": 0.029, "semes_track": 0.013, "kingsemi_track": 0.006}
+        {"tel_track": 0.926, "screen_track": 0.026, "suss_track": 0.007, "semes_track": 0.019, "kingsemi_track": 0.005}
     ),
     "dep_advanced": DEP_ADV,
     "dep_mainstream": DEP_MAIN,
@@ -2253,55 +2512,116 @@ SPLITS: dict[str, dict[str, float]] = {
     "etch_mainstream": ETCH_MAIN,
     "clean_tool": norm(
         {
-            "screen_clean": 0.379,
-            "tel_clean": 0.215,
-            "lam_clean": 0.175,
-            "acm_clean": 0.114,
-            "semes_clean": 0.045,
+            "screen_clean": 0.320,
+            "tel_clean": 0.191,
+            "lam_clean": 0.221,
+            "acm_clean": 0.098,
+            "semes_clean": 0.055,
             "naura_clean": 0.035,
         }
     ),
-    "cmp_tool": norm({"amat_cmp": 0.601, "ebara_cmp": 0.278, "hwatsing_cmp": 0.091, "kctech_cmp": 0.015}),
+    "cmp_tool": norm({"amat_cmp": 0.488, "ebara_cmp": 0.361, "hwatsing_cmp": 0.123, "kctech_cmp": 0.015}),
     "ion_implanter": norm(
-        {"amat_implant": 0.678, "axcelis_implant": 0.221, "smit_implant": 0.082, "nissin_implant": 0.012}
+        {
+            "amat_implant": 0.626,
+            "axcelis_implant": 0.220,
+            "smit_implant": 0.088,
+            "nissin_implant": 0.019,
+            "cetc_implant": 0.031,
+        }
     ),
     "metrology": norm(
         {
-            "kla_metrology": 0.572,
-            "amat_metrology": 0.105,
-            "onto_metrology": 0.030,
-            "lasertec_metrology": 0.077,
-            "hitachi_metrology": 0.056,
-            "asml_hmi": 0.052,
-            "nova_metrology": 0.037,
-            "camtek_metrology": 0.015,
+            "kla_metrology": METROLOGY_NET["kla"],
+            "amat_metrology": METROLOGY_NET["amat"],
+            "onto_metrology": METROLOGY_NET["onto"],
+            "lasertec_metrology": METROLOGY_NET["lasertec"],
+            "hitachi_metrology": METROLOGY_NET["hitachi"],
+            "asml_hmi": METROLOGY_NET["asml"],
+            "nova_metrology": METROLOGY_NET["nova"],
+            "camtek_metrology": METROLOGY_NET["camtek"],
         }
     ),
+    # test tools (N120, testers only); Cohu has no N120 row in 2025 (its facility makes handlers)
     "test_equipment": norm(
         {
-            "advantest_test": 0.556,
-            "teradyne_test": 0.277,
-            "cohu_test": 0.010,
-            "changchuan_test": 0.041,
-            "accotest_test": 0.019,
-            "chroma_test": 0.017,
-            "yikc_test": 0.018,
+            "advantest_test": 0.627,
+            "teradyne_test": 0.218,
+            "changchuan_test": 0.043,
+            "accotest_test": 0.018,
+            "chroma_test": 0.015,
+            "yikc_test": 0.014,
+            "di_test": 0.021,
         }
     ),
+    # die attach for ICs (N131; the 2024 basis was N73, all die attach): Shinkawa has no row in 2025,
+    # its group's Yamaha Robotics row (1.4 %) is kept as its share; Hoson has no N131 row, the CHN
+    # country row (0.5 %) is kept as its share
     "packaging_tool": norm(
         {
-            "besi_bond": 0.319,
-            "semes_bond": 0.170,
-            "hanmi_bond": 0.104,
-            "asmpt_bond": 0.153,
-            "shinkawa_bond": 0.042,
-            "fasford_bond": 0.042,
-            "canon_bond": 0.023,
-            "shibaura_bond": 0.038,
-            "hoson_bond": 0.035,
+            "besi_bond": 0.264,
+            "semes_bond": 0.085,
+            "hanmi_bond": 0.236,
+            "asmpt_bond": 0.164,
+            "shinkawa_bond": 0.014,
+            "fasford_bond": 0.027,
+            "canon_bond": 0.015,
+            "shibaura_bond": 0.063,
+            "hoson_bond": 0.005,
+            "hanwha_bond": 0.058,
+            "kns_bond": 0.042,
         }
     ),
-    "mask_writer": norm({"nuflare_writer": 0.385, "jeol_writer": 0.150, "ims_writer": 0.464}),
+    "mask_writer": norm({"nuflare_writer": 0.392, "jeol_writer": 0.142, "ims_writer": 0.466}),
+    "laser_mask_writer": norm({"mycronic_writer": 0.707, "amat_laser_writer": 0.279}),
+    "mask_inspection": norm({"kla_mask_insp": 0.459, "lasertec_mask_insp": 0.420, "zeiss_mask_repair": 0.101}),
+    "ald_tool": norm(
+        {
+            "asmi_ald": 0.545,
+            "tel_ald": 0.155,
+            "lam_ald": 0.105,
+            "kokusai_ald": 0.076,
+            "amat_ald": 0.039,
+            "jusung_ald": 0.024,
+            "piotech_ald": 0.022,
+        }
+    ),
+    "epi_tool": norm({"amat_epi": 0.737, "asmi_epi": 0.187, "naura_epi": 0.049}),
+    "dicing_tool": norm({"disco_dicing": 0.87, "accretech_dicing": 0.081, "asmpt_dicing": 0.025}),
+    "wafer_bonder": norm({"evg_bonder": 0.479, "tel_bonder": 0.256, "suss_bonder": 0.209, "scientech_bonder": 0.045}),
+    "adv_pkg_tool": norm(
+        {
+            "amat_advpkg": ADV_PKG_NET["amat"],
+            "lam_advpkg": ADV_PKG_NET["lam"],
+            "kla_advpkg": ADV_PKG_NET["kla"],
+            "tel_advpkg": ADV_PKG_NET["tel"],
+            "onto_advpkg": ADV_PKG_NET["onto"],
+            "naura_advpkg": ADV_PKG_NET["naura"],
+            "camtek_advpkg": ADV_PKG_NET["camtek"],
+            "screen_advpkg": ADV_PKG_NET["screen"],
+            "shibaura_advpkg": ADV_PKG_NET["shibaura"],
+            "ebara_advpkg": ADV_PKG_NET["ebara"],
+            "amec_advpkg": ADV_PKG_NET["amec"],
+            "asmpt_advpkg": ADV_PKG_NET["asmpt"],
+        }
+    ),
+    "prober_handler": norm(
+        {
+            "tel_prober": 0.199,
+            "accretech_prober": 0.171,
+            "hon_handler": 0.135,
+            "semics_prober": 0.095,
+            "changchuan_handler": 0.067,
+            "semes_prober": 0.065,
+            "formfactor_prober": 0.045,
+            "cohu_test": 0.040,
+            "advantest_handler": 0.033,
+            "chroma_handler": 0.024,
+            "pentamaster_handler": 0.020,
+        }
+    ),
+    "crystal_furnace": {"pvatepla_furnace": 1.0},
+    "crystal_machining": norm({"disco_crystal": 0.687, "accretech_crystal": 0.249, "okamoto_crystal": 0.060}),
     "eda": norm(
         {"synopsys_eda": 0.36, "cadence_eda": 0.33, "siemens_eda": 0.22, "ansys_eda": 0.07, "empyrean_eda": 0.02}
     ),
@@ -2376,13 +2696,31 @@ for _k in (
     "test_equipment",
     "packaging_tool",
     "mask_writer",
+    "laser_mask_writer",
+    "mask_inspection",
+    "ald_tool",
+    "epi_tool",
+    "dicing_tool",
+    "wafer_bonder",
+    "adv_pkg_tool",
+    "prober_handler",
+    "crystal_furnace",
+    "crystal_machining",
 ):
-    SPLIT_SOURCE[_k] = "eto2024"
+    SPLIT_SOURCE[_k] = "eto2025"
 
 # Korean fabs in 2019: Japan 44.6 % of HF; the rest domestic and Chinese (businesskorea2019, motie2021)
 HF_KOREA = {"stella_hf": 0.25, "morita_hf": 0.196, "soulbrain_hf": 0.25, "enf_hf": 0.104, "dofluoride_hf": 0.20}
-# Chinese mature and DAO fabs also buy domestic implanters
+# Chinese mature and DAO fabs also buy domestic implanters: Kingstone has no ETO row (2024 or 2025); its
+# 3 % at these buyers is an estimate (est:split), the rest the ETO split
 IMPLANT_CHINA = norm({**SPLITS["ion_implanter"], "kingstone_implant": 0.03})
+# Makers with no company row in the 2025 release keep a share with an estimate source (the README's
+# "ETO release and what moved" says which row each share is read from)
+SUPPLIER_SOURCE = dict.fromkeys(
+    ("kingstone_implant", "nikon_arfi_adv", "nikon_arfi_main", "suss_track", "shinkawa_bond", "hoson_bond"),
+    "est:split",
+)
+"""Supply rows of these suppliers cite this key whatever the buyer's split cites."""
 CHINA_DOMESTIC_IMPLANT = (
     "smic_mature",
     "huahong_wuxi",
@@ -2485,6 +2823,42 @@ for _t in ("clean_tool", "cmp_tool", "ion_implanter", "metrology"):
         "NAND": 0.7,
     }
 W["ion_implanter"]["DAO"] = 0.5  # power devices and analog need many implant steps (estimate)
+# ALD: high-k/metal gate, spacers for multi-patterning, DRAM capacitors, 3D NAND (estimates)
+W["ald_tool"] = {
+    "L5": 1.0,
+    "L7": 0.9,
+    "L16": 0.7,
+    "L28": 0.3,
+    "LM": 0.1,
+    "DAO": 0.1,
+    "DRAM": 0.9,
+    "DRAML": 0.6,
+    "NAND": 1.0,
+}
+# epitaxy: SiGe/Si source-drain of FinFET and GAA logic, epi layers of mature power/analog flows (estimates)
+W["epi_tool"] = {
+    "L5": 1.0,
+    "L7": 0.9,
+    "L16": 0.8,
+    "L28": 0.5,
+    "LM": 0.3,
+    "DAO": 0.3,
+    "DRAM": 0.3,
+    "DRAML": 0.3,
+    "NAND": 0.2,
+}
+# tools bought outside the fabs: the fraction of the tool's annual purchases (TOOL_SPEND) each buyer
+# class takes, shared within the class by capacity (estimates; buyers named by the item they make)
+SPEND_BUYERS = {
+    "laser_mask_writer": {"photomask": 1.0},
+    "mask_inspection": {"photomask": 1.0},
+    "crystal_furnace": {"wafer_300mm": 1.0},
+    "crystal_machining": {"wafer_300mm": 1.0},
+    "dicing_tool": {"assembly_test": 0.75, "hbm": 0.15, "cowos": 0.10},
+    "wafer_bonder": {"cowos": 0.4, "hbm": 0.3, "nand": 0.3},  # hybrid/TSV stacking; CMOS-bonded 3D NAND
+    "adv_pkg_tool": {"cowos": 0.5, "hbm": 0.4, "assembly_test": 0.1},  # TSV, RDL, bumping lines
+    "prober_handler": {"assembly_test": 0.7, "hbm": 0.15, "cowos": 0.15},  # wafer sort, final test
+}
 # consumables in su (or kwafer for wafers) per kwafer start
 CONSUMABLES = {
     "wafer_300mm": {
@@ -2594,6 +2968,16 @@ TOOL_STOCK_WEEKS = {
     "mask_writer": 52.0,  # e-beam writers: as metrology (inference)
     "packaging_tool": 104.0,  # bonders and die attach: mechanically simple (inference)
     "test_equipment": 52.0,  # ATE: as metrology (inference)
+    "ald_tool": 78.0,  # as deposition
+    "epi_tool": 78.0,  # as deposition
+    "laser_mask_writer": 52.0,  # as the e-beam mask writers
+    "mask_inspection": 52.0,  # as metrology
+    "dicing_tool": 104.0,  # as packaging tools (saws and grinders: mechanically simple)
+    "wafer_bonder": 104.0,  # as packaging tools
+    "adv_pkg_tool": 78.0,  # front-end tool types (deposition, etch, lithography) in packaging lines: as deposition
+    "prober_handler": 52.0,  # as testers
+    "crystal_furnace": 104.0,  # as clean and CMP (furnaces: mechanically simple, long-lived)
+    "crystal_machining": 104.0,  # as CMP (grinding and slicing)
 }
 TOOL_STOCK_SOURCE = "est:installed-base"
 
@@ -2840,120 +3224,200 @@ VALIDATION: list[dict] = [
         "items": ["euv_scanner"],
         "basis": "hq",
         "published": {"NLD": 100.0},
-        "source": "eto2024",
-        "year": "2024",
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "ArF immersion lithography",
         "items": ["arfi_advanced", "arfi_mainstream"],
         "basis": "hq",
-        "published": {"NLD": 98.7, "JPN": 1.3},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"NLD": 99.3, "JPN": 0.7},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "ArF dry lithography",
         "items": ["arf_dry"],
         "basis": "hq",
-        "published": {"NLD": 94.3, "JPN": 5.7},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"NLD": 94.4, "JPN": 5.6},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "KrF lithography",
         "items": ["krf_scanner"],
         "basis": "hq",
-        "published": {"NLD": 79.2, "JPN": 20.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"NLD": 66.0, "JPN": 34.0},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "i-line lithography",
         "items": ["iline_stepper"],
         "basis": "hq",
-        "published": {"JPN": 53.5, "NLD": 35.7, "USA": 6.5, "CHN": 4.3},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 56.9, "NLD": 31.2, "USA": 7.7, "CHN": 4.2},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Resist processing (tracks)",
         "items": ["resist_track"],
         "basis": "hq",
-        "published": {"JPN": 93.9, "DEU": 2.9, "KOR": 1.3, "USA": 1.2, "CHN": 0.6},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 95.2, "KOR": 1.9, "USA": 1.5, "DEU": 0.7, "CHN": 0.5},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
-        "segment": "Deposition",
-        "items": ["dep_advanced", "dep_mainstream"],
+        "segment": "Deposition (with ALD and epitaxy)",
+        "items": ["dep_advanced", "dep_mainstream", "ald_tool", "epi_tool"],
         "basis": "hq",
-        "published": {"USA": 61.5, "JPN": 15.2, "NLD": 10.7, "CHN": 7.4, "KOR": 3.2},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 60.3, "JPN": 14.0, "NLD": 10.9, "CHN": 9.8, "KOR": 3.3},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Atomic layer deposition",
+        "items": ["ald_tool"],
+        "basis": "hq",
+        "published": {"NLD": 54.5, "JPN": 23.1, "USA": 14.9, "KOR": 4.9, "CHN": 2.6},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Epitaxy (high-temperature CVD)",
+        "items": ["epi_tool"],
+        "basis": "hq",
+        "published": {"USA": 73.7, "NLD": 18.7, "CHN": 4.9},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Dry etch",
         "items": ["etch_advanced", "etch_mainstream"],
         "basis": "hq",
-        "published": {"USA": 58.7, "JPN": 28.9, "CHN": 10.7, "KOR": 1.0},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 59.9, "JPN": 26.1, "CHN": 12.4, "KOR": 1.1},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Wet etch and cleaning",
         "items": ["clean_tool"],
         "basis": "hq",
-        "published": {"JPN": 60.0, "USA": 29.2, "KOR": 5.6, "CHN": 3.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 51.9, "USA": 32.4, "KOR": 7.2, "CHN": 3.8},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "CMP",
         "items": ["cmp_tool"],
         "basis": "hq",
-        "published": {"USA": 60.3, "JPN": 28.7, "CHN": 9.5, "KOR": 1.5},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 49.0, "JPN": 36.9, "CHN": 12.6, "KOR": 1.5},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Ion implantation",
         "items": ["ion_implanter"],
         "basis": "hq",
-        "published": {"USA": 89.9, "JPN": 9.4, "TWN": 0.5, "CHN": 0.3},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 84.7, "JPN": 10.7, "CHN": 3.8, "TWN": 0.6},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
-        "segment": "Process control (metrology, inspection)",
-        "items": ["metrology"],
+        "segment": "Process control (with photomask inspection)",
+        "items": ["metrology", "mask_inspection"],
         "basis": "hq",
-        "published": {"USA": 72.0, "JPN": 15.1, "NLD": 5.2, "ISR": 5.2, "CHN": 0.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"USA": 71.7, "JPN": 14.1, "ISR": 6.0, "NLD": 5.9, "CHN": 0.7},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Photomask inspection and repair",
+        "items": ["mask_inspection"],
+        "basis": "hq",
+        "published": {"USA": 46.6, "JPN": 42.8, "DEU": 10.1},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "Test equipment",
         "items": ["test_equipment"],
         "basis": "hq",
-        "published": {"JPN": 56.2, "USA": 30.2, "CHN": 6.3, "KOR": 3.9, "TWN": 1.8},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 63.0, "USA": 23.5, "CHN": 6.2, "KOR": 4.6, "TWN": 1.7},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
-        "segment": "Die attach and bonding tools",
+        "segment": "Handlers and probers",
+        "items": ["prober_handler"],
+        "basis": "hq",
+        "published": {"JPN": 41.5, "KOR": 20.1, "TWN": 16.0, "USA": 8.4, "CHN": 6.8, "MYS": 2.0},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Die attach for ICs",
         "items": ["packaging_tool"],
         "basis": "hq",
-        "published": {"NLD": 31.9, "KOR": 29.1, "SGP": 18.1, "JPN": 15.5, "CHN": 4.1},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"KOR": 38.3, "NLD": 26.4, "SGP": 20.9, "JPN": 12.7},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Dicing",
+        "items": ["dicing_tool"],
+        "basis": "hq",
+        "published": {"JPN": 95.0, "SGP": 2.5},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Wafer bonding",
+        "items": ["wafer_bonder"],
+        "basis": "hq",
+        "published": {"AUT": 47.9, "JPN": 25.6, "DEU": 20.9, "TWN": 4.5},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Advanced-packaging fab tools (with wafer bonding)",
+        "items": ["adv_pkg_tool", "wafer_bonder"],
+        "basis": "hq",
+        "published": {"USA": 65.8, "JPN": 15.3, "CHN": 5.3, "AUT": 5.1, "ISR": 2.7, "DEU": 2.4},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "E-beam mask writers",
         "items": ["mask_writer"],
         "basis": "location",
-        "published": {"JPN": 53.6, "AUT": 46.4},
-        "source": "eto2024",
-        "year": "2024",
+        "published": {"JPN": 53.4, "AUT": 46.6},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Laser mask writers",
+        "items": ["laser_mask_writer"],
+        "basis": "hq",
+        "published": {"SWE": 70.7, "USA": 27.9},
+        "source": "eto2025",
+        "year": "2025",
+    },
+    {
+        "segment": "Crystal growing furnaces",
+        "items": ["crystal_furnace"],
+        "basis": "hq",
+        "published": {"DEU": 100.0},
+        "source": "eto2025",
+        "year": "2022",
+    },
+    {
+        "segment": "Crystal machining",
+        "items": ["crystal_machining"],
+        "basis": "hq",
+        "published": {"JPN": 99.7},
+        "source": "eto2025",
+        "year": "2025",
     },
     {
         "segment": "EDA software",
@@ -3169,7 +3633,7 @@ def build() -> dict:
         total = sum(sources.values())
         for sup, share in sources.items():
             assert produces[sup] == item, (sup, item)
-            source = "est:split" if src == "est" else src
+            source = SUPPLIER_SOURCE.get(sup, "est:split" if src == "est" else src)
             supplies.append(
                 {"supplier": sup, "buyer": facility, "item": item, "share": share / total, "source": source}
             )
@@ -3242,7 +3706,7 @@ def build() -> dict:
                 1.0,
                 TOOL_STOCK_WEEKS["mask_writer"],
                 SPLITS["mask_writer"],
-                "eto2024",
+                SPLIT_SOURCE["mask_writer"],
                 TOOL_STOCK_SOURCE,
             )
         elif item == "germane":  # germanium enters as germane only, not every specialty gas
@@ -3273,7 +3737,7 @@ def build() -> dict:
                 0.01,
                 TOOL_STOCK_WEEKS["packaging_tool"],
                 SPLITS["packaging_tool"],
-                "eto2024",
+                SPLIT_SOURCE["packaging_tool"],
                 TOOL_STOCK_SOURCE,
             )
             add(
@@ -3282,7 +3746,7 @@ def build() -> dict:
                 0.01,
                 TOOL_STOCK_WEEKS["test_equipment"],
                 SPLITS["test_equipment"],
-                "eto2024",
+                SPLIT_SOURCE["test_equipment"],
                 TOOL_STOCK_SOURCE,
             )
             add(fid, "polyimide", 0.5, 4.3, SPLITS["polyimide"], "est", "yomiuri2019")
@@ -3296,7 +3760,7 @@ def build() -> dict:
                 0.02,
                 TOOL_STOCK_WEEKS["packaging_tool"],
                 SPLITS["packaging_tool"],
-                "eto2024",
+                SPLIT_SOURCE["packaging_tool"],
                 TOOL_STOCK_SOURCE,
             )
             add(
@@ -3305,7 +3769,7 @@ def build() -> dict:
                 0.02,
                 TOOL_STOCK_WEEKS["test_equipment"],
                 SPLITS["test_equipment"],
-                "eto2024",
+                SPLIT_SOURCE["test_equipment"],
                 TOOL_STOCK_SOURCE,
             )
             add(fid, "polyimide", 0.3, 4.3, SPLITS["polyimide"], "est", "yomiuri2019")
@@ -3316,7 +3780,7 @@ def build() -> dict:
                 0.002,
                 TOOL_STOCK_WEEKS["packaging_tool"],
                 SPLITS["packaging_tool"],
-                "eto2024",
+                SPLIT_SOURCE["packaging_tool"],
                 TOOL_STOCK_SOURCE,
             )
             add(
@@ -3325,7 +3789,7 @@ def build() -> dict:
                 0.004,
                 TOOL_STOCK_WEEKS["test_equipment"],
                 SPLITS["test_equipment"],
-                "eto2024",
+                SPLIT_SOURCE["test_equipment"],
                 TOOL_STOCK_SOURCE,
             )
 
@@ -3369,28 +3833,52 @@ def build() -> dict:
         add(fid, "optical_transceiver", 0.0025, 6.0, SPLITS["optical_transceiver"])
 
     # ---- derived capacities, buyers first ----
-    qty = {(r["facility"], r["item"]): r["quantity"] for r in recipes}
-    assert len(qty) == len(recipes), "duplicate recipe rows"
-    demand_rows = defaultdict(list)
-    for s in supplies:
-        demand_rows[s["supplier"]].append(s)
     demand: dict[str, float] = {}
-    pending = True
-    while pending:
-        pending = False
-        for fid in cap:
-            if fid in demand:
-                continue
-            rows = demand_rows.get(fid, [])
-            if any(cap[r["buyer"]] is None for r in rows):
-                pending = True
-                continue
-            demand[fid] = sum(cap[r["buyer"]] * qty[(r["buyer"], r["item"])] * r["share"] for r in rows)
-            if cap[fid] is None:
-                assert demand[fid] > 0, f"{fid} has no demand and no fixed capacity"
-                cap[fid] = _sig(demand[fid] * HEADROOM, 4)
-            elif demand[fid] > _fixed(cap, fid) * (1 + 1e-9):
-                raise AssertionError(f"{fid}: fixed capacity {cap[fid]} below demand {demand[fid]:.4g}")
+
+    def derive(skip: set[str]) -> dict[tuple[str, str], float]:
+        """Set every capacity not yet set (but those in ``skip``) from the demand on it."""
+        qty = {(r["facility"], r["item"]): r["quantity"] for r in recipes}
+        assert len(qty) == len(recipes), "duplicate recipe rows"
+        demand_rows = defaultdict(list)
+        for s in supplies:
+            demand_rows[s["supplier"]].append(s)
+        pending = True
+        while pending:
+            pending = False
+            for fid in cap:
+                if fid in demand or fid in skip:
+                    continue
+                rows = demand_rows.get(fid, [])
+                if any(cap[r["buyer"]] is None for r in rows):
+                    pending = True
+                    continue
+                demand[fid] = sum(cap[r["buyer"]] * qty[(r["buyer"], r["item"])] * r["share"] for r in rows)
+                if cap[fid] is None:
+                    assert demand[fid] > 0, f"{fid} has no demand and no fixed capacity"
+                    cap[fid] = _sig(demand[fid] * HEADROOM, 4)
+                elif demand[fid] > _fixed(cap, fid) * (1 + 1e-9):
+                    raise AssertionError(f"{fid}: fixed capacity {cap[fid]} below demand {demand[fid]:.4g}")
+        return qty
+
+    # tools bought outside the fabs need their buyers' capacities first (those buyers do not depend on
+    # the tools): derive all else, add the tool recipes from the annual purchases, then derive the tools
+    derive({f[0] for f in F if f[6] in SPEND_BUYERS})
+    for tool, fractions in SPEND_BUYERS.items():
+        for buyer_item, fraction in fractions.items():
+            buyers = [f[0] for f in F if f[6] == buyer_item]
+            total = sum(_fixed(cap, b) for b in buyers)
+            for b in buyers:
+                add(
+                    b,
+                    tool,
+                    TOOL_SPEND[tool] / 52.0 * fraction / total,
+                    TOOL_STOCK_WEEKS[tool],
+                    SPLITS[tool],
+                    SPLIT_SOURCE[tool],
+                    TOOL_STOCK_SOURCE,
+                    "est:tool-intensity",
+                )
+    qty = derive(set())
 
     # ---- item values (USD M per unit); derived from the market size where given ----
     item_demand: defaultdict[str, float] = defaultdict(float)
@@ -3659,9 +4147,11 @@ CONVENTIONS = """## Modelling conventions
 - **Chain.** polysilicon -> wafers -> fabs (logic by node class, DRAM, NAND, and discrete, analog
   and other devices, DAO, item `analog_power`) which also consume photoresist (EUV resist its own
   item), HF, neon, specialty gases, germane (made with germanium; logic at 28 nm and below),
-  photomasks (made from mask blanks
-  with mask writers) and tools; DRAM -> HBM stacks; logic wafers + HBM + CoWoS-class packaging
-  (which needs a mature-node interposer wafer, ABF substrate, bonders, testers, polyimide) + EDA + IP
+  photomasks (made from mask blanks with e-beam and laser mask writers and mask inspection tools)
+  and tools; wafer makers buy crystal furnaces and machining tools; DRAM -> HBM stacks; logic
+  wafers + HBM + CoWoS-class packaging (which needs a mature-node interposer wafer, ABF substrate,
+  bonders, testers, polyimide, and, like HBM and assembly/test lines, dicing, wafer bonding,
+  packaging fab tools and probers/handlers) + EDA + IP
   -> an accelerator sold by its **design** facility (the fabless firm's product line is the
   integrator that buys wafers, memory and packaging and sells the chip); accelerators + server CPUs
   + DRAM + NAND + power and analog devices (`analog_power`) -> **AI servers** (assembly, kind
@@ -3678,11 +4168,17 @@ CONVENTIONS = """## Modelling conventions
   maker's service together. Its quantity is the fab's share of that tool type's annual purchases
   per wafer start: annual purchases x class weight / sum over fabs of (capacity x class weight),
   with annual purchases in `TOOL_SPEND` (53 EUV systems a year; 449 lithography systems of all
-  kinds sold by ASML in 2023, per its results). The tool's `stock_weeks` is the **installed base**:
+  kinds sold by ASML in 2023, per its results; for the tools added from the ETO 2025 release, ETO's
+  2025 market size). Tools bought outside the fabs (mask writers and inspection at mask shops,
+  crystal tools at wafer makers, packaging and test tools at CoWoS, HBM and assembly/test lines)
+  take annual purchases x an assumed fraction per buyer class (`SPEND_BUYERS`), shared within the
+  class by capacity. The tool's `stock_weeks` is the **installed base**:
   the weeks a fab keeps producing on the tools it has, its spares and whatever service it can
   still get once new tools, OEM parts and OEM service all stop. The values are EUV 26; DUV
-  lithography 52; deposition, etch and tracks 78; clean and CMP 104; implant, metrology, mask
-  writers and testers 52; packaging tools 104 (`est:installed-base`, basis under *Provenance*).
+  lithography 52; deposition (with ALD and epitaxy), etch, tracks and advanced-packaging fab tools
+  78; clean, CMP, crystal furnaces and machining 104; implant, metrology (with mask inspection),
+  mask writers, testers and probers/handlers 52; packaging tools (die attach, dicing, wafer
+  bonding) 104 (`est:installed-base`, basis under *Provenance*).
   So a tool control bites only after the installed base runs down. A rule that stops new tools
   but leaves service (the Dutch rule of 2023, before servicing was licensed in September 2024)
   is read as stopping both. That overstates its effect after the installed-base weeks. The
@@ -3722,7 +4218,10 @@ TAGS_DOC = """## Tags and attributes for scenarios
 Controls select items with glob patterns on ids and tags, and `where:` thresholds on numeric
 columns. Tag families: `sme` (every tool), `lithography`, `euv`, `duv`, `duv_immersion`,
 `arfi_advanced`, `arfi_mainstream`, `duv_dry`, `krf`, `iline`, `track`, `deposition`, `etch`,
-`clean`, `cmp`, `implant`, `metrology`, `test`, `packaging`, `advanced_sme`; `ai_accelerator`,
+`clean`, `cmp`, `implant`, `metrology`, `test`, `packaging`, `advanced_sme`, and from the ETO 2025
+release `ald`, `epitaxy`, `laser_mask_writer`, `mask_inspection`, `dicing`, `wafer_bonding`,
+`adv_pkg_fab`, `prober_handler`, `wafer_making`, `crystal_growing`, `crystal_machining` (ALD and
+epitaxy carry `advanced_sme`, as `dep_advanced` did when it held them); `ai_accelerator`,
 `gpu`, `asic`, `china_variant`, `nvidia`, `amd`, `huawei`, `cambricon`; `hbm`, `dram`, `nand`,
 `memory`; `logic`, `advanced_logic`, `sub10nm`, `mature_logic`; `analog_power`, `dao` (discrete,
 analog and other devices); `ai_server`, `ai_compute`;
@@ -3739,6 +4238,99 @@ functional tags. `node_nm` on tools is the most advanced node class the tool typ
 for. Accelerator TPP = dense TOPS x bit length (H100: 1 979 dense FP8 TOPS x 8 = 15 832),
 `perf_density` = TPP / die area (mm2), `io_gbps` = aggregate bidirectional interconnect (GB/s).
 """
+
+
+ETO_OLD = "8a926c18b026c38d170a3b3c08f1dfaebd2fa35e"
+ETO_NEW = "9b726243705f806ee9154d0aea2a01af39aad884"
+# company shares that moved by 2 percentage points or more between the two ETO releases (provision.csv
+# company rows; None = no row), with the network item that carries them
+ETO_MOVES: list[tuple[str, str, str, float | None, float | None, str]] = [
+    # (ETO id, input, company, 2024 %, 2025 %, item)
+    ("N105", "KrF lithography tools", "Canon", 17.4, 31.0, "krf_scanner"),
+    ("N105", "KrF lithography tools", "ASML", 79.2, 66.0, "krf_scanner"),
+    ("N86", "CMP tools", "Applied Materials", 60.1, 48.8, "cmp_tool"),
+    ("N86", "CMP tools", "EBARA", 27.8, 36.1, "cmp_tool"),
+    ("N86", "CMP tools", "Hwatsing", 9.1, 12.3, "cmp_tool"),
+    ("N73", "Die attaching tools", "SEMES", 17.0, 7.0, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "HANMI", 10.4, 19.3, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "ASM Pacific", 15.3, 20.0, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Hanwha Semitech", None, 4.8, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Shinkawa", 4.2, None, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Besi", 31.9, 28.0, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Shibaura Mechatronics", 3.8, 6.4, "packaging_tool (now N131)"),
+    ("N73", "Die attaching tools", "Fasford Tech", 4.2, 2.2, "packaging_tool (now N131)"),
+    ("N120", "Test tools", "Advantest", 55.6, 62.7, "test_equipment"),
+    ("N120", "Test tools", "Teradyne", 27.7, 21.8, "test_equipment"),
+    ("N106", "i-line lithography tools", "Canon", 47.7, 53.7, "iline_stepper"),
+    ("N106", "i-line lithography tools", "ASML", 35.7, 31.2, "iline_stepper"),
+    ("N106", "i-line lithography tools", "Nikon", 5.7, 3.3, "iline_stepper"),
+    ("N49", "Wet etching and cleaning tools", "Screen", 37.9, 32.0, "clean_tool"),
+    ("N49", "Wet etching and cleaning tools", "Lam Research", 17.5, 22.1, "clean_tool"),
+    ("N49", "Wet etching and cleaning tools", "Tokyo Electron", 21.5, 19.1, "clean_tool"),
+    ("N17", "Ion implanters", "Applied Materials", 67.8, 62.6, "ion_implanter"),
+    ("N17", "Ion implanters", "CETC", None, 3.1, "ion_implanter"),
+    ("N36", "Deposition tools", "Applied Materials", 44.8, 41.2, "dep_advanced, dep_mainstream"),
+    ("N36", "Deposition tools", "Lam Research", 14.5, 16.9, "dep_advanced, dep_mainstream"),
+    ("N103", "Dry etch tools", "Tokyo Electron", 26.4, 23.4, "etch_advanced, etch_mainstream"),
+    ("N103", "Dry etch tools", "Lam Research", 38.7, 41.1, "etch_advanced, etch_mainstream"),
+    ("N32", "Resist processing tools", "SUSS MicroTec", 2.9, None, "resist_track"),
+]
+# inputs the network takes from the 2025 release that it did not model before
+ETO_NEW_INPUTS: list[tuple[str, str, str, str]] = [
+    # (ETO id, ETO name, item, note)
+    ("N41", "Atomic layer deposition tools", "ald_tool", "netted out of deposition (N36)"),
+    ("N40", "High-temperature CVD tools", "epi_tool", "ETO's epitaxy input; netted out of deposition (N36)"),
+    ("N30", "Mask exposure systems - laser beam", "laser_mask_writer", ""),
+    ("N62", "Photomask inspection and repair tools", "mask_inspection", "netted out of process control (N60)"),
+    ("N71", "Dicing tools", "dicing_tool", "includes back-grinding"),
+    ("N10", "Wafer bonding and aligning tools", "wafer_bonder", "a child of N109"),
+    ("N109", "Fabrication tools (for advanced packaging)", "adv_pkg_tool", "N109 less its child N10"),
+    ("N131", "Die attaching tools for IC", "packaging_tool", "replaces N73 (all die attach) as the basis"),
+    ("N83", "Handlers and probers", "prober_handler", "a sibling of N120 test tools, not part of it"),
+    ("N8", "Crystal growing furnaces", "crystal_furnace", "2022 data, one company (PVA TePla 100 %): weak"),
+    ("N9", "Crystal machining tools", "crystal_machining", ""),
+]
+
+
+def _pct(x: float | None) -> str:
+    return "no row" if x is None else f"{x:.1f}"
+
+
+def eto_release_text() -> str:
+    moves = [[f"{c}", f"{eid} {name}", f"{_pct(a)} -> {_pct(b)}", f"`{it}`"] for eid, name, c, a, b, it in ETO_MOVES]
+    new = [[eid, name, f"`{it}`", note] for eid, name, it, note in ETO_NEW_INPUTS]
+    return (
+        "## ETO release and what moved\n\n"
+        f"The tool shares come from ETO's release at commit `{ETO_NEW}` of `georgetown-cset/eto-chip-explorer` "
+        "(12 August 2026, CSET analysis of TechInsights 2025 data published 3 July 2026; key `eto2025`). "
+        f"They replace the shares of the release at commit `{ETO_OLD}` (TechInsights 2024 data; key "
+        "`eto2024`, kept in `sources.csv` for this history). Company shares are renormalised over the modelled "
+        "companies: ETO's residual rows *Various companies* / *Various countries* and companies below about "
+        "2 % without a facility are left out, so each modelled company's share rises in proportion; the "
+        "validation compares the result with ETO's published country rows. Makers with no company row "
+        "in 2025 keep a share read from another row, as an estimate (`est:split`): Nikon (no ArF "
+        "immersion company row in 2025) keeps the JPN country row, 0.7 %; SUSS "
+        "MicroTec (no track row) keeps the DEU country row, 0.7 %; Shinkawa (no row) keeps the row of its "
+        "group, Yamaha Robotics, 1.4 % of die attach for ICs (ETO does not say the two are one; Shinkawa "
+        "is a Yamaha Robotics group company); Hoson (no N131 row) keeps the CHN country row, 0.5 %; Cohu "
+        "has no test-tool row in 2025 and its facility `cohu_test` now makes handlers (4.0 % of N83); "
+        "Kingstone has no ETO row in either release: it keeps an estimated 3 % at three Chinese mature "
+        "fabs (`est:split`) and its candidates. New facilities for companies that reached 2 %: CETC "
+        "(implanters, 3.1 %), DI Corporation (testers, 2.1 %), Onto Innovation (i-line, 2.5 %), Hanwha "
+        "Semitech and Kulicke & Soffa (die attach for ICs, 5.8 % and 4.2 %). Where an input became its "
+        "own item its market is netted out of the parent (company USD = share x market, less the "
+        "child's; `net_of` in `build.py`): deposition (N36, USD 26.2 bn) less ALD (N41, 4.1 bn) and "
+        "high-temperature CVD (N40, 1.6 bn), whose purchases also leave `dep_advanced` (12 000 -> 6 300 "
+        "USD M a year); process control (N60, 15.7 bn) less photomask inspection and repair (N62, 2.2 "
+        "bn; `metrology` 12 000 -> 9 800); advanced-packaging fab tools (N109, 6.2 bn) less wafer "
+        "bonding (N10, 0.67 bn). The 2019 CSET figures (EDA, core IP, wafers, photoresist, photomasks, "
+        "CPUs, FPGAs) and the 2022 stage shares of assembly, test and packaging are the same in both "
+        "releases and unchanged here.\n\n"
+        "Company shares that moved by 2 percentage points or more (percent of each input):\n\n"
+        + _md_table(["company", "ETO input", "2024 -> 2025", "item"], moves)
+        + "\nInputs added from the 2025 release (market sizes from its `inputs.csv` are the tools' "
+        "annual purchases, `TOOL_SPEND`):\n\n" + _md_table(["ETO id", "ETO input", "item", "note"], new)
+    )
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -3948,8 +4540,9 @@ def readme_text(tables: dict) -> str:
 | neon stock | 8.7 weeks | large chipmakers held two months or more of neon in 2022 (reuters_neon2022) |
 | wafers, gases and germane, photomasks stock | 8, 4, 2 weeks | estimate (`est:stock`) |
 | germanium at germane makers | 8 weeks | estimate (`est:stock`) |
-| tools: installed base (EUV; DUV; dep/etch/tracks; clean/CMP; implant, metrology, mask writers, testers; \
-packaging tools) | 26; 52; 78; 104; 52; 104 weeks | `est:installed-base` (asml_refurb2023, smic_2024q4; \
+| tools: installed base (EUV; DUV; dep/ALD/epi/etch/tracks/packaging fab tools; clean/CMP/crystal tools; \
+implant, metrology, mask inspection, mask writers, testers, probers/handlers; die attach, dicing, wafer \
+bonding) | 26; 52; 78; 104; 52; 104 weeks | `est:installed-base` (asml_refurb2023, smic_2024q4; \
 docs/research/tools-materials.md) |
 | EDA and IP stock (design lines) | 26 weeks | term licences keep working until they expire (estimate) |
 | chips, HBM, wafers at design lines and servers | 4-8 weeks | die banks and component buffers (estimate) |
@@ -4016,7 +4609,10 @@ docs/research/tools-materials.md) |
   compound substrates, ABF substrates, optical transceivers, AI server makers.
 - TPP and performance density of MI300X, TPU/Trainium, Ascend 910B and Cambricon MLU; HBM
   bandwidth density; DRAM half-pitch and NAND layer counts.
-- ECCN sub-paragraphs (see *Tags and attributes*).
+- ECCN sub-paragraphs (see *Tags and attributes*); the tools added from the ETO 2025 release
+  carry no ECCN tag yet (not checked against Supplement 1 to EAR part 774 or 89 FR 96790).
+- The buyer-class fractions of the purchases of tools bought outside the fabs (`SPEND_BUYERS`),
+  the class weights of ALD and epitaxy, and the advanced split of deposition without ALD and epi.
 - Stock weeks other than the 2019 Korean reserves and 2022 neon stocks; every recovery time and
   qualification cost.
 """)
@@ -4042,19 +4638,23 @@ docs/research/tools-materials.md) |
         "default differs):\n\n" + _md_table(["facility", "hq_country", "source"], hq_rows)
     )
     eto_keys = sorted(k for k, (a, *_rest) in SOURCES.items() if "CC BY-NC" in a)
+    parts.append(eto_release_text())
     parts.append(
         "## Licence of the data\n\n"
         "The figures keyed "
         + ", ".join(f"`{k}`" for k in eto_keys)
         + " are derived from the Emerging Technology Observatory's Advanced Semiconductor Supply "
         "Chain Dataset (Georgetown CSET), which is licensed **CC BY-NC 4.0** (its repository's "
-        "`LICENSE.md`): attribution, and no commercial use. They were read from the release at "
-        "commit `8a926c18b026c38d170a3b3c08f1dfaebd2fa35e` of `georgetown-cset/eto-chip-explorer` "
-        "(9 July 2025, CSET analysis of TechInsights 2024 data published 5 May 2025); the links "
-        "below point at that commit, since the repository's `main` now serves the August 2026 "
-        "update (TechInsights 2025 data). The exception is `sia2024_fab` (SIA's 2022 fabrication "
-        "shares, which ETO quotes), read at commit `9b72624` of that update. The bundled network is a "
-        "derived work of those figures, "
+        "`LICENSE.md`, the same at both commits below): attribution, and no commercial use. The tool "
+        "shares and tool market sizes (`eto2025`) were read from the release at commit "
+        f"`{ETO_NEW}` of `georgetown-cset/eto-chip-explorer` (12 August 2026, CSET analysis of "
+        "TechInsights 2025 data published 3 July 2026; crystal growing furnaces 2022 data). The "
+        "2019 CSET shares (`cset2021`: EDA, core IP, wafers, photomasks) and the 2022 stage shares of "
+        f"assembly, test and packaging (`eto2022stages`) were read from the release at commit `{ETO_OLD}` "
+        "(9 July 2025, TechInsights 2024 data published 5 May 2025), where `eto2024` points too; "
+        "those rows are identical in the 2025 release; SIA's 2022 fabrication shares, which ETO quotes "
+        "(`sia2024_fab`), were read at the 2025 release. The links below are pinned to these commits. "
+        "No ETO file is copied into the package. The bundled network is a derived work of those figures, "
         "so it carries their licence: **the network's data (this folder's CSV files) is CC BY-NC "
         "4.0**, with attribution to CSET's Emerging Technology Observatory and to the other sources "
         "below, while the package's code is Apache-2.0. Using the data commercially needs CSET's "
