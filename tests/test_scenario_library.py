@@ -271,3 +271,36 @@ def test_consortium_optimise_block_parses(results):
     members = set(opt.consortium.members)
     compute = results["open-certification-consortium"].facilities.query("kind == 'compute'")
     assert members <= set(compute["country"])
+
+
+def _headlines(net, fac: pd.DataFrame) -> tuple[float, float, float]:
+    """World and China compute lost (share of compute capacity) and world fab output lost
+    (foundry and memory, weighted by value x capacity), in percent."""
+    value = fac["produces"].map(dict(zip(net.items["id"], net.items["value"], strict=True)))
+    lost = 1.0 - fac["availability"]
+    comp = fac["kind"] == "compute"
+    china = comp & (fac["country"] == "CHN")
+    fab = fac["kind"].isin(["foundry", "memory"])
+    weight = fac["capacity"] * value
+
+    def share(mask, w):
+        return 100.0 * float((w[mask] * lost[mask]).sum() / w[mask].sum())
+
+    return share(comp, fac["capacity"]), share(china, fac["capacity"]), share(fab, weight)
+
+
+def test_data_readme_headline_table_holds(net, results):
+    """The data README's table "The scenario library before and after" (build.py
+    SCENARIO_HEADLINES): every scenario of the library is in it, and every figure after the
+    arrow is what the shipped data gives today, to the printed 0.1."""
+    import importlib.util
+
+    folder = Path(sc.__file__).resolve().parent / "data" / "semiconductors"
+    spec = importlib.util.spec_from_file_location("semiconductors_build", folder / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    table = {name: after for name, _before, after, _why in build.SCENARIO_HEADLINES}
+    assert set(table) == set(LIBRARY)
+    for name, after in table.items():
+        got = _headlines(net, results[name].facilities)
+        assert [round(g, 1) + 0.0 for g in got] == pytest.approx(list(after), abs=1e-9), name

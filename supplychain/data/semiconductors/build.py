@@ -4662,6 +4662,20 @@ docs/research/tools-materials.md) |
         "themselves under their own terms.\n"
     )
     parts.append(provenance_text(tables))
+    rows = [
+        [f"`{name}`", *(f"{b:.1f} -> {a:.1f}" for b, a in zip(before, after, strict=True)), why]
+        for name, before, after, why in SCENARIO_HEADLINES
+    ]
+    parts.append(
+        "## The scenario library before and after\n\nHeadline figures of every scenario on "
+        "`semiconductors`, percent, static stress (fixed supply shares), before the data work on "
+        "installed tools, germane, EUV resist, fab scale, DAO fabs and the 2025 ETO release (commit "
+        "`7e3879e`) and after it (this data). `tests/test_scenario_library.py` recomputes every "
+        "figure after the arrow.\n\n"
+        + _md_table(
+            ["scenario", "world compute lost %", "China compute lost %", "world fab output lost %", "why"], rows
+        )
+    )
     published = [r for r in tables["sources"] if r["kind"] == "published"]
     rows = [[f"`{r['key']}`", r["author"], r["title"], r["year"], r["url"]] for r in published]
     parts.append(
@@ -4670,6 +4684,93 @@ docs/research/tools-materials.md) |
     )
     return "\n".join(parts)
 
+
+# The scenario library's headline figures before and after the data work of the issue on
+# backtests and data (before: commit 7e3879e; after: this build), percent, static stress: world and
+# China compute lost, world fab output lost (foundry and memory, weighted by value x capacity).
+# tests/test_scenario_library.py recomputes every "after" figure from the shipped data.
+SCENARIO_HEADLINES: list[tuple[str, tuple[float, float, float], tuple[float, float, float], str]] = [
+    (
+        "cn-2023-gallium-germanium",
+        (15.4, 15.4, 13.7),
+        (15.4, 15.4, 5.7),
+        "Germanium now enters only as germane for SiGe epitaxy at logic fabs of 28 nm and below, not "
+        "every specialty gas of every fab: fab output lost falls. Compute is unchanged: gallium -> GaAs/InP "
+        "substrates -> optical transceivers -> every compute centre, with fixed shares (re-routed over "
+        "qualified suppliers, the adaptive stress, nothing is lost).",
+    ),
+    (
+        "cn-2024-12-ban-to-us",
+        (0.0, 0.0, 0.0),
+        (0.0, 0.0, 0.0),
+        "Unchanged: Air Products' germane line (USA) keeps 0.51 of its output, but fabs take 85 % of "
+        "their germane from the other makers and hold 4 weeks of stock.",
+    ),
+    (
+        "huawei-2020-fdpr",
+        (2.3, 11.9, 0.0),
+        (2.3, 11.9, 0.0),
+        "Unchanged: HiSilicon and Huawei's server line lose their foundry and packaging within their stock.",
+    ),
+    (
+        "jp-kr-2019-materials",
+        (0.0, 0.0, 3.4),
+        (0.0, 0.0, 1.8),
+        "The rule covered EUV resist (now its own item), not every resist, and the packaging polyimide "
+        "is not the controlled fluorinated polyimide. What is left is Japanese HF during the 19-week "
+        "licence delay with fixed shares; Korea re-routed to its other HF suppliers (adaptive: 0).",
+    ),
+    (
+        "nl-jp-2023-lithography",
+        (0.3, 1.7, 3.4),
+        (0.0, 0.0, 0.2),
+        "Tools are an installed base: SMIC's advanced lines run on their DUV scanners for the year "
+        "instead of stopping after 4 weeks. Left: US-origin specialty gases and germane under the US "
+        "end-use control (Air Products, 15 %); Photronics serves Chinese fabs from Xiamen.",
+    ),
+    (
+        "open-certification-consortium",
+        (23.9, 73.1, 14.2),
+        (23.2, 71.6, 4.9),
+        "Its controls are those of the other scenarios: the installed base and germane lower the fab "
+        "losses; compute losses are the advanced-computing controls'.",
+    ),
+    (
+        "taiwan-strait-blockade",
+        (63.2, 40.4, 24.9),
+        (63.2, 40.4, 27.8),
+        "Availabilities unchanged; at real scale Taiwan's fabs carry more of the world's fab value.",
+    ),
+    (
+        "us-2022-10-advanced-computing",
+        (5.8, 32.5, 3.2),
+        (5.1, 28.6, 0.2),
+        "Installed base: the Chinese advanced fabs under the end-use control keep running on their "
+        "tools; China's compute loss is now the chips' own controls.",
+    ),
+    (
+        "us-2023-10-update",
+        (14.7, 73.1, 3.2),
+        (14.7, 73.1, 0.2),
+        "Compute unchanged (the 3A090/4A090 controls); fab losses fall with the installed base.",
+    ),
+    (
+        "us-2024-12-hbm-sme",
+        (14.1, 73.1, 3.2),
+        (14.1, 73.1, 0.9),
+        "As us-2023-10-update for compute. Fab losses: SMIC's Entity-List entries with "
+        "foreign-direct-product reach bind on photomasks (Photronics' Xiamen plant is within reach; the "
+        "network has no captive mask shops), and US-origin specialty gases at CXMT and YMTC.",
+    ),
+    (
+        "us-2025-09-affiliates-rule",
+        (4.9, 26.6, 0.3),
+        (4.9, 26.6, 0.7),
+        "SMIC's Entity-List entries with foreign-direct-product reach now bind on photomasks (Photronics' "
+        "Xiamen plant is within reach; the network has no captive mask shops) instead of implanters, "
+        "and SMIC's fabs weigh more at real scale.",
+    ),
+]
 
 FIGURES = {
     "items": ["value", *ATTRS],
