@@ -47,6 +47,34 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2024",
         "https://www.bcg.com/publications/2024/emerging-resilience-in-semiconductor-supply-chain",
     ),
+    "jogmec_gallium2021": (
+        "The Japan Times, reporting JOGMEC figures",
+        "Japan consumed 167 t of gallium in 2021 and imported about 97 t, 55 t of it from China (JOGMEC), "
+        "in: JOGMEC and Sojitz to study gallium production in Australia, 5 Aug 2025",
+        "2025",
+        "https://www.japantimes.co.jp/news/2025/08/05/japan/japan-gallium-australia-study",
+    ),
+    "yomiuri_gallium2023": (
+        "The Japan News (Yomiuri Shimbun)",
+        "'About 6 Months' of Gallium Stockpiles Held by Japan Firms (4 Aug 2023): about half of the "
+        "gallium for the domestic market is supplied by recycling from scrap",
+        "2023",
+        "https://japannews.yomiuri.co.jp/business/economy/20230804-127579/",
+    ),
+    "reuters_freiberger2023": (
+        "Reuters (L. Burger), as syndicated",
+        "World's biggest gallium buyer says clients stockpiling (Jul 2023): Freiberger Compound Materials "
+        "relies almost entirely on Chinese suppliers for its gallium and holds several months' worth in stock",
+        "2023",
+        "https://nasdaqpicks.com/worlds-biggest-gallium-buyer-says-clients-stockpiling-by-reuters/amp",
+    ),
+    "hzdr2015": (
+        "Helmholtz-Zentrum Dresden-Rossendorf, magazine entdeckt 02/2015",
+        "Recycling - the kidney as an example: in gallium arsenide wafer production about 60 % of the "
+        "gallium falls out as waste, almost half of it goes straight back into production",
+        "2015",
+        "https://www.hzdr.de/FZD/epaper/entdeckt_2_2015_EN/page28.html",
+    ),
     "photronics_xiamen2019": (
         "Converge Digest, reporting Photronics' announcement",
         "Photronics opens manufacturing facilities in China: the Xiamen IC photomask facility (40 nm and "
@@ -1013,6 +1041,19 @@ for fid, name, comp, hq, cty in [
     ("dowa_gallium", "Dowa gallium refining and recycling", "Dowa", "JPN", "JPN"),
 ]:
     fac(fid, name, comp, hq, cty, "material", "gallium", None, 52)
+# Freiberger feeds about 30 % of its gallium charge back from its own wafer-making scrap (hzdr2015)
+fac(
+    "freiberger_ga_recycling",
+    "Freiberger in-house gallium scrap return",
+    "Freiberger",
+    "DEU",
+    "DEU",
+    "material",
+    "gallium",
+    None,
+    52,
+    "hzdr2015",
+)
 for fid, name, comp, hq, cty in [
     ("yunnan_germanium", "Yunnan Germanium", "Yunnan Lincang Xinyuan Germanium", "CHN", "CHN"),
     ("zhongjin_germanium", "Shenzhen Zhongjin Lingnan germanium", "Zhongjin Lingnan", "CHN", "CHN"),
@@ -2709,6 +2750,27 @@ for _k in (
 ):
     SPLIT_SOURCE[_k] = "eto2025"
 
+# Where each GaAs/InP substrate maker gets its gallium. Japan: China supplied 55 t of the 167 t of
+# gallium Japan used in 2021 (33 %, JOGMEC), about half of Japan's supply is recycled scrap
+# (yomiuri_gallium2023); Dowa (refining and recycling) stands for the non-Chinese part. Freiberger:
+# bought-in gallium "almost entirely" Chinese (reuters_freiberger2023), about 30 % of its charge its
+# own scrap fed back (about 60 % of the gallium falls out as waste, almost half of it goes straight
+# back: hzdr2015). AXT Tongmei buys in China.
+_CN_GA = {"chalco_gallium": 0.60 / 0.98, "fangyuan_gallium": 0.38 / 0.98}
+GALLIUM_SOURCING: dict[str, tuple[dict[str, float], str]] = {
+    "sumitomo_electric_gaas": (
+        {**{k: 0.33 * v for k, v in _CN_GA.items()}, "dowa_gallium": 0.67},
+        "jogmec_gallium2021;yomiuri_gallium2023",
+    ),
+    "freiberger_gaas": (
+        {**{k: 0.70 * v for k, v in _CN_GA.items()}, "freiberger_ga_recycling": 0.30},
+        "reuters_freiberger2023;hzdr2015",
+    ),
+}
+# Freiberger held "several months' worth of gallium in stock" in July 2023 (reuters_freiberger2023):
+# 13 weeks, the lowest reading of "several months"
+GALLIUM_STOCK = {"freiberger_gaas": (13.0, "reuters_freiberger2023")}
+
 # Korean fabs in 2019: Japan 44.6 % of HF; the rest domestic and Chinese (businesskorea2019, motie2021)
 HF_KOREA = {"stella_hf": 0.25, "morita_hf": 0.196, "soulbrain_hf": 0.25, "enf_hf": 0.104, "dofluoride_hf": 0.20}
 # Chinese mature and DAO fabs also buy domestic implanters: Kingstone has no ETO row (2024 or 2025); its
@@ -3712,7 +3774,9 @@ def build() -> dict:
         elif item == "germane":  # germanium enters as germane only, not every specialty gas
             add(fid, "germanium", 0.0005, 8.0, SPLITS["germanium"])
         elif item == "compound_substrate":
-            add(fid, "gallium", 0.1, 6.0, SPLITS["gallium"])
+            stock, stock_src = GALLIUM_STOCK.get(fid, (6.0, "est:stock"))
+            sourcing, src = GALLIUM_SOURCING.get(fid, (SPLITS["gallium"], "est:split"))
+            add(fid, "gallium", 0.1, stock, sourcing, src, stock_src)
         elif item == "euv_scanner":
             add(fid, "euv_optics", 1.0, 8.0, SPLITS["euv_optics"])
         elif item == "optical_transceiver":
@@ -4604,9 +4668,12 @@ docs/research/tools-materials.md) |
   class weights, chemical intensities and the market sizes behind chemical values.
 - Shares without a verified published figure: polysilicon, photosensitive polyimide, EUV resist
   (Japan about 90 %, etnews2019; the split between makers is estimated), HF outside
-  Korea, specialty gases, mask blanks, gallium (China's share of primary gallium is commonly put
-  near 98 %, germanium lower; USGS Mineral Commodity Summaries are the place to check),
-  compound substrates, ABF substrates, optical transceivers, AI server makers.
+  Korea, specialty gases, mask blanks, gallium at AXT Tongmei and the split of Chinese gallium
+  between refiners (the sourcing of Sumitomo Electric and Freiberger is cited), germanium,
+  compound substrates (one item for GaAs and InP: InP needs indium, not gallium, and most AI
+  optics use InP lasers, so the gallium path to compute overstates), ABF substrates, optical
+  transceivers, AI server makers. The network has no captive mask shops (about half of the
+  photomask market), so fabs cut off from merchant masks lose more than they would.
 - TPP and performance density of MI300X, TPU/Trainium, Ascend 910B and Cambricon MLU; HBM
   bandwidth density; DRAM half-pitch and NAND layer counts.
 - ECCN sub-paragraphs (see *Tags and attributes*); the tools added from the ETO 2025 release
@@ -4693,11 +4760,14 @@ SCENARIO_HEADLINES: list[tuple[str, tuple[float, float, float], tuple[float, flo
     (
         "cn-2023-gallium-germanium",
         (15.4, 15.4, 13.7),
-        (15.4, 15.4, 5.7),
+        (0.0, 0.0, 5.7),
         "Germanium now enters only as germane for SiGe epitaxy at logic fabs of 28 nm and below, not "
-        "every specialty gas of every fab: fab output lost falls. Compute is unchanged: gallium -> GaAs/InP "
-        "substrates -> optical transceivers -> every compute centre, with fixed shares (re-routed over "
-        "qualified suppliers, the adaptive stress, nothing is lost).",
+        "every specialty gas of every fab. Gallium: Japan's substrate maker takes 33 % of its gallium "
+        "from China (JOGMEC; about half of Japan's gallium is recycled scrap), Freiberger 70 % (its own "
+        "scrap the rest) with months of stock, so the optical transceivers every compute centre needs "
+        "are not short (was 98 % Chinese gallium for every maker). Monte Carlo 95th percentile of world "
+        "compute lost: 7.3 % (was 44.5 %). What fabs still lose is germane with fixed shares, after the "
+        "stocks (re-routed, adaptive: nothing).",
     ),
     (
         "cn-2024-12-ban-to-us",
@@ -4731,9 +4801,10 @@ SCENARIO_HEADLINES: list[tuple[str, tuple[float, float, float], tuple[float, flo
     (
         "open-certification-consortium",
         (23.9, 73.1, 14.2),
-        (23.2, 71.6, 4.9),
+        (15.9, 71.6, 4.9),
         "Its controls are those of the other scenarios: the installed base and germane lower the fab "
-        "losses; compute losses are the advanced-computing controls'.",
+        "losses, gallium sourcing the compute losses outside China; China's are the advanced-computing "
+        "controls'.",
     ),
     (
         "taiwan-strait-blockade",
