@@ -390,6 +390,13 @@ ESTIMATES: dict[str, tuple[str, str]] = {
         "levels that allocates the published country and company shares of its segment (the validation "
         "table) to the facilities named.",
     ),
+    "est:fab-split": (
+        "split of a published total",
+        "A published total (the other key of the cell: a company's capacity, or a country's share of a "
+        "stage) split across several facilities of the network: fabs by the shares the data README's "
+        "Fab capacity section gives, assembly and test plants in proportion to the stage share of "
+        "their country (estimates).",
+    ),
     "est:headroom": (
         "derived capacity",
         "Capacity derived from the network: normal demand on the facility (sum over its supply edges "
@@ -3661,6 +3668,17 @@ def _fmt(x: float | int | str | None) -> str:
     return repr(x)
 
 
+def _capacity_source(f: tuple, shared: set[str]) -> str:
+    """Source key(s) of a facility's capacity: derived (est:headroom), stated without a published
+    figure (est:capacity), a published figure, or a published company total split across several
+    facilities (the published key and est:fab-split)."""
+    if f[7] is None:
+        return "est:headroom"
+    if f[9] == "est":
+        return "est:capacity"
+    return f"{f[9]};est:fab-split" if f[9] in shared else f[9]
+
+
 def build() -> dict:
     """All tables as lists of row dicts, plus derived facts for the README."""
     fac_rows = {f[0]: f for f in F}
@@ -3969,6 +3987,9 @@ def build() -> dict:
         for a in ATTRS[2:]:
             row[a] = attrs.get(a)
         items.append(row)
+    # a published capacity source shared by several stated capacities is a company total split
+    stated = [f[9] for f in F if f[7] is not None and f[9] != "est"]
+    shared = {k for k in set(stated) if stated.count(k) > 1}
     facilities = [
         {
             "id": f[0],
@@ -3980,7 +4001,7 @@ def build() -> dict:
             "capacity": cap[f[0]],
             "recovery_weeks": f[8],
             "hq_country": HQ_CORRECTIONS.get(f[0], (f[3], ""))[0],
-            "capacity_source": "est:headroom" if f[7] is None else ("est:capacity" if f[9] == "est" else f[9]),
+            "capacity_source": _capacity_source(f, shared),
             "recovery_weeks_source": "est:recovery",
         }
         for f in F
