@@ -4222,9 +4222,10 @@ each scenario's controls cut relations that really existed. Menus of products fr
 **Honesty about the numbers.** Country shares of the validated segments are *calibrated* to the
 published figures below (facility capacities are allocations of published shares), and the
 validation table shows how close the result is. Facility-level capacities, recipe quantities,
-stocks, recovery times, qualification costs and most item values are estimates (source key `est`),
-derived as described under *Modelling conventions*; treat results as orders of magnitude and
-relative exposures, not forecasts.
+stocks, recovery times, qualification costs and most item values are estimates (source keys
+`est:...` in `sources.csv`, each with its method; see *Provenance*), derived as described under
+*Modelling conventions*; treat results as orders of magnitude and relative exposures, not
+forecasts. Each run's `run.json` says how many of the figures behind its loss are estimates.
 """
 
 CONVENTIONS = """## Modelling conventions
