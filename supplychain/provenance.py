@@ -58,8 +58,9 @@ def source_of(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def _figure_columns(table: str, frame: pd.DataFrame) -> list[str]:
     cols = [c for c in FIGURE_COLUMNS[table] if c in frame.columns]
+    schema = {col.name for col in TABLES[table]}
     for c in frame.columns:
-        own = c in cols or c in {col.name for col in TABLES[table]} or c == "source" or str(c).endswith("_source")
+        own = c in cols or c in schema or c == "source" or str(c).endswith("_source")
         if not own and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
             cols.append(str(c))
     return cols

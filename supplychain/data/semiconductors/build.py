@@ -15,7 +15,7 @@ import csv
 import io
 import math
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -264,12 +264,6 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "California (the headquarters of the owner of the Israel-1 system)",
         "2023",
         "https://www.sec.gov/Archives/edgar/data/1045810/000104581023000217/0001045810-23-000217.txt",
-    ),
-    "est": (
-        "supplychain maintainers",
-        "Estimate derived as stated in this README (no single published figure verified for this build)",
-        "2025",
-        "https://github.com/ (this repository)",
     ),
     "tsmc_about2023": (
         "TSMC",
@@ -3988,8 +3982,8 @@ def build() -> dict:
             row[a] = attrs.get(a)
         items.append(row)
     # a published capacity source shared by several stated capacities is a company total split
-    stated = [f[9] for f in F if f[7] is not None and f[9] != "est"]
-    shared = {k for k in set(stated) if stated.count(k) > 1}
+    stated = Counter(f[9] for f in F if f[7] is not None and f[9] != "est")
+    shared = {k for k, n in stated.items() if n > 1}
     facilities = [
         {
             "id": f[0],
@@ -4082,7 +4076,6 @@ def build() -> dict:
             "method": "",
         }
         for key, (author, title, year, url) in SOURCES.items()
-        if key != "est"
     ]
     sources += [
         {
