@@ -11,6 +11,7 @@ import importlib.metadata as _metadata
 from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure
 from .errors import InputError, Problem, SolverError, SupplychainError
 from .eto import EtoImport, import_eto
+from .explain import Explanation, explain
 from .io import read_network, write_network
 from .montecarlo import MonteCarloResult, monte_carlo
 from .network import Network
@@ -40,6 +41,7 @@ __all__ = [
     "AdaptiveResult",
     "CompiledScenario",
     "EtoImport",
+    "Explanation",
     "InputError",
     "MonteCarloResult",
     "Network",
@@ -56,6 +58,7 @@ __all__ = [
     "chokepoints",
     "compile_scenario",
     "concentration",
+    "explain",
     "exposure",
     "import_eto",
     "monte_carlo",
