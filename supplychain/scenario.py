@@ -53,6 +53,7 @@ __all__ = [
     "Scenario",
     "Selection",
     "Threshold",
+    "bundled_scenarios",
     "compile_scenario",
     "prepare",
     "read_scenario",
@@ -426,6 +427,16 @@ class Scenario(_Model):
     """
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=120)
+    extends: str | None = Field(
+        None,
+        description="a scenario this one builds on: a bundled scenario's name or a path relative to this file; "
+        "its controls, disruptions, observations and settings are inherited, entries of the same name merged "
+        "key by key (this file's keys win), settings written here replace the parent's",
+    )
+    remove: list[str] = Field(
+        default_factory=list,
+        description="names of the parent's controls, disruptions or observations to leave out (with extends)",
+    )
     description: str = ""
     network: str | None = None
     horizon_weeks: Annotated[
@@ -442,7 +453,8 @@ class Scenario(_Model):
     observed: list[Observation] = Field(default_factory=list)
 
     _source: Path | None = PrivateAttr(None)
-    _lines: dict[KeyPath, int] = PrivateAttr(default_factory=dict)
+    _lines: dict[KeyPath, Where] = PrivateAttr(default_factory=dict)
+    _files: list[Path] = PrivateAttr(default_factory=list)
     _sha256: str | None = PrivateAttr(None)
 
     @model_validator(mode="after")
@@ -518,8 +530,13 @@ class Scenario(_Model):
         ``InputError`` with every problem, each named by its key path and worded as for a
         file (``controls[0].destinatons: unknown key 'destinatons'; did you mean
         'destinations'?``), instead of pydantic's ``ValidationError``."""
+        files: list[Path] = []
+        if isinstance(obj, dict) and obj.get("extends") is not None:
+            obj, files = _extended(obj)
         try:
-            return cls._validated(obj, **options)
+            scenario = cls._validated(obj, **options)
+            scenario._files = files
+            return scenario
         except ValidationError as exc:
             name = obj.get("name") if isinstance(obj, dict) else None
             label = f"scenario {quoted(name)}" if isinstance(name, str) else "scenario"
@@ -568,14 +585,22 @@ class Scenario(_Model):
         return read_network(self.network, base=base)
 
 
-def _locate(src: str, lines: dict[KeyPath, int], path: tuple) -> str:
-    """``"s.yaml line 9: controls[0].items"``: the source, the line of the key path if known, the key path."""
+def _locate(src: str, lines: dict[KeyPath, Where], path: tuple) -> str:
+    """``"s.yaml line 9: controls[0].items"``: the source, the line of the key path if known, the key path.
+    A key inherited through ``extends`` is named in its own file: ``"base.yaml line 4: ..."``."""
     key = format_key_path(path)
-    line = _line_of(lines, path)
-    return f"{src} line {line}: {key}" if line else f"{src}: {key}"
+    where = _where(src, _line_of(lines, path))
+    return f"{where}: {key}"
 
 
-def _line_of(lines: dict[KeyPath, int], path: tuple) -> int | None:
+def _where(src: str, line: Where | None) -> str:
+    """``"s.yaml line 9"``: the file and line of a place (another file's for an inherited key)."""
+    if isinstance(line, tuple):
+        return f"{line[0]} line {line[1]}"
+    return f"{src} line {line}" if line else src
+
+
+def _line_of(lines: dict[KeyPath, Where], path: tuple) -> Where | None:
     """The line of the longest prefix of ``path`` that the YAML file has."""
     for n in range(len(path), -1, -1):
         if tuple(path[:n]) in lines:
@@ -646,7 +671,9 @@ def _late_starts(data: Any) -> list[tuple[tuple[str | int, ...], str]]:
     return found
 
 
-def _problems_from(exc: ValidationError, src: str | None, lines: dict[KeyPath, int], data: Any = None) -> list[Problem]:
+def _problems_from(
+    exc: ValidationError, src: str | None, lines: dict[KeyPath, Where], data: Any = None
+) -> list[Problem]:
     """Turn pydantic's errors into problems naming file, line and key path: ``where`` is the
     file and line, the message starts with the key path. Without a file (``src`` None: a
     scenario validated from a dict) ``where`` is the key path and the message the rest.
@@ -682,16 +709,21 @@ def _problems_from(exc: ValidationError, src: str | None, lines: dict[KeyPath, i
         if src is None:
             problems.append(Problem(key, msg))
         else:
-            line = _line_of(lines, loc)
-            problems.append(Problem(f"{src} line {line}" if line else src, f"{key}: {msg}"))
+            problems.append(Problem(_where(src, _line_of(lines, loc)), f"{key}: {msg}"))
     return problems
 
 
 def read_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file (docs/model.md §2).
+    """Read and validate a scenario: a YAML file, or a bundled scenario by name (docs/model.md §2).
+
+    A bare name (no path separator, no suffix) that is not an existing path is a scenario
+    shipped with the package (``supplychain/scenarios/<name>.yaml``; ``bundled_scenarios()``
+    lists them). A scenario with ``extends:`` is merged onto the one it names first (see
+    ``SECTIONS``), recursively.
 
     Every problem is reported at once as an ``InputError`` naming the file, the line and
-    the key path (``controls[2].where.tpp.min``), with the nearest valid key for a typo.
+    the key path (``controls[2].where.tpp.min``), with the nearest valid key for a typo; a
+    key inherited through ``extends`` is named in the file that wrote it.
     When the file has problems, the ids its valid parts name (facilities, companies, end
     users, item patterns, ``where`` attributes, consortium members) are checked against the
     network it names too, so that the error lists them with the rest. A file without
@@ -704,15 +736,226 @@ def read_scenario(path: str | Path) -> Scenario:
     ...                  "items: [euv], destinations: [CHN]}\\n")
     >>> sc.read_scenario(p)
     <Scenario 's': 1 control, 0 disruptions over 52 weeks>
+    >>> sc.read_scenario("tiny-export-controls")
+    <Scenario 'tiny-export-controls': 2 controls, 1 disruption over 52 weeks>
     """
-    return _read_scenario(Path(path), None)
+    return _read_scenario(resolve_scenario_path(path), None)
+
+
+SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+"""The scenarios shipped with the package (the repository's ``scenarios/`` links here)."""
+
+SECTIONS = ("controls", "disruptions", "observed")
+"""The lists ``extends`` merges by name: a child's entry whose ``name`` is a parent entry's is
+merged onto it key by key (a key the child writes replaces the parent's whole value); other
+entries are appended after the parent's; ``remove`` drops the parent's entries by name."""
+
+
+def bundled_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package (``read_scenario(name)`` reads them)."""
+    if not SCENARIO_DIR.is_dir():
+        return []
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def resolve_scenario_path(name_or_path: str | Path, base: Path | None = None) -> Path:
+    """The file a scenario reference names: an existing path (relative to ``base`` when given),
+    else a bundled scenario's name; an unknown bare name is an ``InputError`` with the nearest
+    bundled name."""
+    text = str(name_or_path)
+    path = Path(text).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if path.exists():
+        return path
+    bare = "/" not in text and "\\" not in text and not Path(text).suffix and text not in ("", ".", "..")
+    if not bare:
+        return path  # reading it says "no such file"
+    names = bundled_scenarios()
+    if text in names:
+        return SCENARIO_DIR / f"{text}.yaml"
+    raise InputError(
+        f"unknown scenario {quoted(text)}",
+        [
+            Problem(
+                f"scenario {quoted(text)}",
+                f"no such file or bundled scenario{_suggest(text, names)}; bundled scenarios: "
+                f"{', '.join(names) or '(none)'}; or give the path of a scenario .yaml file",
+            )
+        ],
+    )
+
+
+Where = int | tuple[str, int]
+"""A key path's place: its line in the scenario's own file, or (file, line) for a key that came
+from another file of an ``extends`` chain."""
+
+
+def _load_chain(
+    path: Path, problems: list[Problem], seen: tuple[Path, ...] = ()
+) -> tuple[Any, dict[KeyPath, Where], list[Path]]:
+    """A scenario file's mapping with its ``extends`` chain merged in (parents first), the
+    place of every key path, and the files of the chain (the root first). A problem with the
+    chain itself (an unknown parent, a cycle, an unknown name under ``remove``) is appended to
+    ``problems``; a parent's own problems raise, naming the parent's file."""
+    data, lines = load_yaml(path, problems=problems)
+    places: dict[KeyPath, Where] = dict(lines)
+    if isinstance(data, dict) and "remove" in data and "extends" not in data:
+        problems.append(
+            Problem(
+                f"{path} line {lines.get(('remove',), 1)}",
+                "remove: leaves out entries of the scenario named by extends, and this file extends none; "
+                "add 'extends: <bundled name or path>' or delete remove",
+            )
+        )
+        data = {k: v for k, v in data.items() if k != "remove"}
+    if not isinstance(data, dict) or "extends" not in data:
+        return data, places, [path]
+    ref = data.get("extends")
+    here = f"{path} line {lines.get(('extends',), 1)}"
+    if not isinstance(ref, str) or not ref.strip():
+        problems.append(Problem(here, "extends: give the name of a bundled scenario or the path of a scenario file"))
+        return data, places, [path]
+    try:
+        target = resolve_scenario_path(ref, base=path.parent)
+    except InputError as exc:
+        problems.append(Problem(here, f"extends: {'; '.join(p.message for p in exc.problems) or exc.summary}"))
+        return data, places, [path]
+    chain = (*seen, path.resolve())
+    if target.resolve() in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, target.resolve()))
+        problems.append(Problem(here, f"extends: a scenario cannot extend itself, directly or not ({cycle})"))
+        return data, places, [path]
+    if not target.is_file():
+        problems.append(Problem(here, f"extends: no such scenario file {quoted(str(target))}"))
+        return data, places, [path]
+    parent_problems: list[Problem] = []
+    parent, parent_places, files = _load_chain(target, parent_problems, chain)
+    if parent_problems:
+        raise InputError(f"{target}: invalid scenario (extended by {path})", parent_problems)
+    if not isinstance(parent, dict):
+        problems.append(Problem(here, f"extends: {target} is not a scenario mapping"))
+        return data, places, [path]
+    merged, merged_places = _merge(parent, parent_places, target, data, lines, path, problems)
+    return merged, merged_places, [*files, path]
+
+
+def _merge(
+    parent: dict[str, Any],
+    parent_places: dict[KeyPath, Where],
+    parent_path: Path,
+    child: dict[str, Any],
+    child_lines: dict[KeyPath, int],
+    child_path: Path,
+    problems: list[Problem],
+) -> tuple[dict[str, Any], dict[KeyPath, Where]]:
+    """``child`` written over ``parent`` by the rules of ``SECTIONS``; top-level settings the
+    child writes replace the parent's. Places of parent keys become (parent file, line)."""
+
+    def away(where: Where) -> Where:
+        return where if isinstance(where, tuple) else (str(parent_path), where)
+
+    out: dict[str, Any] = {}
+    places: dict[KeyPath, Where] = {}
+    inherited = {k: v for k, v in parent.items() if k not in ("extends", "remove", "name")}
+    network = inherited.get("network")
+    if isinstance(network, str) and ("/" in network or "\\" in network or Path(network).suffix):
+        inherited["network"] = str((parent_path.parent / network).resolve())  # relative to the parent's file
+    for key, value in inherited.items():
+        if key in child and key not in SECTIONS:
+            continue
+        out[key] = value
+        for kp, where in parent_places.items():
+            if kp[:1] == (key,):
+                places[kp] = away(where)
+    for key, value in child.items():
+        if key in SECTIONS or key in ("extends", "remove"):
+            continue
+        out[key] = value
+        for kp, line in child_lines.items():
+            if kp[:1] == (key,):
+                places[kp] = line
+    removed = child.get("remove") or []
+    if not isinstance(removed, list):
+        removed = []  # validation of the merged mapping reports it
+    known: set[str] = set()
+    for section in SECTIONS:
+        base = parent.get(section) or []
+        mine = child.get(section) or []
+        if not isinstance(base, list) or not isinstance(mine, list):
+            if section in child:
+                out[section] = child[section]
+            continue
+        entries: list[tuple[Any, dict[KeyPath, Where]]] = []
+        by_name: dict[str, int] = {}
+        for i, entry in enumerate(base):
+            sub = {kp[2:]: away(w) for kp, w in parent_places.items() if kp[:2] == (section, i)}
+            entries.append((entry, sub))
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                by_name[entry["name"]] = len(entries) - 1
+                known.add(entry["name"])
+        for i, entry in enumerate(mine):
+            sub_child: dict[KeyPath, Where] = {kp[2:]: w for kp, w in child_lines.items() if kp[:2] == (section, i)}
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if isinstance(name, str) and name in by_name:
+                at = by_name[name]
+                old, old_sub = entries[at]
+                merged_entry = {**old, **entry}
+                sub = {kp: w for kp, w in old_sub.items() if not (kp and kp[0] in entry)}
+                sub.update({kp: w for kp, w in sub_child.items() if kp})
+                sub[()] = sub_child.get((), old_sub.get((), 1))
+                entries[at] = (merged_entry, sub)
+            else:
+                entries.append((entry, sub_child))
+        kept = [(e, sub) for e, sub in entries if not (isinstance(e, dict) and e.get("name") in removed)]
+        if section in parent or section in child:
+            out[section] = [e for e, _ in kept]
+            if (section,) in child_lines:
+                places[(section,)] = child_lines[(section,)]
+            elif (section,) in parent_places:
+                places[(section,)] = away(parent_places[(section,)])
+            for j, (_, sub) in enumerate(kept):
+                for kp, w in sub.items():
+                    places[(section, j, *kp)] = w
+    for j, name in enumerate(removed):
+        if isinstance(name, str) and name not in known:
+            where = child_lines.get(("remove", j), child_lines.get(("remove",), 1))
+            problems.append(
+                Problem(
+                    f"{child_path} line {where}",
+                    f"remove[{j}]: {quoted(name)} names no control, disruption or observation of "
+                    f"{parent_path.name}{_suggest(name, sorted(known))}",
+                )
+            )
+    return out, places
+
+
+def _extended(obj: dict[str, Any]) -> tuple[dict[str, Any], list[Path]]:
+    """A scenario mapping built in memory with ``extends`` merged onto its parent (a bundled
+    name, or a path relative to the working folder), and the parent's chain of files."""
+    ref = obj.get("extends")
+    name = obj.get("name")
+    label = f"scenario {quoted(name)}" if isinstance(name, str) else "scenario"
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError(f"{label}: extends: give the name of a bundled scenario or the path of a scenario file")
+    target = resolve_scenario_path(ref, base=Path.cwd())
+    problems: list[Problem] = []
+    parent, places, files = _load_chain(target, problems)
+    if problems:
+        raise InputError(f"{target}: invalid scenario (extended by {label})", problems)
+    if not isinstance(parent, dict):
+        raise InputError(f"{label}: extends: {target} is not a scenario mapping")
+    merged, _ = _merge(parent, places, target, obj, {}, Path(label), problems)
+    if problems:
+        raise InputError(f"{label}: invalid scenario", problems)
+    return merged, files
 
 
 def _read_scenario(path: Path, network: Any) -> Scenario:
     """``read_scenario``, checking an invalid file's valid parts against ``network`` (None:
     the network the file names)."""
     problems: list[Problem] = []
-    data, lines = load_yaml(path, problems=problems)
+    data, lines, files = _load_chain(path, problems)
     if not isinstance(data, dict):
         holds = "nothing" if data is None else f"a {type(data).__name__}"
         raise InputError(
@@ -729,7 +972,8 @@ def _read_scenario(path: Path, network: Any) -> Scenario:
     assert scenario is not None
     scenario._source = path
     scenario._lines = lines
-    scenario._sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    scenario._files = files
+    scenario._sha256 = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     return scenario
 
 
@@ -773,7 +1017,7 @@ def _in_line_order(problems: list[Problem], path: Path) -> list[Problem]:
     return sorted(problems, key=line)
 
 
-def _problems_of_parts(data: dict[str, Any], path: Path, lines: dict[KeyPath, int], network: Any) -> list[Problem]:
+def _problems_of_parts(data: dict[str, Any], path: Path, lines: dict[KeyPath, Where], network: Any) -> list[Problem]:
     """The network problems of the parts of an invalid scenario file that are valid by
     themselves: each control and disruption, and the optimiser's consortium, checked against
     ``network``, or when it is None the network the file names (if it names one that can be
