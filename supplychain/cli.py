@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import textwrap
 import threading
 import time
 import traceback
@@ -39,6 +40,10 @@ EXIT_OUT_OF_RANGE = 3  # a backtest observation outside its observed range
 EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, like other tools in a pipe
 
 SUBCOMMANDS = {
+    "run": "run a scenario and write its reports",
+    "validate": "check a scenario and its network, print what each rule covers, write nothing",
+    "list": "list the bundled networks and scenarios",
+    "new": "write a commented scenario to start from (optionally extending a bundled one)",
     "schema": "print the JSON Schema of the scenario format",
     "backtest": "run backtest files (scenarios with observed:) and compare the model with what was observed",
     "import-eto": "read a fetched ETO folder: market shares per input, optionally re-weighting a network",
@@ -53,23 +58,38 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+def _prog() -> str:
+    """The command's name as the user typed it: ``run_scenario.py``, ``run-scenario``, or
+    ``supplychain`` (also for ``python -m supplychain``)."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return name if name in ("run_scenario.py", "run-scenario") else "supplychain"
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
     p = argparse.ArgumentParser(
-        prog="run-scenario",
-        usage="%(prog)s [-h] [--version] SCENARIO [options]\n       %(prog)s schema\n"
-        "       %(prog)s backtest [FILE|FOLDER ...]",
-        description="Stress the supply network a scenario names with its export controls and disruptions, "
-        "run the risk analyses (concentration, chokepoints, adaptive stress, exposure), Monte Carlo "
-        "(with monte_carlo: or --samples) and the strategy optimiser (with optimise:), and write the "
-        "CSV reports and run.json atomically into one folder. "
-        f"Subcommands: 'schema' ({SUBCOMMANDS['schema']}), 'backtest' ({SUBCOMMANDS['backtest']}); a "
-        "scenario file named schema or backtest is ./schema or ./backtest.",
+        prog=_prog(),
+        usage="%(prog)s [-h] [--version] [run] SCENARIO [options]\n"
+        "       %(prog)s {validate,list,new,schema,backtest,import-eto} ...",
+        description=textwrap.fill(
+            "Stress the supply network a scenario names with its export controls and disruptions, run the "
+            "risk analyses (concentration, chokepoints, adaptive stress, exposure), Monte Carlo (with "
+            "monte_carlo: or --samples) and the strategy optimiser (with optimise:), and write the CSV reports "
+            "and run.json atomically into one folder.",
+            width=88,
+        )
+        + "\n\nsubcommands ('run' may be left out; a scenario file named like a subcommand is ./NAME):\n"
+        + "\n".join(f"  {name:<11} {text}" for name, text in SUBCOMMANDS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Exit codes: 0 success, 2 bad input (nothing written), 1 internal error, "
         "130 / 143 stopped by Ctrl-C / SIGTERM (nothing written).",
     )
-    p.add_argument("scenario", type=Path, help="scenario YAML file (see scenarios/)")
+    p.add_argument(
+        "scenario",
+        type=Path,
+        help="scenario YAML file, or a bundled scenario's name (see the 'list' subcommand)",
+    )
     p.add_argument(
         "--out",
         type=Path,
@@ -133,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _schema_parser() -> argparse.ArgumentParser:
     return argparse.ArgumentParser(
-        prog="run-scenario schema",
+        prog=f"{_prog()} schema",
         description="Print the JSON Schema of the scenario format (the one kept in "
         "supplychain/data/scenario.schema.json), for editors that validate YAML.",
     )
@@ -141,7 +161,7 @@ def _schema_parser() -> argparse.ArgumentParser:
 
 def _backtest_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="run-scenario backtest",
+        prog=f"{_prog()} backtest",
         description="Run backtest files (scenarios with an observed: block, docs/model.md §8): each file's "
         "static stress and, where an observation needs it, its timeline; print one row per observation "
         "and a last line 'backtests: K/N observations within range'.",
@@ -192,7 +212,7 @@ def backtest(argv: list[str]) -> int:
 
 def _import_eto_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="run-scenario import-eto",
+        prog=f"{_prog()} import-eto",
         description="Read a folder of ETO's chip supply chain CSVs you fetched yourself (inputs, providers, "
         "provision, sequence, stages from georgetown-cset/eto-chip-explorer data/, CC BY-NC 4.0) and write "
         "eto_shares.csv and eto_unmapped.csv; with --network also eto_changes.csv and network_after.yaml, the "
@@ -238,6 +258,158 @@ def import_eto(argv: list[str]) -> int:
         flush=True,
     )
     return EXIT_OK
+
+
+def _list_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog=f"{_prog()} list",
+        description="List the networks and scenarios shipped with the package: each can be given by name "
+        "(network: NAME in a scenario; supplychain run NAME).",
+    )
+
+
+def list_bundled(argv: list[str]) -> int:
+    """``supplychain list``: the bundled networks (facilities, items, countries) and scenarios
+    (network, horizon, rules, the first line of the description)."""
+    from .io import bundled_networks, read_network
+    from .scenario import bundled_scenarios, read_scenario
+
+    _list_parser().parse_args(argv)
+    print("networks:")
+    for name in bundled_networks():
+        net = read_network(name)
+        print(
+            f"  {name}: {len(net.facilities)} facilities, {len(net.items)} items, "
+            f"{net.facilities['country'].nunique()} countries"
+        )
+    print("scenarios:")
+    for name in bundled_scenarios():
+        scen = read_scenario(name)
+        about = " ".join(scen.description.split())
+        about = about if len(about) <= 100 else about[:99].rstrip() + "…"
+        c, d = len(scen.controls), len(scen.disruptions)
+        rules = f"{c} control{'s' * (c != 1)}, {d} disruption{'s' * (d != 1)}"
+        print(f"  {name} ({scen.network}, {scen.horizon_weeks} weeks, {rules}): {about}")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _new_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=f"{_prog()} new",
+        description="Write NAME.yaml, a commented scenario to start from: a template of every section, or with "
+        "--from a scenario that extends a bundled one (its controls and disruptions listed, ready to override "
+        "or remove). An existing file is never overwritten.",
+        epilog="Exit codes: 0 written, 2 bad input (nothing written).",
+    )
+    p.add_argument("name", help="the new scenario's name (letters, digits, '.', '_', '-'; the file is NAME.yaml)")
+    p.add_argument("--from", dest="parent", default=None, help="a bundled scenario's name or a scenario file to extend")
+    p.add_argument("--out", type=Path, default=None, help="the file to write (default: ./NAME.yaml)")
+    return p
+
+
+_TEMPLATE = """\
+# {name}: a scenario of supplychain (docs/model.md §2 gives every key).
+# Run it:  supplychain run {file}   (or: python run_scenario.py {file})
+name: {name}
+description: >
+  What this scenario asks, with the sources of its rules (a regulation's citation, a company
+  statement) and its assumptions.
+network: semiconductors           # a bundled network (supplychain list) or a path
+horizon_weeks: 52                 # weeks 0 ... 51
+timeline: false                   # true: also step week by week (timeline.csv)
+controls:
+  - name: example-control         # reports name controls by it
+    issuer: USA                   # ISO code (or a list)
+    items: ["eccn:3A090*"]        # item ids or tags, glob patterns
+    where: {{tpp: {{min: 4800}}}}     # thresholds on item attributes
+    destinations: [CHN, MAC]      # buyer countries ("*": all but the issuer's)
+    reach: {{foreign_direct_product: true}}
+    licence_approval: 0.0         # share of covered flow licensed (0: denied)
+    licence_delay_weeks: 0        # weeks a licence takes
+    start_week: 0
+disruptions: []
+#  - name: example-outage
+#    facilities: [tsmc_fab18]     # and/or companies, countries, kinds
+#    capacity_factor: 0.0
+#    start_week: 0
+#    weeks: 4
+#    ramp_weeks: 4                # back to normal linearly over these weeks
+# monte_carlo: {{samples: 1000, seed: 1}}
+"""
+
+
+def new_scenario(argv: list[str]) -> int:
+    """``supplychain new NAME [--from SCENARIO] [--out FILE]``: write a scenario to start from."""
+    import re
+
+    from .scenario import read_scenario, resolve_scenario_path
+
+    args = _new_parser().parse_args(argv)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", args.name) or len(args.name) > 120:
+        raise InputError(
+            f"new: {args.name!r} is not a scenario name: use letters, digits, '.', '_' and '-' (starting with a "
+            "letter or digit), at most 120 characters"
+        )
+    out = args.out if args.out is not None else Path(f"{args.name}.yaml")
+    if out.exists() or out.is_symlink():
+        raise InputError(f"new: {out} exists; nothing written (choose another name or --out)")
+    if args.parent is None:
+        text = _TEMPLATE.format(name=args.name, file=out)
+    else:
+        parent_path = resolve_scenario_path(args.parent)
+        parent = read_scenario(parent_path)
+        bundled = parent_path.resolve().parent == resolve_scenario_path(parent.name).resolve().parent
+        ref = (
+            parent.name if bundled and "/" not in str(args.parent) else os.path.relpath(parent_path, out.parent or ".")
+        )
+        lines = [
+            f"# {args.name}: builds on {parent.name} (extends: merges by name, docs/model.md §2).",
+            f"# Run it:  supplychain run {out}",
+            f"name: {args.name}",
+            f"extends: {ref}",
+            "description: >",
+            f"  {parent.name}, changed: say what and why.",
+            "# Inherited controls (override a key by writing the control's name with that key, e.g.",
+            "# '- {name: X, licence_approval: 0.5}'; leave one out with 'remove: [X]'):",
+        ]
+        lines += [
+            f"#   {c.name}: issuer {', '.join(c.issuer)}, licence_approval {c.licence_approval:g}"
+            for c in parent.controls
+        ]
+        if parent.disruptions:
+            lines.append("# Inherited disruptions:")
+            lines += [f"#   {d.label}" for d in parent.disruptions]
+        lines += ["controls: []", "# remove: []", ""]
+        text = "\n".join(lines)
+    _write_new_file(out, text.encode("utf-8"))
+    read_scenario(out)  # what was written reads back
+    print(f"wrote {out}; run it with: supplychain run {out}", flush=True)
+    return EXIT_OK
+
+
+def _write_new_file(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data`` all at once, never replacing a file: written to a temporary
+    file beside it, then hard-linked into place (which fails when the name exists, also when
+    another process created it meanwhile)."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"new: folder {folder} does not exist; nothing written")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise InputError(f"new: {path} exists; nothing written (choose another name or --out)") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def _say(quiet: bool, text: str) -> None:
@@ -492,6 +664,14 @@ def main(argv: list[str] | None = None) -> int:
                 return backtest(argv[1:])
             if argv[:1] == ["import-eto"]:
                 return import_eto(argv[1:])
+            if argv[:1] == ["list"]:
+                return list_bundled(argv[1:])
+            if argv[:1] == ["new"]:
+                return new_scenario(argv[1:])
+            if argv[:1] == ["run"]:
+                argv = argv[1:]
+            elif argv[:1] == ["validate"]:
+                argv = [*argv[1:], "--validate"]
             args = _parser().parse_args(argv, namespace=args)
             try:
                 return run(args)

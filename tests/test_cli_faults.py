@@ -828,8 +828,8 @@ def test_help_lists_the_schema_subcommand(capsys: pytest.CaptureFixture[str]) ->
         main(["--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    assert "run-scenario schema" in out
-    assert "JSON Schema" in out
+    assert "  schema      print the JSON Schema of the scenario format" in out
+    assert "{validate,list,new,schema,backtest,import-eto}" in out
 
 
 @pytest.mark.parametrize(

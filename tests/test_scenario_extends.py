@@ -96,7 +96,10 @@ def test_chains_merge_parents_first_and_hash_every_file(tmp_path: Path) -> None:
 def test_cycles_unknown_parents_and_unknown_removals_are_errors_naming_the_line(tmp_path: Path) -> None:
     write(tmp_path, "x.yaml", "name: x\nextends: y.yaml\n")
     write(tmp_path, "y.yaml", "name: y\nextends: x.yaml\n")
-    with pytest.raises(InputError, match=r"y.yaml line 2: extends: a scenario cannot extend itself, directly or not \(.*x.yaml -> .*y.yaml -> .*x.yaml\)"):
+    with pytest.raises(
+        InputError,
+        match=r"y.yaml line 2: extends: a scenario cannot extend itself, directly or not \(.*x.yaml -> .*y.yaml -> .*x.yaml\)",
+    ):
         sc.read_scenario(tmp_path / "x.yaml")
     bad = write(tmp_path, "bad.yaml", "name: bad\nextends: tiny-export-control\n")
     with pytest.raises(InputError, match=r"bad.yaml line 2: extends: .*did you mean 'tiny-export-controls'"):
