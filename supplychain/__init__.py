@@ -9,6 +9,7 @@
 import importlib.metadata as _metadata
 
 from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure
+from .compare import Comparison, compare
 from .errors import InputError, Problem, SolverError, SupplychainError
 from .eto import EtoImport, import_eto
 from .explain import Explanation, explain
@@ -39,6 +40,7 @@ del _metadata
 
 __all__ = [
     "AdaptiveResult",
+    "Comparison",
     "CompiledScenario",
     "EtoImport",
     "Explanation",
@@ -56,6 +58,7 @@ __all__ = [
     "adaptive_stress",
     "available_solvers",
     "chokepoints",
+    "compare",
     "compile_scenario",
     "concentration",
     "explain",

@@ -44,6 +44,7 @@ SUBCOMMANDS = {
     "validate": "check a scenario and its network, print what each rule covers, write nothing",
     "list": "list the bundled networks and scenarios",
     "new": "write a commented scenario to start from (optionally extending a bundled one)",
+    "compare": "compare report folders side by side: compare.csv and compare.html",
     "schema": "print the JSON Schema of the scenario format",
     "backtest": "run backtest files (scenarios with observed:) and compare the model with what was observed",
     "import-eto": "read a fetched ETO folder: market shares per input, optionally re-weighting a network",
@@ -71,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=_prog(),
         usage="%(prog)s [-h] [--version] [run] SCENARIO [options]\n"
-        "       %(prog)s {validate,list,new,schema,backtest,import-eto} ...",
+        "       %(prog)s {validate,list,new,compare,schema,backtest,import-eto} ...",
         description=textwrap.fill(
             "Stress the supply network a scenario names with its export controls and disruptions, run the "
             "risk analyses (concentration, chokepoints, adaptive stress, exposure), Monte Carlo (with "
@@ -388,6 +389,43 @@ def new_scenario(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _compare_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=f"{_prog()} compare",
+        description="Compare the report folders of two or more runs (the first is the baseline): compare.csv, "
+        "the tidy table (scenario, country, kind, metric, value), and compare.html, a page with the headline "
+        "of each, the lost share of each country's own capacity side by side, the largest changes of each "
+        "metric and the facilities whose availability changes most.",
+        epilog="Exit codes: 0 written, 2 bad input (nothing written), 1 internal error.",
+    )
+    p.add_argument("folders", nargs="+", type=Path, help="report folders written by runs (reports/<scenario>/)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports") / "compare",
+        help="folder for compare.csv and compare.html (default: reports/compare/), replaced atomically by the "
+        "rules of the main command",
+    )
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    return p
+
+
+def compare_folders(argv: list[str]) -> int:
+    """``supplychain compare DIR_A DIR_B ... [--out DIR]``."""
+    from .compare import compare
+    from .reports import check_report_folder, to_csv_bytes, write_folder_atomically
+
+    args = _compare_parser().parse_args(argv)
+    if len(args.folders) < 2:
+        raise InputError(f"compare: give at least two report folders (got {len(args.folders)})")
+    check_report_folder(args.out)
+    done = compare(*args.folders)
+    files = {"compare.csv": to_csv_bytes(done.table), "compare.html": done.to_html().encode("utf-8")}
+    written = write_folder_atomically(args.out, files)
+    _say(args.quiet, f"{done!r}\ncomparison written to {written}/")
+    return EXIT_OK
+
+
 def _write_new_file(path: Path, data: bytes) -> None:
     """Create ``path`` with ``data`` all at once, never replacing a file: written to a temporary
     file beside it, then hard-linked into place (which fails when the name exists, also when
@@ -668,6 +706,8 @@ def main(argv: list[str] | None = None) -> int:
                 return list_bundled(argv[1:])
             if argv[:1] == ["new"]:
                 return new_scenario(argv[1:])
+            if argv[:1] == ["compare"]:
+                return compare_folders(argv[1:])
             if argv[:1] == ["run"]:
                 argv = argv[1:]
             elif argv[:1] == ["validate"]:

@@ -444,9 +444,8 @@ def _sentences(
     limiting input), one per short edge or stock under it, and the Shapley shares last."""
     lost = capacity * (1.0 - alpha)
     if lost <= TOLERANCE * max(1.0, capacity):
-        return [
-            f"{facility} makes its normal output ({_num(capacity)} {_units(capacity)} of {item} per week): nothing limits it."
-        ]
+        normal = f"{_num(capacity)} {_units(capacity)} of {item} per week"
+        return [f"{facility} makes its normal output ({normal}): nothing limits it."]
     groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault((row["facility"], row["depth"]), []).append(row)

@@ -91,7 +91,8 @@ def test_sentences_read_as_the_chain(tiny_result: sc.StressResult) -> None:
 
 def test_a_facility_that_loses_nothing_says_so(tiny_result: sc.StressResult) -> None:
     e = sc.explain(tiny_result, "asml")
-    assert e.chain.empty and e.causes.empty
+    assert e.chain.empty
+    assert e.causes.empty
     assert e.sentences == ["asml makes its normal output (1 unit of euv per week): nothing limits it."]
 
 

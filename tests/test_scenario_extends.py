@@ -26,7 +26,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def test_bundled_scenarios_are_read_by_name() -> None:
     names = bundled_scenarios()
-    assert "us-2023-10-update" in names and "tiny-export-controls" in names
+    assert "us-2023-10-update" in names
+    assert "tiny-export-controls" in names
     by_name = sc.read_scenario("tiny-export-controls")
     by_path = sc.read_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "tiny-export-controls.yaml")
     assert by_name.model_dump() == by_path.model_dump()
@@ -98,7 +99,8 @@ def test_cycles_unknown_parents_and_unknown_removals_are_errors_naming_the_line(
     write(tmp_path, "y.yaml", "name: y\nextends: x.yaml\n")
     with pytest.raises(
         InputError,
-        match=r"y.yaml line 2: extends: a scenario cannot extend itself, directly or not \(.*x.yaml -> .*y.yaml -> .*x.yaml\)",
+        match=r"y.yaml line 2: extends: a scenario cannot extend itself, directly or not "
+        r"\(.*x.yaml -> .*y.yaml -> .*x.yaml\)",
     ):
         sc.read_scenario(tmp_path / "x.yaml")
     bad = write(tmp_path, "bad.yaml", "name: bad\nextends: tiny-export-control\n")
