@@ -550,7 +550,8 @@ def write_reports(result: Any, directory: str | Path) -> Path:
     """Write a result's report files into ``directory`` atomically (docs/model.md §6).
 
     Writes facilities.csv, countries.csv, controls.csv, summary.csv (and every other table
-    the result carries), run.json and the marker ``.supplychain-report``; returns the folder.
+    the result carries), report.html (the page a person reads, supplychain/html_report.py),
+    run.json and the marker ``.supplychain-report``; returns the folder.
     Every CSV is byte-identical for the same inputs; run.json differs between runs only in
     ``timings``.
 
@@ -558,7 +559,7 @@ def write_reports(result: Any, directory: str | Path) -> Path:
     >>> res = sc.stress(sc.read_network("tiny"), sc.Scenario.model_validate({"name": "none"}))
     >>> folder = sc.write_reports(res, tempfile.mkdtemp() + "/out")
     >>> sorted(p.name for p in folder.iterdir())
-    ['.supplychain-report', 'controls.csv', 'countries.csv', 'facilities.csv', 'run.json', 'summary.csv']
+    ['.supplychain-report', 'controls.csv', 'countries.csv', 'facilities.csv', 'report.html', 'run.json', 'summary.csv']
 
     ``directory`` is refused (``InputError``) when it ends in a file suffix such as ``.xlsx``
     or ``.csv``, and an existing folder is replaced only when supplychain wrote it (see
@@ -566,4 +567,8 @@ def write_reports(result: Any, directory: str | Path) -> Path:
     """
     files = {name: to_csv_bytes(table) for name, table in _tables(result)}
     files["run.json"] = (json.dumps(run_info(result), indent=2) + "\n").encode("utf-8")
+    if hasattr(result, "countries") and hasattr(result, "network"):
+        from .html_report import render_report
+
+        files["report.html"] = render_report(result).encode("utf-8")
     return write_folder_atomically(Path(directory), files)

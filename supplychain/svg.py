@@ -24,15 +24,19 @@ def bar_chart(
     unit: str = "%",
     scale: float = 100.0,
     annotations: Mapping[str, Sequence[str]] | None = None,
-    width: int = 720,
+    width: int = 780,
     maximum: float | None = None,
+    stacked: bool = False,
+    colours: Sequence[str] = PALETTE,
 ) -> str:
     """Horizontal grouped bars: one group per label, one bar per series (values × ``scale``,
     shown with ``unit``; shares 0–1 become percentages by default). ``annotations`` adds a text
-    after each bar (e.g. the absolute figure). Returns an ``<svg>`` element as text."""
+    after each bar (e.g. the absolute figure). ``stacked``: one bar per label, the series end to
+    end (e.g. lost then kept, summing to 100 %), annotated with the first series' value and
+    annotation. ``colours``: one per series. Returns an ``<svg>`` element as text."""
     names = list(series)
-    bar_h, gap, left, right, top = 14, 8, 170, 150, 34
-    group_h = bar_h * len(names) + gap
+    bar_h, gap, left, right, top = 14, 8, 150, 300 if stacked else 150, 34
+    group_h = (bar_h if stacked else bar_h * len(names)) + gap
     legend_h = 18 if len(names) > 1 else 0
     height = top + legend_h + group_h * len(labels) + 10
     values = [[float(v) * scale for v in series[n]] for n in names]
@@ -46,7 +50,7 @@ def bar_chart(
     if legend_h:
         x = left
         for i, name in enumerate(names):
-            colour = PALETTE[i % len(PALETTE)]
+            colour = colours[i % len(colours)]
             out.append(f'<rect x="{x}" y="{top - 8}" width="10" height="10" fill="{colour}"/>')
             out.append(f'<text x="{x + 14}" y="{top + 1}">{escape(name)}</text>')
             x += 24 + 7 * len(name)
@@ -57,11 +61,27 @@ def bar_chart(
             f'<text x="{left - 6}" y="{gy + group_h / 2}" text-anchor="end" dominant-baseline="middle">'
             f"{escape(label)}</text>"
         )
+        if stacked:
+            end = float(left)
+            for i, name in enumerate(names):
+                v = values[i][g]
+                w = max(0.0, span * abs(v) / largest) if largest > 0 else 0.0
+                colour = colours[i % len(colours)]
+                out.append(
+                    f'<rect x="{end:.1f}" y="{gy}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}">'
+                    f"<title>{escape(name)}: {escape(label)} {_fmt(v)} {escape(unit)}</title></rect>"
+                )
+                end += w
+            note = f"{_fmt(values[0][g])} {unit} {names[0]}"
+            if annotations and names[0] in annotations:
+                note += f"  {annotations[names[0]][g]}"
+            out.append(f'<text x="{end + 4:.1f}" y="{gy + bar_h / 2}" dominant-baseline="middle">{escape(note)}</text>')
+            continue
         for i, name in enumerate(names):
             v = values[i][g]
             w = max(0.0, span * abs(v) / largest) if largest > 0 else 0.0
             y = gy + i * bar_h
-            colour = PALETTE[i % len(PALETTE)]
+            colour = colours[i % len(colours)]
             out.append(
                 f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}">'
                 f"<title>{escape(name)}: {escape(label)} {_fmt(v)} {escape(unit)}</title></rect>"
