@@ -30,6 +30,7 @@ from .scenario import (
 )
 from .solvers import available_solvers
 from .stress import stress
+from .sweep import SweepResult, set_value, sweep
 from .timeline import TimelineResult, timeline
 
 try:
@@ -53,6 +54,7 @@ __all__ = [
     "Strategy",
     "StressResult",
     "SupplychainError",
+    "SweepResult",
     "TimelineResult",
     "__version__",
     "adaptive_stress",
@@ -70,7 +72,9 @@ __all__ = [
     "read_scenario",
     "run_scenario",
     "scenario_json_schema",
+    "set_value",
     "stress",
+    "sweep",
     "timeline",
     "validate_scenario",
     "write_network",

@@ -101,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override one value of the scenario for this run, by its path with rules named by their name: "
+        "--set controls.us-4a090-d1-d4.licence_approval=0.5 (repeatable; the value is read as YAML)",
+    )
+    p.add_argument(
         "--validate",
         action="store_true",
         help="check the scenario and its network, print what it covers, write nothing",
@@ -492,6 +501,11 @@ def run(args: argparse.Namespace) -> int:
         check_dask_address(args.dask, "--dask")
     resolve_engine(args.mc_engine)  # a missing numba is reported before any work
     scenario = read_scenario(args.scenario)
+    if args.overrides:
+        from .sweep import parse_assignment, set_value
+
+        for text in args.overrides:
+            scenario = set_value(scenario, *parse_assignment(text))
     network = scenario.read_network()
     # everything a run checks (every id, the optimiser's members), before anything else: the
     # user's own input is what a message names first; the compiled form is the run's
@@ -552,6 +566,8 @@ def run(args: argparse.Namespace) -> int:
             engine=args.mc_engine,
             timeline=args.timeline or None,
         )
+    if args.overrides:
+        result.extras["overrides"] = list(args.overrides)
     result.timings["total_s"] = time.perf_counter() - started
     folder = write_reports(result, out)
     args.written = folder

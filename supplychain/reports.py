@@ -511,6 +511,7 @@ def run_info(result: Any) -> dict[str, Any]:
         "scenario": scenario.name,
         "scenario_file": str(scenario.source) if scenario.source else None,
         "scenario_sha256": scenario.sha256,
+        **({"overrides": result.extras["overrides"]} if result.extras.get("overrides") else {}),
         "network": result.network.name,
         "version": __version__,
         "seed": result.extras.get("seed"),
