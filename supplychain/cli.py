@@ -99,7 +99,14 @@ def _parser() -> argparse.ArgumentParser:
         "is replaced only when supplychain wrote it (its .supplychain-report marker); a symbolic link is "
         "followed: the folder it points to is replaced, the link kept",
     )
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bars)")
+    p.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="progress bars: auto (a live bar on a terminal or in Jupyter, a line per tenth of the work in a "
+        "pipe or log; default), always (the live bar everywhere), never",
+    )
     p.add_argument(
         "--set",
         dest="overrides",
@@ -486,6 +493,9 @@ def run(args: argparse.Namespace) -> int:
     from .scenario import read_scenario, validate_scenario
 
     started = time.perf_counter()
+    from .progress import set_mode
+
+    set_mode("never" if args.quiet else args.progress)
     for flag, value, low in (
         ("--samples", args.samples, 1),
         ("--seed", args.seed, 0),
