@@ -101,6 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bars)")
     p.add_argument(
+        "--format",
+        choices=["csv", "xlsx"],
+        default="csv",
+        help="report format: csv (default) or xlsx, which also writes report.xlsx, one workbook with a sheet "
+        'per table (pip install "supplychain[xlsx]")',
+    )
+    p.add_argument(
         "--progress",
         choices=["auto", "always", "never"],
         default="auto",
@@ -505,6 +512,11 @@ def run(args: argparse.Namespace) -> int:
     ):
         if value is not None and value < low:
             raise InputError(f"{flag} must be at least {low} (got {value})")
+    if args.format == "xlsx":
+        import importlib.util
+
+        if importlib.util.find_spec("openpyxl") is None:  # said before any work
+            raise InputError('--format xlsx needs openpyxl: pip install "supplychain[xlsx]"')
     if args.dask is not None:
         from .machine import check_dask_address
 
@@ -579,7 +591,7 @@ def run(args: argparse.Namespace) -> int:
     if args.overrides:
         result.extras["overrides"] = list(args.overrides)
     result.timings["total_s"] = time.perf_counter() - started
-    folder = write_reports(result, out)
+    folder = write_reports(result, out, formats=["csv", args.format])
     args.written = folder
     shown = f"{folder}/" if not folder.is_symlink() else f"{folder}/ (-> {os.path.realpath(folder)}/)"
     _say(args.quiet, f"{result!r}\nreports written to {shown}")

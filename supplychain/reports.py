@@ -547,7 +547,61 @@ def _provenance(result: Any) -> dict[str, Any]:
     return headline_provenance(result.network, alpha, None if limiting is None else limiting.reset_index(drop=True))
 
 
-def write_reports(result: Any, directory: str | Path) -> Path:
+FORMATS = ("csv", "xlsx")
+"""Report formats: ``csv`` (always written) and ``xlsx`` (also ``report.xlsx``, a sheet per table)."""
+
+
+def xlsx_bytes(tables: Iterable[tuple[str, pd.DataFrame]]) -> bytes:
+    """One workbook, a sheet per table (named as its CSV file without ``.csv``), the same cells
+    as the CSV files. Reproducible: fixed document dates and zip timestamps. Needs openpyxl
+    (``pip install "supplychain[xlsx]"``)."""
+    import datetime
+    import io
+    import zipfile
+
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        from .errors import InputError
+
+        raise InputError('--format xlsx needs openpyxl: pip install "supplychain[xlsx]"') from None
+    book = Workbook()
+    book.remove(book.active)
+    for name, table in tables:
+        sheet = book.create_sheet(title=name.removesuffix(".csv")[:31])
+        sheet.append([str(c) for c in table.columns])
+        for row in table.itertuples(index=False):
+            sheet.append([_xlsx_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+    stamp = datetime.datetime(2000, 1, 1)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A cell as a spreadsheet takes it: numbers as numbers, missing values empty, text escaped
+    as in the CSV files (a leading =, +, - or @ is never run as a formula)."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value)
+    return _format_text(value)
+
+
+def write_reports(result: Any, directory: str | Path, *, formats: Iterable[str] = ("csv",)) -> Path:
     """Write a result's report files into ``directory`` atomically (docs/model.md §6).
 
     Writes facilities.csv, countries.csv, controls.csv, summary.csv (and every other table
@@ -562,11 +616,20 @@ def write_reports(result: Any, directory: str | Path) -> Path:
     >>> sorted(p.name for p in folder.iterdir())
     ['.supplychain-report', 'controls.csv', 'countries.csv', 'facilities.csv', 'report.html', 'run.json', 'summary.csv']
 
+    ``formats``: ``csv`` (always) and ``xlsx`` (also report.xlsx, a sheet per table).
     ``directory`` is refused (``InputError``) when it ends in a file suffix such as ``.xlsx``
     or ``.csv``, and an existing folder is replaced only when supplychain wrote it (see
     ``check_report_folder``).
     """
+    formats = list(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        from .errors import InputError
+
+        raise InputError(f"unknown report format {unknown[0]!r}; formats: {', '.join(FORMATS)}")
     files = {name: to_csv_bytes(table) for name, table in _tables(result)}
+    if "xlsx" in formats:
+        files["report.xlsx"] = xlsx_bytes(_tables(result))
     files["run.json"] = (json.dumps(run_info(result), indent=2) + "\n").encode("utf-8")
     if hasattr(result, "countries") and hasattr(result, "network"):
         from .html_report import render_report
