@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .schema import country_label, country_name
 from .svg import bar_chart, line_chart
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ def _headline(result: StressResult) -> list[str]:
     if len(worst):
         top = worst.iloc[0]
         out.append(
-            f"{top['country']} loses {_pct(top['lost_share'])} of the AI compute it would bring online per week: "
+            f"{country_name(str(top['country']))} loses {_pct(top['lost_share'])} of the AI compute it would "
+            "bring online per week: "
             f"{_num(float(top['lost_capacity']))} of {_num(float(top['capacity']))} {unit}."
         )
     lost, total = _metric(result, "compute_lost"), _metric(result, "compute_capacity")
@@ -142,7 +144,7 @@ def _countries_chart(result: StressResult, kind: str = "compute") -> str:
         for v, c in zip(hit["lost_capacity"], hit["capacity"], strict=True)
     ]
     chart = bar_chart(
-        hit["country"].astype(str).tolist(),
+        [country_label(str(c)) for c in hit["country"]],
         {"lost": hit["lost_share"].tolist(), "kept": (1.0 - hit["lost_share"]).tolist()},
         title=f"{kind} lost and kept, % of each country's own {kind} capacity",
         annotations={"lost": notes},
@@ -217,7 +219,7 @@ def _timeline(result: StressResult, top: int = 6) -> str:
     shown = [c for c in order.index[:top] if order[c] > 0]
     if not shown:
         return "<h2>Week by week</h2><p>No country loses compute in any week.</p>"
-    series = {str(c): (100 * share[c]).tolist() for c in shown}
+    series = {country_label(str(c)): (100 * share[c]).tolist() for c in shown}
     return "<h2>Week by week</h2>" + line_chart(
         share.index.tolist(),
         series,
@@ -246,7 +248,7 @@ def _monte_carlo(result: StressResult) -> str:
     cap = result.countries[result.countries["kind"] == "compute"].set_index("country")["capacity"]
     share = {k: (rows[k] / rows["country"].map(cap)).fillna(0).tolist() for k in ("mean_lost", "p95", "cvar")}
     chart = bar_chart(
-        rows["country"].astype(str).tolist()[:TOP],
+        [country_label(str(c)) for c in rows["country"]][:TOP],
         {k: v[:TOP] for k, v in share.items()},
         title="Compute lost, % of each country's own: mean, 95th percentile, CVaR",
         maximum=100.0,

@@ -29,7 +29,8 @@ class MonteCarloResult:
       its capacity or more (availability ≤ 0.5).
     - ``losses``: samples × groups lost capacity (``groups`` lists the (country, kind) pairs).
     - ``engine``: the cone engine that ran (``numba`` or ``numpy``); ``status``: ``ok`` (a run
-      that cannot finish raises instead).
+      that cannot finish raises instead); ``scenario_name`` and ``unit`` (the compute centres'
+      unit, spelt out) for plot titles and labels.
     """
 
     samples: int
@@ -43,6 +44,8 @@ class MonteCarloResult:
     timings: dict[str, float]
     engine: str = "numpy"
     status: str = "ok"
+    scenario_name: str = ""
+    unit: str = "units"
 
     def plot(self, ax: Any = None, bins: int = 50) -> Any:
         """Histogram of worldwide compute lost per sample with mean, VaR and CVaR (needs matplotlib)."""
@@ -142,6 +145,18 @@ def summarise(
             for k in ("mean", "p95", "cvar"):
                 metrics.append((f"compute_lost_{k}[{country}]", float(stats[k][g])))
     summary = pd.DataFrame(metrics, columns=["metric", "value"])
+    from .plots import compute_unit
+
     return MonteCarloResult(
-        samples, seed, cvar_alpha, model.groups, losses, facilities, table, summary, timings, model.engine
+        samples,
+        seed,
+        cvar_alpha,
+        model.groups,
+        losses,
+        facilities,
+        table,
+        summary,
+        timings,
+        model.engine,
+        unit=compute_unit(network),
     )

@@ -900,7 +900,9 @@ def monte_carlo(
     )
     timings["mc_samples_s"] = time.perf_counter() - t0
     timings["mc_samples_per_s"] = samples / max(timings["mc_samples_s"], 1e-9)
-    return summarise(network, model, results, samples, seed, cvar_alpha, timings)
+    result = summarise(network, model, results, samples, seed, cvar_alpha, timings)
+    result.scenario_name = scenario.name
+    return result
 
 
 def _execute(

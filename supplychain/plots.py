@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import SupplychainError
 
-__all__ = ["plot_compute_at_risk", "plot_facility_timeline", "plot_loss_distribution", "plot_timeline"]
+__all__ = ["compute_unit", "plot_compute_at_risk", "plot_facility_timeline", "plot_loss_distribution", "plot_timeline"]
 
 
 def _axes(ax: Any) -> Any:
@@ -25,20 +25,42 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
+def compute_unit(network: Any) -> str:
+    """The unit of the compute centres' output, spelt out: ``H100-equivalents`` for the bundled
+    network (item unit ``h100e``), else the item's unit, else ``units``."""
+    fac, items = network.facilities, network.items
+    made = fac.loc[fac["kind"] == "compute", "produces"]
+    if made.empty or "unit" not in items.columns:
+        return "units"
+    unit = items.set_index("id")["unit"].get(made.iloc[0])
+    if unit is None or unit != unit or not str(unit):
+        return "units"
+    return {"h100e": "H100-equivalents"}.get(str(unit), str(unit))
+
+
 def plot_compute_at_risk(result: Any, ax: Any = None, top: int = 15) -> Any:
-    """Compute capacity per country, kept and lost (units per week), the ``top`` countries
-    by lost compute: the headline of a stress result."""
+    """Each country's compute lost and kept as a share of its own compute (horizontal bars, the
+    ``top`` countries by lost share), the absolute figures as labels: the headline of a stress
+    result. A country that loses all of little capacity shows as a full bar, not a sliver."""
+    from .schema import country_label
+
     ax = _axes(ax)
-    rows = result.countries[result.countries["kind"] == "compute"]
-    rows = rows.sort_values(["lost_capacity", "capacity"], ascending=False, kind="stable").head(top)
-    kept = rows["capacity"] - rows["lost_capacity"]
-    x = np.arange(len(rows))
-    ax.bar(x, kept, label="kept", color="#4c72b0")
-    ax.bar(x, rows["lost_capacity"], bottom=kept, label="lost", color="#dd8452")
-    ax.set_xticks(x, rows["country"].tolist(), rotation=45, ha="right")
-    ax.set_ylabel("compute capacity (units / week)")
-    ax.set_title(f"Compute at risk: {result.scenario.name}")
-    ax.legend()
+    rows = result.countries[(result.countries["kind"] == "compute") & (result.countries["capacity"] > 0)]
+    rows = rows.sort_values(["lost_share", "capacity"], ascending=False, kind="stable").head(top)
+    rows = rows.iloc[::-1]  # largest loss at the top
+    unit = compute_unit(result.network)
+    y = np.arange(len(rows))
+    lost = 100 * rows["lost_share"].to_numpy(dtype=float)
+    ax.barh(y, lost, label="lost", color="#d1603d")
+    ax.barh(y, 100 - lost, left=lost, label="kept", color="#9bb7d4")
+    for yi, share, part, whole in zip(y, lost, rows["lost_capacity"], rows["capacity"], strict=True):
+        ax.text(101, yi, f"{share:.1f} %: {part:.4g} of {whole:.4g}", va="center", fontsize=8)
+    ax.set_yticks(y, [country_label(c) for c in rows["country"]])
+    ax.set_xlim(0, 135)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel(f"share of the country's own AI compute (%): lost of {unit} brought online per week")
+    ax.set_title(f"{result.scenario.name}: AI compute lost by country")
+    ax.legend(loc="lower right")
     return ax
 
 
@@ -54,9 +76,11 @@ def plot_loss_distribution(mc: Any, ax: Any = None, bins: int = 50) -> Any:
         value = metrics.get(f"compute_lost_{name}")
         if value is not None:
             ax.axvline(value, color="black", linestyle=style, label=f"{name} {value:.4g}")
-    ax.set_xlabel("compute lost worldwide (units / week)")
+    unit = getattr(mc, "unit", "") or "units"
+    ax.set_xlabel(f"AI compute lost worldwide ({unit} brought online per week)")
     ax.set_ylabel("samples")
-    ax.set_title(f"{mc.samples} samples, CVaR at {mc.cvar_alpha:g}")
+    name = getattr(mc, "scenario_name", "")
+    ax.set_title(f"{name + ': ' if name else ''}{mc.samples} samples, CVaR at {mc.cvar_alpha:g}")
     ax.legend()
     return ax
 
@@ -70,9 +94,12 @@ def plot_timeline(timeline: Any, ax: Any = None, top: int = 8) -> Any:
     lost = rows.pivot(index="week", columns="country", values="lost_capacity")
     order = lost.sum(axis=0).sort_values(ascending=False, kind="stable")
     shown = [c for c in order.index[:top] if order[c] > 0]
+    from .schema import country_label
+
+    unit = compute_unit(timeline.network)
     for country in shown:
         mean = float(lost[country].mean())
-        ax.plot(share.index, 100 * share[country], label=f"{country} (mean {mean:.4g} units / week)")
+        ax.plot(share.index, 100 * share[country], label=f"{country_label(country)} (mean {mean:.4g} {unit} / week)")
     ax.set_xlabel("week of the horizon")
     ax.set_ylabel("share of the country's compute lost (%)")
     ax.set_ylim(0, 100)

@@ -219,22 +219,15 @@ def columns(table: str) -> list[str]:
     return [c.name for c in TABLES[table]]
 
 
-# ISO 3166-1 alpha-3 codes (officially assigned), for validating countries and suggesting typos.
-COUNTRY_CODES: frozenset[str] = frozenset(
-    """
-ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR
-BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG
-COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH
-FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY
-HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM
-KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL
-MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR
-NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU
-SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA
-TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB
-VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
-""".split()
-)
+def _iso_countries() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(str(c.alpha_3) for c in pycountry.countries)
+
+
+COUNTRY_CODES: frozenset[str] = _iso_countries()
+"""ISO 3166-1 alpha-3 codes (officially assigned), for validating countries and suggesting
+typos: pycountry's list (maintained with Debian's iso-codes), not a hand-typed one."""
 
 
 def markdown_reference() -> str:
@@ -366,6 +359,26 @@ def _edit_distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
     return d[-1][-1]
+
+
+@functools.cache
+def country_name(code: str) -> str:
+    """The English name of an ISO 3166 alpha-3 code, from pycountry (the ISO 3166 list that
+    Debian's iso-codes maintains): its common name where ISO gives one (``KOR`` -> ``South
+    Korea``, ``TWN`` -> ``Taiwan``), else its short name (``CHN`` -> ``China``); an unknown code
+    is returned as it is."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=str(code).upper())
+    if found is None:
+        return str(code)
+    return str(getattr(found, "common_name", None) or found.name)
+
+
+def country_label(code: str) -> str:
+    """``China (CHN)``: a country's name with its code, for plots and pages."""
+    name = country_name(code)
+    return f"{name} ({code})" if name != code else str(code)
 
 
 @functools.lru_cache(maxsize=4096)

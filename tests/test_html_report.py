@@ -31,7 +31,7 @@ def page(tiny_run: sc.StressResult) -> str:
 
 
 def test_the_headline_is_in_words_with_units(page: str) -> None:
-    assert "CHN loses 87.5 % of the AI compute it would bring online per week: 43.75 of 50 units." in page
+    assert "China loses 87.5 % of the AI compute it would bring online per week: 43.75 of 50 units." in page
     assert "The world loses 37.5 % of the AI compute it would bring online per week: 56.25 of 150 units." in page
 
 
@@ -86,7 +86,7 @@ def test_the_report_renders_in_a_browser(tmp_path: Path, tiny_run: sc.StressResu
     ]
     dom = subprocess.run([browser, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=False)
     assert dom.returncode == 0, dom.stderr[-500:]
-    assert "CHN loses 87.5 % of the AI compute it would bring online per week" in dom.stdout
+    assert "China loses 87.5 % of the AI compute it would bring online per week" in dom.stdout
     assert "<svg" in dom.stdout
     shot = tmp_path / "shot.png"
     done = subprocess.run(

@@ -13,14 +13,18 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_compute_at_risk_bars(tiny: sc.Network) -> None:
-    """tiny-export-controls: CHN keeps 50 − 43.75 = 6.25 and loses 43.75; USA keeps 87.5 and
-    loses 12.5. Bars come largest loss first: CHN, then USA."""
+    """tiny-export-controls: CHN loses 43.75 of its 50 (87.5 %), USA 12.5 of its 100 (12.5 %):
+    shares of each country's own compute, CHN at the top (largest share lost), the absolute
+    figures as labels, the scenario's name in the title."""
     res = sc.stress(tiny, sc.read_scenario(REPO / "scenarios" / "tiny-export-controls.yaml"))
     ax = res.plot()
-    labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert labels == ["CHN", "USA"]
-    heights = [round(p.get_height(), 6) for p in ax.patches]
-    assert heights == [6.25, 87.5, 43.75, 12.5]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["United States (USA)", "China (CHN)"]  # bottom to top
+    widths = [round(p.get_width(), 6) for p in ax.patches]
+    assert widths == [12.5, 87.5, 87.5, 12.5]  # lost (USA, CHN), then kept (USA, CHN)
+    texts = [t.get_text() for t in ax.texts]
+    assert "87.5 %: 43.75 of 50" in texts
+    assert ax.get_title() == "tiny-export-controls: AI compute lost by country"
 
 
 def test_loss_distribution_histogram(tiny: sc.Network) -> None:
