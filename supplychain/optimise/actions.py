@@ -155,5 +155,6 @@ def _actions(
 
 
 def _fmt_shares(shares: dict[str, float]) -> str:
-    """``member=amount;…`` with amounts to 12 significant digits."""
-    return ";".join(f"{m}={float(f'{v:.12g}'):g}" if abs(v) < 1e15 else f"{m}={v}" for m, v in shares.items())
+    """``member=amount;…`` with amounts to 12 significant digits (``IND=1666666.66667``; an
+    exponent only from 1e12 on)."""
+    return ";".join(f"{m}={float(v):.12g}" for m, v in shares.items())
