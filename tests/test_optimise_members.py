@@ -194,7 +194,9 @@ def reference_loss(net: sc.Network, scen: sc.Scenario, opened: list[dict], membe
 def brute_force(net: sc.Network, scen: sc.Scenario) -> tuple[float, float]:
     """(least members' loss within the budget, the cheapest cost reaching it), over every plan."""
     settings = scen.optimise
-    assert settings is not None and settings.consortium is not None and settings.budget is not None
+    assert settings is not None
+    assert settings.consortium is not None
+    assert settings.budget is not None
     members = list(settings.consortium.members)
     n_cand, n_cert = len(net.candidates), len(net.certifications)
     costs = [*net.candidates["cost"].tolist(), *net.certifications["cost"].tolist()]
