@@ -474,4 +474,31 @@ def test_scenario_bad_budgets_name_the_key(
     assert main([str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "optimise.budgets[1]" in err
-    assert "line 6" in err
+    assert "line 9" in err  # the budgets key
+
+
+def test_evaluation_shortcuts_are_exact(contest: sc.Network) -> None:
+    """``verify._Evaluation`` skips samples whose loss its bounds already fix (plans that buy
+    no less or no more, doing nothing, shut edges); every plan of the contest, evaluated in a
+    scrambled order, must still get the losses of solving every sample, for both losses."""
+    from supplychain.optimise import _instance
+    from supplychain.optimise.instance import _all_samples
+    from supplychain.optimise.recourse import _lp_solver, _Recourse
+    from supplychain.optimise.verify import _Evaluation
+
+    inst = _instance(contest, mc_contest_scenario(budget=12))
+    full = _all_samples(inst, None, None)
+    evaluation = _Evaluation(inst, full, _lp_solver(None))
+    direct = {whose: _Recourse(inst, _lp_solver(None), whose) for whose in ("members", "world")}
+    rest = np.zeros(inst.n_plan - inst.n_binary)
+    plans = [
+        inst.complete(np.concatenate([bits, rest])) for bits in itertools.product([0.0, 1.0], repeat=inst.n_binary)
+    ]
+    order = [5, 0, 7, 2, 6, 1, 3, 4]
+    solved = 0
+    for i in order:
+        for whose, losses in (("members", evaluation.members), ("world", evaluation.world)):
+            expected = direct[whose].losses(plans[i], full)[0]
+            assert losses(plans[i]) == pytest.approx(expected, rel=1e-9, abs=1e-9), (whose, i)
+            solved += full.k
+    assert evaluation.solves < solved  # the shortcuts did skip samples

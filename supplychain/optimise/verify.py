@@ -48,10 +48,12 @@ class _Evaluation:
     memoised per plan, for the members (``members``) and the world (``world``).
 
     A plan only adds options to the second-stage LP (opened edges with capacity κ(π) ≥ 0,
-    extra stock), so its loss in a sample never exceeds the do-nothing loss there: a sample
-    where doing nothing loses nothing (within ``SETTLED``) is not solved again for a plan, nor
-    is a sample where every edge the plan opens is shut (a_xs = 0) and no stock is bought (the
-    LP is the do-nothing LP). Both shortcuts are exact.
+    extra stock), and a plan that buys everything another buys, and more, adds more; so in each
+    sample a plan's loss lies between the losses of the plans already evaluated that buy no
+    less (and at least 0) and no more (and doing nothing). A sample where those bounds meet
+    (within ``SETTLED``: e.g. doing nothing loses nothing there) is not solved again for a
+    plan, nor is a sample where every edge the plan opens is shut (a_xs = 0) and no stock is
+    bought (the LP is the do-nothing LP). Both shortcuts are exact.
     """
 
     def __init__(self, inst: _Instance, samples: _Samples, solver: Any) -> None:
@@ -83,19 +85,38 @@ class _Evaluation:
             todo = np.arange(samples.k)
             out = np.zeros(samples.k)
         else:
-            out = self._losses(whose, self._zero).copy()
+            # sandwich: a plan's loss lies between those of the plans evaluated that buy no
+            # less (lower bounds) and no more (upper bounds; doing nothing among them)
+            upper = self._losses(whose, self._zero).copy()
+            lower = np.zeros(samples.k)
+            for (who, other_key), other in self._cache.items():
+                other_plan = np.frombuffer(other_key)
+                if who != whose:
+                    continue
+                if self._buys_no_less(other_plan, plan):
+                    lower = np.maximum(lower, other)
+                if self._buys_no_less(plan, other_plan):
+                    upper = np.minimum(upper, other)
             scale = float(recourse.loss_weight.sum() * self.inst.horizon) or 1.0
-            needed = out > SETTLED * scale
+            needed = upper - lower > SETTLED * scale
             inst = self.inst
             if not (plan[inst.stock_start :] > 0).any():
                 opens = (inst.new_cap @ plan) > 0 if inst.n_new else np.zeros(0, dtype=bool)
                 needed &= (samples.new[:, opens] > 0).any(axis=1)
+            out = upper
             todo = np.flatnonzero(needed)
         for s in todo.tolist():
             out[s] = recourse.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient=False)[0]
         self.solves += len(todo)
         self._cache[key] = out
         return out
+
+    def _buys_no_less(self, more: np.ndarray, less: np.ndarray) -> bool:
+        """Every action of ``less`` is in ``more`` (binaries and stock weeks), so every opened
+        edge of ``less`` has at least its capacity in ``more`` (κ_cj ≥ max(κ_c, κ_j))."""
+        inst = self.inst
+        b, s0 = inst.n_binary, inst.stock_start
+        return bool(np.all(more[:b] >= less[:b]) and np.all(more[s0:] >= less[s0:] - 1e-12))
 
 
 @dataclass(frozen=True, eq=False)
