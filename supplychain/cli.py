@@ -167,6 +167,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the strategy optimiser of a scenario with optimise: (strategy.csv, frontier.csv)",
     )
+    p.add_argument(
+        "--budgets",
+        default=None,
+        metavar="B1,B2,...",
+        help="the budgets of the optimiser's frontier (frontier.csv), comma-separated currency amounts, "
+        "e.g. 0,1e7,5e7,1e8 (overrides the scenario's optimise.budgets)",
+    )
     p.add_argument("--solver", default=None, help="LP solver: highs (default) or cbc")
     p.add_argument("--time-limit", type=float, default=None, help="seconds allowed per LP solve")
     p.add_argument("--gap", type=float, default=None, help="relative optimality gap for MILPs")
@@ -517,6 +524,11 @@ def run(args: argparse.Namespace) -> int:
 
         if importlib.util.find_spec("openpyxl") is None:  # said before any work
             raise InputError('--format xlsx needs openpyxl: pip install "supplychain[xlsx]"')
+    budgets = None
+    if args.budgets is not None:
+        from .optimise import parse_budgets
+
+        budgets = parse_budgets(args.budgets, "--budgets")
     if args.dask is not None:
         from .machine import check_dask_address
 
@@ -567,6 +579,9 @@ def run(args: argparse.Namespace) -> int:
                 "given, so no Monte Carlo runs"
             )
         dask = None  # said once, here, in the options' own words
+    if budgets is not None and (scenario.optimise is None or args.no_optimise):
+        why = "--no-optimise was given" if args.no_optimise else "the scenario has no optimise: block"
+        _warn(f"--budgets unused: {why}")
     with warnings.catch_warnings():
         # the library's warnings (a rule that changes nothing, ...) as one line each on stderr
         warnings.simplefilter("always", UserWarning)
@@ -587,6 +602,7 @@ def run(args: argparse.Namespace) -> int:
             optimise=not args.no_optimise,
             engine=args.mc_engine,
             timeline=args.timeline or None,
+            budgets=budgets,
         )
     if args.overrides:
         result.extras["overrides"] = list(args.overrides)

@@ -24,6 +24,8 @@ from .stress import stress
 from .timeline import timeline as weekly
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .network import Network
     from .results import StressResult
 
@@ -97,6 +99,7 @@ def run_scenario(
     optimise: bool = True,
     engine: str = "auto",
     timeline: bool | None = None,
+    budgets: Sequence[float] | None = None,
 ) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
@@ -114,7 +117,8 @@ def run_scenario(
     ``mc_p_lose_half`` columns and distribution metrics in ``summary``. ``progress`` True draws
     progress bars on a terminal (or pass a callable, see ``progress.ProgressArg``). When the
     scenario has an ``optimise`` block (and ``optimise`` is true) the strategy optimiser runs
-    too (with ``solver``, ``time_limit``, ``gap``, ``samples`` and ``seed``): the result gains
+    too (with ``solver``, ``time_limit``, ``gap``, ``samples``, ``seed`` and ``budgets``, the
+    frontier's budgets, default the scenario's ``optimise.budgets``): the result gains
     ``strategy`` and ``frontier`` tables, ``availability_after`` per facility and
     ``cost``/``expected_lost_output_before``/``_after`` in ``summary``. With ``timeline``
     True, or None and ``timeline: true`` in the scenario, the scenario is also stepped week by
@@ -177,6 +181,7 @@ def run_scenario(
             samples=samples,
             seed=seed,
             progress=progress_callback(progress, "optimise"),
+            budgets=budgets,
         )
         result.attach_strategy(strategy)
         result.timings["optimise_s"] = time.perf_counter() - t0

@@ -384,6 +384,13 @@ class Optimise(_Model):
     )
     objective: Literal["expected", "cvar", "worst"] = "expected"
     cvar_alpha: float = Field(0.95, gt=0, lt=1)
+    budgets: list[Annotated[float, Field(ge=0, le=BUDGET_MAX, allow_inf_nan=False)]] | None = Field(
+        None,
+        min_length=1,
+        description="The budgets of the frontier's sweep (currency units, each 0 to 1e15; frontier.csv has one "
+        "row per distinct budget, in increasing order). Default: 0, the cumulative sorted action costs, the "
+        "budget and the total cost of every action. The command line's --budgets overrides it.",
+    )
 
     @field_validator("budget")
     @classmethod

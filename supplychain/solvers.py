@@ -276,11 +276,14 @@ def _raise_infeasible(what: str, name: str) -> None:
     )
 
 
-def _gap(problem: pulp.LpProblem, status: str, highs: Any | None) -> float | None:
-    if highs is not None and problem.isMIP():
+def _gap(problem: pulp.LpProblem, status: str, highs: Any | None, is_mip: bool | None = None) -> float | None:
+    """The relative MIP gap of the last solve (0 for an optimal LP, None when unknown);
+    ``is_mip`` saves PuLP's ``isMIP()``, which walks every variable of the problem."""
+    mip = problem.isMIP() if is_mip is None else is_mip
+    if highs is not None and mip:
         gap = float(highs.getInfo().mip_gap)
         return gap if math.isfinite(gap) else None
-    if status == "optimal" and not problem.isMIP():
+    if status == "optimal" and not mip:
         return 0.0
     return None
 
@@ -359,6 +362,7 @@ class ReusableProblem:
         self.solves = 0
         self._highs: Any = None  # the live highspy.Highs model once built (highspy is untyped)
         self._n_cols = 0
+        self._is_mip: bool | None = None
         self._values: np.ndarray | None = None
 
     def __repr__(self) -> str:
@@ -382,6 +386,7 @@ class ReusableProblem:
         self.solver.buildSolverModel(self.problem)
         self._highs = self.problem.solverModel
         self._n_cols = int(self._highs.getNumCol())
+        self._is_mip = bool(self.problem.isMIP())  # fixed: changes touch bounds, costs and rows only
         self.build_seconds += time.perf_counter() - start
 
     def set_bounds(
@@ -459,7 +464,7 @@ class ReusableProblem:
             sign = -1.0 if self.problem.sense == pulp.LpMaximize else 1.0
             objective = sign * float(self._highs.getInfo().objective_function_value)
             objective += float(self.problem.objective.constant) if self.problem.objective is not None else 0.0
-        return SolveStatus(status, objective, self.name, seconds, _gap(self.problem, status, self._highs))
+        return SolveStatus(status, objective, self.name, seconds, _gap(self.problem, status, self._highs, self._is_mip))
 
     def values(self, variables: Sequence[pulp.LpVariable]) -> np.ndarray:
         """The last solution's values of ``variables`` (NaN where the solver gave none)."""

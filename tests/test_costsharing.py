@@ -12,18 +12,30 @@ Worked examples and the Shapley axioms:
   users, φ_i = Σ_{c ∋ i} cost_c / |users_c| (asserted to 1e-12 against the exact enumeration).
 - Efficiency, symmetry, dummy, additivity; the sampled estimate (n = 12) within 4 standard
   errors of the closed form, with shares summing to the total.
+- **The closed form** (``certification_shapley``) against a brute-force Shapley value (the
+  subset formula over all 2ⁿ coalitions, written here) on random certification games of up to
+  8 members (hypothesis); for 50 members, where no enumeration is possible, symmetry
+  (members in identical roles pay exactly the same), dummies and efficiency; and through the
+  optimiser, a consortium of 12 members whose three users of one certification pay exactly a
+  third each.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import supplychain as sc
 from supplychain.errors import InputError
-from supplychain.optimise.costsharing import certification_game, proportional, shapley
+from supplychain.optimise import optimise
+from supplychain.optimise.costsharing import certification_game, certification_shapley, proportional, shapley
 
 Z = 4.0  # standard errors allowed for the sampled estimate
 
@@ -171,3 +183,97 @@ def test_bad_input() -> None:
     with pytest.raises(InputError, match="no members"):
         proportional({}, 5.0)
     assert shapley([], lambda s: 0.0) == ({}, {})
+
+
+# ---------------------------------------------------------------------------------------------
+# the closed form
+
+
+def subset_shapley(players: list[str], cost: object) -> dict[str, float]:
+    """Brute force: φ_i = Σ_{S ⊆ N∖{i}} |S|! (n − |S| − 1)! / n! · (C(S ∪ {i}) − C(S))."""
+    n = len(players)
+    shares = {}
+    for i, p in enumerate(players):
+        others = players[:i] + players[i + 1 :]
+        total = 0.0
+        for size in range(n):
+            weight = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
+            for coalition in itertools.combinations(others, size):
+                s = frozenset(coalition)
+                total += weight * (cost(s | {p}) - cost(s))  # type: ignore[operator]
+        shares[p] = total
+    return shares
+
+
+@st.composite
+def certification_games(draw: st.DrawFn) -> tuple[list[str], dict[str, float], dict[str, set[str]]]:
+    """1-8 members, 0-5 certifications of cost 0-1e8, each used by any subset of the members."""
+    members = [f"m{i}" for i in range(draw(st.integers(1, 8)))]
+    certifications = {f"c{j}": draw(st.floats(0, 1e8, allow_nan=False)) for j in range(draw(st.integers(0, 5)))}
+    users = {c: set(draw(st.lists(st.sampled_from(members), unique=True))) for c in certifications}
+    return members, certifications, users
+
+
+@settings(max_examples=60, deadline=None)
+@given(certification_games())
+def test_closed_form_equals_brute_force_shapley(
+    game_data: tuple[list[str], dict[str, float], dict[str, set[str]]],
+) -> None:
+    members, certifications, users = game_data
+    game = certification_game(certifications, users)
+    closed = certification_shapley(certifications, users, members)
+    brute = subset_shapley(members, game)
+    assert list(closed) == members
+    for m in members:
+        assert closed[m] == pytest.approx(brute[m], rel=1e-9, abs=1e-6)
+    used = math.fsum(cost for c, cost in certifications.items() if users[c])
+    assert math.fsum(closed.values()) == pytest.approx(used, rel=1e-12, abs=1e-6)
+
+
+def test_closed_form_for_fifty_members_is_symmetric_and_efficient() -> None:
+    """50 members in three roles: 20 use both certifications, 25 only the first, 5 neither.
+    The first (cost 9e6) is split among 45 users (2e5 each), the second (5e6) among 20
+    (2.5e5 each): a member of the first role pays 4.5e5, of the second 2e5, of the third 0."""
+    members = [f"m{i:02d}" for i in range(50)]
+    users = {"first": set(members[:45]), "second": set(members[:20])}
+    shares = certification_shapley({"first": 9e6, "second": 5e6}, users, members)
+    roles = [members[:20], members[20:45], members[45:]]
+    for role, expected in zip(roles, [4.5e5, 2e5, 0.0], strict=True):
+        paid = {shares[m] for m in role}
+        assert len(paid) == 1  # identical roles pay exactly the same
+        assert paid.pop() == pytest.approx(expected, rel=1e-15)
+    assert math.fsum(shares.values()) == pytest.approx(14e6, rel=1e-15)
+
+
+def test_closed_form_bad_input() -> None:
+    with pytest.raises(InputError, match="not members"):
+        certification_shapley({"c": 1.0}, {"c": {"X"}}, ["Y"])
+    with pytest.raises(InputError, match="distinct"):
+        certification_shapley({"c": 1.0}, {"c": {"X"}}, ["X", "X"])
+    with pytest.raises(InputError, match="non-negative"):
+        certification_shapley({"c": -1.0}, {"c": {"X"}}, ["X"])
+    assert certification_shapley({"c": 5.0}, {}, ["X"]) == {"X": 0.0}  # no user: charged to no one
+
+
+def test_optimiser_shares_are_exact_for_twelve_members() -> None:
+    """tests/data/optimise.yaml without its candidate: certifying litho_jp (cost 8) restores
+    fab_cn. Of 12 members only fab_cn's own country (CHN), company (smic) and id (fab_cn) use
+    the certification: a third each, exactly, and no sampling note; the rest pay 0."""
+    data = Path(__file__).parent / "data"
+    network = sc.read_network(data / "opt-network.yaml").replace(candidates=pd.DataFrame())
+    scenario = sc.read_scenario(data / "optimise.yaml")
+    others = ["IND", "BRA", "IDN", "ZAF", "MEX", "NGA", "KEN", "VNM", "MYS"]
+    block = scenario.optimise.model_dump() | {  # type: ignore[union-attr]
+        "budget": 8,
+        "consortium": {"name": "twelve", "members": ["CHN", "smic", "fab_cn", *others]},
+    }
+    scenario = scenario.model_copy(update={"optimise": type(scenario.optimise).model_validate(block)})
+    strategy = optimise(network, scenario, frontier=False, verify=False)
+    cert = strategy.actions[strategy.actions["action"] == "certify"]
+    assert cert["supplier"].tolist() == ["litho_jp"]
+    shares = {k: float(v) for k, v in (kv.split("=") for kv in cert["members_cost_share"].iat[0].split(";"))}
+    assert len(shares) == 12
+    for m in ("CHN", "smic", "fab_cn"):
+        assert shares[m] == pytest.approx(8 / 3, rel=1e-11)
+    assert all(shares[m] == 0.0 for m in others)
+    assert not any("sampled" in n for n in strategy.notes)

@@ -465,3 +465,69 @@ def test_samples_object_shapes(variant: sc.Network) -> None:
     assert s.edge.shape == (s.k, variant.arrays.n_edges)
     assert s.new.shape == (s.k, inst.n_new)
     assert s.weight.sum() == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# static verification from the lead time on
+
+
+@pytest.mark.parametrize(("lead", "static_after"), [(0, 30.0), (13, 30.0), (26, 35.0), (39, 40.0)])
+def test_static_verification_counts_the_lead_time(network: sc.Network, lead: float, static_after: float) -> None:
+    """The acceptance scenario with the litho_jp -> fab_cn candidate ready at week L (H = 52).
+
+    Static stress, horizon means (docs/model.md §3.2): the new edge takes its max_share 1 over
+    weeks L … 51 only, a horizon-mean share of 1 · (52 − L) / 52, and asml's share 1 shrinks in
+    proportion to 1 − (52 − L) / 52 = L / 52 (asml is denied: a = 0). fab_cn's EUV input is
+    A = min(1, (52 − L)/52 · 1 + L/52 · 0 + 13/52 of stock), its other inputs are whole, so
+    α_fab_cn = A; dc_cn draws 0.6 of its chips from fab_tw (denied) and 0.4 from fab_cn, so
+    α_dc_cn = 0.4 · A and the compute lost is 50 · (1 − 0.4 · A) per week (value 1):
+
+    - L = 0:  A = min(1, 1 + 0.25) = 1      -> 50 · 0.6 = 30
+    - L = 13: A = min(1, 0.75 + 0.25) = 1   -> 30 (the stock covers the 13 weeks of waiting)
+    - L = 26: A = 0.5 + 0.25 = 0.75         -> 50 · 0.7 = 35
+    - L = 39: A = 0.25 + 0.25 = 0.5         -> 50 · 0.8 = 40
+
+    Before: A = 13/52 = 0.25 -> 50 · 0.9 = 45. Counting the edge from week 0 gave 30 for every L.
+    """
+    candidates = network.candidates.assign(lead_weeks=float(lead))
+    net = network.replace(candidates=candidates)
+    strategy = optimise(net, sc.read_scenario(DATA / "optimise.yaml"), frontier=False)
+    assert strategy.actions["action"].tolist() == ["qualify"]
+    assert strategy.verification["static_lost_output_before"] == pytest.approx(45.0)
+    assert strategy.verification["static_lost_output_after"] == pytest.approx(static_after)
+    assert strategy.verification["members_static_lost_output_after"] == pytest.approx(static_after)  # dc_cn: CHN
+    applied = strategy.apply(net, horizon_weeks=52)
+    rows = applied.supplies[(applied.supplies["buyer"] == "fab_cn") & (applied.supplies["item"] == "euv")]
+    expected = {"litho_jp": (52 - lead) / 52, "asml": lead / 52}
+    assert dict(zip(rows["supplier"], rows["share"], strict=True)) == pytest.approx(
+        {k: v for k, v in expected.items() if v > 0}
+    )
+
+
+def test_mean_shares_of_two_edges_with_different_leads(network: sc.Network) -> None:
+    """Two opened edges into fab_cn's EUV need, H = 52: litho_jp (max_share 0.5, ready at week
+    0) and asml as a parallel path (0.75, ready at week 26). Weeks 0-25: litho_jp alone takes
+    0.5, the existing asml row keeps 0.5. Weeks 26-51: together 1.25 > 1, scaled to 0.4 and
+    0.6, the existing row keeps 0. Horizon means: litho_jp (0.5 + 0.4) / 2 = 0.45, the new
+    asml path 0.6 / 2 = 0.3, the existing asml row 0.5 / 2 = 0.25 (merged with the new path:
+    0.55). Without a horizon both are ready from week 0: 0.4 and 0.6 + 0."""
+    scen = sc.read_scenario(DATA / "optimise.yaml")
+    strategy = dataclasses.replace(
+        optimise(network, scen, frontier=False, verify=False),
+        opened=pd.DataFrame(
+            {
+                "supplier": ["litho_jp", "asml"],
+                "buyer": ["fab_cn", "fab_cn"],
+                "item": ["euv", "euv"],
+                "max_share": [0.5, 0.75],
+                "lead_weeks": [0.0, 26.0],
+            }
+        ),
+    )
+    applied, notes = strategy.apply_with_notes(network, horizon_weeks=52)
+    rows = applied.supplies[(applied.supplies["buyer"] == "fab_cn") & (applied.supplies["item"] == "euv")]
+    assert dict(zip(rows["supplier"], rows["share"], strict=True)) == pytest.approx({"litho_jp": 0.45, "asml": 0.55})
+    assert any("scaled to sum to 1" in n for n in notes)
+    steady = strategy.apply(network)
+    rows = steady.supplies[(steady.supplies["buyer"] == "fab_cn") & (steady.supplies["item"] == "euv")]
+    assert dict(zip(rows["supplier"], rows["share"], strict=True)) == pytest.approx({"litho_jp": 0.4, "asml": 0.6})

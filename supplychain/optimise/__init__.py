@@ -9,15 +9,15 @@ budget, and returns a ``Strategy``.
 One module per step, imports pointing down the list:
 
     reduction     Monte Carlo samples -> K weighted scenarios (fast forward selection)
-    costsharing   Shapley and proportional splits of a shared cost
-    instance      the problem data: plan vector, opened edges, their capacities, samples
+    costsharing   Shapley (closed form) and proportional splits of a shared cost
+    instance      the problem data: plan vector, opened edges, their capacities, samples, whose loss
     model         the MILP, one ``define_*`` function per constraint family, each with its maths
     recourse      the second-stage LP, re-solved per sample and plan, with subgradients
     solve         objectives, the extensive form and Benders decomposition, pruning
     strategy      the ``Strategy`` result and how it is applied to a network
     actions       a plan as strategy.csv rows, opened edges, stock and cost shares
-    frontier      the budget sweep
-    verify        the re-stress of a strategy over every sample
+    verify        the re-stress of a strategy over every sample (members' and world's loss)
+    frontier      the budget sweep, reported on the verification's samples
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from ..progress import ProgressArg, progress_callback
 from ..scenario import CompiledScenario, Scenario, prepare
 from ..solvers import get_solver, solver_name
 from .actions import _actions
-from .frontier import _frontier
-from .instance import _instance, _reduced_samples, _Samples
+from .frontier import _frontier, check_budgets, parse_budgets
+from .instance import _all_samples, _instance, _reduced_samples, _Samples
 from .model import (
     define_benders_cut,
     define_budget,
@@ -51,7 +51,7 @@ from .recourse import _lp_solver, _Recourse
 from .reduction import weighted_cvar
 from .solve import DEFAULT_GAP, EXTENSIVE_LIMIT, _Benders, _Extensive, _Objective, _prune, _Solution
 from .strategy import FRONTIER_COLUMNS, STRATEGY_COLUMNS, Strategy
-from .verify import _verify
+from .verify import _Evaluation, _verify
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -68,6 +68,7 @@ __all__ = [
     "_Samples",
     "_instance",
     "_reduced_samples",
+    "check_budgets",
     "define_benders_cut",
     "define_budget",
     "define_final_demand",
@@ -78,6 +79,7 @@ __all__ = [
     "define_risk_cap",
     "define_supplier_output",
     "optimise",
+    "parse_budgets",
 ]
 
 
@@ -103,6 +105,12 @@ def optimise(
 ) -> Strategy:
     """Propose a diversification / certification / stock strategy for a scenario (docs/model.md §5).
 
+    Whose loss: with a consortium the strategy minimises the members' final-output loss (final
+    outputs in a member country, of a member company, or member facilities), without one every
+    final output's; among plans of equal loss the cheaper wins. The ``Strategy`` reports both
+    the members' and the world's expected loss before and after, re-stressed over every sample
+    (``verify=True``), and the frontier on those same samples.
+
     The scenario's ``optimise`` block gives the consortium, ``budget`` and/or ``penalty``,
     ``objective`` (expected | cvar | worst) and ``cvar_alpha``. Samples: with a ``monte_carlo``
     block (or ``samples``), the Monte Carlo samples reduced to ``k`` weighted representatives
@@ -112,7 +120,8 @@ def optimise(
     ``time_limit``: seconds for each MILP solve (the whole loop for Benders); ``gap``: relative
     optimality gap (default ``DEFAULT_GAP``); ``method``: "extensive", "benders" or "auto"
     (Benders beyond ``EXTENSIVE_LIMIT`` variables); ``budgets``: the frontier's budgets
-    (default: 0, the cumulative sorted action costs, the scenario's budget and the total);
+    (default: the scenario's ``optimise.budgets``, else 0, the cumulative sorted action costs,
+    the scenario's budget and the total);
     ``frontier=False`` skips the sweep, ``verify=False`` the re-stress over every sample;
     ``progress``: True draws a bar on a terminal, or a callable ``progress(done, total)`` is
     called as the work advances. ``network`` None means the network the scenario names;
@@ -129,6 +138,8 @@ def optimise(
         raise InputError(f"{scenario.source or scenario.name}: the scenario has no 'optimise' block (docs/model.md §5)")
     if method not in ("auto", "extensive", "benders"):
         raise InputError(f"method must be auto, extensive or benders (got {method!r})")
+    if budgets is not None:
+        budgets = check_budgets(budgets, "budgets")
     progress = progress_callback(progress, "optimise") or _no_progress
     gap = DEFAULT_GAP if gap is None else gap
     milp_solver = (
@@ -198,9 +209,29 @@ def optimise(
             if settings.penalty is not None
             else "no affordable action lowers the loss"
         )
-    actions, opened, stock, share_notes = _actions(inst, plan, reduced, recourse)
-    notes += share_notes
+    actions, opened, stock = _actions(inst, plan, reduced, recourse)
 
+    model_before = float(reduced.weight @ losses_before)
+    model_after = float(reduced.weight @ losses_after)
+    expected_before = members_before = model_before
+    expected_after = members_after = model_after
+    verification: dict[str, Any] = {}
+    availability_after = None
+    evaluation = None
+    if verify:
+        t0 = time.perf_counter()
+        evaluation = _Evaluation(inst, _all_samples(inst, samples, seed), _lp_solver(milp_solver))
+        checked = _verify(inst, plan, opened, stock, evaluation)
+        verification, availability_after = checked.result, checked.availability_after
+        expected_before, expected_after = checked.expected_loss_before, checked.expected_loss_after
+        members_before, members_after = checked.members_expected_loss_before, checked.members_expected_loss_after
+        notes += checked.notes
+        timings["verify_s"] = time.perf_counter() - t0
+    elif inst.consortium:
+        # the world's loss on the optimiser's samples (the members' is the model's own)
+        world = _Recourse(inst, _lp_solver(milp_solver), "world")
+        expected_before = float(reduced.weight @ world.losses(zero, reduced)[0])
+        expected_after = float(reduced.weight @ world.losses(plan, reduced)[0])
     frontier_table = pd.DataFrame(columns=FRONTIER_COLUMNS)
     if frontier:
         t0 = time.perf_counter()
@@ -212,24 +243,14 @@ def optimise(
             engine,
             chosen,
             milp_solver,
-            budgets,
+            budgets if budgets is not None else settings.budgets,
             gap,
             time_limit,
             settings.cvar_alpha,
+            evaluation,
+            plan,
         )
         timings["frontier_s"] = time.perf_counter() - t0
-    model_before = float(reduced.weight @ losses_before)
-    model_after = float(reduced.weight @ losses_after)
-    expected_before, expected_after = model_before, model_after
-    verification: dict[str, Any] = {}
-    availability_after = None
-    if verify:
-        t0 = time.perf_counter()
-        checked = _verify(inst, plan, opened, stock, recourse, samples, seed)
-        verification, availability_after = checked.result, checked.availability_after
-        expected_before, expected_after = checked.expected_loss_before, checked.expected_loss_after
-        notes += checked.notes
-        timings["verify_s"] = time.perf_counter() - t0
     timings["optimise_s"] = time.perf_counter() - started
     return Strategy(
         actions=actions,
@@ -237,6 +258,9 @@ def optimise(
         cost=cost,
         expected_loss_before=expected_before,
         expected_loss_after=expected_after,
+        members_expected_loss_before=members_before,
+        members_expected_loss_after=members_after,
+        consortium=settings.consortium.name if settings.consortium is not None else None,
         status=solution.status,
         gap=solution.gap,
         bound=solution.bound,

@@ -2,10 +2,20 @@
 edges it opens and the stock it buys, with each certification's cost shared among the
 consortium's members.
 
+**Uses.** A member *uses* a granted certification j (supplier u, item k) when j opens an edge
+u → v for k (``instance``: v a member buyer with a recipe for k that u does not already supply)
+to some buyer v that is that member's: v is in the member's country, of the member's company,
+or is the member facility. Use is structural (the edge is open to the member, whether or not
+it carries flow in a sample); one buyer can make several members users (its country and its
+company).
+
 A granted certification's cost is allocated by the Shapley value of the cost game
-C(S) = cost · [some member of S uses it] (``costsharing.certification_game``), which is the
-equal split among the members that use it; beside it, the split in proportion to each
-member's expected use (value delivered over the edges it opens, ``costsharing.proportional``).
+C(S) = Σ_j cost_j · [some member of S uses j] (``costsharing.certification_game``), computed by
+its closed form, the equal split of each certification's cost among the members that use it
+(``costsharing.certification_shapley``, exact for any number of members); beside it, the split
+in proportion to each member's expected use (value delivered over the edges j opens for it,
+on the optimiser's samples, ``costsharing.proportional``; the equal split among its users when
+none carries flow).
 """
 
 from __future__ import annotations
@@ -15,29 +25,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .costsharing import certification_game, proportional, shapley
+from .costsharing import certification_shapley, proportional
 from .instance import _Instance, _Samples
 from .recourse import _Recourse
 from .strategy import STRATEGY_COLUMNS
 
-SHAPLEY_EXACT_LIMIT = 10
-"""Members up to which Shapley shares are computed exactly (beyond: sampled, with a note)."""
-
-SHAPLEY_SAMPLES = 2000
-"""Random orders of the sampled Shapley shares."""
-
 
 def _actions(
     inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Recourse
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """strategy.csv rows (``STRATEGY_COLUMNS``), the opened edges and the stock bought (what
-    ``Strategy.apply`` puts in force), and notes on sampled cost shares."""
+    ``Strategy.apply`` puts in force)."""
     network, arr = inst.network, inst.network.arrays
     ids = arr.facility_ids
     cand, cert = network.candidates, network.certifications
     rows: list[dict[str, Any]] = []
     opened: list[dict[str, Any]] = []
-    notes: list[str] = []
     bought_c = [c for c in range(inst.n_cand) if plan[c] > 0.5]
     bought_j = [j for j in range(inst.n_cert) if plan[inst.n_cand + j] > 0.5]
     empty_cols = {
@@ -76,14 +79,7 @@ def _actions(
                 access.add(m)
                 use[m] += float(flow_use[x])
         total = float(r["cost"])
-        game = certification_game({"certification": total}, {"certification": access})
-        shares, errors = shapley(players, game, exact_limit=SHAPLEY_EXACT_LIMIT, samples=SHAPLEY_SAMPLES, seed=0)
-        if any(e > 0 for e in errors.values()):
-            worst = max(errors.values())
-            notes.append(
-                f"Shapley shares of {r['supplier']}/{r['item']} sampled ({len(players)} members): standard "
-                f"error up to {worst:.6g}"
-            )
+        shares = certification_shapley({"certification": total}, {"certification": access}, players)
         if not access:
             prop = {m: total / len(players) for m in players} if players else {}
         else:
@@ -155,10 +151,10 @@ def _actions(
         actions,
         pd.DataFrame(opened, columns=["supplier", "buyer", "item", "max_share", "lead_weeks"]),
         pd.DataFrame(stock_rows, columns=["facility", "item", "weeks"]),
-        notes,
     )
 
 
 def _fmt_shares(shares: dict[str, float]) -> str:
-    """``member=amount;…`` with amounts to 12 significant digits."""
-    return ";".join(f"{m}={float(f'{v:.12g}'):g}" if abs(v) < 1e15 else f"{m}={v}" for m, v in shares.items())
+    """``member=amount;…`` with amounts to 12 significant digits (``IND=1666666.66667``; an
+    exponent only from 1e12 on)."""
+    return ";".join(f"{m}={float(v):.12g}" for m, v in shares.items())

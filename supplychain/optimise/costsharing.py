@@ -16,9 +16,18 @@ which the consortium could have formed,
     φ_i = Σ_{S ⊆ N∖{i}} |S|! (n − |S| − 1)! / n! · (C(S ∪ {i}) − C(S)),
 
 the only split that is efficient (Σ_i φ_i = C(N)), symmetric (interchangeable members pay the
-same), charges 0 to a member that adds no cost (dummy) and is additive over games. For the
-certification game, additivity gives the closed form φ_i = Σ_{c used by i} cost_c / |users_c|:
-each certification is split equally among the members that use it.
+same), charges 0 to a member that adds no cost (dummy) and is additive over games.
+
+**Closed form for the certification game** (``certification_shapley``). C is the sum over
+certifications of the games C_c(S) = cost_c · [S ∩ users_c ≠ ∅]; by additivity φ_i is the sum of
+their Shapley values. In C_c every member outside users_c is a dummy (0) and the users are
+interchangeable, so by efficiency and symmetry they split C_c(N) = cost_c equally:
+
+    φ_i = Σ_{c : i ∈ users_c} cost_c / |users_c|,
+
+exact for any number of members, in O(Σ_c |users_c|) operations (no 2ⁿ coalitions, no
+sampling). ``shapley`` stays for any other game: exact by enumeration up to ``exact_limit``
+players, estimated beyond.
 
 **Proportional** (``proportional``): the total split in proportion to a measure of use.
 """
@@ -33,7 +42,7 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["CostGame", "certification_game", "proportional", "shapley"]
+__all__ = ["CostGame", "certification_game", "certification_shapley", "proportional", "shapley"]
 
 CostGame: TypeAlias = Callable[[frozenset[str]], float]
 """A cost game: coalition (frozenset of player names) -> its cost; the empty coalition costs 0."""
@@ -159,6 +168,38 @@ def certification_game(certifications: Mapping[str, float], users: Mapping[str, 
         return math.fsum(value for value, members in table if not members.isdisjoint(coalition))
 
     return cost
+
+
+def certification_shapley(
+    certifications: Mapping[str, float], users: Mapping[str, Collection[str]], members: Iterable[str]
+) -> dict[str, float]:
+    """The exact Shapley value of ``certification_game(certifications, users)`` for ``members``,
+    by the closed form φ_i = Σ_{c : i ∈ users_c} cost_c / |users_c| (module docstring), in
+    currency units, keyed by member in the order given.
+
+    Every certification's users must be among ``members`` (a user outside the consortium is an
+    ``InputError``); a certification without users is charged to no one (C_c is then 0 for every
+    coalition). Each share is summed with ``math.fsum``; Σ_i φ_i = Σ over used certifications
+    of cost_c, up to rounding of the last digit.
+
+    >>> certification_shapley({"c1": 6.0, "c2": 4.0}, {"c1": {"CHN", "IND"}, "c2": {"IND"}}, ["CHN", "IND", "BRA"])
+    {'CHN': 3.0, 'IND': 7.0, 'BRA': 0.0}
+    """
+    names = list(members)
+    if len(set(names)) != len(names):
+        duplicates = sorted({m for m in names if names.count(m) > 1})
+        raise InputError(f"certification_shapley: members must be distinct; repeated: {', '.join(duplicates)}")
+    certification_game(certifications, users)  # the same checks of costs and certification ids
+    known = set(names)
+    outside = sorted({str(m) for c in users for m in users[c] if m not in known})
+    if outside:
+        raise InputError(f"certification_shapley: users that are not members: {', '.join(outside)}")
+    parts: dict[str, list[float]] = {m: [] for m in names}
+    for c, cost in certifications.items():
+        group = set(users.get(c, ()))
+        for m in group:
+            parts[m].append(float(cost) / len(group))
+    return {m: math.fsum(parts[m]) for m in names}
 
 
 def proportional(use: Mapping[str, float], total: float) -> dict[str, float]:

@@ -13,6 +13,11 @@ weeks of the buyer's need, is ``new_cap[x] @ π`` = κ_c y_c + κ_j z_j + (κ_cj
 with κ = max_share · max(0, H − lead_weeks) and κ_cj = max(share_c, share_j) ·
 max(0, H − min(lead_c, lead_j)) (the larger share and the shorter lead count when both open x).
 
+**Whose loss** (``_Instance.member_final``). With a consortium the optimiser minimises the
+members' loss: the final outputs (facilities that supply no one) in a member country, of a
+member company or that are member facilities; the others weigh 0 in its objective. Without a
+consortium every final output counts.
+
 **Controls on new edges.** The coverage of an opened edge is computed by the scenario's own
 compiler on a view of the network whose supply edges are the opened ones (``_ExtraEdges``),
 while reach, content shares and the foreign-direct-product test still come from the network as
@@ -69,6 +74,7 @@ class _Instance:
     edge_cert: np.ndarray  # (X,) certification row or -1
     member_of: dict[int, list[str]]  # buyer facility -> consortium members it belongs to
     members: list[str]
+    member_final: np.ndarray  # (final outputs,) bool: whose loss the optimiser minimises
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -82,6 +88,11 @@ class _Instance:
     @property
     def n_new(self) -> int:
         return len(self.new_src)
+
+    @property
+    def consortium(self) -> bool:
+        """True when the scenario names a consortium: the optimiser minimises its members' loss."""
+        return bool(self.members)
 
     @property
     def stock_start(self) -> int:
@@ -233,6 +244,13 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         else np.zeros((len(scenario.controls), 0), dtype=bool)
     )
     notes: list[str] = []
+    finals = np.flatnonzero(arr.is_final)
+    member_final = np.array([int(v) in member_of for v in finals.tolist()], dtype=bool) if members else None
+    if member_final is not None and not member_final.any():
+        notes.append(
+            "the consortium's members have no final output (a facility that supplies no one): their loss is "
+            "always 0, so no action can lower it"
+        )
     if scenario.optimise is not None and scenario.optimise.consortium is not None and n_cert:
         useless = [
             f"{cert['supplier'].iat[j]}/{cert['item'].iat[j]}" for j in range(n_cert) if not (edge_cert == j).any()
@@ -264,6 +282,7 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         edge_cert=edge_cert,
         member_of=member_of,
         members=members,
+        member_final=member_final if member_final is not None else np.ones(len(finals), dtype=bool),
         notes=notes,
     )
 

@@ -22,7 +22,11 @@ opened edge x in weeks of the buyer's need):
     Σ_{e out of u} (c_v q_vk / c_u) y_es + Σ_{x out of u} (c_v q_vk / c_u) u_xs − x_us ≤ 0
     u_xs ≤ a_xs · (κ_c y_c + κ_j z_j + (κ_cj − κ_c − κ_j) w_x)  every opened edge x
     x_vs + l_vs ≥ H                                            every final output v
-    loss_s = Σ_{final v} value_v · c_v · l_vs / H              (final-output value per week)
+    loss_s = Σ_{final v ∈ M} value_v · c_v · l_vs / H          (final-output value per week)
+
+where M, whose loss counts, is the consortium members' final outputs (in a member country, of a
+member company, or member facilities), or every final output without a consortium
+(``_loss_weights``).
 
 with κ = max_share · max(0, H − lead_weeks) the weeks of need an opener can deliver over the
 horizon (F_e ≤ a_e · max_share · c_v · q_vk · max(0, H − lead_weeks), docs/model.md §5) and
@@ -316,8 +320,18 @@ def _cost_expression(inst: _Instance, plan: Sequence[pulp.LpVariable]) -> pulp.L
     return pulp.LpAffineExpression([(v, float(c)) for v, c in zip(plan, inst.cost.tolist(), strict=True) if c])
 
 
-def _loss_weights(inst: _Instance) -> np.ndarray:
-    """loss_s = Σ_{final v} w_v l_vs with w_v = value_v · c_v / H (final outputs in table order)."""
+def _loss_weights(inst: _Instance, whose: str = "members") -> np.ndarray:
+    """loss_s = Σ_{final v} w_v l_vs (final outputs in table order), value per week.
+
+    ``whose="members"`` (what the optimiser minimises): w_v = value_v · c_v / H for the
+    members' final outputs and 0 for the others (every final output counts without a
+    consortium); ``whose="world"``: w_v = value_v · c_v / H for every final output.
+    """
     arr = inst.network.arrays
     finals = np.flatnonzero(arr.is_final)
-    return np.asarray(arr.value[finals] * arr.capacity[finals] / inst.horizon, dtype=float)
+    weight = np.asarray(arr.value[finals] * arr.capacity[finals] / inst.horizon, dtype=float)
+    if whose == "world":
+        return weight
+    if whose != "members":
+        raise ValueError(f"whose must be 'members' or 'world' (got {whose!r})")
+    return np.where(inst.member_final, weight, 0.0)

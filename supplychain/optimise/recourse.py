@@ -30,17 +30,22 @@ from .model import _loss_weights, _second_stage, define_final_demand, define_rec
 class _Recourse:
     """One second-stage LP (a single sample block) whose bounds carry the sample and the plan:
     x ≤ o·H, y ≤ a·share·H, u_x ≤ a_x · κ(π), σ copies fixed at π's stock. ``evaluate`` returns
-    the loss per week, its subgradient in π (from reduced costs) and the production x."""
+    the loss per week, its subgradient in π (from reduced costs) and the production x.
 
-    def __init__(self, inst: _Instance, solver: Any) -> None:
+    ``whose``: the loss the LP minimises and returns, ``"members"`` (the consortium members'
+    final outputs, every final output without a consortium: the optimiser's objective) or
+    ``"world"`` (every final output: the adaptive stress of docs/model.md §4)."""
+
+    def __init__(self, inst: _Instance, solver: Any, whose: str = "members") -> None:
         self.inst = inst
+        self.whose = whose
         problem = pulp.LpProblem("recourse", pulp.LpMinimize)
         self.block = _second_stage(problem, inst, "", None, None, None)
         self.stock = [problem.add_variable(f"sigma_{r}", 0) for r in inst.stock_recipes.tolist()]
         define_recipes(problem, [self.block], inst, self.stock)
         define_supplier_output(problem, [self.block], inst)
         define_final_demand(problem, [self.block], inst)
-        self.loss_weight = _loss_weights(inst)
+        self.loss_weight = _loss_weights(inst, whose)
         objective = (
             pulp.LpAffineExpression(list(zip(self.block.lost, self.loss_weight.tolist(), strict=True)))
             if len(self.loss_weight)

@@ -6,9 +6,10 @@ Rockafellar–Uryasev η + Σ p_s ξ_s / (1 − α) with ξ_s ≥ loss_s − η,
 cost ≤ budget if one is given); with a ``budget`` B alone, minimise R + ε · cost subject to
 cost ≤ B, where ε = ``TIE_WEIGHT`` · (Σ_final value · c) / (largest possible cost), so that among
 plans of equal loss the cheaper wins while at most ``TIE_WEIGHT`` of the total final-output
-value per week could be traded for cost. Bought actions that the loss does not need (because
-the MIP gap let them through) are then pruned by re-evaluating the plan without each of them
-(``_prune``).
+value per week could be traded for cost (the sum over the final outputs whose loss counts: the
+consortium members', or every one without a consortium; ``model._loss_weights``). Bought
+actions that the loss does not need (because the MIP gap let them through) are then pruned by
+re-evaluating the plan without each of them (``_prune``).
 
 **Solving.** ``method="extensive"`` (``_Extensive``) builds the whole deterministic equivalent
 in PuLP and solves it with HiGHS (default) or CBC. ``method="benders"`` (``_Benders``)
@@ -92,8 +93,8 @@ class _Objective:
     def __init__(self, inst: _Instance, samples: _Samples, kind: str, cvar_alpha: float, penalty: float | None) -> None:
         self.kind, self.cvar_alpha, self.penalty = kind, cvar_alpha, penalty
         self.weight = samples.weight
-        arr = inst.network.arrays
-        self.loss_scale = float((arr.value * arr.capacity)[arr.is_final].sum()) or 1.0
+        # the final-output value per week whose loss counts (the members', or everyone's)
+        self.loss_scale = float(_loss_weights(inst).sum() * inst.horizon) or 1.0
         cost_scale = float(inst.cost @ inst.upper) if inst.n_plan else 0.0
         self.epsilon = TIE_WEIGHT * self.loss_scale / cost_scale if cost_scale > 0 else 0.0
 

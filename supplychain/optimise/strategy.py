@@ -32,7 +32,8 @@ STRATEGY_COLUMNS = [
 ``stock_weeks`` (stock rows: extra weeks bought) and the proportional-to-use allocation."""
 
 FRONTIER_COLUMNS = ["budget", "expected_lost_output", "cvar_lost_output", "cost", "actions"]
-"""frontier.csv: one row per budget of the sweep."""
+"""frontier.csv: one row per budget of the sweep; the losses are the members' (the optimiser's
+objective; everyone's without a consortium), on the samples of the before/after figures."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,9 +48,21 @@ class Strategy:
       the input, ``stock_weeks`` the extra weeks, ``cost`` = weeks × stock_cost);
     - ``frontier``: frontier.csv, one row per budget of the sweep;
     - ``cost``: first-stage cost of the actions;
-    - ``expected_loss_before`` / ``expected_loss_after``: expected final-output value lost per
-      week without and with the strategy, re-stressed over every scenario sample
-      (``verification``), or over the optimiser's samples when verification was skipped;
+    - ``expected_loss_before`` / ``expected_loss_after``: the **world's** expected final-output
+      value lost per week (every final output, the surviving flow re-routed for all: the
+      adaptive stress of docs/model.md §4) without and with the strategy, re-stressed over every
+      scenario sample (``verification``), or over the optimiser's samples when verification was
+      skipped;
+    - ``members_expected_loss_before`` / ``members_expected_loss_after``: the same for the
+      **members'** final outputs (in a member country, of a member company, or member
+      facilities; the flow re-routed in their favour), the loss the optimiser minimises; without
+      a consortium every final output is the members' and these equal the world's;
+    - ``cost_per_members_loss_avoided``: ``cost`` / (members' expected loss before − after),
+      currency per unit of final-output value per week of expected loss avoided (NaN when
+      nothing is avoided);
+    - ``frontier`` losses, ``model_loss_*`` and ``cvar_*`` are the members' loss too (the
+      frontier on the samples of the before/after figures, ``model_loss_*`` and ``cvar_*`` on the
+      optimiser's reduced samples);
     - ``status`` (``optimal``, ``time_limit``, …), ``gap`` (relative, of the objective) and
       ``bound`` (a proven lower bound of the objective; None when the solver does not say);
     - ``notes``: why the strategy is empty, cost-sharing sampling errors, capacity trims;
@@ -83,18 +96,42 @@ class Strategy:
     opened: pd.DataFrame = field(default_factory=pd.DataFrame)
     stock: pd.DataFrame = field(default_factory=pd.DataFrame)
     plan: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    members_expected_loss_before: float = float("nan")
+    members_expected_loss_after: float = float("nan")
+    consortium: str | None = None
 
     @property
     def empty(self) -> bool:
         return bool(self.actions.empty)
 
+    @property
+    def members_loss_avoided(self) -> float:
+        """The members' expected loss the strategy avoids, before − after (value per week)."""
+        return self.members_expected_loss_before - self.members_expected_loss_after
+
+    @property
+    def cost_per_members_loss_avoided(self) -> float:
+        """``cost`` per unit of the members' expected loss avoided (currency per unit of
+        final-output value per week); NaN when the strategy avoids none of it (within 1e-9 of
+        the loss before, or nothing is bought)."""
+        avoided = self.members_loss_avoided
+        if not math.isfinite(avoided) or avoided <= 1e-9 * max(1.0, abs(self.members_expected_loss_before)):
+            return float("nan")
+        return self.cost / avoided
+
     def __repr__(self) -> str:
         kinds = self.actions["action"].value_counts().to_dict() if len(self.actions) else {}
         acts = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "no action"
         gap = "" if self.gap is None else f", gap {self.gap:.2g}"
+        members = (
+            f"members' expected loss {self.members_expected_loss_before:.6g} -> "
+            f"{self.members_expected_loss_after:.6g}, world's "
+            if self.consortium is not None
+            else "expected loss "
+        )
         return (
             f"<Strategy ({self.objective}, {self.method}/{self.solver} {self.status}{gap}): {acts}; cost "
-            f"{self.cost:.6g}; expected loss {self.expected_loss_before:.6g} -> {self.expected_loss_after:.6g} "
+            f"{self.cost:.6g}; {members}{self.expected_loss_before:.6g} -> {self.expected_loss_after:.6g} "
             "per week>"
         )
 
@@ -104,11 +141,19 @@ class Strategy:
             ("cost", self.cost),
             ("expected_lost_output_before", self.expected_loss_before),
             ("expected_lost_output_after", self.expected_loss_after),
+            ("members_expected_lost_output_before", self.members_expected_loss_before),
+            ("members_expected_lost_output_after", self.members_expected_loss_after),
+            ("cost_per_members_lost_output_avoided", self.cost_per_members_loss_avoided),
             ("optimiser_objective", self.objective_value),
             ("optimiser_gap", float("nan") if self.gap is None else self.gap),
             ("optimiser_scenarios", float(self.samples)),
         ]
-        for key in ("static_lost_output_before", "static_lost_output_after"):
+        for key in (
+            "static_lost_output_before",
+            "static_lost_output_after",
+            "members_static_lost_output_before",
+            "members_static_lost_output_after",
+        ):
             if key in self.verification:
                 rows.append((key, float(self.verification[key])))
         rows += [(f"note:{n}", 0.0) for n in self.notes]
@@ -131,8 +176,12 @@ class Strategy:
             "scenarios": self.samples,
             "iterations": self.iterations,
             "cost": num(self.cost),
+            "consortium": self.consortium,
             "expected_loss_before": num(self.expected_loss_before),
             "expected_loss_after": num(self.expected_loss_after),
+            "members_expected_loss_before": num(self.members_expected_loss_before),
+            "members_expected_loss_after": num(self.members_expected_loss_after),
+            "cost_per_members_loss_avoided": num(self.cost_per_members_loss_avoided),
             "notes": list(self.notes),
             "fidelity": {k: (num(v) if isinstance(v, float) else v) for k, v in self.fidelity.items()},
             "verification": {
@@ -142,7 +191,7 @@ class Strategy:
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
 
-    def apply(self, network: Network) -> Network:
+    def apply(self, network: Network, *, horizon_weeks: float | None = None) -> Network:
         """A new, validated network with the strategy in force; neither the network nor the
         strategy is changed (``apply_with_notes`` also says what had to be adjusted).
 
@@ -153,19 +202,30 @@ class Strategy:
         m to that relation's shrunk share. When a new supplier's capacity cannot cover the normal demand
         with its new buyers, the new shares of that supplier are scaled down to fit. Extra stock
         weeks are added to ``recipes.stock_weeks``.
-        """
-        return apply_plan(network, self.opened, self.stock)[0]
 
-    def apply_with_notes(self, network: Network) -> tuple[Network, list[str]]:
+        ``horizon_weeks`` None gives the network once every opened edge is ready. With a horizon
+        H the shares are horizon means, as the static verification uses them: an edge ready at
+        week L (its lead_weeks) takes m over weeks L … H − 1 only, so its share is
+        m · max(0, H − L) / H and the existing shares shrink by that instead of m (several edges
+        into one need: week by week, then averaged; ``strategy._mean_shares``).
+        """
+        return apply_plan(network, self.opened, self.stock, horizon_weeks=horizon_weeks)[0]
+
+    def apply_with_notes(self, network: Network, *, horizon_weeks: float | None = None) -> tuple[Network, list[str]]:
         """``apply``, and a note for each adjustment it made (shares scaled to fit a supplier's
         capacity or a buyer's need)."""
-        return apply_plan(network, self.opened, self.stock)
+        return apply_plan(network, self.opened, self.stock, horizon_weeks=horizon_weeks)
 
 
-def apply_plan(network: Network, opened: pd.DataFrame, stock: pd.DataFrame) -> tuple[Network, list[str]]:
+def apply_plan(
+    network: Network, opened: pd.DataFrame, stock: pd.DataFrame, *, horizon_weeks: float | None = None
+) -> tuple[Network, list[str]]:
     """The network with ``opened`` edges (supplier, buyer, item, max_share, lead_weeks) and extra
     ``stock`` weeks (facility, item, weeks) in force, and the notes of what was adjusted
     (``Strategy.apply`` states the rules). The inputs are not changed.
+
+    With ``horizon_weeks`` H the shares are horizon means (docs/model.md §3.2): an edge ready
+    at week L takes its share over weeks L … H − 1 only (``_mean_shares``).
     """
     supplies = network.supplies.copy()
     recipes = network.recipes.copy()
@@ -180,10 +240,16 @@ def apply_plan(network: Network, opened: pd.DataFrame, stock: pd.DataFrame) -> t
         )
         existing = pd.Series(need.to_numpy(), index=supplies["supplier"]).groupby(level=0).sum()
         shares = opened["max_share"].to_numpy(dtype=float).copy()
+        lead = opened["lead_weeks"].to_numpy(dtype=float)
+        ready = (
+            np.ones(len(opened))
+            if horizon_weeks is None
+            else np.maximum(0.0, float(horizon_weeks) - lead) / float(horizon_weeks)
+        )
         new_need = np.array([cap[b] * qty[(b, i)] for b, i in zip(opened["buyer"], opened["item"], strict=True)])
         for u in opened["supplier"].unique().tolist():
             rows = np.flatnonzero(opened["supplier"].to_numpy() == u)
-            demand = float((new_need[rows] * shares[rows]).sum())
+            demand = float((new_need[rows] * shares[rows] * ready[rows]).sum())
             spare = float(cap[u]) * (1 - 1e-9) - float(existing.get(u, 0.0))
             if demand > spare:
                 factor = max(0.0, spare) / demand
@@ -191,22 +257,21 @@ def apply_plan(network: Network, opened: pd.DataFrame, stock: pd.DataFrame) -> t
                 notes.append(f"apply: {u} lacks capacity for its new buyers; their shares scaled by {factor:.6g}")
         # several opened edges into one (buyer, item): together they take M = Σ m of the need
         # (scaled to 1 when they would exceed it); the existing suppliers shrink once by 1 − M
+        mean, crowded = _mean_shares(opened["buyer"].tolist(), opened["item"].tolist(), shares, lead, horizon_weeks)
+        if crowded:
+            notes.append(
+                "apply: opened edges into one buyer and item exceed its need together; "
+                "their shares are scaled to sum to 1"
+            )
         frame = pd.DataFrame(
             {
                 "supplier": opened["supplier"].to_numpy(),
                 "buyer": opened["buyer"].to_numpy(),
                 "item": opened["item"].to_numpy(),
-                "share": shares,
+                "share": mean,
             }
         )
         frame = frame[frame["share"] > 0]
-        total = frame.groupby(["buyer", "item"], sort=False)["share"].transform("sum")
-        if (total > 1 + 1e-12).any():
-            notes.append(
-                "apply: opened edges into one buyer and item exceed its need together; "
-                "their shares are scaled to sum to 1"
-            )
-        frame = frame.assign(share=frame["share"] / np.maximum(total, 1.0))
         taken = frame.groupby(["buyer", "item"], sort=False)["share"].sum()
         shrink = pd.MultiIndex.from_arrays([supplies["buyer"], supplies["item"]]).map(
             lambda key: 1.0 - float(taken.get(key, 0.0))
@@ -229,3 +294,39 @@ def apply_plan(network: Network, opened: pd.DataFrame, stock: pd.DataFrame) -> t
             mask = (recipes["facility"] == facility) & (recipes["item"] == item)
             recipes.loc[mask, "stock_weeks"] = recipes.loc[mask, "stock_weeks"] + extra_weeks
     return network.replace(supplies=supplies.reset_index(drop=True), recipes=recipes), notes
+
+
+def _mean_shares(
+    buyers: list[str], items: list[str], shares: np.ndarray, lead: np.ndarray, horizon_weeks: float | None
+) -> tuple[np.ndarray, bool]:
+    """Each opened edge's share of its buyer's need, averaged over the horizon, and whether the
+    edges into some (buyer, item) ever exceed its need together.
+
+    Week by week an edge i ready at week L_i takes m_i (its ``shares`` entry) from week L_i on;
+    in a week where the ready edges into one (buyer, item) have Σ m > 1 each takes m_i / Σ m.
+    Over the periods between the ready weeks, [a, b) with b − a weeks, the horizon mean is
+
+        m̄_i = Σ_periods (b − a) / H · m_i / max(1, Σ_{ready j} m_j)   (0 before L_i),
+
+    so an edge alone takes m_i · max(0, H − L_i) / H, and the existing suppliers, shrinking in
+    proportion, keep 1 − Σ_i m̄_i of the need. Without ``horizon_weeks`` every edge is ready
+    from the start (m̄_i = m_i / max(1, Σ m)).
+    """
+    horizon = 1.0 if horizon_weeks is None else float(horizon_weeks)
+    ready = np.zeros(len(shares)) if horizon_weeks is None else np.clip(lead, 0.0, horizon)
+    mean = np.zeros(len(shares))
+    crowded = False
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(zip(buyers, items, strict=True)):
+        groups.setdefault(key, []).append(i)
+    for rows in groups.values():
+        members = np.array(rows)
+        starts = sorted({float(ready[i]) for i in rows})
+        for a, b in zip(starts, [*starts[1:], horizon], strict=True):
+            if b <= a:
+                continue
+            active = members[ready[members] <= a]
+            total = float(shares[active].sum())
+            crowded = crowded or total > 1 + 1e-12
+            mean[active] += (b - a) / horizon * shares[active] / max(total, 1.0)
+    return mean, crowded

@@ -1,14 +1,22 @@
 """Verification of a proposed strategy (docs/model.md §5): the strategy applied to the network
 and the stress re-run, without changing the strategy (the result is returned).
 
-- adaptive, over every scenario sample (``instance._all_samples``): the second-stage LP with
-  the plan in force against the do-nothing plan; the strategy is *confirmed* when it lowers or
-  keeps the loss in every sample;
-- static: ``stress`` on the network with the strategy applied (``strategy.apply_plan``: each
-  opened edge takes its max_share of the buyer's need, existing shares shrinking in proportion),
-  for the scenario with everything in force;
-- the adaptive availability after: every control and disruption in force, the least loss, and
-  among plans within ``analysis.flow.OPTIMUM_TOLERANCE`` of it the one producing the most.
+- adaptive, over every scenario sample (``instance._all_samples``, held by ``_Evaluation``):
+  the second-stage LP with the plan in force against the do-nothing plan, for two losses: the
+  **members'** (the loss the optimiser minimises: the consortium members' final outputs, every
+  final output without a consortium; the surviving flow re-routed in their favour) and the
+  **world's** (every final output: the adaptive stress of docs/model.md §4 with the strategy's
+  options). The strategy is *confirmed* when it lowers or keeps both in every sample;
+- static: ``stress`` on the network with the strategy applied for the horizon
+  (``strategy.apply_plan`` with ``horizon_weeks``: each opened edge takes its max_share of the
+  buyer's need from its lead time on, so its horizon-mean share is max_share · max(0, H − L) / H,
+  the existing shares shrinking in proportion), for the scenario with everything in force;
+- the adaptive availability after: every control and disruption in force, the world's least
+  loss, and among plans within ``analysis.flow.OPTIMUM_TOLERANCE`` of it the one producing the
+  most.
+
+The frontier (``frontier._frontier``) reports its plans on the same ``_Evaluation``, so that
+its budget-0 point is the "before" of the verification.
 """
 
 from __future__ import annotations
@@ -25,9 +33,90 @@ from ..errors import InputError
 from ..scenario import Scenario
 from ..stress import stress
 from .instance import _all_samples, _Instance, _Samples
+from .model import _loss_weights
 from .recourse import _lp_solver, _Recourse
 from .reduction import weighted_cvar
 from .strategy import apply_plan
+
+SETTLED = 1e-12
+"""A sample whose do-nothing loss is at most this fraction of the final-output value per week
+(of the outputs whose loss counts) loses nothing: no plan can lower it further."""
+
+
+class _Evaluation:
+    """Losses of plans over one set of samples (the verification's: every Monte Carlo sample),
+    memoised per plan, for the members (``members``) and the world (``world``).
+
+    A plan only adds options to the second-stage LP (opened edges with capacity κ(π) ≥ 0,
+    extra stock), and a plan that buys everything another buys, and more, adds more; so in each
+    sample a plan's loss lies between the losses of the plans already evaluated that buy no
+    less (and at least 0) and no more (and doing nothing). A sample where those bounds meet
+    (within ``SETTLED``: e.g. doing nothing loses nothing there) is not solved again for a
+    plan, nor is a sample where every edge the plan opens is shut (a_xs = 0) and no stock is
+    bought (the LP is the do-nothing LP). Both shortcuts are exact.
+    """
+
+    def __init__(self, inst: _Instance, samples: _Samples, solver: Any) -> None:
+        self.inst, self.samples, self._solver = inst, samples, solver
+        self._recourse: dict[str, _Recourse] = {"members": _Recourse(inst, solver, "members")}
+        self._same = not inst.consortium  # without a consortium the members' loss is the world's
+        self._cache: dict[tuple[str, bytes], np.ndarray] = {}
+        self._zero = inst.zero_plan()
+        self.solves = 0
+
+    def members(self, plan: np.ndarray) -> np.ndarray:
+        """The members' loss per sample (value per week), what the optimiser minimises."""
+        return self._losses("members", plan)
+
+    def world(self, plan: np.ndarray) -> np.ndarray:
+        """The world's loss per sample (value per week): every final output, re-routed for all."""
+        return self._losses("members" if self._same else "world", plan)
+
+    def _losses(self, whose: str, plan: np.ndarray) -> np.ndarray:
+        plan = self.inst.complete(plan)
+        key = (whose, plan.tobytes())
+        if key in self._cache:
+            return self._cache[key]
+        recourse = self._recourse.get(whose)
+        if recourse is None:
+            recourse = self._recourse[whose] = _Recourse(self.inst, self._solver, whose)
+        samples = self.samples
+        if np.array_equal(plan, self._zero):
+            todo = np.arange(samples.k)
+            out = np.zeros(samples.k)
+        else:
+            # sandwich: a plan's loss lies between those of the plans evaluated that buy no
+            # less (lower bounds) and no more (upper bounds; doing nothing among them)
+            upper = self._losses(whose, self._zero).copy()
+            lower = np.zeros(samples.k)
+            for (who, other_key), other in self._cache.items():
+                other_plan = np.frombuffer(other_key)
+                if who != whose:
+                    continue
+                if self._buys_no_less(other_plan, plan):
+                    lower = np.maximum(lower, other)
+                if self._buys_no_less(plan, other_plan):
+                    upper = np.minimum(upper, other)
+            scale = float(recourse.loss_weight.sum() * self.inst.horizon) or 1.0
+            needed = upper - lower > SETTLED * scale
+            inst = self.inst
+            if not (plan[inst.stock_start :] > 0).any():
+                opens = (inst.new_cap @ plan) > 0 if inst.n_new else np.zeros(0, dtype=bool)
+                needed &= (samples.new[:, opens] > 0).any(axis=1)
+            out = upper
+            todo = np.flatnonzero(needed)
+        for s in todo.tolist():
+            out[s] = recourse.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient=False)[0]
+        self.solves += len(todo)
+        self._cache[key] = out
+        return out
+
+    def _buys_no_less(self, more: np.ndarray, less: np.ndarray) -> bool:
+        """Every action of ``less`` is in ``more`` (binaries and stock weeks), so every opened
+        edge of ``less`` has at least its capacity in ``more`` (κ_cj ≥ max(κ_c, κ_j))."""
+        inst = self.inst
+        b, s0 = inst.n_binary, inst.stock_start
+        return bool(np.all(more[:b] >= less[:b]) and np.all(more[s0:] >= less[s0:] - 1e-12))
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,49 +137,81 @@ class _Verification:
     def expected_loss_after(self) -> float:
         return float(self.result["expected_lost_output_after"])
 
+    @property
+    def members_expected_loss_before(self) -> float:
+        return float(self.result["members_expected_lost_output_before"])
+
+    @property
+    def members_expected_loss_after(self) -> float:
+        return float(self.result["members_expected_lost_output_after"])
+
 
 def _verify(
     inst: _Instance,
     plan: np.ndarray,
     opened: pd.DataFrame,
     stock: pd.DataFrame,
-    recourse: _Recourse,
-    samples: int | None,
-    seed: int | None,
+    evaluation: _Evaluation,
 ) -> _Verification:
-    """Re-stress with the plan in force: adaptive over every sample, static (``stress`` on the
-    network with ``opened`` and ``stock`` applied) for the scenario with everything in force,
-    and the adaptive availability after (loss-optimal plan producing the most)."""
+    """Re-stress with the plan in force: adaptive over every sample of ``evaluation`` (the
+    members' and the world's loss), static (``stress`` on the network with ``opened`` and
+    ``stock`` applied for the horizon) for the scenario with everything in force, and the
+    adaptive availability after (loss-optimal plan producing the most)."""
     network, scenario = inst.network, inst.scenario
     notes: list[str] = []
-    full = _all_samples(inst, samples, seed)
-    before, _, _ = recourse.losses(inst.zero_plan(), full)
-    after, _, _ = recourse.losses(plan, full)
+    full = evaluation.samples
+    zero = inst.zero_plan()
     cvar_alpha = _cvar_alpha(scenario)
     result: dict[str, Any] = {
         "samples": full.fidelity.get("samples", 1),
         "distinct_samples": full.k,
-        "expected_lost_output_before": float(full.weight @ before),
-        "expected_lost_output_after": float(full.weight @ after),
-        "cvar_lost_output_before": weighted_cvar(before, full.weight, cvar_alpha),
-        "cvar_lost_output_after": weighted_cvar(after, full.weight, cvar_alpha),
     }
-    tolerance = 1e-7 * max(1.0, float(np.max(before)) if len(before) else 1.0)
-    result["confirmed"] = bool(np.all(after <= before + tolerance))
-    if not result["confirmed"]:
+    confirmed = True
+    for prefix, losses in (("", evaluation.world), ("members_", evaluation.members)):
+        before, after = losses(zero), losses(plan)
+        result[f"{prefix}expected_lost_output_before"] = float(full.weight @ before)
+        result[f"{prefix}expected_lost_output_after"] = float(full.weight @ after)
+        result[f"{prefix}cvar_lost_output_before"] = weighted_cvar(before, full.weight, cvar_alpha)
+        result[f"{prefix}cvar_lost_output_after"] = weighted_cvar(after, full.weight, cvar_alpha)
+        tolerance = 1e-7 * max(1.0, float(np.max(before)) if len(before) else 1.0)
+        confirmed = confirmed and bool(np.all(after <= before + tolerance))
+    result["confirmed"] = confirmed
+    if not confirmed:
         notes.append("VERIFICATION FAILED: the strategy raises the loss in some sample (a bug)")
     # availability after: every control and disruption in force, the most production at least loss
-    det = _all_samples(inst, None, None) if scenario.monte_carlo is not None or samples is not None else full
+    det = _deterministic(inst, full)
     availability = _availability(inst, plan, det)
-    result["static_lost_output_before"] = stress(network, inst.compiled).metric("lost_output")
+    static_before = stress(network, inst.compiled)
+    result["static_lost_output_before"] = static_before.metric("lost_output")
+    result["members_static_lost_output_before"] = _members_static_loss(inst, static_before.facilities)
     try:
-        applied, apply_notes = apply_plan(network, opened, stock)
+        applied, apply_notes = apply_plan(network, opened, stock, horizon_weeks=inst.horizon)
     except InputError as exc:
         notes.append(f"apply: the strategy could not be applied to the network ({exc.summary})")
     else:
         notes += apply_notes
-        result["static_lost_output_after"] = stress(applied, scenario).metric("lost_output")
+        static_after = stress(applied, scenario)
+        result["static_lost_output_after"] = static_after.metric("lost_output")
+        result["members_static_lost_output_after"] = _members_static_loss(inst, static_after.facilities)
     return _Verification(result, availability, notes)
+
+
+def _deterministic(inst: _Instance, full: _Samples) -> _Samples:
+    """The scenario with every control and disruption in force (``full`` itself when it is that)."""
+    scenario = inst.scenario
+    if scenario.monte_carlo is None and full.fidelity.get("seed") is None:
+        return full
+    return _all_samples(inst, None, None)
+
+
+def _members_static_loss(inst: _Instance, facilities: pd.DataFrame) -> float:
+    """Σ over the members' final outputs of value · capacity · (1 − α): the static loss of the
+    final outputs whose loss the optimiser minimises (value per week)."""
+    arr = inst.network.arrays
+    finals = np.flatnonzero(arr.is_final)
+    alpha = facilities["availability"].to_numpy(dtype=float)[finals]
+    weight = _loss_weights(inst) * inst.horizon  # value · capacity of the members' final outputs
+    return float(weight @ (1.0 - alpha))
 
 
 def _cvar_alpha(scenario: Scenario) -> float:
@@ -99,9 +220,9 @@ def _cvar_alpha(scenario: Scenario) -> float:
 
 
 def _availability(inst: _Instance, plan: np.ndarray, det: _Samples) -> np.ndarray:
-    """Adaptive availability P_v / (c_v H) with the plan in force: the least loss, then the
-    most production within ``OPTIMUM_TOLERANCE`` of it (as ``adaptive_stress``)."""
-    recourse = _Recourse(inst, _lp_solver(None))
+    """Adaptive availability P_v / (c_v H) with the plan in force: the world's least loss, then
+    the most production within ``OPTIMUM_TOLERANCE`` of it (as ``adaptive_stress``)."""
+    recourse = _Recourse(inst, _lp_solver(None), "world")
     loss, _, production = recourse.evaluate(plan, det.edge[0], det.own[0], det.new[0], gradient=False)
     arr = inst.network.arrays
     if recourse.block.lost:
