@@ -9,6 +9,7 @@
 import importlib.metadata as _metadata
 
 from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure
+from .attribution import attribute
 from .errors import InputError, Problem, SolverError, SupplychainError
 from .eto import EtoImport, import_eto
 from .io import read_network, write_network
@@ -17,7 +18,7 @@ from .network import Network
 from .optimise import Strategy, optimise
 from .pipeline import run_scenario
 from .reports import write_reports
-from .results import StressResult
+from .results import Attribution, StressResult
 from .scenario import (
     CompiledScenario,
     Scenario,
@@ -38,6 +39,7 @@ del _metadata
 
 __all__ = [
     "AdaptiveResult",
+    "Attribution",
     "CompiledScenario",
     "EtoImport",
     "InputError",
@@ -52,6 +54,7 @@ __all__ = [
     "TimelineResult",
     "__version__",
     "adaptive_stress",
+    "attribute",
     "available_solvers",
     "chokepoints",
     "compile_scenario",
