@@ -149,6 +149,7 @@ def attribute_compiled(
         basis=basis,
         orders=used_orders,
         seed=seed if method == "sampled" else None,
+        subsets=worth.evaluated,
     )
 
 
@@ -169,12 +170,14 @@ class _Worth:
         self.n_players = self.n_controls + len(compiled.disruption_labels)
         arr = compiled.network.arrays
         self.capacity = arr.capacity
+        self.evaluated = 0  # sets of players evaluated so far
         self.cone = None
         if basis == "static" and CHUNK * max(arr.n_edges, 1) > DENSE_ENTRIES and self.n_players:
             self.cone = _Cone(compiled, engine)
 
     def losses(self, masks: np.ndarray) -> np.ndarray:
         masks = np.atleast_2d(np.asarray(masks, dtype=bool))
+        self.evaluated += len(masks)
         if self.basis == "timeline":
             return self._timeline(masks)
         alpha = self.cone.alpha(masks) if self.cone is not None else self._dense(masks)
@@ -356,6 +359,9 @@ def _sampled(worth: _Worth, orders: int, seed: int) -> tuple[np.ndarray, np.ndar
     permutations = np.argsort(rng.random((orders, n)), axis=1)
     rank = np.argsort(permutations, axis=1)  # rank[o, p]: the position of player p in order o
     compute = worth.compiled.network.arrays.kind == worth.compiled.network.arrays.kinds.index("compute")
+    # sums of each marginal less the first order's (a shift that keeps the variance exact in
+    # floating point when the marginals hardly vary)
+    first = np.zeros((n, n_facilities))
     total = np.zeros((n, n_facilities))
     squares = np.zeros((n, n_facilities))
     compute_marginal = np.zeros((orders, n))
@@ -370,9 +376,12 @@ def _sampled(worth: _Worth, orders: int, seed: int) -> tuple[np.ndarray, np.ndar
         path = losses[inverse.reshape(-1)].reshape(-1, n + 1, n_facilities)
         marginal = np.diff(path, axis=1)  # [o, k]: what the player at position k adds
         for o, order in enumerate(permutations[chunk]):
-            total[order] += marginal[o]
-            squares[order] += marginal[o] ** 2
+            if start + o == 0:
+                first[order] = marginal[o]
+            shifted = marginal[o] - first[order]
+            total[order] += shifted
+            squares[order] += shifted**2
             compute_marginal[start + o, order] = marginal[o][:, compute].sum(axis=1)
-    phi = total / orders
-    variance = np.maximum(squares - total * phi, 0.0) / (orders - 1)
+    phi = first + total / orders
+    variance = np.maximum(squares - total * total / orders, 0.0) / (orders - 1)
     return phi, np.sqrt(variance / orders), compute_marginal.std(axis=0, ddof=1) / math.sqrt(orders)

@@ -534,6 +534,7 @@ def _attribution_info(attribution: Any) -> dict[str, Any]:
         "players": len(attribution.players),
         "orders": attribution.orders,
         "seed": attribution.seed,
+        "subsets": attribution.subsets,
     }
 
 

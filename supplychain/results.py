@@ -40,7 +40,8 @@ class Attribution:
     - ``capacity``: c_v per facility (units per week), the scale of the tie tolerance;
     - ``method``: ``"exact"`` (every subset of the players) or ``"sampled"`` (``orders`` random
       orders drawn from ``seed``); ``basis``: ``"static"`` (the horizon-average loss, §3.2) or
-      ``"timeline"`` (the mean weekly loss, §3.3).
+      ``"timeline"`` (the mean weekly loss, §3.3); ``subsets``: how many sets of players the
+      engine evaluated.
     """
 
     shares: pd.DataFrame
@@ -52,6 +53,7 @@ class Attribution:
     basis: str
     orders: int | None = None
     seed: int | None = None
+    subsets: int = 0
 
     def limiting(self, kind: str | None = None) -> list[str]:
         """Per facility (table order) the player with the largest share of its loss, among the
