@@ -30,6 +30,7 @@ rounding: with no rule in force every facility makes its normal output).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -171,6 +172,7 @@ class _Worth:
         arr = compiled.network.arrays
         self.capacity = arr.capacity
         self.evaluated = 0  # sets of players evaluated so far
+        self.factors = _Factors(compiled, np.arange(arr.n_edges), np.arange(arr.n_facilities))  # table order
         self.cone = None
         if basis == "static" and CHUNK * max(arr.n_edges, 1) > DENSE_ENTRIES and self.n_players:
             self.cone = _Cone(compiled, engine)
@@ -191,12 +193,8 @@ class _Worth:
         out = np.empty((len(masks), arr.n_facilities))
         for start in range(0, len(masks), step):
             rows = masks[start : start + step]
-            alpha, _ = propagate(
-                arr.plan,
-                compiled.edge_factor(rows[:, : self.n_controls]),
-                compiled.own_factor(rows[:, self.n_controls :]),
-                compiled.stock_term,
-            )
+            edge, own = self.factors.dense(rows[:, : self.n_controls], rows[:, self.n_controls :])
+            alpha, _ = propagate(arr.plan, edge, own, compiled.stock_term)
             out[start : start + len(rows)] = alpha
         return out
 
@@ -236,16 +234,7 @@ class _Cone:
         plan = compiled.network.arrays.plan
         self.plan = plan
         self.n_controls = n_controls
-        # edges and facilities touched by some rule, in engine order, grouped by the set of
-        # rules touching them (their signature)
-        self.edge_rules = _Touched(compiled.coverage[:, plan.edge_order], compiled.control_weeks)
-        self.edge_constant = not compiled.timed_controls
-        self.approval = compiled.approval
-        overlap = n_disruptions > 1 and bool(np.any(compiled.disruption_hit.sum(axis=0) > 1))
-        self.own_constant = not (overlap and compiled.timed_disruptions)
-        self.disruption_mean = compiled.disruption_factor.min(axis=1) if n_disruptions else np.ones(0)
-        hit = compiled.disruption_hit & (compiled.disruption_factor < 1.0)
-        self.own_rules = _Touched(hit[:, plan.order], compiled.disruption_weeks)
+        self.factors = _Factors(compiled, plan.edge_order, plan.order)  # engine order
 
     def alpha(self, masks: np.ndarray) -> np.ndarray:
         """α (S × N, table order) of each set of players."""
@@ -253,8 +242,9 @@ class _Cone:
 
         size = len(masks)
         controls, disruptions = masks[:, : self.n_controls], masks[:, self.n_controls :]
-        edge_sample, edge, edge_value = self.edge_rules.changes(controls, self._edge_value)
-        own_sample, own_facility, own_value = self.own_rules.changes(disruptions, self._own_value)
+        factors = self.factors
+        edge_sample, edge, edge_value = factors.edges.changes(controls, factors.edge_value)
+        own_sample, own_facility, own_value = factors.own.changes(disruptions, factors.own_value)
         draw = BlockDraw(
             0, size, controls, disruptions, edge_sample, edge, edge_value, own_sample, own_facility, own_value
         )
@@ -264,9 +254,28 @@ class _Cone:
         engine_alpha[sample, position] = value
         return engine_alpha[:, self.plan.position]
 
-    def _edge_value(self, members: np.ndarray, weekly: np.ndarray) -> float:
-        """The static edge factor under the controls ``members`` (all cover the edge), as
-        ``CompiledScenario.edge_factor`` computes it (products in control order)."""
+
+class _Factors:
+    """The static factors of sets of players, touched entry by touched entry (docs/model.md
+    §3.1): ``edges`` and ``own`` group the supply edges (facilities) by the set of controls
+    (disruptions) touching them, in the order ``edge_order`` (``facility_order``) gives. The
+    values are those ``CompiledScenario.edge_factor`` and ``own_factor`` compute."""
+
+    def __init__(self, compiled: CompiledScenario, edge_order: np.ndarray, facility_order: np.ndarray) -> None:
+        n_disruptions = len(compiled.disruption_labels)
+        self.edges = _Touched(compiled.coverage[:, edge_order], compiled.control_weeks)
+        self.edge_constant = not compiled.timed_controls
+        self.approval = compiled.approval
+        overlap = n_disruptions > 1 and bool(np.any(compiled.disruption_hit.sum(axis=0) > 1))
+        self.own_constant = not (overlap and compiled.timed_disruptions)
+        self.disruption_mean = compiled.disruption_factor.min(axis=1) if n_disruptions else np.ones(0)
+        hit = compiled.disruption_hit & (compiled.disruption_factor < 1.0)
+        self.own = _Touched(hit[:, facility_order], compiled.disruption_weeks)
+
+    def edge_value(self, members: np.ndarray, weekly: np.ndarray) -> float:
+        """The static edge factor under the controls ``members`` (all cover the edge): the
+        product of their approvals in control order, or with timed controls the horizon mean of
+        the week-by-week product."""
         if self.edge_constant:
             value = 1.0
             for c in np.flatnonzero(members).tolist():
@@ -274,9 +283,10 @@ class _Cone:
             return value
         return float(weekly[members].prod(axis=0).mean())
 
-    def _own_value(self, members: np.ndarray, weekly: np.ndarray) -> float:
-        """The static own factor under the disruptions ``members`` (all hit the facility), as
-        ``CompiledScenario.own_factor`` computes it."""
+    def own_value(self, members: np.ndarray, weekly: np.ndarray) -> float:
+        """The static own factor under the disruptions ``members`` (all hit the facility): the
+        product of their horizon means, or where timed disruptions overlap the horizon mean of
+        the week-by-week product."""
         if self.own_constant:
             value = 1.0
             for d in np.flatnonzero(members).tolist():
@@ -284,14 +294,22 @@ class _Cone:
             return value
         return float(weekly[members].prod(axis=0).mean())
 
+    def dense(self, controls: np.ndarray, disruptions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(edge factors S × E, own factors S × N) of each set, in the orders given."""
+        edge = np.ones((len(controls), self.edges.width))
+        edge[:, self.edges.entries] = self.edges.values(controls, self.edge_value)
+        own = np.ones((len(disruptions), self.own.width))
+        own[:, self.own.entries] = self.own.values(disruptions, self.own_value)
+        return edge, own
+
 
 class _Touched:
-    """Entries (edges or facility positions, engine order) touched by some player, grouped by
-    the set of players touching them. ``changes`` lists, for a batch of player sets, the
-    (set, entry, factor) triples whose factor is not 1, sorted by set and entry."""
+    """Entries (edges or facilities) touched by some player, grouped by the set of players
+    touching them (their signature), so that a factor is computed once per signature."""
 
     def __init__(self, hits: np.ndarray, weekly: np.ndarray) -> None:
         self.weekly = weekly
+        self.width = hits.shape[1]
         touched = hits.any(axis=0) if hits.size else np.zeros(hits.shape[1], dtype=bool)
         self.entries = np.flatnonzero(touched)
         if len(self.entries):
@@ -301,22 +319,28 @@ class _Touched:
         self.signatures = signatures.astype(bool)
         self.signature_of = inverse.reshape(-1)
 
-    def changes(self, active: np.ndarray, value_of: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        size = len(active)
-        if not len(self.entries) or not active.size:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0)
-        memo: dict[bytes, float] = {}
-        values = np.ones((size, len(self.signatures)))
-        for s in range(size):
-            for u, members in enumerate(self.signatures & active[s]):
-                if not members.any():
-                    continue
-                key = members.tobytes()
-                if key not in memo:
-                    memo[key] = value_of(members, self.weekly)  # type: ignore[operator]
-                values[s, u] = memo[key]
-        per_entry = values[:, self.signature_of]  # S × touched entries
+    def values(self, active: np.ndarray, value_of: Callable[[np.ndarray, np.ndarray], float]) -> np.ndarray:
+        """The factor of every touched entry (S × touched entries) under each set of players
+        (``active``, S × players)."""
+        values = np.ones((len(active), len(self.signatures)))
+        if len(self.signatures) and active.size:
+            memo: dict[bytes, float] = {}
+            for s in range(len(active)):
+                for u, members in enumerate(self.signatures & active[s]):
+                    if not members.any():
+                        continue
+                    key = members.tobytes()
+                    if key not in memo:
+                        memo[key] = value_of(members, self.weekly)
+                    values[s, u] = memo[key]
+        return values[:, self.signature_of]
+
+    def changes(
+        self, active: np.ndarray, value_of: Callable[[np.ndarray, np.ndarray], float]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(set, entry, factor) of every touched entry whose factor is not 1, sorted by set and
+        then entry."""
+        per_entry = self.values(active, value_of)
         sample, at = np.nonzero(per_entry != 1.0)  # row-major: sorted by set, then entry
         return sample.astype(np.int64), self.entries[at].astype(np.int64), per_entry[sample, at]
 
