@@ -9,6 +9,7 @@
 import importlib.metadata as _metadata
 
 from .analysis import AdaptiveResult, adaptive_stress, chokepoints, concentration, exposure
+from .attribution import attribute
 from .compare import Comparison, compare
 from .errors import InputError, Problem, SolverError, SupplychainError
 from .eto import EtoImport, import_eto
@@ -19,7 +20,7 @@ from .network import Network
 from .optimise import Strategy, optimise
 from .pipeline import run_scenario
 from .reports import write_reports
-from .results import StressResult
+from .results import Attribution, StressResult
 from .scenario import (
     CompiledScenario,
     Scenario,
@@ -41,6 +42,7 @@ del _metadata
 
 __all__ = [
     "AdaptiveResult",
+    "Attribution",
     "Comparison",
     "CompiledScenario",
     "EtoImport",
@@ -58,6 +60,7 @@ __all__ = [
     "TimelineResult",
     "__version__",
     "adaptive_stress",
+    "attribute",
     "available_solvers",
     "chokepoints",
     "compare",

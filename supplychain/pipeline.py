@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .analysis import adaptive_stress, chokepoints, concentration
 from .analysis import exposure as exposure_table
+from .attribution import attribute_compiled
 from .backtest import observations
 from .montecarlo import monte_carlo
 from .progress import ProgressArg, progress_callback
@@ -124,7 +125,9 @@ def run_scenario(
     True, or None and ``timeline: true`` in the scenario, the scenario is also stepped week by
     week (``sc.timeline``, docs/model.md §3.3): the result gains the ``timeline`` table
     (timeline.csv), ``availability_timeline`` and ``worst_week`` per facility and the weekly
-    headline metrics in ``summary``. A scenario with an ``observed:`` block (a backtest,
+    headline metrics in ``summary``; the Shapley attribution (limiting control and cause, the
+    attributed columns of ``controls`` and ``disruptions``) is then of the timeline's mean
+    weekly loss instead of the static loss (docs/model.md §3.4). A scenario with an ``observed:`` block (a backtest,
     docs/model.md §8) also gets the ``backtest`` table (backtest.csv), and the timeline runs
     whenever one of its metrics needs it.
 
@@ -142,11 +145,16 @@ def run_scenario(
     result = stress(network, compiled)
     result.timings["compile_s"] = compile_s
     steps = None
-    if timeline or (timeline is None and scen.timeline) or scen.observations_need_timeline:
+    wants_timeline = bool(timeline or (timeline is None and scen.timeline))
+    if wants_timeline or scen.observations_need_timeline:
         t0 = time.perf_counter()
         steps = weekly(network, compiled)
         result.attach_timeline(steps)
         result.timings["timeline_s"] = time.perf_counter() - t0
+    if wants_timeline:  # the attribution is of the timeline's loss (docs/model.md §3.4)
+        t0 = time.perf_counter()
+        result.attach_attribution(attribute_compiled(compiled, basis="timeline"))
+        result.timings["attribution_timeline_s"] = time.perf_counter() - t0
     if scen.observed and not (scen.observations_need_adaptive and analyses):
         _attach_backtest(result, compiled, steps, network, solver, time_limit, gap)
     if dask is not None and scen.monte_carlo is None and samples is None:

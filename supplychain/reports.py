@@ -69,6 +69,7 @@ REPORT_FILES: frozenset[str] = frozenset(
         "facilities.csv",
         "countries.csv",
         "controls.csv",
+        "disruptions.csv",
         "concentration.csv",
         "chokepoints.csv",
         "exposure.csv",
@@ -485,6 +486,7 @@ def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
         "facilities",
         "countries",
         "controls",
+        "disruptions",
         "concentration",
         "chokepoints",
         "exposure",
@@ -519,8 +521,21 @@ def run_info(result: Any) -> dict[str, Any]:
         **({"mc_engine": result.extras["mc_engine"]} if "mc_engine" in result.extras else {}),
         "solver": result.extras.get("solver"),
         **({"optimise": result.extras["optimise"]} if "optimise" in result.extras else {}),
+        **({"attribution": _attribution_info(result.attribution)} if getattr(result, "attribution", None) else {}),
         "timings": {k: round(v, 6) for k, v in result.timings.items()},
         **({"provenance": _provenance(result)} if _has_provenance(result) else {}),
+    }
+
+
+def _attribution_info(attribution: Any) -> dict[str, Any]:
+    """run.json's ``attribution``: how the Shapley shares were computed (docs/model.md §3.4)."""
+    return {
+        "method": attribution.method,
+        "basis": attribution.basis,
+        "players": len(attribution.players),
+        "orders": attribution.orders,
+        "seed": attribution.seed,
+        "subsets": attribution.subsets,
     }
 
 
@@ -604,17 +619,18 @@ def _xlsx_cell(value: Any) -> Any:
 def write_reports(result: Any, directory: str | Path, *, formats: Iterable[str] = ("csv",)) -> Path:
     """Write a result's report files into ``directory`` atomically (docs/model.md §6).
 
-    Writes facilities.csv, countries.csv, controls.csv, summary.csv (and every other table
-    the result carries), report.html (the page a person reads, supplychain/html_report.py),
-    run.json and the marker ``.supplychain-report``; returns the folder.
+    Writes facilities.csv, countries.csv, controls.csv, disruptions.csv, summary.csv (and every
+    other table the result carries), report.html (the page a person reads,
+    supplychain/html_report.py), run.json and the marker ``.supplychain-report``; returns the folder.
     Every CSV is byte-identical for the same inputs; run.json differs between runs only in
     ``timings``.
 
     >>> import supplychain as sc, tempfile
     >>> res = sc.stress(sc.read_network("tiny"), sc.Scenario.model_validate({"name": "none"}))
     >>> folder = sc.write_reports(res, tempfile.mkdtemp() + "/out")
-    >>> sorted(p.name for p in folder.iterdir())
-    ['.supplychain-report', 'controls.csv', 'countries.csv', 'facilities.csv', 'report.html', 'run.json', 'summary.csv']
+    >>> sorted(p.name for p in folder.iterdir())  # doctest: +NORMALIZE_WHITESPACE
+    ['.supplychain-report', 'controls.csv', 'countries.csv', 'disruptions.csv', 'facilities.csv',
+     'report.html', 'run.json', 'summary.csv']
 
     ``formats``: ``csv`` (always) and ``xlsx`` (also report.xlsx, a sheet per table).
     ``directory`` is refused (``InputError``) when it ends in a file suffix such as ``.xlsx``

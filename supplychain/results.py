@@ -18,9 +18,77 @@ if TYPE_CHECKING:
     from .network import Network
     from .scenario import Scenario
 
-__all__ = ["StressResult"]
+__all__ = ["Attribution", "StressResult"]
 
 _TOLERANCE = 1e-9
+
+
+@dataclass
+class Attribution:
+    """Shapley attribution of every facility's lost capacity among a scenario's rules
+    (docs/model.md §3.4); ``sc.attribute`` builds one, ``sc.stress`` attaches one.
+
+    - ``shares``: facility × player (index the facility ids, columns the players: the controls
+      in their order, then the disruptions), each player's share of the facility's lost
+      capacity in units of its item per week; a row sums to the facility's lost capacity;
+    - ``std_error``: the same shape, the standard error of each share when ``method`` is
+      ``"sampled"`` (None when exact);
+    - ``players``: one row per player, its name and ``kind`` (``control`` or ``disruption``);
+    - ``compute``: per player (index) the compute lost it takes, ``attributed_lost_compute``
+      (Σ of its shares over compute facilities, units per week), and its ``std_error`` (0 when
+      exact);
+    - ``capacity``: c_v per facility (units per week), the scale of the tie tolerance;
+    - ``method``: ``"exact"`` (every subset of the players) or ``"sampled"`` (``orders`` random
+      orders drawn from ``seed``); ``basis``: ``"static"`` (the horizon-average loss, §3.2) or
+      ``"timeline"`` (the mean weekly loss, §3.3); ``subsets``: how many sets of players the
+      engine evaluated.
+    """
+
+    shares: pd.DataFrame
+    std_error: pd.DataFrame | None
+    players: pd.DataFrame
+    compute: pd.DataFrame
+    capacity: np.ndarray
+    method: str
+    basis: str
+    orders: int | None = None
+    seed: int | None = None
+    subsets: int = 0
+
+    def limiting(self, kind: str | None = None) -> list[str]:
+        """Per facility (table order) the player with the largest share of its loss, among the
+        players of ``kind`` (``"control"``, ``"disruption"``, or None: all); empty when none of
+        them takes more than 1e-9 of the facility's capacity. Shares within 1e-9 of the
+        capacity of the largest tie, and the tie goes to the player listed first (controls
+        before disruptions)."""
+        names = self.players["player"].to_numpy(dtype=object)
+        pick = np.ones(len(names), dtype=bool) if kind is None else (self.players["kind"] == kind).to_numpy()
+        values = self.shares.to_numpy()[:, pick]
+        names = names[pick]
+        if not len(names):
+            return [""] * len(self.shares)
+        tolerance = _TOLERANCE * self.capacity
+        best = values.max(axis=1)
+        first = np.argmax(values >= (best - tolerance)[:, None], axis=1)
+        return [str(names[j]) if ok else "" for j, ok in zip(first.tolist(), (best > tolerance).tolist(), strict=True)]
+
+    @property
+    def lost_capacity(self) -> pd.Series:
+        """Per facility the sum of its shares: its lost capacity on the attribution's basis."""
+        return self.shares.sum(axis=1)
+
+    def __repr__(self) -> str:
+        kinds = self.players["kind"].value_counts()
+        n_controls, n_disruptions = int(kinds.get("control", 0)), int(kinds.get("disruption", 0))
+        how = "exact" if self.method == "exact" else f"sampled from {self.orders} orders (seed {self.seed})"
+        text = (
+            f"<Attribution {how}, {self.basis} loss, among {n_controls} control{'s' * (n_controls != 1)} and "
+            f"{n_disruptions} disruption{'s' * (n_disruptions != 1)} over {len(self.shares)} facilities"
+        )
+        if len(self.compute):
+            top = self.compute["attributed_lost_compute"].sort_values(ascending=False, kind="stable")
+            text += f"; most compute lost: {top.index[0]} {top.iloc[0]:.6g}"
+        return text + ">"
 
 
 @dataclass
@@ -31,11 +99,16 @@ class StressResult:
 
     - ``facilities``: per facility its capacity (units/week), ``availability`` (share of
       normal output over the horizon, 0–1), ``lost_capacity`` = capacity·(1 − availability),
-      ``limiting_item`` and ``limiting_control`` (empty when none);
+      ``limiting_item``, ``limiting_control`` and ``limiting_cause`` (empty when none);
     - ``countries``: per country × kind the capacity, lost capacity and ``lost_share``;
     - ``controls``: per control the supply edges it covers, the facilities and compute it
-      hits on its own (``standalone_lost_compute``) and what lifting it alone would restore
-      (``marginal_lost_compute``);
+      hits on its own (``standalone_lost_compute``), what lifting it alone would restore
+      (``marginal_lost_compute``) and its Shapley share of the compute lost
+      (``attributed_lost_compute``, with ``attributed_lost_compute_std_error``);
+    - ``disruptions``: the same per disruption (facilities_hit, standalone, attributed and
+      marginal compute lost);
+    - ``attribution``: the ``Attribution`` behind ``limiting_control``, ``limiting_cause`` and
+      the attributed columns (facility × player shares of lost capacity, docs/model.md §3.4);
     - ``summary``: headline metrics (``compute_lost``, ``lost_output_share``, …);
     - when the analyses ran (``run_scenario`` and the CLI): ``concentration``,
       ``chokepoints`` and ``exposure`` (docs/model.md §4), else None;
@@ -53,6 +126,8 @@ class StressResult:
     countries: pd.DataFrame
     controls: pd.DataFrame
     summary: pd.DataFrame
+    disruptions: pd.DataFrame | None = None
+    attribution: Attribution | None = None
     concentration: pd.DataFrame | None = None
     chokepoints: pd.DataFrame | None = None
     exposure: pd.DataFrame | None = None
@@ -67,7 +142,12 @@ class StressResult:
 
     @classmethod
     def from_facilities(
-        cls, network: Network, scenario: Scenario, facilities: pd.DataFrame, controls: pd.DataFrame
+        cls,
+        network: Network,
+        scenario: Scenario,
+        facilities: pd.DataFrame,
+        controls: pd.DataFrame,
+        disruptions: pd.DataFrame | None = None,
     ) -> StressResult:
         """Aggregate the facilities table into countries and summary tables."""
         arr = network.arrays
@@ -107,7 +187,46 @@ class StressResult:
         by_country = frame[compute].groupby("country", sort=True)["lost_capacity"].sum()
         metrics += [(f"compute_lost[{c}]", float(v)) for c, v in by_country.items()]
         summary = pd.DataFrame(metrics, columns=["metric", "value"])
-        return cls(network, scenario, facilities, countries, controls, summary)
+        return cls(network, scenario, facilities, countries, controls, summary, disruptions)
+
+    def attach_attribution(self, attribution: Attribution) -> None:
+        """Set the Shapley attribution (docs/model.md §3.4): ``limiting_control`` and
+        ``limiting_cause`` per facility (right after ``limiting_item``), and
+        ``attributed_lost_compute`` with its standard error in ``controls`` and ``disruptions``.
+        Replaces an attribution attached before (the timeline's replaces the static one)."""
+        self.attribution = attribution
+        columns = {
+            "limiting_control": attribution.limiting("control"),
+            "limiting_cause": attribution.limiting(),
+        }
+        at = list(self.facilities.columns).index("limiting_item") + 1
+        for offset, (name, values) in enumerate(columns.items()):
+            if name in self.facilities.columns:
+                self.facilities[name] = values
+            else:
+                self.facilities.insert(at + offset, name, values)
+        kinds = attribution.players["kind"].to_numpy()
+        compute = attribution.compute
+        tables = (
+            (self.controls, "control", "marginal_lost_compute"),
+            (self.disruptions, "disruption", "standalone_lost_compute"),
+        )
+        for table, kind, anchor in tables:
+            if table is None:
+                continue
+            rows = compute[kinds == kind]
+            after = list(table.columns).index(anchor) + 1
+            for offset, (name, source) in enumerate(
+                (
+                    ("attributed_lost_compute", "attributed_lost_compute"),
+                    ("attributed_lost_compute_std_error", "std_error"),
+                )
+            ):
+                values = rows[source].reindex(table[kind]).to_numpy(dtype=float)
+                if name in table.columns:
+                    table[name] = values
+                else:
+                    table.insert(after + offset, name, values)
 
     def attach_adaptive(self, adaptive: Any) -> None:
         """Add an ``AdaptiveResult``: ``availability_adaptive`` per facility and the adaptive

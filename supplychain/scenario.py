@@ -479,6 +479,32 @@ class Scenario(_Model):
         return self
 
     @model_validator(mode="after")
+    def _unique_disruption_names(self) -> Scenario:
+        taken = {c.name: f"controls[{i}].name" for i, c in enumerate(self.controls)}
+        for i, name in enumerate(self.disruption_names):
+            given = self.disruptions[i].name is not None
+            if name in taken:
+                raise PydanticCustomError(
+                    "duplicate_name",
+                    "disruption name '{name}' repeats {where}; rule names must be unique across controls and "
+                    "disruptions (the attribution and disruptions.csv name each rule)"
+                    + ("" if given else "; give this disruption a name"),
+                    {
+                        "name": name,
+                        "where": taken[name],
+                        "at": ("disruptions", i, "name") if given else ("disruptions", i),
+                    },
+                )
+            taken[name] = f"disruptions[{i}].name" if given else f"the default name of disruptions[{i}]"
+        return self
+
+    @property
+    def disruption_names(self) -> tuple[str, ...]:
+        """Each disruption's name in reports (docs/model.md §3.4): its ``name``, or
+        ``disruption-<i>`` for the i-th disruption of the list (1-based) when it has none."""
+        return tuple(d.name if d.name else f"disruption-{i}" for i, d in enumerate(self.disruptions, start=1))
+
+    @model_validator(mode="after")
     def _observations(self) -> Scenario:
         first: dict[str, int] = {}
         for i, obs in enumerate(self.observed):

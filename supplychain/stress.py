@@ -222,22 +222,30 @@ def stress(network: Network | None, scenario: Scenario | CompiledScenario | str 
     timings["arrays_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    n_controls = len(compiled.control_names)
-    # Sample 0: the scenario as written. Samples 1..C: control c lifted (limiting control).
-    # Samples C+1..2C: control c alone in force, no disruption (standalone effect).
-    active = np.ones((1 + 2 * n_controls, n_controls), dtype=bool)
-    active[1 : 1 + n_controls] &= ~np.eye(n_controls, dtype=bool)
-    active[1 + n_controls :] = np.eye(n_controls, dtype=bool)
-    disrupted = np.ones((1 + 2 * n_controls, len(compiled.disruption_labels)), dtype=bool)
-    disrupted[1 + n_controls :] = False
+    n_controls, n_disruptions = len(compiled.control_names), len(compiled.disruption_labels)
+    # Sample 0: the scenario as written; then each rule lifted (marginal effect), then each rule
+    # alone in force (standalone effect): controls first, then disruptions.
+    players = n_controls + n_disruptions
+    everything = np.ones((1, players), dtype=bool)
+    lifted = ~np.eye(players, dtype=bool)
+    alone = np.eye(players, dtype=bool)
+    rows = np.vstack([everything, lifted, alone])
     alpha, avail = propagate(
-        arr.plan, compiled.edge_factor(active), compiled.own_factor(disrupted), compiled.stock_term
+        arr.plan,
+        compiled.edge_factor(rows[:, :n_controls]),
+        compiled.own_factor(rows[:, n_controls:]),
+        compiled.stock_term,
     )
     timings["propagate_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     result = _assemble(network, scenario, compiled, alpha, avail)
     timings["assemble_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    from .attribution import attribute_compiled
+
+    result.attach_attribution(attribute_compiled(compiled))
+    timings["attribution_s"] = time.perf_counter() - t0
     result.timings.update(timings)
     return result
 
@@ -250,21 +258,15 @@ def _clean(difference: np.ndarray, scale: float) -> np.ndarray:
 def _assemble(
     network: Network, scenario: Scenario, compiled: CompiledScenario, alpha: np.ndarray, avail: np.ndarray
 ) -> StressResult:
-    """Build the result tables from the batch: row 0 the scenario, then the variants."""
+    """Build the result tables from the batch: row 0 the scenario, then each rule lifted, then
+    each rule alone (controls, then disruptions). The limiting control and cause and the
+    attributed columns come from the attribution (``StressResult.attach_attribution``)."""
     arr = network.arrays
     n_controls = len(compiled.control_names)
+    players = n_controls + len(compiled.disruption_labels)
     base = alpha[0]
-    lifted = alpha[1 : 1 + n_controls]
-    alone = alpha[1 + n_controls :]
-
-    limiting_control = [""] * arr.n_facilities
-    if n_controls:
-        gain = lifted - base  # C × N: how much lifting each control raises α
-        near_best = gain >= gain.max(axis=0) - TOLERANCE  # ties within the tolerance
-        best = np.argmax(near_best, axis=0)  # the first listed of them
-        raised = gain[best, np.arange(arr.n_facilities)] > TOLERANCE
-        names = compiled.control_names
-        limiting_control = [names[c] if ok else "" for c, ok in zip(best.tolist(), raised.tolist(), strict=True)]
+    lifted = alpha[1 : 1 + players]
+    alone = alpha[1 + players :]
 
     fac = network.facilities
     capacity = arr.capacity
@@ -279,25 +281,35 @@ def _assemble(
             "availability": base,
             "lost_capacity": capacity * (1.0 - base),
             "limiting_item": _limiting_items(network, avail[0]),
-            "limiting_control": limiting_control,
             "produces": fac["produces"].to_numpy(dtype=object),
             "final_output": arr.is_final,
         }
     )
 
     compute = arr.kind == arr.kinds.index("compute")
-    lost_compute_alone = ((1.0 - alone) * capacity)[:, compute].sum(axis=1) if n_controls else np.zeros(0)
-    lost_compute_lifted = ((1.0 - lifted) * capacity)[:, compute].sum(axis=1) if n_controls else np.zeros(0)
+    lost_compute_alone = ((1.0 - alone) * capacity)[:, compute].sum(axis=1)
+    lost_compute_lifted = ((1.0 - lifted) * capacity)[:, compute].sum(axis=1)
     lost_compute = float(((1.0 - base) * capacity)[compute].sum())
+    marginal = _clean(lost_compute - lost_compute_lifted, lost_compute)
+    hit = (alone < 1.0 - TOLERANCE).sum(axis=1).astype(np.int64)
     controls = pd.DataFrame(
         {
             "control": list(compiled.control_names),
             "edges_covered": compiled.coverage.sum(axis=1).astype(np.int64),
-            "facilities_hit": (alone < 1.0 - TOLERANCE).sum(axis=1).astype(np.int64),
-            "standalone_lost_compute": lost_compute_alone,
-            "marginal_lost_compute": _clean(lost_compute - lost_compute_lifted, lost_compute),
+            "facilities_hit": hit[:n_controls],
+            "standalone_lost_compute": lost_compute_alone[:n_controls],
+            "marginal_lost_compute": marginal[:n_controls],
             "issuer": [";".join(c.issuer) for c in scenario.controls],
             "licence_approval": compiled.approval,
         }
     )
-    return StressResult.from_facilities(network, scenario, facilities, controls)
+    disruptions = pd.DataFrame(
+        {
+            "disruption": list(scenario.disruption_names),
+            "facilities_hit": hit[n_controls:],
+            "standalone_lost_compute": lost_compute_alone[n_controls:],
+            "marginal_lost_compute": marginal[n_controls:],
+            "capacity_factor": [d.capacity_factor for d in scenario.disruptions],
+        }
+    )
+    return StressResult.from_facilities(network, scenario, facilities, controls, disruptions)

@@ -123,6 +123,27 @@ def loop_network(third_supplier: bool, stock_weeks: float | None = None) -> sc.N
     return network(facilities, [recipe("a", "yb"), recipe("b", "ya", stock_weeks=stock_weeks)], supplies)
 
 
+def chain_network() -> sc.Network:
+    """src_a (JPN) and src_b (CHN) supply m to fab (KOR, capacity 12, no stock), 60 % and 40 %;
+    fab supplies chip to dc (KOR, compute, capacity 10). Every value is 1. The attribution's
+    worked examples run on it (tests/test_attribution.py)."""
+    facilities = [
+        facility("src_a", "JPN", "m", capacity=100),
+        facility("src_b", "CHN", "m", capacity=100),
+        facility("fab", "KOR", "chip", kind="foundry", capacity=12),
+        facility("dc", "KOR", "ai", kind="compute", capacity=10),
+    ]
+    return network(
+        facilities,
+        [recipe("fab", "m", quantity=1), recipe("dc", "chip", quantity=1)],
+        [supply("src_a", "fab", "m", 0.6), supply("src_b", "fab", "m", 0.4), supply("fab", "dc", "chip")],
+    )
+
+
+JAPAN_DENIES_M = {"issuer": "JPN", "items": ["m"], "destinations": ["KOR"], "licence_approval": 0.0}
+"""A Japanese denial of m to Korea: on the chain network it covers src_a -> fab only."""
+
+
 # ---- reading results and files ----------------------------------------------------------------
 
 

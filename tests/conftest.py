@@ -4,6 +4,8 @@
   a Network is immutable).
 - ``tiny_controls_path`` and ``tiny_controls_scenario``: the worked scenario
   ``tests/data/tiny-controls.yaml`` (on ``network: tiny``), as a path and parsed.
+- ``chain``: the attribution's worked network, ``builders.chain_network()`` (src_a JPN 60 % and
+  src_b CHN 40 % of a Korean fab's m; the fab feeds a Korean compute centre).
 - ``solver``: each LP solver by name, "highs" and "cbc"; a solver that is not installed here
   is skipped, not silently dropped.
 
@@ -35,6 +37,11 @@ def tiny_controls_path() -> Path:
 @pytest.fixture(scope="session")
 def tiny_controls_scenario(tiny_controls_path: Path) -> sc.Scenario:
     return sc.read_scenario(tiny_controls_path)
+
+
+@pytest.fixture(scope="session")
+def chain() -> sc.Network:
+    return builders.chain_network()
 
 
 @pytest.fixture(params=SOLVERS)

@@ -14,8 +14,9 @@ Decisions beyond that text, which the engine takes the same way:
 - A facility without recipes has issuer-origin content share 0.
 - A recipe limits only when A_vk < 1 - 1e-9; items within 1e-9 of the smallest A_vk tie, and
   the tie goes to the smaller item id.
-- The limiting control must raise alpha by more than 1e-9; controls within 1e-9 of the largest
-  raise tie, and the tie goes to the control listed first.
+- The limiting control (cause) is the control (player) with the largest Shapley share of the
+  facility's lost capacity, when it exceeds 1e-9 x capacity; shares within 1e-9 x capacity of
+  the largest tie, and the tie goes to the one listed first (controls before disruptions).
 - A disruption hits a facility when it matches every selector it gives.
 - Week factors (docs/model.md §3.1) are evaluated one week at a time and averaged over the
   horizon; affiliates are found by repeating the ownership sums until nothing is added.
@@ -34,6 +35,7 @@ __all__ = [
     "reference_edge_factors",
     "reference_edges_covered",
     "reference_own_factors",
+    "reference_shapley",
     "reference_solve",
     "reference_stress",
     "scenario_dict",
@@ -395,15 +397,16 @@ def _limiting_item(inputs: dict[str, float]) -> str:
     return chosen if inputs[chosen] < 1 - LIMIT_TOL else ""
 
 
-def _limiting_control(raises: list[tuple[str, float]]) -> str:
-    """The control whose lifting raises alpha most, when by more than 1e-9; raises within
-    1e-9 of the largest tie, and the tie goes to the control listed first."""
-    if not raises:
+def limiting_player(shares: dict[str, float], capacity: float) -> str:
+    """The player with the largest share, when it exceeds 1e-9 x capacity; shares within
+    1e-9 x capacity of the largest tie, and the tie goes to the player listed first."""
+    if not shares:
         return ""
-    largest = max(gain for _, gain in raises)
-    for name, gain in raises:
-        if gain >= largest - LIMIT_TOL:
-            return name if gain > LIMIT_TOL else ""
+    tol = LIMIT_TOL * capacity
+    largest = max(shares.values())
+    for name, share in shares.items():
+        if share >= largest - tol:
+            return name if share > tol else ""
     return ""
 
 
@@ -414,29 +417,30 @@ def _run(data: _Data, scen: dict, controls: list[dict]) -> tuple[dict[str, float
 
 
 def reference_stress(net: Any, scenario: Any) -> dict[str, dict[str, Any]]:
-    """Per facility id: availability, limiting_item, limiting_control.
+    """Per facility id: availability, limiting_item, limiting_control, limiting_cause.
 
-    For the tests each entry also holds ``inputs`` (A_vk per recipe item) and ``raises``
-    (``[(control name, alpha without that control - alpha)]`` in the scenario's order).
+    The limiting control and cause come from the brute-force Shapley shares
+    (``reference_shapley``): the control, and the player, with the largest share. For the tests
+    each entry also holds ``inputs`` (A_vk per recipe item), ``shares`` (player -> share, controls
+    first) and ``controls`` (the names of the controls among them).
     """
     data = _data(net)
     scen = scenario_dict(scenario)
-    controls = list(scen.get("controls") or [])
-    alpha, inputs = _run(data, scen, controls)
-    without = []
-    for j, control in enumerate(controls):
-        others = controls[:j] + controls[j + 1 :]
-        alpha_j, _ = _run(data, scen, others)
-        without.append((control["name"], alpha_j))
+    controls = [c["name"] for c in scen.get("controls") or []]
+    alpha, inputs = _run(data, scen, list(scen.get("controls") or []))
+    shares = reference_shapley(data, scen)
     out = {}
-    for v in alpha:
-        raises = [(name, alpha_j[v] - alpha[v]) for name, alpha_j in without]
+    for f in data.facilities:
+        v = f["id"]
+        capacity = float(f["capacity"])
         out[v] = {
             "availability": alpha[v],
             "limiting_item": _limiting_item(inputs[v]),
-            "limiting_control": _limiting_control(raises),
+            "limiting_control": limiting_player({c: shares[v][c] for c in controls}, capacity),
+            "limiting_cause": limiting_player(shares[v], capacity),
             "inputs": inputs[v],
-            "raises": raises,
+            "shares": shares[v],
+            "controls": controls,
         }
     return out
 
@@ -474,3 +478,48 @@ def reference_controls(net: Any, scenario: Any) -> dict[str, dict[str, float]]:
             "standalone_lost_compute": lost,
         }
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Shapley attribution (docs/model.md §3.4), by brute force over every order of the players
+
+
+def reference_shapley(net: Any, scenario: Any) -> dict[str, dict[str, float]]:
+    """Per facility id, per player name: its Shapley share of the facility's lost capacity.
+
+    The players are the controls (by name) and then the disruptions (by ``name``, or
+    ``disruption-<i>`` for the i-th, 1-based, without one). The worth of a set S is
+    capacity · (1 − alpha) with only the rules of S in force, alpha from ``reference_solve``.
+    Each share is the average, over all n! orders of the players, of what the player adds to
+    the loss when it joins those before it in the order.
+    """
+    from itertools import permutations
+
+    data = _data(net)
+    scen = scenario_dict(scenario)
+    controls = list(scen.get("controls") or [])
+    disruptions = list(scen.get("disruptions") or [])
+    names = [c["name"] for c in controls]
+    names += [d.get("name") or f"disruption-{i}" for i, d in enumerate(disruptions, start=1)]
+    n = len(names)
+    worth: dict[frozenset[int], dict[str, float]] = {}
+
+    def loss(players: frozenset[int]) -> dict[str, float]:
+        if players not in worth:
+            chosen = [controls[p] for p in sorted(players) if p < len(controls)]
+            shocks = [disruptions[p - len(controls)] for p in sorted(players) if p >= len(controls)]
+            alpha, _ = _run(data, {**scen, "disruptions": shocks}, chosen)
+            worth[players] = {f["id"]: float(f["capacity"]) * (1.0 - alpha[f["id"]]) for f in data.facilities}
+        return worth[players]
+
+    shares = {f["id"]: dict.fromkeys(names, 0.0) for f in data.facilities}
+    orders = list(permutations(range(n)))
+    for order in orders:
+        before: frozenset[int] = frozenset()
+        for p in order:
+            after = before | {p}
+            low, high = loss(before), loss(after)
+            for v in shares:
+                shares[v][names[p]] += (high[v] - low[v]) / len(orders)
+            before = after
+    return shares

@@ -55,15 +55,15 @@ def _item_comparable(inputs: dict[str, float]) -> bool:
     return not (len(values) > 1 and values[0] < 1 - AMBIGUOUS and EXACT < values[1] - values[0] < AMBIGUOUS)
 
 
-def _control_comparable(raises: list[tuple[str, float]]) -> bool:
-    """False when the top two raises are within 1e-6 (but not an exact tie), or the top
-    raise is too small to tell from zero."""
-    gains = sorted((g for _, g in raises), reverse=True)
-    if not gains:
+def _player_comparable(shares: dict[str, float], capacity: float) -> bool:
+    """False when float noise could flip the limiting player: the top two shares are within
+    1e-6 x capacity (but not an exact tie), or the top share is too small to tell from zero."""
+    values = sorted((share / max(capacity, 1.0) for share in shares.values()), reverse=True)
+    if not values:
         return True
-    if EXACT < gains[0] < AMBIGUOUS:
+    if EXACT < values[0] < AMBIGUOUS:
         return False
-    return not (len(gains) > 1 and gains[0] >= AMBIGUOUS and EXACT < gains[0] - gains[1] < AMBIGUOUS)
+    return not (len(values) > 1 and values[0] >= AMBIGUOUS and EXACT < values[0] - values[1] < AMBIGUOUS)
 
 
 @pytest.mark.slow
@@ -87,8 +87,12 @@ def test_stress_matches_reference(case: tuple[dict, dict]) -> None:
         assert got[v]["lost_capacity"] == pytest.approx(got[v]["capacity"] * (1 - alpha), rel=1e-9, abs=1e-9)
         if _item_comparable(ref["inputs"]):
             assert got[v]["limiting_item"] == ref["limiting_item"], (v, ref["inputs"])
-        if _control_comparable(ref["raises"]):
-            assert got[v]["limiting_control"] == ref["limiting_control"], (v, ref["raises"])
+        capacity = got[v]["capacity"]
+        control_shares = {c: ref["shares"][c] for c in ref["controls"]}
+        if _player_comparable(control_shares, capacity):
+            assert got[v]["limiting_control"] == ref["limiting_control"], (v, ref["shares"])
+        if _player_comparable(ref["shares"], capacity):
+            assert got[v]["limiting_cause"] == ref["limiting_cause"], (v, ref["shares"])
 
     table = result.controls
     assert table["control"].tolist() == [c["name"] for c in scenario_data["controls"]]

@@ -186,6 +186,7 @@ def test_report_files_cover_the_spec() -> None:
         "facilities.csv",
         "countries.csv",
         "controls.csv",
+        "disruptions.csv",
         "concentration.csv",
         "chokepoints.csv",
         "exposure.csv",
@@ -256,7 +257,15 @@ def test_write_reports_of_a_stress_result(tmp_path: Path, tiny: sc.Network) -> N
     result = sc.stress(tiny, scenario)
     first = sc.write_reports(result, tmp_path / "a")
     second = sc.write_reports(result, tmp_path / "b")
-    assert names(first) == ["controls.csv", "countries.csv", "facilities.csv", "report.html", "run.json", "summary.csv"]
-    for name in ("controls.csv", "countries.csv", "facilities.csv", "summary.csv", "report.html"):
+    assert names(first) == [
+        "controls.csv",
+        "countries.csv",
+        "disruptions.csv",
+        "facilities.csv",
+        "report.html",
+        "run.json",
+        "summary.csv",
+    ]
+    for name in ("controls.csv", "countries.csv", "disruptions.csv", "facilities.csv", "summary.csv", "report.html"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert names(tmp_path) == ["a", "b"]

@@ -417,13 +417,16 @@ def _one_edge_network() -> sc.Network:
 
 def test_licence_approval_of_two_controls_multiplies() -> None:
     """Two controls cover s_usa -> dc_cn: approvals 0.5 (ctl_a) and 0.4 (ctl_b):
-    a = 0.5 * 0.4 = 0.2, dc_cn = 0.2. Lifting ctl_a gives 0.4 (raise 0.2), lifting ctl_b gives
-    0.5 (raise 0.3): the limiting control is ctl_b."""
+    a = 0.5 * 0.4 = 0.2, dc_cn = 0.2. dc_cn (capacity 1000) loses 500 under ctl_a alone, 600
+    under ctl_b alone, 800 under both: Shapley ctl_a = (500 + 200) / 2 = 350, ctl_b =
+    (600 + 300) / 2 = 450: the limiting control is ctl_b."""
     result = stress(
         _one_edge_network(), [control(name="ctl_a", licence_approval=0.5), control(name="ctl_b", licence_approval=0.4)]
     )
     assert availability(result)["dc_cn"] == pytest.approx(0.2)
     assert row(result, "dc_cn")["limiting_control"] == "ctl_b"
+    assert result.attribution is not None
+    assert result.attribution.shares.loc["dc_cn"].to_dict() == pytest.approx({"ctl_a": 350.0, "ctl_b": 450.0})
     assert row(result, "dc_cn")["limiting_item"] == "chip"
 
 
@@ -763,10 +766,13 @@ def test_limiting_control_near_tie_within_tolerance_goes_to_first_listed() -> No
     assert row(result, "dc_cn")["limiting_control"] == "ctl_us"
 
 
-def test_no_limiting_control_when_no_single_lift_helps() -> None:
-    """dc_cn needs x from s_usa (denied by ctl_x, issuer USA) and y from s_nld (denied by
-    ctl_y, issuer NLD): alpha = min(0, 0) = 0. Lifting ctl_x alone leaves A_y = 0, lifting
-    ctl_y alone leaves A_x = 0: no raise, no limiting control; the limiting item is x (tie)."""
+def test_controls_that_mask_each_other_share_the_loss() -> None:
+    """dc_cn (capacity 1000) needs x from s_usa (denied by ctl_x, issuer USA) and y from s_nld
+    (denied by ctl_y, issuer NLD): alpha = min(0, 0) = 0. Lifting either alone changes nothing
+    (the other still stops dc_cn), but the Shapley attribution sees that each alone stops it:
+    L({x}) = L({y}) = L({x, y}) = 1000, so phi_x = phi_y = (1000 + 0) / 2 = 500. Equal shares
+    tie and the tie goes to the first listed: ctl_x is the limiting control and cause; the
+    limiting item is x (tie)."""
     facilities = [
         facility("s_usa", "USA", "x"),
         facility("s_nld", "NLD", "y"),
@@ -779,7 +785,12 @@ def test_no_limiting_control_when_no_single_lift_helps() -> None:
     )
     result = stress(net, [control(name="ctl_x", items=["x"]), control(name="ctl_y", issuer="NLD", items=["y"])])
     assert row(result, "dc_cn")["availability"] == 0
-    assert row(result, "dc_cn")["limiting_control"] == ""
+    assert result.attribution is not None
+    assert result.attribution.shares.loc["dc_cn"].to_dict() == pytest.approx({"ctl_x": 500.0, "ctl_y": 500.0})
+    assert row(result, "dc_cn")["limiting_control"] == "ctl_x"
+    assert row(result, "dc_cn")["limiting_cause"] == "ctl_x"
+    assert result.controls["marginal_lost_compute"].tolist() == [0.0, 0.0]
+    assert result.controls["attributed_lost_compute"].tolist() == pytest.approx([500.0, 500.0])
     assert row(result, "dc_cn")["limiting_item"] == "x"
 
 
