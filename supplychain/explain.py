@@ -413,11 +413,14 @@ def _causes(
 ) -> pd.DataFrame:
     """The Shapley attribution of ``facility``'s lost capacity: player, kind, lost_capacity
     (units per week), share (of the loss, 0–1), largest first (ties: the order listed)."""
-    table = shares if shares is not None else getattr(result, "attribution", None)
+    table = shares
     if table is None:
-        from .attribution import attribute
+        attribution = getattr(result, "attribution", None)
+        if attribution is None:
+            from .attribution import attribute_compiled
 
-        table = attribute(result.network, compiled).shares
+            attribution = attribute_compiled(compiled)
+        table = attribution.shares
     found: dict[str, float] = {}
     if facility in table.index:
         found = {str(k): float(v) for k, v in table.loc[facility].to_dict().items()}
