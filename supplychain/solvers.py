@@ -425,7 +425,7 @@ class ReusableProblem:
         """A new column ``name`` with bounds [low, up] (None = unbounded on that side), in no row
         and with cost 0 until rows and the objective use it (``add_constraint``,
         ``set_objective``)."""
-        var = pulp.LpVariable(name, lowBound=low, upBound=up)
+        var = self.problem.add_variable(name, lowBound=low, upBound=up)
         if self._highs is not None:
             empty_index, empty_value = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=float)
             lo = -math.inf if low is None else low
