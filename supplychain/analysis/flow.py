@@ -67,6 +67,7 @@ __all__ = [
     "define_recipes",
     "define_supplier_output",
     "fair_plan",
+    "interchangeable_finals",
     "resolve_solver",
 ]
 
@@ -80,6 +81,12 @@ ABSOLUTE_TOLERANCE = 1e-9
 """The absolute floor beside ``OPTIMUM_TOLERANCE``, so that an optimum of 0 does not ask the
 solver for more than its feasibility tolerance: a fraction of Σ_final value_v · c_v · H (all
 final output of the horizon) for the loss, an availability (0–1) for a max-min level."""
+
+MAX_FAIR_ROUNDS = 12
+"""At most this many max-min rounds in stage 2 (one per distinct level in the usual case; the
+bundled scenarios need 2 to 7). Beyond it the final outputs not yet fixed keep only the last
+level as a floor (``AdaptiveResult.fair`` is then False): a deterministic bound on the cost,
+since on a large random network nearly every final output can have a level of its own."""
 
 BOTTLENECK_DUAL = 1e-9
 """A final output is in the bottleneck of a max-min round when the dual of its row
@@ -293,6 +300,37 @@ def _within(optimum: float, floor: float) -> float:
     return OPTIMUM_TOLERANCE * abs(optimum) + floor
 
 
+def interchangeable_finals(
+    arr: NetworkArrays, finals: np.ndarray, own_factor: np.ndarray, edge_factor: np.ndarray
+) -> np.ndarray:
+    """A class label per final output (order of ``finals``): equal labels for final outputs
+    the flow LP cannot tell apart but for their capacity. Two final outputs are
+    interchangeable when they have the same value per unit and own factor and the same
+    recipes (item, quantity, stock weeks), each bought from the same suppliers with the same
+    cap a_e · share_e (or none, for an edge no control covers).
+
+    Averaging such outputs' plans, weighted by capacity, keeps every row (the supplier rows
+    see the same units, the recipe, cap and capacity rows are convex combinations) and the
+    loss, so holding their availabilities equal costs nothing in any stage.
+    """
+    keys: dict[int, list[tuple[Any, ...]]] = {int(v): [] for v in finals.tolist()}
+    cap = np.where(edge_factor < 1.0, edge_factor * arr.share, np.inf)
+    order, starts = _segments(arr.edge_recipe, arr.n_recipes)
+    for r in range(arr.n_recipes):
+        v = int(arr.recipe_facility[r])
+        if v not in keys:
+            continue
+        edges = order[starts[r] : starts[r + 1]]
+        suppliers = tuple(sorted((int(arr.edge_src[e]), float(cap[e])) for e in edges))
+        keys[v].append((int(arr.recipe_item[r]), float(arr.quantity[r]), float(arr.stock_weeks[r]), suppliers))
+    labels: dict[tuple[Any, ...], int] = {}
+    out = np.empty(len(finals), dtype=np.int64)
+    for i, v in enumerate(finals.tolist()):
+        key = (float(arr.value[v]), float(own_factor[v]), tuple(sorted(keys[v])))
+        out[i] = labels.setdefault(key, len(labels))
+    return out
+
+
 def _fix_levels(
     run: ReusableProblem, variables: list[pulp.LpVariable], level: float, slack: float, horizon: float
 ) -> None:
@@ -338,15 +376,18 @@ def fair_plan(
     horizon: float,
     loss_scale: float,
     ceiling: np.ndarray | None = None,
+    classes: np.ndarray | None = None,
     first_plan: np.ndarray | None = None,
+    max_rounds: int = MAX_FAIR_ROUNDS,
 ) -> FairPlan:
     """Stages 2 and 3 of the adaptive stress, on a loss LP ``run`` just solved to ``optimum``.
 
     ``production`` are the x_v (weeks of full production, ≤ H) of every facility, ``finals``
     the positions in it of the final outputs, ``loss`` the loss expression Σ value_v · L_v,
     ``loss_scale`` Σ_final value_v · c_v · H (all final output of the horizon), ``ceiling``
-    each final's largest possible availability (o_v; default 1) and ``first_plan`` the
-    stage-1 x (the fallback when a later stage finds no plan). The model is changed in place.
+    each final's largest possible availability (o_v; default 1), ``classes`` a label per
+    final (``interchangeable_finals``; default none alike) and ``first_plan`` the stage-1 x
+    (the fallback when a later stage finds no plan). The model is changed in place.
 
     Every stage keeps the loss row Σ value_v · L_v ≤ optimum + ``_within``(optimum,
     ``ABSOLUTE_TOLERANCE`` · loss_scale), added once.
@@ -363,13 +404,18 @@ def fair_plan(
     the rows of round r hold every final still free at ≥ t_r − δ_r too (the later rounds'
     levels are larger anyway). The upper bound keeps the many small slacks of large buyers
     from being pooled into a visibly higher availability of a small one in later stages.
-    Rounds repeat until F is empty; each fixes at least one final (the duals of s_r's rows
-    sum to 1/H), so there are at most |finals| rounds, usually one per distinct level. The
-    levels are then the leximin-optimal availability vector of the finals over the
-    least-loss plans, which is unique: identical final outputs get identical availabilities
-    whatever vertex a solver lands on. Should no dual be usable (a solver without duals),
-    the finals at t_r in the plan found are fixed instead, a weaker guarantee (the smallest
-    availability is still maximal; later levels may not be).
+    Final outputs of one class are held equal (x_v = x_w in weeks, rows added before round 1,
+    free of cost by ``interchangeable_finals``) and fixed together. Rounds
+    repeat until F is empty; each fixes at least one final (the duals of s_r's rows sum to
+    1/H), so there are at most |finals| rounds, usually one per distinct level. The levels
+    are then the leximin-optimal availability vector of the finals over the least-loss
+    plans, which is unique: identical final outputs get identical availabilities whatever
+    vertex a solver lands on. After ``max_rounds`` rounds the finals still free keep only
+    the last level as a floor (``complete`` False): the smallest levels are then exact, the
+    rest decided by stage 3, and interchangeable finals are still equal by their rows.
+    Should no dual be usable (a solver without duals), the finals at t_r in the plan found
+    are fixed instead, a weaker guarantee (the smallest availability is still maximal;
+    later levels may not be).
 
     **Stage 3: the most production**: maximise Σ_v x_v (weeks of full production summed over
     all facilities) with the loss row and every level kept, so idle facilities that could
@@ -392,9 +438,18 @@ def fair_plan(
 
     levels = np.full(n_finals, np.nan)
     free = np.arange(n_finals)
-    rounds, fairness_solve, warm, complete = 0, None, False, True
+    rounds, fairness_solve, warm, failed = 0, None, False, False
     final_vars = [production[v] for v in np.asarray(finals, dtype=int).tolist()]
+    label = np.arange(n_finals) if classes is None else np.asarray(classes).reshape(n_finals)
+    first_of: dict[int, int] = {}
+    for i, c in enumerate(label.tolist()):
+        j = first_of.setdefault(c, i)
+        if j != i:  # x_i = x_j: equal weeks of full production, i.e. equal availability
+            tie = pulp.LpAffineExpression([(final_vars[i], 1.0), (final_vars[j], -1.0)])
+            run.add_constraint(pulp.LpConstraint(tie, pulp.LpConstraintEQ, rhs=0.0), f"alike_{i}")
     while free.size:
+        if rounds >= max_rounds:
+            break
         rounds += 1
         level_var = run.add_variable(f"fair_level_{rounds}")
         rows = []
@@ -408,7 +463,7 @@ def fair_plan(
         fairness_solve = run.solve(warm=warm)
         warm = True
         if not fairness_solve.optimal or fairness_solve.objective is None:
-            complete = False
+            failed = True
             if fairness_solve.objective is not None:
                 plan = run.values(production)
             break
@@ -422,6 +477,7 @@ def fair_plan(
         else:  # no duals: fix those the plan holds at the level (the weaker guarantee)
             fixed = plan[np.asarray(finals)[free]] / horizon <= level + slack
         fixed |= ceiling[free] <= level + slack
+        fixed |= np.isin(label[free], label[free[fixed]])  # a class is fixed together
         if not fixed.any():  # cannot happen at an optimum; never loop without progress
             fixed[:] = True
         _fix_levels(run, [final_vars[i] for i in free[fixed].tolist()], level, slack, horizon)
@@ -431,13 +487,13 @@ def fair_plan(
     fairness_s = time.perf_counter() - start
 
     production_solve = None
-    if complete:
+    if not failed:  # after the round cap too, not after a round that ended without an optimum
         run.set_objective(pulp.LpAffineExpression([(x, 1.0) for x in production]), pulp.LpMaximize)
         production_solve = run.solve(warm=warm)
         if production_solve.objective is not None:
             plan = run.values(production)
     seconds = {"fairness_s": fairness_s, "production_s": time.perf_counter() - start - fairness_s}
-    return FairPlan(plan, levels, rounds, fairness_solve, production_solve, complete and free.size == 0, seconds)
+    return FairPlan(plan, levels, rounds, fairness_solve, production_solve, free.size == 0, seconds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,7 +610,8 @@ def adaptive_stress(
         return AdaptiveResult(np.full(n, np.nan), float("nan"), status, None, horizon, timings)
     loss = max(0.0, status.objective)
     loss_s = time.perf_counter() - solve_start
-    own = compiled.own_factor()[0]
+    own = np.asarray(compiled.own_factor()[0], dtype=float).reshape(n)
+    edge = np.asarray(compiled.edge_factor()[0], dtype=float).reshape(network.arrays.n_edges)
     fair = fair_plan(
         run,
         model.production,
@@ -563,7 +620,8 @@ def adaptive_stress(
         loss,
         horizon=horizon,
         loss_scale=float(model.loss_weight.sum()) * horizon,
-        ceiling=np.asarray(own, dtype=float).reshape(n)[model.finals],
+        ceiling=own[model.finals],
+        classes=interchangeable_finals(network.arrays, model.finals, own, edge),
         first_plan=run.values(model.production),
     )
     availability = np.clip(fair.production / horizon, 0.0, 1.0)
