@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from strategies import networks, scenarios
 
 import supplychain as sc
-from supplychain.analysis.flow import ABSOLUTE_TOLERANCE, OPTIMUM_TOLERANCE
+from supplychain.analysis import flow
+from supplychain.analysis.flow import ABSOLUTE_TOLERANCE, OPTIMUM_TOLERANCE, interchangeable_finals
 from supplychain.scenario import prepare
 
 SOLVERS = sc.available_solvers()
@@ -264,3 +265,44 @@ def _alike_twins(net: sc.Network, scen: sc.Scenario) -> list[tuple[str, str]]:
             continue
         pairs.append((original, twin))
     return pairs
+
+
+def test_interchangeable_finals() -> None:
+    """Classes of final outputs the LP cannot tell apart but for capacity: the three buyers
+    of one supplier are one class (with b3 disrupted, b3 is apart); in the two-level network
+    a (s1 only), b (s1 and s2) and c (s2 only) are three; a control cap on one edge of b
+    would set b apart from a twin without it."""
+    net = three_buyers()
+    arr = net.arrays
+    finals = np.flatnonzero(arr.is_final)
+    ones_n, ones_e = np.ones(arr.n_facilities), np.ones(arr.n_edges)
+    assert interchangeable_finals(arr, finals, ones_n, ones_e).tolist() == [0, 0, 0]
+    own = ones_n.copy()
+    own[3] = 0.2
+    assert interchangeable_finals(arr, finals, own, ones_e).tolist() == [0, 0, 1]
+    edge = ones_e.copy()
+    edge[0] = 0.5
+    assert interchangeable_finals(arr, finals, ones_n, edge).tolist() == [0, 1, 1]
+    net = two_levels()
+    arr = net.arrays
+    labels = interchangeable_finals(arr, np.flatnonzero(arr.is_final), np.ones(5), np.ones(arr.n_edges))
+    assert labels.tolist() == [0, 1, 2]
+
+
+def test_round_cap_keeps_the_smallest_level(solver: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one max-min round allowed, the two-level network stops after round 1: c is fixed
+    at 0.4 (exact), a and b keep only the floor 0.4 and share s1's 12 units as stage 3 finds
+    (a + b = 1.2 in availability); the result says it is not fair."""
+    monkeypatch.setattr(flow, "MAX_FAIR_ROUNDS", 1)
+    net = two_levels()
+    scen = scenario(
+        disruptions=[{"facilities": ["s1"], "capacity_factor": 0.6}, {"facilities": ["s2"], "capacity_factor": 0.2}]
+    )
+    result = sc.adaptive_stress(net, scen, solver=solver)
+    alpha = availability(net, result)
+    assert not result.fair
+    assert result.fairness_rounds == 1
+    assert alpha["c"] == pytest.approx(0.4, abs=1e-6)
+    assert alpha["a"] + alpha["b"] == pytest.approx(1.2, abs=1e-6)
+    assert min(alpha["a"], alpha["b"]) >= 0.4 - 1e-6
+    assert result.lost_output == pytest.approx(14.0, abs=1e-6)

@@ -378,7 +378,7 @@ def fair_plan(
     ceiling: np.ndarray | None = None,
     classes: np.ndarray | None = None,
     first_plan: np.ndarray | None = None,
-    max_rounds: int = MAX_FAIR_ROUNDS,
+    max_rounds: int | None = None,
 ) -> FairPlan:
     """Stages 2 and 3 of the adaptive stress, on a loss LP ``run`` just solved to ``optimum``.
 
@@ -410,7 +410,8 @@ def fair_plan(
     1/H), so there are at most |finals| rounds, usually one per distinct level. The levels
     are then the leximin-optimal availability vector of the finals over the least-loss
     plans, which is unique: identical final outputs get identical availabilities whatever
-    vertex a solver lands on. After ``max_rounds`` rounds the finals still free keep only
+    vertex a solver lands on. After ``max_rounds`` rounds (default ``MAX_FAIR_ROUNDS``) the
+    finals still free keep only
     the last level as a floor (``complete`` False): the smallest levels are then exact, the
     rest decided by stage 3, and interchangeable finals are still equal by their rows.
     Should no dual be usable (a solver without duals), the finals at t_r in the plan found
@@ -447,8 +448,9 @@ def fair_plan(
         if j != i:  # x_i = x_j: equal weeks of full production, i.e. equal availability
             tie = pulp.LpAffineExpression([(final_vars[i], 1.0), (final_vars[j], -1.0)])
             run.add_constraint(pulp.LpConstraint(tie, pulp.LpConstraintEQ, rhs=0.0), f"alike_{i}")
+    cap = MAX_FAIR_ROUNDS if max_rounds is None else max_rounds
     while free.size:
-        if rounds >= max_rounds:
+        if rounds >= cap:
             break
         rounds += 1
         level_var = run.add_variable(f"fair_level_{rounds}")
@@ -513,8 +515,9 @@ class AdaptiveResult:
       solver's full report in ``solve``); ``fairness_solve`` how the last max-min LP of
       stage 2 ended and ``fairness_rounds`` how many were solved; ``production_solve`` how
       the stage-3, production-maximising LP ended (None when not run); ``fair`` is True
-      when stage 2 fixed every final output (else the availability is that of the last
-      plan found, not guaranteed fair);
+      when stage 2 fixed every final output (else it stopped at ``MAX_FAIR_ROUNDS`` or at a
+      round without an optimum: the smallest levels found are exact, interchangeable final
+      outputs still equal, the others' split not guaranteed fair);
     - ``timings``: build and solve seconds (``loss_s``, ``fairness_s``, ``production_s``
       per stage).
     Numbers are NaN when the loss LP did not end optimal.
