@@ -424,8 +424,10 @@ def fair_plan(
     tolerances (the leximin vector is unique); among non-final facilities only the total is
     determined, not the split between facilities that compete for the same input.
 
-    The first round is solved from scratch (warm-started after the dense loss row is added,
-    HiGHS stalled on 10 000 facilities), later rounds and stage 3 from the previous basis.
+    Every round and stage 3 are solved from scratch, with presolve: warm-started after the
+    dense loss row is added, HiGHS stalled on 10 000 facilities, and after a round's new rows
+    and column it took 5 to 8 times as long as a cold solve there (as fast either way on the
+    bundled network).
     A stage that ends without a plan (a time limit) ends the sequence: the last plan found
     stands (``complete`` False when stage 2 did not finish).
     """
@@ -439,7 +441,7 @@ def fair_plan(
 
     levels = np.full(n_finals, np.nan)
     free = np.arange(n_finals)
-    rounds, fairness_solve, warm, failed = 0, None, False, False
+    rounds, fairness_solve, failed = 0, None, False
     final_vars = [production[v] for v in np.asarray(finals, dtype=int).tolist()]
     label = np.arange(n_finals) if classes is None else np.asarray(classes).reshape(n_finals)
     first_of: dict[int, int] = {}
@@ -462,8 +464,7 @@ def fair_plan(
             run.add_constraint(row, f"fair_{rounds}_{i}")
             rows.append(row)
         run.set_objective(pulp.LpAffineExpression([(level_var, 1.0)]), pulp.LpMaximize)
-        fairness_solve = run.solve(warm=warm)
-        warm = True
+        fairness_solve = run.solve(warm=False)
         if not fairness_solve.optimal or fairness_solve.objective is None:
             failed = True
             if fairness_solve.objective is not None:
@@ -491,7 +492,7 @@ def fair_plan(
     production_solve = None
     if not failed:  # after the round cap too, not after a round that ended without an optimum
         run.set_objective(pulp.LpAffineExpression([(x, 1.0) for x in production]), pulp.LpMaximize)
-        production_solve = run.solve(warm=warm)
+        production_solve = run.solve(warm=False)
         if production_solve.objective is not None:
             plan = run.values(production)
     seconds = {"fairness_s": fairness_s, "production_s": time.perf_counter() - start - fairness_s}
@@ -578,8 +579,8 @@ def adaptive_stress(
     of it, exact up to the solver's tolerances, unlike ε-weighted secondary terms, for
     which no ε is known in advance that is small enough never to trade loss on every
     network and large enough to stay above the solver's tolerances. Stage 2 solves one LP
-    per distinct level (``fairness_rounds``), each from the previous basis after the first;
-    if a stage ends without a plan, the last plan found gives the availability.
+    per distinct level (``fairness_rounds``, at most ``MAX_FAIR_ROUNDS``), each from
+    scratch; if a stage ends without a plan, the last plan found gives the availability.
 
     ``solver`` is a name (``"highs"``, the default, or ``"cbc"``) or a PuLP solver object;
     ``time_limit`` (seconds per LP) and ``gap`` are passed to it. ``network`` None means the
