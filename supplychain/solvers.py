@@ -344,13 +344,14 @@ class ReusableProblem:
 
     With HiGHS the model is translated into a ``highspy.Highs`` object once, through PuLP's
     own ``HiGHS.buildSolverModel`` (``build()``, timed in ``build_seconds``), and each change is
-    pushed to it (``changeColsBounds``, ``changeColsCost``, ``addRow``): a re-solve starts
+    pushed to it (``changeColsBounds``, ``changeColsCost``, ``addRow``, ``addCol``): a re-solve starts
     from the previous optimal basis instead of rebuilding and presolving the whole model. With
     CBC, which runs as a separate process on an MPS file, each ``solve()`` writes the model
     anew through ``problem.solve``. The PuLP problem is kept in step either way, so
     ``problem`` always describes what the last solve solved.
 
-    Solution values are read with ``values(variables)`` after a solve.
+    Solution values are read with ``values(variables)`` after a solve, row duals with
+    ``duals(constraints)``.
     """
 
     def __init__(self, problem: pulp.LpProblem, solver: Any, *, what: str | None = None) -> None:
@@ -425,6 +426,21 @@ class ReusableProblem:
             self._highs.addRow(-math.inf if lb is None else lb, math.inf if ub is None else ub, len(index), index, coef)
             constraint.index = int(self._highs.getNumRow()) - 1
 
+    def add_variable(self, name: str, low: float | None = None, up: float | None = None) -> pulp.LpVariable:
+        """A new column ``name`` with bounds [low, up] (None = unbounded on that side), in no row
+        and with cost 0 until rows and the objective use it (``add_constraint``,
+        ``set_objective``)."""
+        var = self.problem.add_variable(name, lowBound=low, upBound=up)
+        if self._highs is not None:
+            empty_index, empty_value = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=float)
+            lo = -math.inf if low is None else low
+            hi = math.inf if up is None else up
+            self._highs.addCol(0.0, lo, hi, 0, empty_index, empty_value)
+            var.index = self._n_cols
+            self._n_cols += 1
+            self._values = None
+        return var
+
     def solve(self, *, warm: bool = True) -> SolveStatus:
         """Solve the problem as it stands. Raises ``SolverError`` when it is infeasible.
 
@@ -465,6 +481,19 @@ class ReusableProblem:
             objective = sign * float(self._highs.getInfo().objective_function_value)
             objective += float(self.problem.objective.constant) if self.problem.objective is not None else 0.0
         return SolveStatus(status, objective, self.name, seconds, _gap(self.problem, status, self._highs, self._is_mip))
+
+    def duals(self, constraints: Sequence[pulp.LpConstraint]) -> np.ndarray:
+        """The last solution's row duals (shadow prices) of ``constraints``, in the solver's own
+        sign convention (NaN where the solver gave none). Only their magnitude is portable:
+        a row with a nonzero dual at an optimum is tight in every optimal solution
+        (complementary slackness)."""
+        if not self.in_place:
+            return np.array([np.nan if c.pi is None else c.pi for c in constraints], dtype=float)
+        row_dual = np.asarray(self._highs.getSolution().row_dual, dtype=float)
+        index = np.fromiter((c.index for c in constraints), dtype=np.int64, count=len(constraints))
+        if row_dual.size <= (int(index.max()) if len(index) else -1):
+            return np.full(len(constraints), np.nan)
+        return row_dual[index]
 
     def values(self, variables: Sequence[pulp.LpVariable]) -> np.ndarray:
         """The last solution's values of ``variables`` (NaN where the solver gave none)."""

@@ -68,9 +68,13 @@ def _items(draw: Any, n_items: int) -> list[dict]:
 
 @st.composite
 def networks(
-    draw: Any, cyclic: bool | None = None, min_facilities: int = 3, max_facilities: int = 25
+    draw: Any, cyclic: bool | None = None, min_facilities: int = 3, max_facilities: int = 25, twins: int = 0
 ) -> dict[str, list[dict]]:
-    """The tables of a random valid network, as lists of dicts."""
+    """The tables of a random valid network, as lists of dicts.
+
+    With ``twins`` > 0, 1 to ``twins`` final outputs with recipes (facilities that supply no
+    one) get an identical twin, id ``<id>t``: same company, country, item, recipes, suppliers
+    and shares, hence the same capacity (capacities are drawn after, covering both)."""
     if cyclic is None:
         cyclic = draw(st.booleans())
     n = draw(st.integers(min_facilities, max_facilities))
@@ -125,6 +129,10 @@ def networks(
             for supplier, share in zip(chosen, shares, strict=True):
                 supplies.append({"supplier": supplier, "buyer": f["id"], "item": k, "share": share})
 
+    if twins:
+        _add_twins(draw, twins, facilities, recipes, supplies)
+        n = len(facilities)
+
     # capacities: cap = base + 1.05 * M cap, M[u, v] = quantity * share of u's supply to v. Each
     # buyer's column of M sums to <= 0.9 (<= 3 recipes of quantity <= 0.3), so the series
     # converges, cap >= base > 0, and cap >= 1.05 * demand on it.
@@ -134,6 +142,9 @@ def networks(
     for s in supplies:
         gain[index[s["supplier"]], index[s["buyer"]]] += quantity[(s["buyer"], s["item"])] * s["share"]
     base = np.array(draw(st.lists(st.integers(1, 200), min_size=n, max_size=n)), dtype=float)
+    for j, f in enumerate(facilities):  # a twin has its original's capacity
+        if f["id"].endswith("t"):
+            base[j] = base[index[f["id"][:-1]]]
     capacity = np.linalg.solve(np.eye(n) - 1.05 * gain, base)
     for f, cap in zip(facilities, capacity.tolist(), strict=True):
         f["capacity"] = round(cap * 1.01, 6) + 1e-6
@@ -150,6 +161,20 @@ def networks(
                 ownership.append({"owner": owner, "owned": owned, "share": share})
                 left -= share
     return {"items": items, "facilities": facilities, "recipes": recipes, "supplies": supplies, "ownership": ownership}
+
+
+def _add_twins(draw: Any, twins: int, facilities: list[dict], recipes: list[dict], supplies: list[dict]) -> None:
+    """Give 1 to ``twins`` final outputs with recipes an identical twin (see ``networks``)."""
+    suppliers = {s["supplier"] for s in supplies}
+    finals = sorted({r["facility"] for r in recipes} - suppliers)
+    if not finals:
+        return
+    chosen = draw(st.lists(st.sampled_from(finals), min_size=1, max_size=min(twins, len(finals)), unique=True))
+    for fid in chosen:
+        original = next(f for f in facilities if f["id"] == fid)
+        facilities.append({**original, "id": f"{fid}t", "name": f"{original['name']} (twin)"})
+        recipes += [{**r, "facility": f"{fid}t"} for r in recipes if r["facility"] == fid]
+        supplies += [{**s, "buyer": f"{fid}t"} for s in supplies if s["buyer"] == fid]
 
 
 def _patterns_for(tables: dict[str, list[dict]]) -> list[str]:

@@ -12,8 +12,8 @@ and the stress re-run, without changing the strategy (the result is returned).
   buyer's need from its lead time on, so its horizon-mean share is max_share · max(0, H − L) / H,
   the existing shares shrinking in proportion), for the scenario with everything in force;
 - the adaptive availability after: every control and disruption in force, the world's least
-  loss, and among plans within ``analysis.flow.OPTIMUM_TOLERANCE`` of it the one producing the
-  most.
+  loss, then the fair split among final outputs and the most production
+  (``analysis.flow.fair_plan``, as ``adaptive_stress``).
 
 The frontier (``frontier._frontier``) reports its plans on the same ``_Evaluation``, so that
 its budget-0 point is the "before" of the verification.
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from ..analysis.flow import OPTIMUM_TOLERANCE
+from ..analysis.flow import fair_plan
 from ..errors import InputError
 from ..scenario import Scenario
 from ..stress import stress
@@ -156,7 +156,7 @@ def _verify(
     """Re-stress with the plan in force: adaptive over every sample of ``evaluation`` (the
     members' and the world's loss), static (``stress`` on the network with ``opened`` and
     ``stock`` applied for the horizon) for the scenario with everything in force, and the
-    adaptive availability after (loss-optimal plan producing the most)."""
+    adaptive availability after (least loss, fair, most production, as ``adaptive_stress``)."""
     network, scenario = inst.network, inst.scenario
     notes: list[str] = []
     full = evaluation.samples
@@ -220,18 +220,24 @@ def _cvar_alpha(scenario: Scenario) -> float:
 
 
 def _availability(inst: _Instance, plan: np.ndarray, det: _Samples) -> np.ndarray:
-    """Adaptive availability P_v / (c_v H) with the plan in force: the world's least loss, then
-    the most production within ``OPTIMUM_TOLERANCE`` of it (as ``adaptive_stress``)."""
+    """Adaptive availability P_v / (c_v H) with the plan in force, by the same stages as
+    ``adaptive_stress`` (``analysis.flow.fair_plan``): the world's least loss, then the
+    lexicographic max-min availability of the final outputs, then the most production, each
+    within ``OPTIMUM_TOLERANCE`` of the stage before."""
     recourse = _Recourse(inst, _lp_solver(None), "world")
     loss, _, production = recourse.evaluate(plan, det.edge[0], det.own[0], det.new[0], gradient=False)
     arr = inst.network.arrays
-    if recourse.block.lost:
-        scale = float((arr.value * arr.capacity)[arr.is_final].sum())
-        limit = loss + OPTIMUM_TOLERANCE * scale
-        expr = pulp.LpAffineExpression(list(zip(recourse.block.lost, recourse.loss_weight.tolist(), strict=True)))
-        recourse.run.add_constraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, rhs=limit), "loss_at_optimum")
-        recourse.run.set_objective(pulp.LpAffineExpression([(x, 1.0) for x in recourse.block.x]), pulp.LpMaximize)
-        status = recourse.run.solve(warm=False)
-        if status.objective is not None:
-            production = recourse.run.values(recourse.block.x)
-    return np.clip(production / inst.horizon, 0.0, 1.0)
+    finals = np.flatnonzero(arr.is_final)
+    expression = pulp.LpAffineExpression(list(zip(recourse.block.lost, recourse.loss_weight.tolist(), strict=True)))
+    fair = fair_plan(
+        recourse.run,
+        recourse.block.x,
+        finals,
+        expression,
+        loss,
+        horizon=inst.horizon,
+        loss_scale=float((arr.value * arr.capacity)[finals].sum()),  # the loss is per week here
+        ceiling=np.asarray(det.own[0], dtype=float)[finals],
+        first_plan=production,
+    )
+    return np.clip(fair.production / inst.horizon, 0.0, 1.0)
