@@ -75,6 +75,7 @@ REPORT_FILES: frozenset[str] = frozenset(
         "monte_carlo.csv",
         "strategy.csv",
         "frontier.csv",
+        "companies.csv",
         "summary.csv",
         "run.json",
     }
@@ -493,6 +494,7 @@ def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
         "monte_carlo",
         "strategy",
         "frontier",
+        "companies",
         "summary",
     ):
         table = getattr(result, name, None)
@@ -558,7 +560,8 @@ def write_reports(result: Any, directory: str | Path) -> Path:
     >>> res = sc.stress(sc.read_network("tiny"), sc.Scenario.model_validate({"name": "none"}))
     >>> folder = sc.write_reports(res, tempfile.mkdtemp() + "/out")
     >>> sorted(p.name for p in folder.iterdir())
-    ['.supplychain-report', 'controls.csv', 'countries.csv', 'facilities.csv', 'run.json', 'summary.csv']
+    ['.supplychain-report', 'companies.csv', 'controls.csv', 'countries.csv', 'facilities.csv', 'run.json',
+     'summary.csv']
 
     ``directory`` is refused (``InputError``) when it ends in a file suffix such as ``.xlsx``
     or ``.csv``, and an existing folder is replaced only when supplychain wrote it (see

@@ -24,7 +24,7 @@ from supplychain.cli import main
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "run_scenario.py"
 TINY_NETWORK = REPO / "supplychain" / "data" / "tiny" / "network.yaml"
-REQUIRED = {"facilities.csv", "countries.csv", "controls.csv", "summary.csv", "run.json"}
+REQUIRED = {"facilities.csv", "countries.csv", "controls.csv", "companies.csv", "summary.csv", "run.json"}
 
 BAD_KEY = """\
     name: tiny-bad-key
