@@ -519,6 +519,7 @@ def run_info(result: Any) -> dict[str, Any]:
         "samples": result.extras.get("samples"),
         **({"mc_engine": result.extras["mc_engine"]} if "mc_engine" in result.extras else {}),
         "solver": result.extras.get("solver"),
+        **({"exposure_controls": result.extras["exposure_controls"]} if "exposure_controls" in result.extras else {}),
         **({"optimise": result.extras["optimise"]} if "optimise" in result.extras else {}),
         "timings": {k: round(v, 6) for k, v in result.timings.items()},
         **({"provenance": _provenance(result)} if _has_provenance(result) else {}),
