@@ -198,6 +198,23 @@ def test_one_supplier_down_covered_by_the_other(solver: str) -> None:
     assert (df["tts_below_ttr"] == (df["lost_output"] > 0)).all()
 
 
+def test_loss_within_tolerance_counts_as_none_and_tts_follows(solver: str) -> None:
+    """m supplies one final output of value 1e-9 per unit (capacity 1, no stock). With m down
+    it stops at once (the TTS LP finds 0), but over m's 26 weeks of recovery it loses
+    2.6e-8 of value, below LOSS_TOLERANCE (1e-6): that is no loss, so the flag is false and
+    tts_weeks is reported as the 26 weeks the chain survives within tolerance, not 0."""
+    net = network(
+        [facility("m", "USA", "mat", capacity=10), facility("f", "USA", "out", capacity=1, kind="compute")],
+        [recipe("f", "mat", 1.0)],
+        [supply("m", "f", "mat")],
+        values={"out": 1e-9},
+    )
+    row = by_facility(sc.exposure(net, facilities=["m"], horizon_weeks=12, solver=solver))["m"]
+    assert row["lost_output"] == 0.0
+    assert not row["tts_below_ttr"]
+    assert row["tts_weeks"] == 26
+
+
 def test_final_output_of_no_value_does_not_end_survival(solver: str) -> None:
     """m supplies f (value 0, no stock) and g (value 1, 100 weeks of stock). With m down f
     stops at once but loses no value; g lasts past m's recovery. TTS counts what loses value
