@@ -107,6 +107,10 @@ def test_chokepoints_tiny_with_controls(tiny: sc.Network) -> None:
     assert ck.loc[("facility", "fab_tw"), "extra_lost_output"] == pytest.approx(106)
     assert ck.loc[("facility", "fab_tw"), "extra_lost_compute"] == pytest.approx(106)
     assert ck.loc[("item_country", "TWN:chip"), "extra_lost_output"] == pytest.approx(106)
+    # docs/model.md's worked example: amat 150 − 43 = 107, fab_cn 44 − 43 = 1
+    assert ck.loc[("facility", "amat"), "extra_lost_output"] == pytest.approx(107)
+    assert ck.loc[("facility", "fab_cn"), "extra_lost_output"] == pytest.approx(1)
+    assert ck.loc[("item_country", "CHN:chip"), "extra_lost_output"] == pytest.approx(1)
 
 
 def chain() -> sc.Network:

@@ -19,6 +19,7 @@ import supplychain as sc
 from supplychain.business import COLUMNS, companies
 
 mpl.use("Agg")
+REPO = Path(__file__).resolve().parents[1]
 
 PROPERTY = settings(
     max_examples=100,
@@ -105,6 +106,19 @@ def test_tool_maker_loses_sales_while_its_output_is_whole(tiny: sc.Network) -> N
     assert got["asml"]["lost_sales_value"] == pytest.approx(25.0)
     assert got["amat"]["lost_output_value"] == 0.0
     assert got["amat"]["lost_sales_value"] == pytest.approx(18.75)
+
+
+def test_worked_example_of_the_docs(tiny: sc.Network) -> None:
+    """docs/model.md's worked example, tiny-export-controls (fab_tw 0.875, fab_cn 0.25, dc_us
+    0.875, dc_cn 0.125; a = 0 on asml -> fab_cn, 0.2 on the chips to dc_cn): asml loses
+    150 · 0.125 + 25 = 43.75 of its 175 of sales, amat 150 · 0.125 + 25 · 0.75 = 37.5, tsmc
+    2 000 · 0.125 + 600 · (1 − 0.2 · 0.125) = 835 of 2 600."""
+    got = by_company(sc.stress(tiny, sc.read_scenario(REPO / "scenarios" / "tiny-export-controls.yaml")))
+    assert got["asml"]["lost_sales_value"] == pytest.approx(43.75)
+    assert got["amat"]["lost_sales_value"] == pytest.approx(37.5)
+    assert got["tsmc"]["sales_value"] == pytest.approx(2600)
+    assert got["tsmc"]["lost_sales_value"] == pytest.approx(835)
+    assert got["tsmc"]["lost_output_value"] == pytest.approx(3000 * 0.125)
 
 
 def test_hq_country_of_a_company_in_several_countries(tiny: sc.Network) -> None:
