@@ -163,6 +163,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-exposure", action="store_true", help="skip the exposure LPs (exposure.csv)")
     p.add_argument(
+        "--exposure-controls",
+        action="store_true",
+        help="apply the scenario's controls to the exposure LPs (each facility down alone, the covered "
+        "edges capped by the controls' horizon-mean licensed share); by default exposure applies no control",
+    )
+    p.add_argument(
         "--no-optimise",
         action="store_true",
         help="skip the strategy optimiser of a scenario with optimise: (strategy.csv, frontier.csv)",
@@ -529,6 +535,11 @@ def run(args: argparse.Namespace) -> int:
         from .optimise import parse_budgets
 
         budgets = parse_budgets(args.budgets, "--budgets")
+    if args.exposure_controls and (args.no_exposure or args.no_analyses):
+        skipped = "--no-exposure" if args.no_exposure else "--no-analyses"
+        raise InputError(
+            f"--exposure-controls applies the controls to the exposure LPs, which {skipped} skips; drop one of them"
+        )
     if args.dask is not None:
         from .machine import check_dask_address
 
@@ -591,6 +602,7 @@ def run(args: argparse.Namespace) -> int:
             compiled,
             analyses=not args.no_analyses,
             exposure=not args.no_exposure,
+            exposure_controls=args.exposure_controls,
             solver=args.solver,
             time_limit=args.time_limit,
             gap=args.gap,

@@ -89,6 +89,7 @@ def run_scenario(
     *,
     analyses: bool = True,
     exposure: bool = True,
+    exposure_controls: bool = False,
     solver: str | None = None,
     time_limit: float | None = None,
     gap: float | None = None,
@@ -109,8 +110,10 @@ def run_scenario(
     the compiled form handed to every step. With ``analyses`` (default) the result also
     carries ``concentration``, ``chokepoints``, the adaptive stress (``availability_adaptive``
     in ``facilities``, ``lost_output_adaptive`` in ``summary``) and, with ``exposure``
-    (default), the ``exposure`` table: each facility down alone, no control or other
-    disruption, over the scenario's horizon (docs/model.md §4). ``solver`` ("highs" default,
+    (default), the ``exposure`` table: each facility down alone, no other disruption, over the
+    scenario's horizon (docs/model.md §4); no control applies unless ``exposure_controls`` is
+    true, when the scenario's controls cap the edges they cover (their horizon-mean edge
+    factors, as ``sc.exposure(network, scenario)``; run.json then says so). ``solver`` ("highs" default,
     "cbc"), ``time_limit`` (seconds per LP) and ``gap`` go to the LPs. When the scenario has a
     ``monte_carlo`` block or ``samples`` is given, the Monte Carlo stress runs too (``seed``,
     ``workers``, ``dask`` and ``engine`` as in ``monte_carlo``): the result gains
@@ -211,12 +214,14 @@ def run_scenario(
         t0 = time.perf_counter()
         result.exposure = exposure_table(
             network,
-            horizon_weeks=scen.horizon_weeks,
+            compiled if exposure_controls else None,
+            horizon_weeks=None if exposure_controls else scen.horizon_weeks,
             solver=solver,
             time_limit=time_limit,
             gap=gap,
             progress=progress_callback(progress, "exposure"),
         )
         result.timings["exposure_s"] = time.perf_counter() - t0
+        result.extras["exposure_controls"] = exposure_controls
     result.extras["solver"] = solver_name(get_solver(solver))
     return result

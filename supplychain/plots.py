@@ -12,7 +12,14 @@ import numpy as np
 
 from .errors import SupplychainError
 
-__all__ = ["compute_unit", "plot_compute_at_risk", "plot_facility_timeline", "plot_loss_distribution", "plot_timeline"]
+__all__ = [
+    "compute_unit",
+    "plot_company_losses",
+    "plot_compute_at_risk",
+    "plot_facility_timeline",
+    "plot_loss_distribution",
+    "plot_timeline",
+]
 
 
 def _axes(ax: Any) -> Any:
@@ -62,6 +69,36 @@ def plot_compute_at_risk(result: Any, ax: Any = None, top: int = 15) -> Any:
     ax.set_title(f"{result.scenario.name}: AI compute lost by country")
     ax.legend(loc="lower right")
     return ax
+
+
+def plot_company_losses(result: Any, axes: Any = None, top: int = 10) -> Any:
+    """The business view (companies.csv) as two bar charts: the ``top`` companies by output
+    value lost (left) and by sales value lost (right), each bar its value per week kept and
+    lost; companies that lose nothing are left out. ``axes`` is a pair of Axes (default: a new
+    figure); returns the pair."""
+    if result.companies is None:
+        raise SupplychainError("this result has no companies table (it comes from sc.stress or sc.run_scenario)")
+    if axes is None:
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:  # pragma: no cover - depends on the optional extra
+            raise SupplychainError('plots need matplotlib: pip install "supplychain[plot]"') from None
+        _, axes = plt.subplots(1, 2, figsize=(12, 4))
+    table = result.companies
+    panels = (("output_value", "lost_output_value", "output"), ("sales_value", "lost_sales_value", "sales"))
+    for ax, (whole, lost, what) in zip(axes, panels, strict=True):
+        rows = table[table[lost] > 0].sort_values([lost, whole, "company"], ascending=[False, False, True])
+        rows = rows.head(top)
+        kept = rows[whole] - rows[lost]
+        x = np.arange(len(rows))
+        ax.bar(x, kept, label="kept", color="#4c72b0")
+        ax.bar(x, rows[lost], bottom=kept, label="lost", color="#dd8452")
+        ax.set_xticks(x, rows["company"].tolist(), rotation=45, ha="right")
+        ax.set_ylabel(f"{what} value (value / week)")
+        ax.set_title(f"Largest losers of {what}: {result.scenario.name}")
+        if len(rows):
+            ax.legend()
+    return axes
 
 
 def plot_loss_distribution(mc: Any, ax: Any = None, bins: int = 50) -> Any:

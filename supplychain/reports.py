@@ -76,6 +76,7 @@ REPORT_FILES: frozenset[str] = frozenset(
         "monte_carlo.csv",
         "strategy.csv",
         "frontier.csv",
+        "companies.csv",
         "summary.csv",
         "run.json",
     }
@@ -495,6 +496,7 @@ def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
         "monte_carlo",
         "strategy",
         "frontier",
+        "companies",
         "summary",
     ):
         table = getattr(result, name, None)
@@ -520,6 +522,7 @@ def run_info(result: Any) -> dict[str, Any]:
         "samples": result.extras.get("samples"),
         **({"mc_engine": result.extras["mc_engine"]} if "mc_engine" in result.extras else {}),
         "solver": result.extras.get("solver"),
+        **({"exposure_controls": result.extras["exposure_controls"]} if "exposure_controls" in result.extras else {}),
         **({"optimise": result.extras["optimise"]} if "optimise" in result.extras else {}),
         **({"attribution": _attribution_info(result.attribution)} if getattr(result, "attribution", None) else {}),
         "timings": {k: round(v, 6) for k, v in result.timings.items()},
@@ -629,8 +632,8 @@ def write_reports(result: Any, directory: str | Path, *, formats: Iterable[str] 
     >>> res = sc.stress(sc.read_network("tiny"), sc.Scenario.model_validate({"name": "none"}))
     >>> folder = sc.write_reports(res, tempfile.mkdtemp() + "/out")
     >>> sorted(p.name for p in folder.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-    ['.supplychain-report', 'controls.csv', 'countries.csv', 'disruptions.csv', 'facilities.csv',
-     'report.html', 'run.json', 'summary.csv']
+    ['.supplychain-report', 'companies.csv', 'controls.csv', 'countries.csv', 'disruptions.csv',
+     'facilities.csv', 'report.html', 'run.json', 'summary.csv']
 
     ``formats``: ``csv`` (always) and ``xlsx`` (also report.xlsx, a sheet per table).
     ``directory`` is refused (``InputError``) when it ends in a file suffix such as ``.xlsx``

@@ -114,7 +114,10 @@ class StressResult:
       ``chokepoints`` and ``exposure`` (docs/model.md §4), else None;
     - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (docs/model.md §6);
     - with a timeline: ``timeline`` (timeline.csv); with ``observed:``, ``backtest``
-      (backtest.csv: each observation against the model, docs/model.md §8).
+      (backtest.csv: each observation against the model, docs/model.md §8);
+    - ``companies`` (companies.csv, the business view, ``supplychain.business.companies``):
+      per company its output value and sales value per week and what the scenario takes of
+      each, from the static α and the horizon-mean edge factors a_e (also with a timeline).
 
     ``status`` is ``ok`` when every step ended as it should, else ``partial: <why>`` (e.g. an
     LP stopped by its time limit); ``timings`` gives seconds per step.
@@ -136,6 +139,7 @@ class StressResult:
     frontier: pd.DataFrame | None = None
     timeline: pd.DataFrame | None = None
     backtest: pd.DataFrame | None = None
+    companies: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     status: str = "ok"
@@ -308,6 +312,13 @@ class StressResult:
         from .plots import plot_compute_at_risk
 
         return plot_compute_at_risk(self, ax=ax, top=top)
+
+    def plot_companies(self, axes: Any = None, top: int = 10) -> Any:
+        """Bar charts of the ``top`` companies losing the most output value and the most sales
+        value per week (needs matplotlib; see ``plots.plot_company_losses``)."""
+        from .plots import plot_company_losses
+
+        return plot_company_losses(self, axes=axes, top=top)
 
     @property
     def compute_at_risk(self) -> pd.Series:

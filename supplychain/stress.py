@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .arrays import Block, EnginePlan
+from .business import companies
 from .results import StressResult
 from .scenario import CompiledScenario, Scenario, prepare
 
@@ -240,6 +241,7 @@ def stress(network: Network | None, scenario: Scenario | CompiledScenario | str 
 
     t0 = time.perf_counter()
     result = _assemble(network, scenario, compiled, alpha, avail)
+    result.companies = companies(network, alpha[0], compiled.edge_factor()[0])  # companies.csv
     timings["assemble_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     from .attribution import attribute_compiled

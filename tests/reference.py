@@ -29,6 +29,7 @@ from typing import Any
 
 __all__ = [
     "LIMIT_TOL",
+    "reference_companies",
     "reference_content_share",
     "reference_controls",
     "reference_covers",
@@ -523,3 +524,49 @@ def reference_shapley(net: Any, scenario: Any) -> dict[str, dict[str, float]]:
                 shares[v][names[p]] += (high[v] - low[v]) / len(orders)
             before = after
     return shares
+
+
+# 6. the business view (docs/model.md §6, companies.csv)
+
+
+def reference_companies(net: Any, scenario: Any) -> dict[str, dict[str, Any]]:
+    """Per company name: hq_country, output_value, lost_output_value, lost_output_share,
+    sales_value and lost_sales_value, one facility and one supplies row at a time.
+
+    α is the reference's static availability and a_e its horizon-mean edge factor. A company
+    whose facilities give different ``hq_country`` values gets them all, ``;``-separated in
+    alphabetical order; a company whose output has no value has ``lost_output_share`` None.
+    """
+    data = _data(net)
+    scen = scenario_dict(scenario)
+    controls = list(scen.get("controls") or [])
+    alpha, _ = _run(data, scen, controls)
+    edge_factors = reference_edge_factors(data, controls, _horizon(scen))
+    quantity = {(r["facility"], r["item"]): float(r["quantity"]) for r in data.recipes}
+    out: dict[str, dict[str, Any]] = {}
+    hq: dict[str, set[str]] = {}
+    for f in data.facilities:
+        row = out.setdefault(
+            f["company"],
+            {"output_value": 0.0, "lost_output_value": 0.0, "sales_value": 0.0, "lost_sales_value": 0.0},
+        )
+        value = _number(data.items[f["produces"]].get("value"), 1.0) * float(f["capacity"])
+        row["output_value"] += value
+        row["lost_output_value"] += value * (1.0 - alpha[f["id"]])
+        given = f.get("hq_country")
+        hq.setdefault(f["company"], set()).add(f["country"] if is_missing(given) or given == "" else given)
+    for e, supply in enumerate(data.supplies):
+        seller = data.by_id[supply["supplier"]]["company"]
+        buyer = data.by_id[supply["buyer"]]
+        intake = (
+            _number(data.items[supply["item"]].get("value"), 1.0)
+            * quantity[(supply["buyer"], supply["item"])]
+            * float(buyer["capacity"])
+            * float(supply["share"])
+        )
+        out[seller]["sales_value"] += intake
+        out[seller]["lost_sales_value"] += intake * (1.0 - edge_factors[e] * alpha[buyer["id"]])
+    for company, row in out.items():
+        row["hq_country"] = ";".join(sorted(hq[company]))
+        row["lost_output_share"] = row["lost_output_value"] / row["output_value"] if row["output_value"] > 0 else None
+    return out

@@ -25,7 +25,7 @@ from supplychain.cli import main
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "run_scenario.py"
 TINY_NETWORK = REPO / "supplychain" / "data" / "tiny" / "network.yaml"
-REQUIRED = {"facilities.csv", "countries.csv", "controls.csv", "summary.csv", "run.json"}
+REQUIRED = {"facilities.csv", "countries.csv", "controls.csv", "companies.csv", "summary.csv", "run.json"}
 
 BAD_KEY = """\
     name: tiny-bad-key
@@ -410,7 +410,7 @@ def test_help_names_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--out", "--quiet", "--validate", "--debug", "--version"):
+    for option in ("--out", "--quiet", "--validate", "--debug", "--version", "--exposure-controls"):
         assert option in out
     assert "Exit codes" in out
 
@@ -439,6 +439,8 @@ def test_console_script_runs(tmp_path: Path) -> None:
         (["--seed", "-1"], ["--seed", "at least 0"]),
         (["--samples", "0"], ["--samples", "at least 1"]),
         (["--solver", "gurobi"], ["gurobi", "highs", "cbc"]),
+        (["--exposure-controls", "--no-exposure"], ["--exposure-controls", "--no-exposure"]),
+        (["--exposure-controls", "--no-analyses"], ["--exposure-controls", "--no-analyses"]),
     ],
 )
 def test_bad_run_options_exit_2_before_any_work(
@@ -451,3 +453,25 @@ def test_bad_run_options_exit_2_before_any_work(
     assert all(w in err for w in words), err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+def test_exposure_controls_flag_applies_the_controls_to_exposure(tmp_path: Path, scenario: Path) -> None:
+    """tiny-controls, fab_cn down for its 26 recovery weeks. Without controls fab_tw's spare 20
+    chips a week make up dc_cn's 20 from fab_cn: nothing lost, no flag. With
+    --exposure-controls fab_tw's chips to dc_cn are licensed at 20 % under us-chips: dc_cn is
+    short, the loss is positive and flagged; run.json says which run applied the controls."""
+    plain, controlled = tmp_path / "plain", tmp_path / "controlled"
+    assert run_script(scenario, "--out", plain, "--quiet").returncode == 0
+    done = run_script(scenario, "--out", controlled, "--quiet", "--exposure-controls")
+    assert done.returncode == 0, done.stderr
+    without = {r["facility"]: r for r in read_csv(plain / "exposure.csv")}
+    with_controls = {r["facility"]: r for r in read_csv(controlled / "exposure.csv")}
+    assert without["fab_cn"]["lost_output"] == "0"
+    assert without["fab_cn"]["tts_below_ttr"] == "false"
+    assert float(with_controls["fab_cn"]["lost_output"]) > 0
+    assert with_controls["fab_cn"]["tts_below_ttr"] == "true"
+    assert float(with_controls["fab_cn"]["tts_weeks"]) < 26
+    assert json.loads((plain / "run.json").read_text(encoding="utf-8"))["exposure_controls"] is False
+    assert json.loads((controlled / "run.json").read_text(encoding="utf-8"))["exposure_controls"] is True
+    for name in ("facilities.csv", "chokepoints.csv", "companies.csv"):  # only exposure changes
+        assert (plain / name).read_bytes() == (controlled / name).read_bytes()

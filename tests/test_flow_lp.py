@@ -143,17 +143,97 @@ def test_chain_stock_covers_k_weeks(solver: str, stock_a: float, stock_f: float,
     assert row["risk_exposure_index"] == 1.0
 
 
-def test_tts_capped_at_horizon(solver: str) -> None:
-    """With 100 weeks of stock at f, m's loss never reaches f within H: TTS = H (26 here, set
-    by horizon_weeks), which is not below TTR 20, and the loss over 20 weeks is 0; all losses
-    being 0, every REI is 0."""
-    df = sc.exposure(chain(0, 100), facilities=["m", "a"], horizon_weeks=26, solver=solver)
+def test_tts_searched_up_to_recovery(solver: str) -> None:
+    """With 100 weeks of stock at f, m's loss never reaches f within H = 12 weeks nor within
+    m's 20 weeks of recovery. TTS is searched up to max(H, TTR): 20 for m, 26 for a (default
+    TTR), so it is not below TTR, nothing is lost and no flag is raised; all losses being 0,
+    every REI is 0. With H = 26 m's search reaches H."""
+    df = sc.exposure(chain(0, 100), facilities=["m", "a"], horizon_weeks=12, solver=solver)
     row = by_facility(df)
-    assert close(row["m"]["tts_weeks"], 26, 26)
-    assert row["m"]["lost_output"] == 0.0
-    assert not row["m"]["tts_below_ttr"]
+    assert close(row["m"]["tts_weeks"], 20, 26)
+    assert close(row["a"]["tts_weeks"], 26, 26)
+    assert (df["lost_output"] == 0.0).all()
+    assert not df["tts_below_ttr"].any()
     assert df["risk_exposure_index"].tolist() == [0.0, 0.0]
-    assert df.attrs["horizon_weeks"] == 26
+    assert df.attrs["horizon_weeks"] == 12
+    assert df.attrs["lps_solved"] == 2  # no loss LP: each survives its recovery
+    row = by_facility(sc.exposure(chain(0, 100), facilities=["m"], horizon_weeks=26, solver=solver))
+    assert close(row["m"]["tts_weeks"], 26, 26)
+
+
+def test_tts_beyond_horizon_below_recovery(solver: str) -> None:
+    """m -> a -> f with 15 weeks of stock at f, H 12, m's TTR 20: the chain survives 15 weeks,
+    past the horizon but not to m's recovery, so it is flagged and loses 10 · (20 − 15) = 50."""
+    row = by_facility(sc.exposure(chain(0, 15), facilities=["m"], horizon_weeks=12, solver=solver))["m"]
+    assert close(row["tts_weeks"], 15, 26)
+    assert row["tts_below_ttr"]
+    assert close(row["lost_output"], 50, 200)
+
+
+def test_one_supplier_down_covered_by_the_other(solver: str) -> None:
+    """The denial chain of docs/model.md §4 (src_a 60 %, src_b 40 % of the fab's m, each of
+    capacity 100, recovery 26 weeks; fab 12 -> dc 10), H = 12: either source alone can deliver
+    all 12 the fab needs, so src_a or src_b down loses nothing and survives its 26 weeks (TTS
+    26, beyond H, no flag); the fab or dc down loses 10 per week of the 26: 260."""
+    net = network(
+        [
+            facility("src_a", "JPN", "m", capacity=100),
+            facility("src_b", "CHN", "m", capacity=100),
+            facility("fab", "KOR", "chip", kind="foundry", capacity=12),
+            facility("dc", "KOR", "ai", kind="compute", capacity=10),
+        ],
+        [recipe("fab", "m", 1.0), recipe("dc", "chip", 1.0)],
+        [supply("src_a", "fab", "m", 0.6), supply("src_b", "fab", "m", 0.4), supply("fab", "dc", "chip")],
+    )
+    df = sc.exposure(net, horizon_weeks=12, solver=solver)
+    row = by_facility(df)
+    for fid in ("src_a", "src_b"):
+        assert close(row[fid]["tts_weeks"], 26, 26), fid
+        assert row[fid]["lost_output"] == 0.0
+        assert not row[fid]["tts_below_ttr"]
+    for fid in ("fab", "dc"):
+        assert close(row[fid]["tts_weeks"], 0, 26), fid
+        assert close(row[fid]["lost_output"], 260, 260)
+        assert row[fid]["tts_below_ttr"]
+    assert (df["tts_below_ttr"] == (df["lost_output"] > 0)).all()
+
+
+def test_loss_within_tolerance_counts_as_none_and_tts_follows(solver: str) -> None:
+    """m supplies one final output of value 1e-9 per unit (capacity 1, no stock). With m down
+    it stops at once (the TTS LP finds 0), but over m's 26 weeks of recovery it loses
+    2.6e-8 of value, below LOSS_TOLERANCE (1e-6): that is no loss, so the flag is false and
+    tts_weeks is reported as the 26 weeks the chain survives within tolerance, not 0."""
+    net = network(
+        [facility("m", "USA", "mat", capacity=10), facility("f", "USA", "out", capacity=1, kind="compute")],
+        [recipe("f", "mat", 1.0)],
+        [supply("m", "f", "mat")],
+        values={"out": 1e-9},
+    )
+    row = by_facility(sc.exposure(net, facilities=["m"], horizon_weeks=12, solver=solver))["m"]
+    assert row["lost_output"] == 0.0
+    assert not row["tts_below_ttr"]
+    assert row["tts_weeks"] == 26
+
+
+def test_final_output_of_no_value_does_not_end_survival(solver: str) -> None:
+    """m supplies f (value 0, no stock) and g (value 1, 100 weeks of stock). With m down f
+    stops at once but loses no value; g lasts past m's recovery. TTS counts what loses value
+    (searched to 26 weeks), so nothing is lost and nothing flagged, not a TTS of 0 beside a
+    loss of 0."""
+    net = network(
+        [
+            facility("m", "USA", "mat", capacity=100),
+            facility("f", "USA", "free", capacity=10, kind="compute"),
+            facility("g", "USA", "out", capacity=10, kind="compute"),
+        ],
+        [recipe("f", "mat", 1.0), recipe("g", "mat", 1.0, stock_weeks=100)],
+        [supply("m", "f", "mat"), supply("m", "g", "mat")],
+        values={"free": 0.0},
+    )
+    row = by_facility(sc.exposure(net, facilities=["m"], horizon_weeks=12, solver=solver))["m"]
+    assert close(row["tts_weeks"], 26, 26)
+    assert row["lost_output"] == 0.0
+    assert not row["tts_below_ttr"]
 
 
 def test_control_caps_exposure(solver: str) -> None:
@@ -210,6 +290,8 @@ def test_tiny_exposure_with_scenario_file(tiny: sc.Network, tiny_controls_scenar
     REI in [0, 1], max 1. With its controls in force dc_cn is short even with nothing down (chips
     from fab_tw are capped at 20 % and fab_cn lacks EUV), so every facility's TTS is 0."""
     df = sc.exposure(tiny, scenario=tiny_controls_scenario, solver=solver)
+    assert df.attrs["controls"]
+    assert not sc.exposure(tiny, facilities=["asml"], solver=solver).attrs["controls"]
     row = by_facility(df)
     assert row["asml"]["tts_weeks"] < row["asml"]["recovery_weeks"] == 26
     assert df["risk_exposure_index"].between(0, 1).all()
@@ -454,7 +536,12 @@ def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: 
             assert rei.max() == 1.0
         else:
             assert (rei == 0).all()
-        assert frame["tts_weeks"].between(0, frame.attrs["horizon_weeks"]).all()
+        limit = np.maximum(frame.attrs["horizon_weeks"], frame["recovery_weeks"].to_numpy())
+        assert ((frame["tts_weeks"] >= 0) & (frame["tts_weeks"] <= limit)).all()
+        # the flag means what it says: exactly the facilities that lose output
+        flagged = frame["tts_below_ttr"].to_numpy(dtype=bool)
+        assert (flagged == (frame["lost_output"].to_numpy() > 0)).all()
+        assert (flagged == (frame["tts_weeks"] < frame["recovery_weeks"] - 1e-6)).all()
 
 
 @settings(derandomize=True, max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

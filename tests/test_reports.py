@@ -193,6 +193,7 @@ def test_report_files_cover_the_spec() -> None:
         "monte_carlo.csv",
         "strategy.csv",
         "frontier.csv",
+        "companies.csv",
         "summary.csv",
         "run.json",
     } <= REPORT_FILES
@@ -258,6 +259,7 @@ def test_write_reports_of_a_stress_result(tmp_path: Path, tiny: sc.Network) -> N
     first = sc.write_reports(result, tmp_path / "a")
     second = sc.write_reports(result, tmp_path / "b")
     assert names(first) == [
+        "companies.csv",
         "controls.csv",
         "countries.csv",
         "disruptions.csv",
@@ -266,6 +268,14 @@ def test_write_reports_of_a_stress_result(tmp_path: Path, tiny: sc.Network) -> N
         "run.json",
         "summary.csv",
     ]
-    for name in ("controls.csv", "countries.csv", "disruptions.csv", "facilities.csv", "summary.csv", "report.html"):
+    for name in (
+        "companies.csv",
+        "controls.csv",
+        "countries.csv",
+        "disruptions.csv",
+        "facilities.csv",
+        "summary.csv",
+        "report.html",
+    ):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert names(tmp_path) == ["a", "b"]

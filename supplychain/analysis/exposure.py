@@ -7,17 +7,25 @@ stock, any split) then gives
 
 - ``lost_output``: the least final-output value lost, Σ value_v · L_v in total over the window
   t = TTR_j (j's ``recovery_weeks``): the LP with t fixed;
-- ``tts_weeks``: the time to survive, the largest t ≤ H for which final demand is met in full
-  (L = 0): the LP in (P, F, t) maximising t. Its feasible windows form an interval [0, TTS]
-  (a convex set containing t = 0 with P = F = 0), so TTS is well defined;
+- ``tts_weeks``: the time to survive, the largest t ≤ max(H, TTR_j) for which no final-output
+  value is lost (L_v = 0 for every final output of value > 0): the LP in (P, F, t) maximising
+  t. Its feasible windows form an interval [0, TTS] (a convex set containing t = 0 with
+  P = F = 0), so TTS is well defined; searching up to TTR_j (not only H) lets it be compared
+  with TTR_j when j takes longer than the horizon to recover;
 - ``risk_exposure_index``: lost_output / the largest lost_output over the facilities evaluated
   (0 when every loss is 0);
-- ``tts_below_ttr``: TTS < TTR (the chain runs dry before j is back). A solve stopped by a
-  time limit leaves its number empty and says so in ``status``; the flag then comes from the
-  other LP where that one ended optimal, and is empty only when neither did.
+- ``tts_below_ttr``: TTS < TTR (the chain runs dry before j is back), which is exactly when
+  ``lost_output`` > 0: the loss over TTR_j is 0 if and only if TTR_j lies in [0, TTS_j]. A
+  solve stopped by a time limit leaves its number empty and says so in ``status``; the flag
+  then comes from the other LP where that one ended optimal, and is empty only when neither
+  did.
 
-When TTR_j ≤ TTS_j the loss over TTR_j is 0 without a solve (the window lies inside the
-survivable interval), so a loss LP is solved only for facilities that fail before they recover.
+When TTR_j ≤ TTS_j + ``TTS_TOLERANCE`` the loss over TTR_j is 0 without a solve (the window lies
+inside the survivable interval), so a loss LP is solved only for facilities that fail before
+they recover. A loss of at most ``LOSS_TOLERANCE`` is solver noise and reported as 0; should
+the loss LP find no loss where the TTS LP stopped short of TTR_j (the two agree within their
+tolerances), the loss LP decides: the chain survives TTR_j, so ``tts_weeks`` is reported as
+TTR_j. So the three columns never contradict each other.
 
 One model serves every facility and both LPs: only bounds (x_j, the window t, the losses) and
 the objective change (see ``flow.py``), and with HiGHS each change is pushed into the live
@@ -55,7 +63,8 @@ COLUMNS = ("facility", "recovery_weeks", "tts_weeks", "lost_output", "risk_expos
 DEFAULT_HORIZON_WEEKS = 52.0
 
 TTS_TOLERANCE = 1e-6
-"""Weeks: TTS counts as below TTR only when TTS < TTR − this (solver tolerances)."""
+"""Weeks: TTS counts as below TTR only when TTS < TTR − this (solver tolerances); otherwise the
+loss over TTR is 0 without a solve."""
 
 
 def _facility_positions(network: Network, facilities: Iterable[str] | str | None) -> list[int]:
@@ -93,16 +102,17 @@ def _horizon(scenario: Scenario | None, horizon_weeks: float | None) -> float:
 
 
 LOSS_TOLERANCE = 1e-6
-"""Final-output value: a loss LP's optimum above this counts as a loss (``tts_below_ttr``
-from the loss when the time to survive is unknown)."""
+"""Final-output value: a loss LP's optimum above this counts as a loss; at or below it, it is
+solver noise and reported as 0 (and ``tts_below_ttr`` is false)."""
 
 
 def _below(tts: np.ndarray, lost: np.ndarray, ttr: np.ndarray) -> np.ndarray | pd.arrays.BooleanArray:
-    """``tts_below_ttr`` by the rule of ``exposure``: from TTS when it is known, else from the
-    loss over TTR (a loss > 0 exactly when TTS < TTR), else missing (a nullable boolean)."""
+    """``tts_below_ttr`` by the rule of ``exposure``: from the loss over TTR when it is known
+    (true when it is above 0: ``exposure`` reports noise at or below ``LOSS_TOLERANCE`` as 0 and
+    keeps TTS consistent with it), else from TTS, else missing (a nullable boolean)."""
     known_tts = ~np.isnan(tts)
     known_loss = ~np.isnan(lost)
-    values = np.where(known_tts, tts < ttr - TTS_TOLERANCE, known_loss & (lost > LOSS_TOLERANCE))
+    values = np.where(known_loss, lost > 0.0, known_tts & (tts < ttr - TTS_TOLERANCE))
     missing = ~(known_tts | known_loss)
     return pd.arrays.BooleanArray(values, missing) if missing.any() else values
 
@@ -138,16 +148,17 @@ def exposure(
     -------
     A DataFrame with one row per facility (table order, or the order given) and columns
     ``facility, recovery_weeks, tts_weeks, lost_output, risk_exposure_index, tts_below_ttr,
-    status``. ``tts_weeks`` is in [0, H]; ``lost_output`` is final-output value lost in total
-    over ``recovery_weeks``; ``status`` is "optimal", or the status of the first LP of the
-    facility that did not end optimal ("time_limit" when ``time_limit`` stopped it), whose
-    number is then NaN (an empty cell in exposure.csv). ``tts_below_ttr`` is a nullable
-    boolean: from ``tts_weeks`` when that is known; else from ``lost_output`` (true when it is
-    above ``LOSS_TOLERANCE``: a loss over TTR means the chain ran dry before TTR); missing
-    (``pd.NA``, an empty cell) only when neither LP ended optimal; a plain boolean column when
-    nothing is missing. ``df.attrs`` holds ``timings`` (``build_s``: building the model and
-    loading it into the solver, ``solve_s``: the solve loop, ``total_s``), ``lps_solved``,
-    ``solver`` and ``horizon_weeks``.
+    status``. ``tts_weeks`` is in [0, max(H, recovery_weeks)] (weeks); ``lost_output`` is
+    final-output value lost in total over ``recovery_weeks`` (0 when the chain survives them);
+    ``status`` is "optimal", or the status of the first LP of the facility that did not end
+    optimal ("time_limit" when ``time_limit`` stopped it), whose number is then NaN (an empty
+    cell in exposure.csv). ``tts_below_ttr`` is a nullable boolean, true exactly when
+    ``lost_output`` > 0 (equivalently ``tts_weeks`` < ``recovery_weeks`` − ``TTS_TOLERANCE``);
+    when the loss is unknown, from ``tts_weeks``; missing (``pd.NA``, an empty cell) only when
+    neither LP ended optimal; a plain boolean column when nothing is missing. ``df.attrs``
+    holds ``timings`` (``build_s``: building the model and loading it into the solver,
+    ``solve_s``: the solve loop, ``total_s``), ``lps_solved``, ``solver``, ``horizon_weeks``
+    and ``controls`` (true when a scenario's controls capped the edges).
     """
     start = time.perf_counter()
     report = progress_callback(progress, "exposure")
@@ -179,17 +190,20 @@ def exposure(
     def down(j: int, is_down: bool) -> None:
         run.set_bounds([model.production[j]], [0.0], [0.0 if is_down else None])
 
-    # Time to survive: max t in [0, H] with every final demand met (l = 0).
-    run.set_bounds(model.lost, [0.0] * len(model.lost), [0.0] * len(model.lost))
-    run.set_bounds([model.window], [0.0], [horizon])
+    # Time to survive: max t in [0, max(H, TTR_j)] with no final-output value lost (l_v = 0 for
+    # every final output of value > 0; one of value 0 loses nothing, so it may fall short).
+    valued = model.loss_weight > 0
+    run.set_bounds(model.lost, [0.0] * len(model.lost), [0.0 if v else None for v in valued.tolist()])
     run.set_objective(model.window_objective(), pulp.LpMaximize)
     for i, j in enumerate(positions):
+        limit = max(horizon, float(recovery[j]))
+        run.set_bounds([model.window], [0.0], [limit])
         down(j, True)
         result = run.solve()
         lps += 1
         down(j, False)
         if result.optimal:
-            tts[i] = min(max(float(run.values([model.window])[0]), 0.0), horizon) + 0.0  # no -0.0
+            tts[i] = min(max(float(run.values([model.window])[0]), 0.0), limit) + 0.0  # no -0.0
         else:
             status[i] = result.status
         if report is not None:
@@ -209,7 +223,9 @@ def exposure(
             lps += 1
             down(j, False)
             if result.optimal and result.objective is not None:
-                lost[i] = max(result.objective, 0.0)
+                lost[i] = result.objective if result.objective > LOSS_TOLERANCE else 0.0
+                if lost[i] == 0.0 and not np.isnan(tts[i]):
+                    tts[i] = weeks_to_recover  # the LPs agree within tolerances: it survives TTR
             elif status[i] == "optimal":
                 status[i] = result.status
         if report is not None:
@@ -235,4 +251,5 @@ def exposure(
     frame.attrs["lps_solved"] = lps
     frame.attrs["solver"] = run.name
     frame.attrs["horizon_weeks"] = horizon
+    frame.attrs["controls"] = edge_factor is not None
     return frame
