@@ -507,15 +507,25 @@ def schema(argv: list[str]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command for parsed arguments; raises InputError on bad input."""
+    from . import progress
+
+    started = time.perf_counter()
+
+    previous = progress.current_mode()
+    progress.set_mode("never" if args.quiet else args.progress)
+    try:
+        return _run(args, started)
+    finally:
+        progress.set_mode(previous)  # a run in process leaves the caller's setting as it was
+
+
+def _run(args: argparse.Namespace, started: float) -> int:
+    """``run`` once the progress mode is set."""
     from .montecarlo import resolve_engine
     from .pipeline import run_scenario
     from .reports import check_report_folder, write_reports
     from .scenario import read_scenario, validate_scenario
 
-    started = time.perf_counter()
-    from .progress import set_mode
-
-    set_mode("never" if args.quiet else args.progress)
     for flag, value, low in (
         ("--samples", args.samples, 1),
         ("--seed", args.seed, 0),

@@ -240,7 +240,7 @@ def explain(
     >>> import supplychain as sc
     >>> res = sc.stress(None, "scenarios/tiny-export-controls.yaml")
     >>> print(sc.explain(res, "fab_cn").sentences[0])
-    fab_cn makes 25 % of normal (loses 7.5 of 10 units of wafer per week): limiting input euv.
+    fab_cn makes 25 % of normal (loses 18.75 of 25 units of chip per week): limiting input euv.
     """
     network = result.network
     arr = network.arrays

@@ -18,7 +18,16 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal, TextIO, TypeAlias
 
-__all__ = ["MODES", "Progress", "ProgressArg", "ProgressCallback", "end_line", "progress_callback", "set_mode"]
+__all__ = [
+    "MODES",
+    "Progress",
+    "ProgressArg",
+    "ProgressCallback",
+    "current_mode",
+    "end_line",
+    "progress_callback",
+    "set_mode",
+]
 
 ProgressCallback: TypeAlias = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while long work advances."""
@@ -30,6 +39,11 @@ docstring), False or None draws nothing, a callable is called with (done, total)
 Mode: TypeAlias = Literal["auto", "always", "never"]
 MODES: tuple[Mode, ...] = ("auto", "always", "never")
 _mode: Mode = "auto"
+
+
+def current_mode() -> str:
+    """The mode set last (``auto`` unless changed)."""
+    return _mode
 
 
 def set_mode(mode: str) -> None:

@@ -1097,6 +1097,20 @@ def _problems_of_parts(data: dict[str, Any], path: Path, lines: dict[KeyPath, Wh
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema of the scenario format, generated from the models."""
     schema = Scenario.model_json_schema(by_alias=True)
+    # An entry of a file that extends another may name a parent entry and change only some of
+    # its keys, so there only `name` is required; elsewhere every required key is.
+    defs = schema.get("$defs", {})
+    full: dict[str, Any] = {}
+    partial: dict[str, Any] = {}
+    for section, model in (("controls", "Control"), ("disruptions", "Disruption"), ("observed", "Observation")):
+        required = defs.get(model, {}).pop("required", None)
+        if required:
+            full[section] = {"items": {"required": required}}
+            partial[section] = {"items": {"required": ["name"]}}
+    if full:
+        schema["if"] = {"required": ["extends"]}
+        schema["then"] = {"properties": partial}
+        schema["else"] = {"properties": full}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "supplychain scenario"
     return schema

@@ -829,7 +829,7 @@ def test_help_lists_the_schema_subcommand(capsys: pytest.CaptureFixture[str]) ->
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert "  schema      print the JSON Schema of the scenario format" in out
-    assert "{validate,list,new,schema,backtest,import-eto}" in out
+    assert "{validate,list,new,compare,schema,backtest,import-eto}" in out
 
 
 @pytest.mark.parametrize(

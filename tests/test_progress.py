@@ -14,6 +14,7 @@ from supplychain.errors import InputError
 
 @pytest.fixture(autouse=True)
 def _restore_mode() -> Iterator[None]:
+    progress.set_mode("auto")
     yield
     progress.set_mode("auto")
 

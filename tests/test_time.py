@@ -572,7 +572,7 @@ def test_timeline_result_repr_and_plots(tmp_path: Path) -> None:
         == "<TimelineResult 'built' on 'built': 12 weeks; compute lost 6.7 % on average, worst week 9 (60.0 %)>"
     )
     ax = tl.plot()
-    assert [line.get_label().split(" ")[0] for line in ax.get_lines()] == ["KOR"]
+    assert [line.get_label().split(" (mean")[0] for line in ax.get_lines()] == ["South Korea (KOR)"]
     assert ax.get_lines()[0].get_ydata()[9] == pytest.approx(60)
     ax = tl.plot_facility("fab")
     assert "fab availability" in [t.get_text() for t in ax.get_legend().get_texts()]
