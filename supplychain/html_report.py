@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .business import COLUMNS as COMPANY_COLUMNS
+from .explain import _num as _figure
+from .plots import compute_unit
 from .schema import country_label, country_name
 from .svg import bar_chart, line_chart
 
@@ -32,9 +35,6 @@ __all__ = ["render_report"]
 
 TOP = 10
 """Rows shown in each ranked table (chokepoints, companies, facilities)."""
-
-UNITS = {"h100e": "H100-equivalents"}
-"""Plural names of item units where the code is not a word."""
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1040px;margin:2em auto;padding:0 1em;
@@ -61,12 +61,7 @@ def _num(x: Any) -> str:
     if isinstance(x, int | np.integer):
         return str(int(x))
     if isinstance(x, float | np.floating):
-        v = float(x)
-        if v == 0:
-            return "0"
-        if abs(v) >= 1e4:
-            return f"{v:,.0f}".replace(",", " ")
-        return f"{v:.4g}"
+        return _figure(float(x))
     return str(x)
 
 
@@ -81,15 +76,9 @@ def _table(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
-def _unit(result: StressResult, kind: str = "compute") -> str:
-    """The unit of the compute centres' item, spelt out (e.g. H100-equivalents)."""
-    fac = result.network.facilities
-    items = result.network.items.set_index("id")
-    made = fac.loc[fac["kind"] == kind, "produces"]
-    if made.empty or "unit" not in items.columns:
-        return "units"
-    unit = str(items.loc[made.iloc[0], "unit"]) if made.iloc[0] in items.index else ""
-    return UNITS.get(unit, unit or "units")
+def _unit(result: StressResult) -> str:
+    """The unit of the compute centres' item, spelt out (``plots.compute_unit``)."""
+    return compute_unit(result.network)
 
 
 def _metric(result: StressResult, name: str) -> float | None:
@@ -138,7 +127,7 @@ def _countries_chart(result: StressResult, kind: str = "compute") -> str:
     rest = f"<p class='muted'>{whole} other countries with {kind} capacity lose none of it.</p>" if whole else ""
     if hit.empty:
         return f"<p>No country loses {kind} capacity.</p>"
-    unit = _unit(result, kind) if kind == "compute" else "units"
+    unit = _unit(result) if kind == "compute" else "units"
     notes = [
         f"({_num(float(v))} of {_num(float(c))} {unit})"
         for v, c in zip(hit["lost_capacity"], hit["capacity"], strict=True)
@@ -272,15 +261,7 @@ def _ranked(result: StressResult) -> str:
         )
     companies = getattr(result, "companies", None)
     if isinstance(companies, pd.DataFrame) and len(companies):
-        cols = [
-            "company",
-            "hq_country",
-            "output_value",
-            "lost_output_value",
-            "lost_output_share",
-            "sales_value",
-            "lost_sales_value",
-        ]
+        cols = list(COMPANY_COLUMNS)
         by_output = companies.sort_values("lost_output_value", ascending=False, kind="stable").head(TOP)
         by_sales = companies.sort_values("lost_sales_value", ascending=False, kind="stable").head(TOP)
         out.append(
