@@ -84,12 +84,12 @@ def companies(network: Network, availability: np.ndarray, edge_factor: np.ndarra
     ...               {"supplier": "fab", "buyer": "dc", "item": "chip", "share": 1}])
     >>> res = sc.stress(net, sc.Scenario.model_validate({"name": "deny", "controls": [
     ...     {"name": "jp", "issuer": "JPN", "items": ["m"], "destinations": ["KOR"], "licence_approval": 0}]}))
-    >>> print(res.companies.drop(columns="facilities").round(6).to_string(index=False))
-    company hq_country  output_value  lost_output_value  lost_output_share  sales_value  lost_sales_value
-          A        JPN         100.0                0.0                0.0          7.2              7.20
-          B        CHN         100.0                0.0                0.0          4.8              2.88
-          D        KOR          10.0                6.0                0.6          0.0              0.00
-          F        KOR          12.0                7.2                0.6         10.0              6.00
+    >>> print(res.companies.drop(columns="facilities").round(6).to_string(index_names=False))
+      hq_country  output_value  lost_output_value  lost_output_share  sales_value  lost_sales_value
+    A        JPN         100.0                0.0                0.0          7.2              7.20
+    B        CHN         100.0                0.0                0.0          4.8              2.88
+    D        KOR          10.0                6.0                0.6          0.0              0.00
+    F        KOR          12.0                7.2                0.6         10.0              6.00
 
     A sells the fab 12 · 0.6 = 7.2 and loses all of it (denied: a_e = 0); B sells 4.8 and loses
     4.8 · (1 − 0.4) = 2.88 because the fab makes less; F makes 12, loses 12 · 0.6 = 7.2 of it,

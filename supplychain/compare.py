@@ -46,7 +46,7 @@ class _Run:
 
 
 def _from_result(result: StressResult) -> _Run:
-    return _Run(result.scenario.name, result.countries, result.summary, result.facilities)
+    return _Run(result.scenario.name, result.table("countries"), result.table("summary"), result.table("facilities"))
 
 
 def _from_folder(folder: Path) -> _Run:

@@ -81,15 +81,23 @@ def _unit(result: StressResult) -> str:
     return compute_unit(result.network)
 
 
+def _raw(result: StressResult, name: str) -> pd.DataFrame | None:
+    """The table ``name`` as its CSV file holds it (keys as columns), None when the run has none."""
+    try:
+        return result.table(name)
+    except KeyError:
+        return None
+
+
 def _metric(result: StressResult, name: str) -> float | None:
-    hit = result.summary.loc[result.summary["metric"] == name, "value"]
-    return None if hit.empty else float(hit.iloc[0])
+    return float(result.summary[name]) if name in result.summary.index else None
 
 
 def _headline(result: StressResult) -> list[str]:
     """Sentences: the worst-hit country's compute loss and the world's, in words with units."""
     unit = _unit(result)
-    rows = result.countries[(result.countries["kind"] == "compute") & (result.countries["capacity"] > 0)]
+    countries = result.table("countries")
+    rows = countries[(countries["kind"] == "compute") & (countries["capacity"] > 0)]
     out = []
     worst = rows[rows["lost_capacity"] > 0].sort_values(["lost_share", "lost_capacity"], ascending=False, kind="stable")
     if len(worst):
@@ -118,7 +126,8 @@ def _headline(result: StressResult) -> list[str]:
 def _countries_chart(result: StressResult, kind: str = "compute") -> str:
     """Stacked bars, lost then kept, of each country's own capacity of ``kind`` (the countries
     that lose any, worst first; the others counted in a line below)."""
-    rows = result.countries[(result.countries["kind"] == kind) & (result.countries["capacity"] > 0)]
+    countries = result.table("countries")
+    rows = countries[(countries["kind"] == kind) & (countries["capacity"] > 0)]
     rows = rows.sort_values(["lost_share", "capacity"], ascending=[False, False], kind="stable")
     if rows.empty:
         return ""
@@ -146,7 +155,7 @@ def _countries_chart(result: StressResult, kind: str = "compute") -> str:
 
 def _attribution(result: StressResult) -> str:
     parts = []
-    for label, table in (("control", result.controls), ("disruption", getattr(result, "disruptions", None))):
+    for label, table in (("control", _raw(result, "controls")), ("disruption", _raw(result, "disruptions"))):
         if isinstance(table, pd.DataFrame) and "attributed_lost_compute" in table.columns and len(table):
             frame = table[[label, "attributed_lost_compute", "standalone_lost_compute"]].rename(columns={label: "rule"})
             frame.insert(1, "kind", label)
@@ -182,7 +191,7 @@ def _attribution(result: StressResult) -> str:
 def _explanations(result: StressResult, count: int = 3) -> str:
     from .explain import explain
 
-    fac = result.facilities
+    fac = result.table("facilities")
     losers = fac[(fac["kind"] == "compute") & (fac["lost_capacity"] > 0)]
     losers = losers.sort_values("lost_capacity", ascending=False, kind="stable").head(count)
     if losers.empty:
@@ -198,7 +207,7 @@ def _explanations(result: StressResult, count: int = 3) -> str:
 
 
 def _timeline(result: StressResult, top: int = 6) -> str:
-    table = result.timeline
+    table = _raw(result, "timeline")
     if not isinstance(table, pd.DataFrame) or table.empty:
         return ""
     rows = table[table["kind"] == "compute"]
@@ -219,7 +228,7 @@ def _timeline(result: StressResult, top: int = 6) -> str:
 
 
 def _monte_carlo(result: StressResult) -> str:
-    table = result.monte_carlo
+    table = _raw(result, "monte_carlo")
     if not isinstance(table, pd.DataFrame) or table.empty:
         return ""
     rows = table[table["kind"] == "compute"]
@@ -234,7 +243,7 @@ def _monte_carlo(result: StressResult) -> str:
     )
     if rows.empty:
         return head + "<p>No sample loses compute.</p>"
-    cap = result.countries[result.countries["kind"] == "compute"].set_index("country")["capacity"]
+    cap = result.countries.xs("compute", level="kind")["capacity"]
     share = {k: (rows[k] / rows["country"].map(cap)).fillna(0).tolist() for k in ("mean_lost", "p95", "cvar")}
     chart = bar_chart(
         [country_label(str(c)) for c in rows["country"]][:TOP],
@@ -252,14 +261,14 @@ def _monte_carlo(result: StressResult) -> str:
 
 def _ranked(result: StressResult) -> str:
     out = []
-    ch = result.chokepoints
+    ch = _raw(result, "chokepoints")
     if isinstance(ch, pd.DataFrame) and len(ch):
         top = ch.sort_values("rank", kind="stable").head(TOP)
         out.append(
             "<h2>Chokepoints</h2><p>The final output lost per week when each alone is removed, with the scenario "
             "in force.</p>" + _table(top, ["rank", "level", "name", "lost_output", "extra_lost_output", "lost_compute"])
         )
-    companies = getattr(result, "companies", None)
+    companies = _raw(result, "companies")
     if isinstance(companies, pd.DataFrame) and len(companies):
         cols = list(COMPANY_COLUMNS)
         by_output = companies.sort_values("lost_output_value", ascending=False, kind="stable").head(TOP)
@@ -272,7 +281,7 @@ def _ranked(result: StressResult) -> str:
             + "<h3>By lost sales</h3>"
             + _table(by_sales[by_sales["lost_sales_value"] > 0], cols)
         )
-    fac = result.facilities
+    fac = result.table("facilities")
     hit = fac[fac["lost_capacity"] > 0].sort_values("lost_capacity", ascending=False, kind="stable").head(TOP)
     if len(hit):
         cols = [
@@ -292,7 +301,7 @@ def _ranked(result: StressResult) -> str:
 
 
 def _strategy(result: StressResult) -> str:
-    st, fr = result.strategy, result.frontier
+    st, fr = _raw(result, "strategy"), _raw(result, "frontier")
     if not isinstance(st, pd.DataFrame):
         return ""
     parts = ["<h2>Strategy</h2>"]
@@ -300,9 +309,10 @@ def _strategy(result: StressResult) -> str:
         parts.append("<p>The optimiser proposes no action.</p>")
     else:
         parts.append(_table(st))
-    metrics = [m for m in result.summary["metric"] if "expected_lost_output" in str(m) or str(m) == "cost"]
+    summary = result.table("summary")
+    metrics = [m for m in summary["metric"] if "expected_lost_output" in str(m) or str(m) == "cost"]
     if metrics:
-        parts.append(_table(result.summary[result.summary["metric"].isin(metrics)]))
+        parts.append(_table(summary[summary["metric"].isin(metrics)]))
     if isinstance(fr, pd.DataFrame) and len(fr):
         fr = fr.sort_values("budget", kind="stable")
         parts.append(
@@ -318,7 +328,7 @@ def _strategy(result: StressResult) -> str:
 
 
 def _backtest(result: StressResult) -> str:
-    bt = result.backtest
+    bt = _raw(result, "backtest")
     if not isinstance(bt, pd.DataFrame) or bt.empty:
         return ""
     return "<h2>Backtest</h2>" + _table(bt)

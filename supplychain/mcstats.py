@@ -21,12 +21,16 @@ __all__ = ["MonteCarloResult", "distribution", "summarise"]
 class MonteCarloResult:
     """Distributions of lost capacity over ``samples`` Monte Carlo draws.
 
-    - ``table`` (monte_carlo.csv): per country × kind the mean and standard deviation of lost
+    - ``table`` (monte_carlo.csv), indexed by (``country``, ``kind``): the mean and standard deviation of lost
       capacity (units/week), its 5th, 50th and 95th percentiles, and VaR and CVaR at
       ``cvar_alpha``; quantiles are empirical (a sample value, ``inverted_cdf``), CVaR the
       mean loss in the worst 1 − cvar_alpha of samples (Rockafellar–Uryasev), all exact.
-    - ``facilities``: per facility the mean availability and the probability of losing half
+    - ``facilities``, indexed by ``facility``: the mean availability and the probability of losing half
       its capacity or more (availability ≤ 0.5).
+    - ``summary``: the world's distribution metrics (a Series indexed by ``metric``: samples,
+      seed, ``compute_lost_mean``, ``compute_lost_var``, …) and ``by_country`` the per-country
+      ones (indexed by ``country``: ``compute_lost_mean``, ``compute_lost_p95``,
+      ``compute_lost_cvar``); ``metrics`` holds both as summary.csv's rows (metric, value);
     - ``losses``: samples × groups lost capacity (``groups`` lists the (country, kind) pairs).
     - ``engine``: the cone engine that ran (``numba`` or ``numpy``); ``status``: ``ok`` (a run
       that cannot finish raises instead); ``scenario_name`` and ``unit`` (the compute centres'
@@ -40,12 +44,26 @@ class MonteCarloResult:
     losses: np.ndarray
     facilities: pd.DataFrame
     table: pd.DataFrame
-    summary: pd.DataFrame
+    metrics: pd.DataFrame
     timings: dict[str, float]
     engine: str = "numpy"
     status: str = "ok"
     scenario_name: str = ""
     unit: str = "units"
+
+    @property
+    def summary(self) -> pd.Series:
+        """The world's metrics, a Series of numbers indexed by ``metric``."""
+        from .results import _metric_tables
+
+        return _metric_tables(self.metrics)[0]
+
+    @property
+    def by_country(self) -> pd.DataFrame:
+        """The per-country metrics: indexed by ``country``, a column per metric."""
+        from .results import _metric_tables
+
+        return _metric_tables(self.metrics)[1]
 
     def plot(self, ax: Any = None, bins: int = 50) -> Any:
         """Histogram of worldwide compute lost per sample with mean, VaR and CVaR (needs matplotlib)."""
@@ -54,7 +72,7 @@ class MonteCarloResult:
         return plot_loss_distribution(self, ax=ax, bins=bins)
 
     def __repr__(self) -> str:
-        world = self.summary.set_index("metric")["value"]
+        world = self.summary
         return (
             f"<MonteCarloResult: {self.samples} samples (seed {self.seed}); compute lost mean "
             f"{world.get('compute_lost_mean', float('nan')):.6g}, CVaR{self.cvar_alpha:g} "
@@ -153,8 +171,8 @@ def summarise(
         cvar_alpha,
         model.groups,
         losses,
-        facilities,
-        table,
+        facilities.set_index("facility"),
+        table.set_index(["country", "kind"]),
         summary,
         timings,
         model.engine,

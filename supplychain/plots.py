@@ -52,7 +52,8 @@ def plot_compute_at_risk(result: Any, ax: Any = None, top: int = 15) -> Any:
     from .schema import country_label
 
     ax = _axes(ax)
-    rows = result.countries[(result.countries["kind"] == "compute") & (result.countries["capacity"] > 0)]
+    countries = result.table("countries")
+    rows = countries[(countries["kind"] == "compute") & (countries["capacity"] > 0)]
     rows = rows.sort_values(["lost_share", "capacity"], ascending=False, kind="stable").head(top)
     rows = rows.iloc[::-1]  # largest loss at the top
     unit = compute_unit(result.network)
@@ -84,7 +85,7 @@ def plot_company_losses(result: Any, axes: Any = None, top: int = 10) -> Any:
         except ImportError:  # pragma: no cover - depends on the optional extra
             raise SupplychainError('plots need matplotlib: pip install "supplychain[plot]"') from None
         _, axes = plt.subplots(1, 2, figsize=(12, 4))
-    table = result.companies
+    table = result.table("companies")
     panels = (("output_value", "lost_output_value", "output"), ("sales_value", "lost_sales_value", "sales"))
     for ax, (whole, lost, what) in zip(axes, panels, strict=True):
         rows = table[table[lost] > 0].sort_values([lost, whole, "company"], ascending=[False, False, True])
@@ -107,7 +108,7 @@ def plot_loss_distribution(mc: Any, ax: Any = None, bins: int = 50) -> Any:
     ax = _axes(ax)
     compute = [g for g, (_, kind) in enumerate(mc.groups) if kind == "compute"]
     world = mc.losses[:, compute].sum(axis=1) if compute else np.zeros(mc.samples)
-    metrics = mc.summary.set_index("metric")["value"]
+    metrics = mc.summary
     ax.hist(world, bins=bins, color="#4c72b0", alpha=0.8)
     for name, style in (("mean", "-"), ("var", "--"), ("cvar", ":")):
         value = metrics.get(f"compute_lost_{name}")
@@ -126,7 +127,7 @@ def plot_timeline(timeline: Any, ax: Any = None, top: int = 8) -> Any:
     """Lines, one per country: the share of the country's compute capacity lost in each week
     of a ``TimelineResult``, for the ``top`` countries by compute lost over the horizon."""
     ax = _axes(ax)
-    rows = timeline.table[timeline.table["kind"] == "compute"]
+    rows = timeline.table.xs("compute", level="kind").reset_index()
     share = rows.pivot(index="week", columns="country", values="lost_share")
     lost = rows.pivot(index="week", columns="country", values="lost_capacity")
     order = lost.sum(axis=0).sort_values(ascending=False, kind="stable")

@@ -499,9 +499,15 @@ def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
         "companies",
         "summary",
     ):
-        table = getattr(result, name, None)
-        if table is None:
-            table = result.extras.get(name) if hasattr(result, "extras") else None
+        if hasattr(result, "table"):
+            try:
+                table = result.table(name)
+            except KeyError:
+                continue
+        else:
+            table = getattr(result, name, None)
+            if table is None:
+                table = result.extras.get(name) if hasattr(result, "extras") else None
         if isinstance(table, pd.DataFrame):
             yield f"{name}.csv", table
 
@@ -549,7 +555,8 @@ def _has_provenance(result: Any) -> bool:
         network is not None
         and len(getattr(network, "sources", ())) > 0
         and isinstance(table, pd.DataFrame)
-        and {"facility", "availability"} <= set(table.columns)
+        and table.index.name == "facility"
+        and "availability" in table.columns
     )
 
 
@@ -558,7 +565,7 @@ def _provenance(result: Any) -> dict[str, Any]:
     this run's loss, are estimates (``supplychain.provenance.headline_provenance``)."""
     from .provenance import headline_provenance
 
-    table = result.facilities.set_index("facility")
+    table = result.facilities
     ids = result.network.facilities["id"]
     alpha = table["availability"].reindex(ids).to_numpy(dtype=float)
     limiting = table["limiting_item"].reindex(ids) if "limiting_item" in table.columns else None

@@ -6,6 +6,7 @@ the network and the engine's arrays.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,92 @@ if TYPE_CHECKING:
     from .network import Network
     from .scenario import Scenario
 
-__all__ = ["Attribution", "StressResult"]
+__all__ = ["INDEX", "Attribution", "StressResult"]
 
 _TOLERANCE = 1e-9
+
+INDEX: dict[str, tuple[str, ...]] = {
+    "facilities": ("facility",),
+    "countries": ("country", "kind"),
+    "controls": ("control",),
+    "disruptions": ("disruption",),
+    "concentration": ("item",),
+    "chokepoints": ("level", "name"),
+    "exposure": ("facility",),
+    "monte_carlo": ("country", "kind"),
+    "timeline": ("week", "country", "kind"),
+    "companies": ("company",),
+    "frontier": ("budget",),
+    "backtest": ("observation",),
+}
+"""What each table of a ``StressResult`` is indexed by: the key columns of its report file
+(docs/model.md §6), which the Python tables hold as their index instead."""
+
+_TABLES = (
+    "facilities",
+    "countries",
+    "controls",
+    "disruptions",
+    "concentration",
+    "chokepoints",
+    "exposure",
+    "timeline",
+    "backtest",
+    "monte_carlo",
+    "strategy",
+    "frontier",
+    "companies",
+)
+"""The result's tables, in the order the report files are written (summary.csv last)."""
+
+_COUNTRY_METRIC = re.compile(r"^(?P<metric>[^\[\]]+)\[(?P<country>[^\[\]]+)\]$")
+
+
+def _indexed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as the Python API shows it: indexed by ``INDEX[name]`` (a frame that already is
+    comes back as it is), with empty text cells as NaN."""
+    keys = list(INDEX[name])
+    copied = False
+    if list(frame.index.names) != keys:
+        if not set(keys) <= set(frame.columns):
+            raise ValueError(f"the {name} table needs the key columns {keys}; it has {list(frame.columns)}")
+        frame, copied = frame.set_index(keys), True
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            blank = (values == "").to_numpy(dtype=bool)
+            if blank.any():
+                if not copied:
+                    frame, copied = frame.copy(), True
+                frame[column] = values.where(~blank, np.nan)
+    return frame
+
+
+def _metric_tables(metrics: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Split summary.csv's rows (metric, value) into the world's metrics, a Series indexed by
+    ``metric``, and the per-country ones (``compute_lost[CHN]``, …): a table indexed by
+    ``country`` with a column per metric, countries sorted, metrics in the order they come."""
+    names = pd.Series([str(m) for m in metrics["metric"]], dtype=object)
+    parts = names.str.extract(_COUNTRY_METRIC) if len(names) else pd.DataFrame({"metric": [], "country": []})
+    per_country = parts["metric"].notna().to_numpy()
+    values = metrics["value"].to_numpy(dtype=float)
+    world = pd.Series(values[~per_country], index=pd.Index(names[~per_country], name="metric"), name="value")
+    rows = pd.DataFrame(
+        {
+            "country": parts["country"][per_country].to_numpy(dtype=object),
+            "metric": parts["metric"][per_country].to_numpy(dtype=object),
+            "value": values[per_country],
+        }
+    )
+    order = list(dict.fromkeys(rows["metric"]))
+    by_country = (
+        rows.pivot_table(index="country", columns="metric", values="value", aggfunc="first", sort=True)
+        .reindex(columns=order)
+        .rename_axis(columns=None)
+    )
+    if by_country.empty:
+        by_country = pd.DataFrame(index=pd.Index([], name="country", dtype=object))
+    return world, by_country
 
 
 @dataclass
@@ -95,7 +179,10 @@ class Attribution:
 class StressResult:
     """What a scenario does to a network (docs/model.md §3 and §6).
 
-    Tables (pandas DataFrames, columns as the report files of the same name):
+    Tables (pandas DataFrames with the columns of the report files of the same name, indexed by
+    what a row describes, ``INDEX``: ``facilities`` by ``facility``, ``countries`` by
+    (``country``, ``kind``), ``controls`` by ``control``, ``chokepoints`` by (``level``,
+    ``name``), …; missing text is NaN; ``table(name)`` gives a table as its CSV file holds it):
 
     - ``facilities``: per facility its capacity (units/week), ``availability`` (share of
       normal output over the horizon, 0–1), ``lost_capacity`` = capacity·(1 − availability),
@@ -109,7 +196,11 @@ class StressResult:
       marginal compute lost);
     - ``attribution``: the ``Attribution`` behind ``limiting_control``, ``limiting_cause`` and
       the attributed columns (facility × player shares of lost capacity, docs/model.md §3.4);
-    - ``summary``: headline metrics (``compute_lost``, ``lost_output_share``, …);
+    - ``summary``: the headline metrics, a Series of numbers indexed by ``metric``
+      (``compute_lost``, ``lost_output_share``, …), and ``by_country`` the per-country ones
+      (indexed by ``country``, a column per metric: ``compute_lost``, and with Monte Carlo
+      ``compute_lost_mean``, ``compute_lost_p95``, ``compute_lost_cvar``); summary.csv holds
+      both, the per-country ones named ``compute_lost[CHN]``, …;
     - when the analyses ran (``run_scenario`` and the CLI): ``concentration``,
       ``chokepoints`` and ``exposure`` (docs/model.md §4), else None;
     - when the scenario has ``optimise:``: ``strategy`` and ``frontier`` (docs/model.md §6);
@@ -128,7 +219,7 @@ class StressResult:
     facilities: pd.DataFrame
     countries: pd.DataFrame
     controls: pd.DataFrame
-    summary: pd.DataFrame
+    summary: pd.Series
     disruptions: pd.DataFrame | None = None
     attribution: Attribution | None = None
     concentration: pd.DataFrame | None = None
@@ -143,6 +234,56 @@ class StressResult:
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     status: str = "ok"
+    by_country: pd.DataFrame = field(init=False, repr=False)
+    _metrics: pd.DataFrame = field(init=False, repr=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Tables are stored as the API shows them: a table of ``INDEX`` given with its key
+        columns is indexed by them. A Series set as ``summary`` replaces the world's metrics
+        (the per-country ones stay); ``_set_metrics`` sets both from summary.csv's rows."""
+        if name in INDEX and isinstance(value, pd.DataFrame):
+            value = _indexed(name, value)
+        elif name == "summary":
+            world = pd.DataFrame({"metric": [str(m) for m in value.index], "value": value.to_numpy(dtype=float)})
+            kept = self.__dict__.get("_metrics")
+            if kept is not None and len(kept):
+                kept = kept[[_COUNTRY_METRIC.match(str(m)) is not None for m in kept["metric"]]]
+                world = pd.concat([world, kept], ignore_index=True)
+            self._set_metrics(world)
+            return
+        object.__setattr__(self, name, value)
+
+    def _set_metrics(self, metrics: pd.DataFrame) -> None:
+        """Set summary.csv's rows (metric, value): ``summary`` and ``by_country`` follow."""
+        metrics = metrics.reset_index(drop=True)[["metric", "value"]]
+        world, by_country = _metric_tables(metrics)
+        object.__setattr__(self, "_metrics", metrics)
+        object.__setattr__(self, "by_country", by_country)
+        object.__setattr__(self, "summary", world)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table ``name`` (``facilities``, ``countries``, …, ``summary``) as its report
+        file ``name.csv`` holds it: the key columns first, a 0..n−1 index, summary as rows of
+        (metric, value) with the per-country metrics named ``compute_lost[CHN]``, …
+
+        Raises ``KeyError`` when the run has no such table (``exposure`` of a run without the
+        analyses, ``strategy`` without ``optimise:``, …)."""
+        if name == "summary":
+            return self._metrics.copy()
+        frame = getattr(self, name, None) if name in _TABLES else None
+        if frame is None:
+            frame = self.extras.get(name)
+        if not isinstance(frame, pd.DataFrame):
+            have = ["summary", *(t for t in _TABLES if isinstance(getattr(self, t, None), pd.DataFrame))]
+            raise KeyError(f"this result has no {name!r} table; it has {', '.join(have)}")
+        if name in INDEX and list(frame.index.names) == list(INDEX[name]):
+            return frame.reset_index()
+        return frame.reset_index(drop=True)
+
+    def _add_metrics(self, rows: pd.DataFrame | list[tuple[str, float]]) -> None:
+        """Append metrics (metric, value) to summary.csv's rows (after those already there)."""
+        extra = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=["metric", "value"])
+        self._set_metrics(pd.concat([self._metrics, extra], ignore_index=True))
 
     @classmethod
     def from_facilities(
@@ -190,8 +331,9 @@ class StressResult:
         ]
         by_country = frame[compute].groupby("country", sort=True)["lost_capacity"].sum()
         metrics += [(f"compute_lost[{c}]", float(v)) for c, v in by_country.items()]
-        summary = pd.DataFrame(metrics, columns=["metric", "value"])
-        return cls(network, scenario, facilities, countries, controls, summary, disruptions)
+        result = cls(network, scenario, facilities, countries, controls, pd.Series(dtype=float), disruptions)
+        result._set_metrics(pd.DataFrame(metrics, columns=["metric", "value"]))
+        return result
 
     def attach_attribution(self, attribution: Attribution) -> None:
         """Set the Shapley attribution (docs/model.md §3.4): ``limiting_control`` and
@@ -209,6 +351,7 @@ class StressResult:
                 self.facilities[name] = values
             else:
                 self.facilities.insert(at + offset, name, values)
+        self.facilities = self.facilities  # empty text cells -> NaN
         kinds = attribution.players["kind"].to_numpy()
         compute = attribution.compute
         tables = (
@@ -226,7 +369,7 @@ class StressResult:
                     ("attributed_lost_compute_std_error", "std_error"),
                 )
             ):
-                values = rows[source].reindex(table[kind]).to_numpy(dtype=float)
+                values = rows[source].reindex(table.index).to_numpy(dtype=float)
                 if name in table.columns:
                     table[name] = values
                 else:
@@ -237,11 +380,7 @@ class StressResult:
         final-output loss per week beside the static one in ``summary`` (docs/model.md §4)."""
         self.facilities = self.facilities.assign(availability_adaptive=adaptive.availability)
         static = self.metric("lost_output")
-        extra = pd.DataFrame(
-            [("lost_output_static", static), ("lost_output_adaptive", float(adaptive.lost_output))],
-            columns=["metric", "value"],
-        )
-        self.summary = pd.concat([self.summary, extra], ignore_index=True)
+        self._add_metrics([("lost_output_static", static), ("lost_output_adaptive", float(adaptive.lost_output))])
         self.extras["adaptive_status"] = adaptive.status
         if adaptive.status != "optimal":
             self._degrade(f"adaptive LP {adaptive.status}")
@@ -253,24 +392,22 @@ class StressResult:
         (``compute_lost_timeline``), in its worst week (``compute_lost_worst_week``) and that
         week (``worst_week``; -1 when no compute is lost)."""
         self.timeline = timeline.table
-        per = timeline.facilities.set_index("facility")
+        per = timeline.facilities
         worst = per["worst_week"].astype(float).where(per["worst_week"] >= 0)
-        ids = self.facilities["facility"]
+        ids = self.facilities.index
         self.facilities = self.facilities.assign(
             availability_timeline=per["availability_timeline"].reindex(ids).to_numpy(),
             worst_week=pd.array(worst.reindex(ids).to_numpy(), dtype="Int64"),
         )
-        compute = timeline.table[timeline.table["kind"] == "compute"].groupby("week")["lost_capacity"].sum()
+        compute = timeline.table.xs("compute", level="kind").groupby("week")["lost_capacity"].sum()
         week = int(compute.to_numpy().argmax()) if len(compute) and compute.max() > 0 else -1
-        extra = pd.DataFrame(
+        self._add_metrics(
             [
                 ("compute_lost_timeline", float(compute.mean()) if len(compute) else 0.0),
                 ("compute_lost_worst_week", float(compute.max()) if len(compute) else 0.0),
                 ("worst_week", float(week)),
-            ],
-            columns=["metric", "value"],
+            ]
         )
-        self.summary = pd.concat([self.summary, extra], ignore_index=True)
 
     def attach_strategy(self, strategy: Any) -> None:
         """Add an optimiser ``Strategy`` (docs/model.md §5-§6): strategy.csv and frontier.csv
@@ -281,16 +418,15 @@ class StressResult:
         self.frontier = strategy.frontier
         if strategy.availability_after is not None:
             self.facilities = self.facilities.assign(availability_after=strategy.availability_after)
-        extra = pd.DataFrame(strategy.summary_metrics(), columns=["metric", "value"])
-        self.summary = pd.concat([self.summary, extra], ignore_index=True)
+        self._add_metrics(list(strategy.summary_metrics()))
         self.extras["optimise"] = strategy.info()
 
     def attach_monte_carlo(self, mc: Any) -> None:
         """Add a ``MonteCarloResult``: the monte_carlo table, per-facility columns and
         distribution metrics (docs/model.md §6)."""
         self.monte_carlo = mc.table
-        self.facilities = self.facilities.merge(mc.facilities, on="facility", how="left", validate="one_to_one")
-        self.summary = pd.concat([self.summary, mc.summary], ignore_index=True)
+        self.facilities = self.facilities.join(mc.facilities, how="left")
+        self._add_metrics(mc.metrics)
         self.extras["seed"] = mc.seed
         self.extras["samples"] = mc.samples
         self.extras["mc_engine"] = mc.engine
@@ -301,10 +437,11 @@ class StressResult:
         self.status = "partial: " + "; ".join([*reasons, why])
 
     def metric(self, name: str) -> float:
-        """One summary metric by name, e.g. ``result.metric("compute_lost")``."""
-        hit = self.summary.loc[self.summary["metric"] == name, "value"]
+        """One summary metric by name, e.g. ``result.metric("compute_lost")``, also a
+        per-country one by its summary.csv name (``result.metric("compute_lost[CHN]")``)."""
+        hit = self._metrics.loc[self._metrics["metric"] == name, "value"]
         if hit.empty:
-            raise KeyError(f"no metric {name!r}; metrics: {', '.join(self.summary['metric'])}")
+            raise KeyError(f"no metric {name!r}; metrics: {', '.join(self._metrics['metric'])}")
         return float(hit.iloc[0])
 
     def plot(self, ax: Any = None, top: int = 15) -> Any:
@@ -323,11 +460,11 @@ class StressResult:
     @property
     def compute_at_risk(self) -> pd.Series:
         """Compute capacity lost per country (units/week), largest first."""
-        rows = self.countries[self.countries["kind"] == "compute"]
-        return rows.set_index("country")["lost_capacity"].sort_values(ascending=False, kind="stable")
+        rows = self.countries.xs("compute", level="kind")
+        return rows["lost_capacity"].sort_values(ascending=False, kind="stable")
 
     def __repr__(self) -> str:
-        m = {str(k): float(v) for k, v in zip(self.summary["metric"], self.summary["value"], strict=True)}
+        m = self.summary
         hit, n = int(m["facilities_hit"]), int(m["facilities"])
         text = (
             f"<StressResult '{self.scenario.name}' on '{self.network.name}': {hit} of {n} facilities hit; "
@@ -335,11 +472,10 @@ class StressResult:
             f"({100 * m['compute_lost_share']:.1f} %); final output lost "
             f"{100 * m['lost_output_share']:.1f} %"
         )
-        worst = self.countries[self.countries["kind"] == "compute"]
+        worst = pd.DataFrame(self.countries.xs("compute", level="kind"))
         worst = worst[worst["lost_capacity"] > 0].sort_values("lost_share", ascending=False, kind="stable")
         if len(worst):
-            top = worst.iloc[0]
-            text += f"; worst: {top['country']} {100 * top['lost_share']:.1f} % of its compute"
+            text += f"; worst: {worst.index[0]} {100 * worst['lost_share'].iloc[0]:.1f} % of its compute"
         return text + ">"
 
 

@@ -207,7 +207,7 @@ def stress(network: Network | None, scenario: Scenario | CompiledScenario | str 
     >>> scen = sc.Scenario.model_validate({"name": "litho", "controls": [
     ...     {"name": "nl-litho", "issuer": "NLD", "items": ["euv"], "destinations": ["CHN"]}]})
     >>> res = sc.stress(net, scen)
-    >>> row = res.facilities.set_index("facility").loc["fab_cn"]
+    >>> row = res.facilities.loc["fab_cn"]
     >>> float(row["availability"]), row["limiting_item"], row["limiting_control"]
     (0.25, 'euv', 'nl-litho')
     >>> res

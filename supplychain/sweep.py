@@ -237,10 +237,11 @@ def sweep(
 
 
 def _tidy(result: Any, point: dict[str, Any]) -> pd.DataFrame:
-    per = result.countries[["country", "kind", "capacity", "lost_capacity", "lost_share"]].melt(
+    per = result.table("countries")[["country", "kind", "capacity", "lost_capacity", "lost_share"]].melt(
         id_vars=["country", "kind"], var_name="metric", value_name="value"
     )
-    summary = result.summary[~result.summary["metric"].astype(str).str.contains(r"[\[:]", regex=True)]
+    summary = result.table("summary")
+    summary = summary[~summary["metric"].astype(str).str.contains(r"[\[:]", regex=True)]
     world = pd.DataFrame({"country": "World", "kind": "all", "metric": summary["metric"], "value": summary["value"]})
     out = pd.concat([per, world], ignore_index=True)
     for i, (path, value) in enumerate(point.items()):

@@ -39,11 +39,12 @@ class TimelineResult:
 
     - ``availability``: weeks × facilities (index ``week`` 0 … H − 1, one column per facility
       id in table order): α_v(t), the fraction of v's normal weekly output made in week t;
-    - ``table``: one row per week × country × kind (timeline.csv): capacity (units per week),
-      ``lost_capacity`` = Σ capacity · (1 − α_v(t)) and ``lost_share``;
-    - ``facilities``: per facility ``availability_timeline`` (the mean of α_v(t) over the
-      horizon) and ``worst_week`` (the first week of its lowest α_v(t); −1 when it never falls
-      below 1), in table order;
+    - ``table``: indexed by (``week``, ``country``, ``kind``), one row each (timeline.csv):
+      capacity (units per week), ``lost_capacity`` = Σ capacity · (1 − α_v(t)) and
+      ``lost_share``;
+    - ``facilities``: indexed by ``facility`` in table order, its ``availability_timeline`` (the
+      mean of α_v(t) over the horizon) and ``worst_week`` (the first week of its lowest α_v(t);
+      −1 when it never falls below 1);
     - ``weekly``: the engine's ``WeeklyResult`` (limiting recipe per week, final stocks, how
       many weeks were computed);
     - ``timings``: seconds per step.
@@ -67,7 +68,7 @@ class TimelineResult:
     def compute_lost(self) -> pd.DataFrame:
         """Compute capacity lost per week (units per week): weeks × countries, countries with
         any loss, largest total loss first."""
-        rows = self.table[self.table["kind"] == "compute"]
+        rows = self.table.xs("compute", level="kind").reset_index()
         wide = rows.pivot(index="week", columns="country", values="lost_capacity")
         total = wide.sum(axis=0).sort_values(ascending=False, kind="stable")
         return wide[total.index[total > 0]]
@@ -135,7 +136,7 @@ class TimelineResult:
             ) from None
 
     def __repr__(self) -> str:
-        compute = self.table[self.table["kind"] == "compute"].groupby("week")[["capacity", "lost_capacity"]].sum()
+        compute = self.table.xs("compute", level="kind").groupby("week")[["capacity", "lost_capacity"]].sum()
         text = f"<TimelineResult '{self.scenario.name}' on '{self.network.name}': {self.weeks} weeks"
         if len(compute) and compute["lost_capacity"].max() > 0:
             worst = int(compute["lost_capacity"].to_numpy().argmax())
@@ -167,7 +168,7 @@ def timeline(
     >>> fab_cn = tl.availability["fab_cn"]
     >>> float(fab_cn[12]), float(fab_cn[13])   # 13 weeks of EUV stock, then the denial bites
     (1.0, 0.0)
-    >>> float(tl.facilities.set_index("facility").loc["fab_cn", "availability_timeline"])
+    >>> float(tl.facilities.loc["fab_cn", "availability_timeline"])
     0.25
     """
     if engine not in ENGINES:
@@ -194,7 +195,8 @@ def timeline(
             "worst_week": result.worst_week(),
         }
     )
-    table = _country_table(network, result.alpha)
+    facilities = facilities.set_index("facility")
+    table = _country_table(network, result.alpha).set_index(["week", "country", "kind"])
     timings["tables_s"] = time.perf_counter() - t0
     return TimelineResult(network, scenario, compiled, availability, table, facilities, result, timings)
 

@@ -149,12 +149,16 @@ JAPAN_DENIES_M = {"issuer": "JPN", "items": ["m"], "destinations": ["KOR"], "lic
 
 def availability(result: sc.StressResult) -> dict[str, float]:
     """Facility id -> availability, in the network's order."""
-    return dict(zip(result.facilities["facility"], result.facilities["availability"], strict=True))
+    return result.facilities["availability"].to_dict()
 
 
 def row(result: sc.StressResult, fid: str) -> dict:
-    """The facilities-table row of ``fid`` as a dict."""
-    return result.facilities.set_index("facility").loc[fid].to_dict()
+    """The facilities-table row of ``fid`` as a dict, missing text (NaN in the table, e.g. no
+    limiting control) as "" the way facilities.csv shows it."""
+    return {
+        k: "" if isinstance(v, float) and v != v and k.startswith("limiting_") else v
+        for k, v in result.facilities.loc[fid].to_dict().items()
+    }
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -66,18 +66,18 @@ def test_two_identical_controls_split_their_loss(chain: sc.Network) -> None:
         "limiting_control",
         "limiting_cause",
     ]
-    controls = result.controls.set_index("control")
+    controls = result.controls
     assert controls["attributed_lost_compute"].to_dict() == pytest.approx({"c1": 3.0, "c2": 3.0}, abs=1e-12)
     assert controls["marginal_lost_compute"].to_dict() == {"c1": 0.0, "c2": 0.0}  # each masks the other
     disruptions = result.disruptions
     assert disruptions is not None
-    assert disruptions.columns.tolist()[:4] == [
+    assert result.table("disruptions").columns.tolist()[:4] == [
         "disruption",
         "facilities_hit",
         "standalone_lost_compute",
         "attributed_lost_compute",
     ]
-    d1 = disruptions.set_index("disruption").loc["d1"]
+    d1 = disruptions.loc["d1"]
     # d1 alone: src_b at 0.5, fab 0.8, dc 0.8: 3 facilities hit, 2 of compute lost
     assert int(d1["facilities_hit"]) == 3
     assert d1["standalone_lost_compute"] == pytest.approx(2.0)
@@ -188,8 +188,8 @@ def test_shapley_matches_brute_force_reference(data: Any) -> None:
     assert result.attribution is not None
     got = result.attribution.shares
     want = reference_shapley(net, scen)
-    capacity = result.facilities.set_index("facility")["capacity"]
-    lost = result.facilities.set_index("facility")["lost_capacity"]
+    capacity = result.facilities["capacity"]
+    lost = result.facilities["lost_capacity"]
     for v, shares in want.items():
         tol = 1e-6 * max(1.0, float(capacity[v]))
         assert got.loc[v].to_dict() == pytest.approx(shares, abs=tol), v

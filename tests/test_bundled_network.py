@@ -185,9 +185,9 @@ def test_immersion_controls_bite_on_china_not_taiwan(net):
     base holds and it loses nothing. Taiwan's foundries are untouched."""
     controls = [{"name": "nl-jp", "issuer": ["NLD", "JPN"], "items": ["duv_immersion"], "destinations": ["CHN"]}]
     two_years = sc.Scenario.model_validate({"name": "t", "horizon_weeks": 104, "controls": controls})
-    fac = sc.stress(net, two_years).facilities.set_index("facility")
+    fac = sc.stress(net, two_years).facilities
     assert fac.loc["smic_sn2", "availability"] == pytest.approx(0.5)
     taiwan = fac[(fac["country"] == "TWN") & (fac["kind"] == "foundry")]
     assert (taiwan["availability"] == 1.0).all()
     one_year = sc.Scenario.model_validate({"name": "t", "horizon_weeks": 52, "controls": controls})
-    assert sc.stress(net, one_year).facilities.set_index("facility").loc["smic_sn2", "availability"] == 1.0
+    assert sc.stress(net, one_year).facilities.loc["smic_sn2", "availability"] == 1.0

@@ -53,7 +53,7 @@ DENY = {"name": "deny", "controls": [{"name": "jp", "issuer": "JPN", "items": ["
 
 def by_company(result: sc.StressResult) -> dict[str, dict[str, Any]]:
     assert result.companies is not None
-    return result.companies.set_index("company").to_dict("index")
+    return result.companies.to_dict("index")
 
 
 def test_denial_in_the_chain_worked_by_hand() -> None:
@@ -87,7 +87,7 @@ def test_half_licensed_flow_over_half_the_horizon_uses_the_mean_edge_factor() ->
     )
     result = sc.stress(chain(), scen)
     got = by_company(result)
-    assert result.facilities.set_index("facility").loc["fab", "availability"] == pytest.approx(0.85)
+    assert result.facilities.loc["fab", "availability"] == pytest.approx(0.85)
     assert got["A"]["lost_sales_value"] == pytest.approx(7.2 * (1 - 0.75 * 0.85))
     assert got["B"]["lost_sales_value"] == pytest.approx(4.8 * (1 - 0.85))
 

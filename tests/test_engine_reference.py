@@ -41,7 +41,9 @@ def _build(tables: dict[str, list[dict]], scenario: dict) -> tuple[Any, Any]:
 
 
 def _by_facility(result: Any) -> dict[str, dict]:
-    return result.facilities.set_index("facility").to_dict("index")
+    """Facility id -> its row, missing text (NaN) as "" the way facilities.csv shows it."""
+    limiting = ["limiting_item", "limiting_control", "limiting_cause"]
+    return result.facilities.fillna(dict.fromkeys(limiting, "")).to_dict("index")
 
 
 def _item_comparable(inputs: dict[str, float]) -> bool:
@@ -95,8 +97,8 @@ def test_stress_matches_reference(case: tuple[dict, dict]) -> None:
             assert got[v]["limiting_cause"] == ref["limiting_cause"], (v, ref["shares"])
 
     table = result.controls
-    assert table["control"].tolist() == [c["name"] for c in scenario_data["controls"]]
-    controls = table.set_index("control").to_dict("index")
+    assert table.index.tolist() == [c["name"] for c in scenario_data["controls"]]
+    controls = table.to_dict("index")
     assert {c: int(r["edges_covered"]) for c, r in controls.items()} == reference_edges_covered(net, scenario)
     for name, ref in reference_controls(net, scenario).items():
         assert int(controls[name]["facilities_hit"]) == ref["facilities_hit"], name

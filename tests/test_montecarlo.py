@@ -75,7 +75,11 @@ def tiny_mc(tiny_mc_file: Path) -> tuple[sc.Network, sc.Scenario]:
 def _report_bytes(result: Any) -> tuple[bytes, bytes, bytes]:
     """What a Monte Carlo run puts in the reports: monte_carlo.csv, its facility columns and
     its summary metrics, as the report writer formats them."""
-    return to_csv_bytes(result.table), to_csv_bytes(result.facilities), to_csv_bytes(result.summary)
+    return (
+        to_csv_bytes(result.table.reset_index()),
+        to_csv_bytes(result.facilities.reset_index()),
+        to_csv_bytes(result.metrics),
+    )
 
 
 def _assert_same(a: Any, b: Any) -> None:
@@ -242,14 +246,14 @@ def test_licences_only_mean_converges_to_static_availability() -> None:
     """
     network = sc.Network(**LINEAR, name="linear")
     scenario = sc.Scenario.model_validate(LINEAR_SCENARIO)
-    static = sc.stress(network, scenario).facilities.set_index("facility")["availability"]
+    static = sc.stress(network, scenario).facilities["availability"]
     assert static.to_dict() == pytest.approx(
         {"tool_us": 1, "sand_cn": 1, "fab_cn": 0.6, "fab_tw": 1, "dc_cn": 0.8, "dc_ru": 0.3, "dc_tw": 1}, abs=1e-12
     )
 
     samples = 20_000
     result = sc.monte_carlo(network, scenario, samples=samples, seed=2024)
-    mean = result.facilities.set_index("facility")["mc_availability_mean"]
+    mean = result.facilities["mc_availability_mean"]
     facilities = network.facilities.set_index("id")
     group = {g: i for i, g in enumerate(result.groups)}
     for facility, row in facilities.iterrows():
@@ -266,7 +270,7 @@ def test_licences_only_mean_converges_to_static_availability() -> None:
         assert abs(mean[facility] - static[facility]) <= Z * sigma / math.sqrt(samples), facility
         # α only takes its two values f(0) and f(1)
         assert set(np.round(alpha, 12).tolist()) == {round(1 - slope, 12), 1.0}, facility
-    p_half = result.facilities.set_index("facility")["mc_p_lose_half"]
+    p_half = result.facilities["mc_p_lose_half"]
     assert p_half["fab_cn"] == p_half["dc_cn"]  # both <= 0.5 exactly when a1 = 0
     assert _within_rate(p_half["dc_cn"], 0.4, samples)
     assert _within_rate(p_half["dc_ru"], 0.7, samples)
@@ -281,19 +285,19 @@ def test_tiny_worked_case(tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
     network, scenario = tiny_mc
     result = sc.monte_carlo(network, scenario)  # samples and seed from the YAML
     assert (result.samples, result.seed, result.cvar_alpha) == (20_000, 11, 0.95)
-    table = result.table.set_index(["country", "kind"])
+    table = result.table
     cn, us = table.loc[("CHN", "compute")], table.loc[("USA", "compute")]
     assert abs(cn["mean_lost"] - 26.75) <= Z * cn["std_lost"] / math.sqrt(result.samples)
     assert cn["std_lost"] > 0
     assert us["mean_lost"] == 12.5
     assert us["std_lost"] == 0.0
     assert us[["p05", "p50", "p95", "var", "cvar"]].tolist() == [12.5] * 5
-    mean = result.facilities.set_index("facility")["mc_availability_mean"]
+    mean = result.facilities["mc_availability_mean"]
     assert abs(mean["fab_cn"] - 0.625) <= Z * 0.375 / math.sqrt(result.samples)
     assert mean["dc_us"] == pytest.approx(0.875, abs=1e-12)
     assert mean["sand_us"] == pytest.approx(0.75, abs=1e-12)
     # P(dc_cn <= 0.5): needs the fab_tw edge denied (P 0.5 * 0.8 = 0.4); then dc_cn = 0.4 fab_cn
-    p_half = result.facilities.set_index("facility")["mc_p_lose_half"]
+    p_half = result.facilities["mc_p_lose_half"]
     assert _within_rate(p_half["dc_cn"], 0.4, result.samples)
     assert _within_rate(p_half["fab_cn"], 0.5, result.samples)
     assert p_half["dc_us"] == 0.0
@@ -789,7 +793,7 @@ def test_cli_reproducible_across_workers(cli_runs: dict[str, Path], tiny_mc: tup
     # and the same as the API's table for the same seed and count
     network, scenario = tiny_mc
     api = sc.monte_carlo(network, scenario, samples=3000, seed=5)
-    assert (a / "monte_carlo.csv").read_bytes() == to_csv_bytes(api.table)
+    assert (a / "monte_carlo.csv").read_bytes() == to_csv_bytes(api.table.reset_index())
 
 
 # ---- 5. bounded memory ----------------------------------------------------------------------------
@@ -868,7 +872,7 @@ def test_statistics_are_ordered(
     """p05 <= p50 <= p95 <= CVaR and VaR <= CVaR, mean <= CVaR in every row (cvar_alpha 0.95)."""
     for network, scenario in (medium, tiny_mc):
         table = sc.monte_carlo(network, scenario, samples=2000, seed=4).table
-        assert list(table.columns) == MC_COLUMNS
+        assert list(table.index.names) + list(table.columns) == MC_COLUMNS
         tol = 1e-9 * max(1.0, float(table["cvar"].abs().max()))
         assert (table["p05"] <= table["p50"]).all()
         assert (table["p50"] <= table["p95"]).all()

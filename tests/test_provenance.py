@@ -57,7 +57,7 @@ def test_headline_counts_the_figures_behind_the_loss():
         net,
         sc.Scenario.model_validate({"name": "t", "disruptions": [{"name": "d", "facilities": ["src"]}]}),
     )
-    alpha = res.facilities.set_index("facility")["availability"].reindex(net.facilities["id"]).to_numpy()
+    alpha = res.facilities["availability"].reindex(net.facilities["id"]).to_numpy()
     out = headline_provenance(net, alpha)
     assert out["behind_the_loss"] == {
         "figures": 5,

@@ -332,7 +332,7 @@ def test_deterministic_scenario_gives_one_scenario(tiny: sc.Network) -> None:
     assert reduced.disruption_active.shape == (1, 1)
     assert "deterministic" in repr(reduced)
     # the loss is the static stress's lost compute (worth 1 per unit on tiny)
-    facilities = sc.stress(tiny, scenario).facilities.set_index("facility")
+    facilities = sc.stress(tiny, scenario).facilities
     lost = facilities.loc[["dc_us", "dc_cn"], "lost_capacity"].sum()
     assert reduced.full_losses.tolist() == pytest.approx([lost])
     assert reduced.fidelity["expected_loss_full"] == pytest.approx(lost)

@@ -42,7 +42,7 @@ def test_each_sheet_holds_its_csv(tmp_path: Path, tiny_run: sc.StressResult) -> 
 
 
 def test_bytes_are_reproducible(tiny_run: sc.StressResult) -> None:
-    tables = [("facilities.csv", tiny_run.facilities), ("summary.csv", tiny_run.summary)]
+    tables = [("facilities.csv", tiny_run.table("facilities")), ("summary.csv", tiny_run.table("summary"))]
     assert xlsx_bytes(tables) == xlsx_bytes(tables)
 
 

@@ -53,7 +53,7 @@ def test_a_child_inherits_overrides_and_removes_by_name(tmp_path: Path) -> None:
     assert us_chips.reach.foreign_direct_product  # keys the child does not write are the parent's
     assert scen.disruptions == []
     assert (scen.network, scen.horizon_weeks, scen.extends) == ("tiny", 52, None)
-    alpha = sc.stress(None, scen).facilities.set_index("facility")["availability"]
+    alpha = sc.stress(None, scen).facilities["availability"]
     assert alpha["fab_tw"] == pytest.approx(1.0)
     assert alpha["fab_cn"] == pytest.approx(0.25)
     assert alpha["dc_cn"] == pytest.approx(0.35)

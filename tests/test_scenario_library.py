@@ -47,7 +47,7 @@ def results(net):
 
 
 def _facilities(res) -> pd.DataFrame:
-    return res.facilities.set_index("facility")
+    return res.facilities
 
 
 def _covered_edges(net, name: str) -> dict[str, list[tuple[str, str, str]]]:
@@ -243,7 +243,7 @@ def test_us_rules_cut_china_compute_more_each_round(results):
         for name in ("us-2022-10-advanced-computing", "us-2023-10-update", "us-2024-12-hbm-sme")
     ]
     assert 0 < lost[0] < lost[1] <= lost[2]
-    controls = results["us-2024-12-hbm-sme"].controls.set_index("control")
+    controls = results["us-2024-12-hbm-sme"].controls
     assert controls.loc["us-3a090c-hbm", "standalone_lost_compute"] > 0
     fac = _facilities(results["us-2022-10-advanced-computing"])
     assert (fac.loc[fac["country"] != "CHN", "availability"] == 1).all()

@@ -838,14 +838,14 @@ def test_tiny_controls_availability(tiny_controls: Any) -> None:
         "dc_us": ("chip", ""),
         "dc_cn": ("chip", "us-chips"),
     }
-    assert tiny_controls.facilities["facility"].tolist() == list(want)  # the network's order
+    assert tiny_controls.facilities.index.tolist() == list(want)  # the network's order
 
 
 def test_tiny_controls_lost_capacity_and_countries(tiny_controls: Any) -> None:
     """dc_cn lost 50 * (1 - 0.125) = 43.75; CHN compute: capacity 50, lost 43.75, share 0.875.
     USA compute: dc_us 100 * 0.125 = 12.5 of 100: 0.125."""
     assert row(tiny_controls, "dc_cn")["lost_capacity"] == pytest.approx(43.75, abs=1e-9)
-    countries = tiny_controls.countries.set_index(["country", "kind"])
+    countries = tiny_controls.countries
     assert countries.loc[("CHN", "compute"), "capacity"] == pytest.approx(50)
     assert countries.loc[("CHN", "compute"), "lost_capacity"] == pytest.approx(43.75, abs=1e-9)
     assert countries.loc[("CHN", "compute"), "lost_share"] == pytest.approx(0.875, abs=1e-9)
@@ -859,9 +859,13 @@ def test_tiny_controls_table(tiny_controls: Any) -> None:
     us-chips covers 2 edges (fab_tw -> dc_cn, and fab_cn -> dc_cn inside China: fab_cn uses
       US deposition tools, so its chips are within foreign-direct-product reach).
       dc_cn 0.6*0.2 + 0.4*0.2 = 0.2: 1 facility hit, compute lost 50*0.8 = 40."""
-    table = tiny_controls.controls
-    assert table.columns.tolist()[:4] == ["control", "edges_covered", "facilities_hit", "standalone_lost_compute"]
-    got = table.set_index("control")
+    assert tiny_controls.table("controls").columns.tolist()[:4] == [
+        "control",
+        "edges_covered",
+        "facilities_hit",
+        "standalone_lost_compute",
+    ]
+    got = tiny_controls.controls
     assert got["edges_covered"].to_dict() == {"nl-litho": 1, "us-chips": 2}
     assert got["facilities_hit"].to_dict() == {"nl-litho": 2, "us-chips": 1}
     assert got["standalone_lost_compute"].to_dict() == pytest.approx({"nl-litho": 15.0, "us-chips": 40.0})

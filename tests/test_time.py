@@ -140,7 +140,7 @@ def test_timeline_of_a_licence_delay_drains_the_stock() -> None:
     tl = sc.timeline(chain(), scen)
     assert tl.availability["fab"].tolist() == pytest.approx([1] * 8 + [0.8, 0.4, 1, 1], abs=1e-12)
     assert tl.availability["dc"].tolist() == pytest.approx(tl.availability["fab"].tolist(), abs=1e-12)
-    per = tl.facilities.set_index("facility")
+    per = tl.facilities
     assert per.loc["fab", "availability_timeline"] == pytest.approx(14 / 15, abs=1e-12)
     assert per.loc["fab", "worst_week"] == 9
     assert per.loc["src_a", "worst_week"] == -1
@@ -193,7 +193,7 @@ def test_timeline_table_sums_capacity_by_country_and_kind() -> None:
     """Week 9 of the delay case: KOR foundry loses 12 · 0.6 = 7.2 (share 0.6), KOR compute 10 · 0.6
     = 6; JPN and CHN materials lose nothing. Columns as timeline.csv."""
     scen = scenario([{**JP_M, "start_week": 2, "licence_delay_weeks": 8, "licence_approval": 1}], horizon_weeks=12)
-    table = sc.timeline(chain(), scen).table
+    table = sc.timeline(chain(), scen).table.reset_index()
     assert table.columns.tolist() == ["week", "country", "kind", "capacity", "lost_capacity", "lost_share"]
     assert len(table) == 12 * 4
     week9 = table[table["week"] == 9].set_index(["country", "kind"])
@@ -460,7 +460,7 @@ def test_monte_carlo_of_a_certain_timed_scenario_equals_the_static_stress() -> N
     ]
     net, scen = chain(stock_weeks=2), scenario(controls, shocks)
     mc = sc.monte_carlo(net, scen, samples=64, seed=1)
-    mean = mc.facilities.set_index("facility")["mc_availability_mean"]
+    mean = mc.facilities["mc_availability_mean"]
     for fid, value in availability(sc.stress(net, scen)).items():
         assert mean[fid] == pytest.approx(value, abs=1e-12)
 
