@@ -38,3 +38,28 @@ def test_ci_runs_the_readme_test_command() -> None:
     first = re.search(r"```bash\n(.*?)```", README, re.S)
     test = [line for line in first.group(1).splitlines() if line.strip()][1]
     assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_notebook_examples_run() -> None:
+    """The ``>>>`` examples of the README's notebook section print what the README shows."""
+    import doctest
+
+    import pandas as pd
+
+    section = README[README.index("## In a notebook") : README.index("\n## ", README.index("## In a notebook") + 3)]
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", section, re.S) if ">>>" in b]
+    assert len(blocks) >= 2, "the README's notebook section lost its examples"
+    setup = (
+        "import supplychain as sc\n"
+        "net = sc.read_network('tiny')\n"
+        "scen = sc.read_scenario('tiny-export-controls')\n"
+        "res = sc.stress(net, scen)\n"
+    )
+    globs: dict = {}
+    exec(setup, globs)
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        for k, block in enumerate(blocks):
+            test = parser.get_doctest(block, globs, f"README notebook example {k}", "README.md", 0)
+            runner.run(test)
+    assert runner.failures == 0, f"{runner.failures} README example(s) print something else (see above)"
