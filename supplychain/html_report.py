@@ -26,6 +26,7 @@ from .business import COLUMNS as COMPANY_COLUMNS
 from .explain import _num as _figure
 from .plots import compute_unit
 from .schema import country_label, country_name
+from .strategy_text import members_use, strategy_sentences
 from .svg import bar_chart, line_chart
 
 if TYPE_CHECKING:
@@ -301,26 +302,38 @@ def _ranked(result: StressResult) -> str:
 
 
 def _strategy(result: StressResult) -> str:
+    """The strategy in words, who uses what, the figures before and after, and the frontier
+    (cost against the members' expected loss and its CVaR)."""
     st, fr = _raw(result, "strategy"), _raw(result, "frontier")
     if not isinstance(st, pd.DataFrame):
         return ""
     parts = ["<h2>Strategy</h2>"]
-    if st.empty:
-        parts.append("<p>The optimiser proposes no action.</p>")
-    else:
-        parts.append(_table(st))
+    parts.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in strategy_sentences(result)) + "</ul>")
+    use = members_use(result)
+    if not use.empty:
+        shown = use.reset_index()
+        parts.append(
+            "<h3>Which members use which action</h3><p>Each member's Shapley share of the action's cost "
+            "(0: the member does not use it).</p>" + _table(shown)
+        )
+    if not st.empty:
+        parts.append("<h3>The actions</h3>" + _table(st))
     summary = result.table("summary")
     metrics = [m for m in summary["metric"] if "expected_lost_output" in str(m) or str(m) == "cost"]
     if metrics:
         parts.append(_table(summary[summary["metric"].isin(metrics)]))
     if isinstance(fr, pd.DataFrame) and len(fr):
-        fr = fr.sort_values("budget", kind="stable")
+        x_name = "cost" if "cost" in fr.columns else "budget"
+        fr = fr.sort_values([x_name, "budget"], kind="stable").drop_duplicates(x_name, keep="first")
+        scale, unit = (1e6, " (USD M)") if float(fr[x_name].max()) >= 1e6 else (1.0, "")
         parts.append(
-            line_chart(
-                fr["budget"].tolist(),
+            "<h3>Frontier</h3><p>The members' expected loss of final output per week, and its CVaR, "
+            "against what the best plan within each budget costs.</p>"
+            + line_chart(
+                (fr[x_name] / scale).tolist(),
                 {"expected": fr["expected_lost_output"].tolist(), "CVaR": fr["cvar_lost_output"].tolist()},
-                title="Frontier: lost output per week against the budget",
-                x_label="budget",
+                title="Frontier: the members' lost output per week against the plan's cost",
+                x_label=f"cost of the plan{unit}",
                 y_label="lost output / week",
             )
         )

@@ -174,3 +174,45 @@ def plot_facility_timeline(timeline: Any, facility: str, ax: Any = None) -> Any:
         handles, labels = handles + more[0], labels + more[1]
     ax.legend(handles, labels, loc="lower left")
     return ax
+
+
+def plot_frontier(result: Any, ax: Any = None) -> Any:
+    """The frontier of a run with a strategy: the members' expected final-output loss per week
+    and its CVaR (the world's without a consortium) against the cost of the best plan within
+    each budget of the sweep (USD M when the costs run to millions)."""
+    fr = result.table("frontier")
+    ax = _axes(ax)
+    x_name = "cost" if "cost" in fr.columns else "budget"
+    fr = fr.sort_values([x_name, "budget"], kind="stable").drop_duplicates(x_name, keep="first")
+    scale, unit = (1e6, " (USD M)") if float(fr[x_name].max()) >= 1e6 else (1.0, "")
+    x = fr[x_name].to_numpy(dtype=float) / scale
+    ax.plot(x, fr["expected_lost_output"], marker="o", drawstyle="steps-post", label="expected")
+    ax.plot(x, fr["cvar_lost_output"], marker="s", linestyle="--", drawstyle="steps-post", label="CVaR")
+    ax.set_xlabel(f"cost of the plan{unit}")
+    ax.set_ylabel("members' final output lost per week (value)")
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"{result.scenario.name}: the frontier")
+    ax.legend()
+    return ax
+
+
+def plot_members_use(result: Any, ax: Any = None) -> Any:
+    """Which members use which certification or expansion: a grid of actions (rows) by members
+    (columns), each cell the member's Shapley share of the action's cost (blank: not used)."""
+    from .strategy_text import members_use
+
+    use = members_use(result)
+    if use.empty:
+        raise ValueError("this run's strategy has no action shared among members")
+    ax = _axes(ax)
+    scale, unit = (1e6, "USD M") if float(use.to_numpy().max()) >= 1e6 else (1.0, "cost")
+    values = np.ma.masked_equal(use.to_numpy(dtype=float) / scale, 0.0)
+    image = ax.imshow(values, cmap="Blues", aspect="auto")
+    ax.set_xticks(range(use.shape[1]), [str(c) for c in use.columns], rotation=45, ha="right")
+    ax.set_yticks(range(use.shape[0]), [str(i) for i in use.index])
+    for (i, j), v in np.ndenumerate(use.to_numpy(dtype=float) / scale):
+        if v > 0:
+            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8)
+    ax.figure.colorbar(image, ax=ax, label=f"share of the cost ({unit})")
+    ax.set_title(f"{result.scenario.name}: who uses which action")
+    return ax

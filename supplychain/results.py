@@ -62,10 +62,11 @@ _COUNTRY_METRIC = re.compile(r"^(?P<metric>[^\[\]]+)\[(?P<country>[^\[\]]+)\]$")
 
 def _indexed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` as the Python API shows it: indexed by ``INDEX[name]`` (a frame that already is
-    comes back as it is), with empty text cells as NaN."""
-    keys = list(INDEX[name])
+    comes back as it is; a table without a key, ``strategy``, keeps its index), with empty text
+    cells as NaN."""
+    keys = list(INDEX.get(name, ()))
     copied = False
-    if list(frame.index.names) != keys:
+    if keys and list(frame.index.names) != keys:
         if not set(keys) <= set(frame.columns):
             raise ValueError(f"the {name} table needs the key columns {keys}; it has {list(frame.columns)}")
         frame, copied = frame.set_index(keys), True
@@ -241,7 +242,7 @@ class StressResult:
         """Tables are stored as the API shows them: a table of ``INDEX`` given with its key
         columns is indexed by them. A Series set as ``summary`` replaces the world's metrics
         (the per-country ones stay); ``_set_metrics`` sets both from summary.csv's rows."""
-        if name in INDEX and isinstance(value, pd.DataFrame):
+        if (name in INDEX or name == "strategy") and isinstance(value, pd.DataFrame):
             value = _indexed(name, value)
         elif name == "summary":
             world = pd.DataFrame({"metric": [str(m) for m in value.index], "value": value.to_numpy(dtype=float)})
@@ -456,6 +457,20 @@ class StressResult:
         from .plots import plot_company_losses
 
         return plot_company_losses(self, axes=axes, top=top)
+
+    def plot_frontier(self, ax: Any = None) -> Any:
+        """The frontier: the members' expected loss and CVaR against the plan's cost (needs
+        matplotlib and a run with ``optimise:``; see ``plots.plot_frontier``)."""
+        from .plots import plot_frontier
+
+        return plot_frontier(self, ax=ax)
+
+    def plot_members_use(self, ax: Any = None) -> Any:
+        """Which members use which certification or expansion, with their cost shares (needs
+        matplotlib; see ``plots.plot_members_use``)."""
+        from .plots import plot_members_use
+
+        return plot_members_use(self, ax=ax)
 
     @property
     def compute_at_risk(self) -> pd.Series:

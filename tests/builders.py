@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 import supplychain as sc
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -172,3 +174,31 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def contest_network() -> sc.Network:
+    """Servers for three compute centres (tests/test_optimise_members.py's module docstring):
+    srv_us (USA, 200/week) supplies dc_in (IND, 50), dc_br (BRA, 20) and dc_de (DEU, 100);
+    srv_mx (MEX, 60) could be qualified for dc_de (cost 3) or dc_in (cost 5), or certified for
+    every member buyer (cost 4, lead 26 weeks)."""
+    facilities = [
+        facility("srv_us", "USA", "server", kind="osat", capacity=200),
+        facility("srv_mx", "MEX", "server", kind="osat", capacity=60),
+        facility("dc_in", "IND", "compute", kind="compute", company="cloud_in", capacity=50),
+        facility("dc_br", "BRA", "compute", kind="compute", company="cloud_br", capacity=20),
+        facility("dc_de", "DEU", "compute", kind="compute", company="cloud_de", capacity=100),
+    ]
+    recipes = [recipe(dc, "server", quantity=1.0) for dc in ("dc_in", "dc_br", "dc_de")]
+    supplies = [supply("srv_us", dc, "server") for dc in ("dc_in", "dc_br", "dc_de")]
+    net = network(facilities, recipes, supplies)
+    return net.replace(
+        candidates=pd.DataFrame(
+            [
+                {"supplier": "srv_mx", "buyer": "dc_de", "item": "server", "cost": 3, "lead_weeks": 0, "max_share": 1},
+                {"supplier": "srv_mx", "buyer": "dc_in", "item": "server", "cost": 5, "lead_weeks": 0, "max_share": 1},
+            ]
+        ),
+        certifications=pd.DataFrame(
+            [{"supplier": "srv_mx", "item": "server", "cost": 4, "lead_weeks": 26, "max_share": 1}]
+        ),
+    )

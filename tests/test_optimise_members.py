@@ -56,27 +56,7 @@ CONTEST_CONTROL = {
 
 @pytest.fixture(scope="module")
 def contest() -> sc.Network:
-    facilities = [
-        builders.facility("srv_us", "USA", "server", kind="osat", capacity=200),
-        builders.facility("srv_mx", "MEX", "server", kind="osat", capacity=60),
-        builders.facility("dc_in", "IND", "compute", kind="compute", company="cloud_in", capacity=50),
-        builders.facility("dc_br", "BRA", "compute", kind="compute", company="cloud_br", capacity=20),
-        builders.facility("dc_de", "DEU", "compute", kind="compute", company="cloud_de", capacity=100),
-    ]
-    recipes = [builders.recipe(dc, "server", quantity=1.0) for dc in ("dc_in", "dc_br", "dc_de")]
-    supplies = [builders.supply("srv_us", dc, "server") for dc in ("dc_in", "dc_br", "dc_de")]
-    net = builders.network(facilities, recipes, supplies)
-    return net.replace(
-        candidates=pd.DataFrame(
-            [
-                {"supplier": "srv_mx", "buyer": "dc_de", "item": "server", "cost": 3, "lead_weeks": 0, "max_share": 1},
-                {"supplier": "srv_mx", "buyer": "dc_in", "item": "server", "cost": 5, "lead_weeks": 0, "max_share": 1},
-            ]
-        ),
-        certifications=pd.DataFrame(
-            [{"supplier": "srv_mx", "item": "server", "cost": 4, "lead_weeks": 26, "max_share": 1}]
-        ),
-    )
+    return builders.contest_network()
 
 
 def contest_scenario(optimise_block: dict[str, Any], **extra: Any) -> sc.Scenario:
