@@ -35,7 +35,10 @@ def bar_chart(
     end (e.g. lost then kept, summing to 100 %), annotated with the first series' value and
     annotation. ``colours``: one per series. Returns an ``<svg>`` element as text."""
     names = list(series)
-    bar_h, gap, left, right, top = 14, 8, 150, 300 if stacked else 150, 34
+    # the labels sit left of the bars, right-aligned: room for the longest at ~6.6 px a character
+    left = max(150, 12 + int(6.6 * max((len(str(label)) for label in labels), default=0)))
+    bar_h, gap, right, top = 14, 8, 300 if stacked else 150, 34
+    width = max(width, left + right + 200)
     group_h = (bar_h if stacked else bar_h * len(names)) + gap
     legend_h = 18 if len(names) > 1 else 0
     height = top + legend_h + group_h * len(labels) + 10
