@@ -293,11 +293,8 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         else np.zeros((len(scenario.controls), 0), dtype=bool)
     )
     notes: list[str] = []
-    if len(network.expansions) and not n_exp:
-        notes.append(
-            f"the network has {len(network.expansions)} expansion options that this plan does not consider: "
-            "set optimise.expansions: true to let the optimiser build capacity"
-        )
+    # a network's expansions enter only with optimise.expansions (no note otherwise: a scenario
+    # written before the table existed keeps its outputs exactly)
     finals = np.flatnonzero(arr.is_final)
     member_final = np.array([int(v) in member_of for v in finals.tolist()], dtype=bool) if members else None
     if member_final is not None and not member_final.any():
