@@ -213,6 +213,13 @@ def test_build_worked_example(build: sc.Network, budget: float, loss: float, cos
     assert strategy.members_expected_loss_before == pytest.approx(40.0)
     assert strategy.members_expected_loss_after == pytest.approx(loss, abs=1e-6)
     assert strategy.cost == pytest.approx(cost)
+    if budget < 12:  # expansions alone: the static engine's fixed shares leave the figures as they were
+        assert strategy.verification["members_static_lost_output_after"] == pytest.approx(
+            strategy.verification["members_static_lost_output_before"]
+        )
+        assert strategy.verification["static_lost_output_after"] == pytest.approx(
+            strategy.verification["static_lost_output_before"]
+        )
 
 
 @pytest.mark.parametrize("method", ["extensive", "benders"])
@@ -495,3 +502,20 @@ def test_bad_expansions_table_names_row_column_and_what_is_valid(tmp_path: Path,
     with pytest.raises(InputError) as caught:
         sc.read_network(folder)
     assert "required column 'added_capacity' is missing" in str(caught.value)
+
+
+def test_library_scenario_lets_expansions_in_and_its_parent_does_not() -> None:
+    """consortium-certify-or-build is open-certification-consortium (same members, controls and
+    draw) with ``optimise.expansions`` on and a budget sweep; the parent keeps the default off,
+    so its plan is the one it had before expansions existed."""
+    child = sc.read_scenario("consortium-certify-or-build")
+    parent = sc.read_scenario("open-certification-consortium")
+    assert child.optimise is not None
+    assert parent.optimise is not None
+    assert child.optimise.expansions is True
+    assert parent.optimise.expansions is False
+    assert child.optimise.consortium == parent.optimise.consortium
+    assert [c.name for c in child.controls] == [c.name for c in parent.controls]
+    assert child.monte_carlo == parent.monte_carlo
+    assert child.optimise.budgets == [0, 1e7, 2.5e7, 5e7, 1e8, 2.5e8, 5e8, 1e9, 2.5e9]
+    assert len(sc.read_network("semiconductors").expansions) == 13
