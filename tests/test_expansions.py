@@ -519,3 +519,25 @@ def test_library_scenario_lets_expansions_in_and_its_parent_does_not() -> None:
     assert child.monte_carlo == parent.monte_carlo
     assert child.optimise.budgets == [0, 1e7, 2.5e7, 5e7, 1e8, 2.5e8, 5e8, 1e9, 2.5e9]
     assert len(sc.read_network("semiconductors").expansions) == 13
+
+
+def test_bundled_expansions_keep_their_sources() -> None:
+    """Every figure of the bundled expansions names keys of sources.csv in its own source
+    column, at least one published per row, and every option is at a facility in a member
+    country of the library's consortium."""
+    net = sc.read_network("semiconductors")
+    kind = dict(zip(net.sources["key"], net.sources["kind"], strict=True))
+    exp = net.expansions
+    for col in ("added_capacity", "cost", "lead_weeks"):
+        for cell in exp[f"{col}_source"]:
+            keys = [k for k in str(cell).split(";") if k]
+            assert keys, col
+            assert all(k in kind for k in keys), cell
+    for row in exp.to_dict("records"):
+        cells = ";".join(row[f"{c}_source"] for c in ("added_capacity", "cost", "lead_weeks"))
+        assert any(kind[k] == "published" for k in cells.split(";") if k), row["facility"]
+    scen = sc.read_scenario("open-certification-consortium")
+    assert scen.optimise is not None
+    assert scen.optimise.consortium is not None
+    country = dict(zip(net.facilities["id"], net.facilities["country"], strict=True))
+    assert {country[f] for f in exp["facility"]} <= set(scen.optimise.consortium.members)
