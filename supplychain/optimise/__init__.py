@@ -104,7 +104,8 @@ def optimise(
     verify: bool = True,
     progress: ProgressArg = None,
 ) -> Strategy:
-    """Propose a diversification / certification / stock strategy for a scenario (docs/model.md §5).
+    """Propose a diversification / certification / stock / capacity strategy for a scenario
+    (docs/model.md §5).
 
     Whose loss: with a consortium the strategy minimises the members' final-output loss (final
     outputs in a member country, of a member company, or member facilities), without one every
@@ -113,7 +114,9 @@ def optimise(
     (``verify=True``), and the frontier on those same samples.
 
     The scenario's ``optimise`` block gives the consortium, ``budget`` and/or ``penalty``,
-    ``objective`` (expected | cvar | worst) and ``cvar_alpha``. Samples: with a ``monte_carlo``
+    ``objective`` (expected | cvar | worst), ``cvar_alpha`` and ``expansions`` (true: the
+    network's ``expansions`` rows are yes/no actions too, capacity added at a facility from its
+    lead time on; default false, the plan a scenario had before the table existed). Samples: with a ``monte_carlo``
     block (or ``samples``), the Monte Carlo samples reduced to ``k`` weighted representatives
     (``reduction.reduce_scenarios``); without, the one deterministic scenario.
 
