@@ -1,7 +1,8 @@
 """The network: its tables, their validation, and views derived from them (docs/model.md §1).
 
 A :class:`Network` holds one pandas DataFrame per table of ``schema.TABLES`` (``items``,
-``facilities``, ``recipes``, ``supplies``, ``candidates``, ``certifications``, ``ownership``). The tables are
+``facilities``, ``recipes``, ``supplies``, ``candidates``, ``certifications``, ``expansions``, ``ownership``,
+``sources``). The tables are
 the truth: they are normalised (types, defaults, ids stripped) and validated once, when the
 network is built, and every problem found is reported at once in one ``InputError`` naming the
 table, the row (and its line in the source file when known), the column and what would be
@@ -261,9 +262,12 @@ class Network:
 
     Parameters
     ----------
-    items, facilities, recipes, supplies, candidates, certifications, ownership, sources
+    items, facilities, recipes, supplies, candidates, certifications, ownership, sources, expansions
         The tables (``schema.TABLES``), each a DataFrame or a list of row mappings;
-        ``candidates``, ``certifications``, ``ownership`` and ``sources`` may be omitted.
+        ``candidates``, ``certifications``, ``ownership``, ``sources`` and ``expansions`` may be
+        omitted. ``expansions`` (capacity that could be built at a facility; a facility may have
+        several rows, e.g. the phases of a plant) is the last positional parameter, so that calls
+        written before it existed keep their meaning.
     name
         A short name shown in reprs and reports.
     source
@@ -290,6 +294,7 @@ class Network:
     supplies: pd.DataFrame
     candidates: pd.DataFrame
     certifications: pd.DataFrame
+    expansions: pd.DataFrame
     ownership: pd.DataFrame
     sources: pd.DataFrame
 
@@ -303,6 +308,7 @@ class Network:
         certifications: TableLike = None,
         ownership: TableLike = None,
         sources: TableLike = None,
+        expansions: TableLike = None,
         *,
         name: str = "network",
         source: str | None = None,
@@ -319,6 +325,7 @@ class Network:
             "supplies": supplies,
             "candidates": candidates,
             "certifications": certifications,
+            "expansions": expansions,
             "ownership": ownership,
             "sources": sources,
         }
@@ -469,6 +476,7 @@ class Network:
             f"{_plural(len(self.supplies), 'supply', 'supplies')}, "
             f"{_plural(len(self.candidates), 'candidate')}, "
             f"{_plural(len(self.certifications), 'certification')}"
+            + (f", {_plural(len(self.expansions), 'expansion')}" if len(self.expansions) else "")
             + (f", {_plural(len(self.ownership), 'ownership row')}" if len(self.ownership) else "")
             + (f", {_plural(len(self.sources), 'source')}" if len(self.sources) else "")
             + ">"
@@ -659,6 +667,7 @@ class _Validator:
             ("candidates", "item", "item"),
             ("certifications", "supplier", "facility"),
             ("certifications", "item", "item"),
+            ("expansions", "facility", "facility"),
         ]
         for table, col, what in refs:
             self.check_reference(table, col, what)

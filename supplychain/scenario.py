@@ -391,6 +391,12 @@ class Optimise(_Model):
         "row per distinct budget, in increasing order). Default: 0, the cumulative sorted action costs, the "
         "budget and the total cost of every action. The command line's --budgets overrides it.",
     )
+    expansions: bool = Field(
+        False,
+        description="Let the optimiser build capacity: one yes/no action per row of the network's expansions "
+        "table (added capacity at an existing facility, in use after its lead time, for a one-off cost). Default "
+        "false: the plan draws only on qualification, certification and stock, as before the table existed.",
+    )
 
     @field_validator("budget")
     @classmethod

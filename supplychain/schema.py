@@ -170,6 +170,22 @@ TABLES: dict[str, tuple[Column, ...]] = {
             description="largest share of each member buyer's need",
         ),
     ),
+    "expansions": (
+        Column("facility", "str", True, description="the existing facility where capacity would be built"),
+        Column(
+            "added_capacity",
+            "float",
+            True,
+            unit="units of the facility's item per week",
+            minimum=0,
+            exclusive_minimum=True,
+            description="capacity added once built; its inputs come through the facility's recipes and suppliers",
+        ),
+        Column("cost", "float", True, unit="currency", minimum=0, description="one-off cost of building it"),
+        Column(
+            "lead_weeks", "float", default=0.0, unit="weeks", minimum=0, description="time until the capacity is in use"
+        ),
+    ),
     "ownership": (
         Column("owner", "str", True, description="the holding company (a facilities company name)"),
         Column("owned", "str", True, description="the company held (a facilities company name)"),
@@ -208,7 +224,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 """Every network table and its columns, in the order reports and written files use."""
 
-OPTIONAL_TABLES: frozenset[str] = frozenset({"candidates", "certifications", "ownership", "sources"})
+OPTIONAL_TABLES: frozenset[str] = frozenset({"candidates", "certifications", "expansions", "ownership", "sources"})
 
 SOURCE_KINDS: tuple[str, ...] = ("published", "estimate")
 """Values of ``sources.kind``."""

@@ -407,7 +407,7 @@ def test_unknown_table_name(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     assert found == [
         f"{path}: table 'candidate' (line {line_of(path, 'candidate:')}): unknown table "
         "'candidate'; did you mean 'candidates'? (tables are: items, facilities, recipes, "
-        "supplies, candidates, certifications, ownership, sources)"
+        "supplies, candidates, certifications, expansions, ownership, sources)"
     ]
 
 

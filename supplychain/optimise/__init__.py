@@ -1,8 +1,9 @@
 """The strategy optimiser (docs/model.md §5): a two-stage stochastic MILP, solved whole or by Benders.
 
 First stage, decided before the scenario is known: which candidates to qualify, which
-certifications to grant for a consortium, which extra stock weeks to buy. Second stage, per
-scenario sample: the adaptive flow LP of docs/model.md §4 with the opened edges and the stock.
+certifications to grant for a consortium, which extra stock weeks to buy and (with
+``optimise.expansions``) which expansions to build. Second stage, per scenario sample: the
+adaptive flow LP of docs/model.md §4 with the opened edges, the stock and the added capacity.
 ``optimise`` minimises cost plus a penalty times the risk of the loss, or the risk within a
 budget, and returns a ``Strategy``.
 
@@ -33,7 +34,7 @@ from ..errors import InputError
 from ..progress import ProgressArg, progress_callback
 from ..scenario import CompiledScenario, Scenario, prepare
 from ..solvers import get_solver, solver_name
-from .actions import _actions
+from .actions import _actions, _built
 from .frontier import _frontier, check_budgets, parse_budgets
 from .instance import _all_samples, _instance, _reduced_samples, _Samples
 from .model import (
@@ -103,7 +104,8 @@ def optimise(
     verify: bool = True,
     progress: ProgressArg = None,
 ) -> Strategy:
-    """Propose a diversification / certification / stock strategy for a scenario (docs/model.md §5).
+    """Propose a diversification / certification / stock / capacity strategy for a scenario
+    (docs/model.md §5).
 
     Whose loss: with a consortium the strategy minimises the members' final-output loss (final
     outputs in a member country, of a member company, or member facilities), without one every
@@ -112,7 +114,9 @@ def optimise(
     (``verify=True``), and the frontier on those same samples.
 
     The scenario's ``optimise`` block gives the consortium, ``budget`` and/or ``penalty``,
-    ``objective`` (expected | cvar | worst) and ``cvar_alpha``. Samples: with a ``monte_carlo``
+    ``objective`` (expected | cvar | worst), ``cvar_alpha`` and ``expansions`` (true: the
+    network's ``expansions`` rows are yes/no actions too, capacity added at a facility from its
+    lead time on; default false, the plan a scenario had before the table existed). Samples: with a ``monte_carlo``
     block (or ``samples``), the Monte Carlo samples reduced to ``k`` weighted representatives
     (``reduction.reduce_scenarios``); without, the one deterministic scenario.
 
@@ -202,7 +206,7 @@ def optimise(
     ):
         plan, losses_after = zero, losses_before  # doing nothing is never worse
     cost = float(inst.cost @ plan)
-    bought = (plan[: inst.n_binary] > 0.5).any() or (plan[inst.stock_start :] > 0).any()
+    bought = (plan[: inst.n_binary] > 0.5).any() or (plan[inst.stock_start :] > 0).any()  # expansions too
     if not bought and not nothing and not any(n.startswith("budget below") for n in notes):
         notes.append(
             "no action lowers the loss enough to be worth its cost"
@@ -282,4 +286,5 @@ def optimise(
         opened=opened,
         stock=stock,
         plan=plan,
+        expansions=_built(inst, plan),
     )

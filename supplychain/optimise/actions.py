@@ -1,6 +1,6 @@
 """A plan vector as the optimiser's actions (docs/model.md §5-6): the rows of strategy.csv, the
-edges it opens and the stock it buys, with each certification's cost shared among the
-consortium's members.
+edges it opens, the stock it buys and the capacity it builds, with each certification's and
+expansion's cost shared among the consortium's members.
 
 **Uses.** A member *uses* a granted certification j (supplier u, item k) when j opens an edge
 u → v for k (``instance``: v a member buyer with a recipe for k that u does not already supply)
@@ -16,6 +16,14 @@ its closed form, the equal split of each certification's cost among the members 
 in proportion to each member's expected use (value delivered over the edges j opens for it,
 on the optimiser's samples, ``costsharing.proportional``; the equal split among its users when
 none carries flow).
+
+**Expansions.** An expansion is capacity at one facility, so it has *owners*, not users: the
+members the facility belongs to (its country, its company, or the facility itself). Its cost
+game is C(S) = cost · [S holds an owner], whose Shapley value is the equal split among the owners
+(the certification closed form with users = owners): an expansion at a member's facility is paid
+by that member. An expansion at a facility of no member (capacity the consortium buys abroad)
+is a joint purchase: every member is an owner and pays an equal share. The proportional column
+gives the same split (an expansion has no per-member flow of its own to measure).
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ def _actions(
     inst: _Instance, plan: np.ndarray, samples: _Samples, recourse: _Recourse
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """strategy.csv rows (``STRATEGY_COLUMNS``), the opened edges and the stock bought (what
-    ``Strategy.apply`` puts in force)."""
+    ``Strategy.apply`` puts in force); ``_built`` gives the expansions."""
     network, arr = inst.network, inst.network.arrays
     ids = arr.facility_ids
     cand, cert = network.candidates, network.certifications
@@ -48,6 +56,7 @@ def _actions(
         "max_share": np.nan,
         "stock_weeks": np.nan,
         "members_cost_share_proportional": "",
+        "added_capacity": np.nan,
     }
     for c in bought_c:
         r = cand.iloc[c]
@@ -100,6 +109,26 @@ def _actions(
                 "max_share": float(r["max_share"]),
                 "stock_weeks": np.nan,
                 "members_cost_share_proportional": _fmt_shares(prop),
+                "added_capacity": np.nan,
+            }
+        )
+    for row in _built(inst, plan).to_dict("records"):
+        owners = _owners(inst, int(inst.exp_facility[int(row["expansion"])]))
+        total = float(row["cost"])
+        shares = certification_shapley({"expansion": total}, {"expansion": owners}, inst.members) if owners else {}
+        rows.append(
+            {
+                "action": "expand",
+                "supplier": row["facility"],
+                "buyer": "",
+                "item": row["item"],
+                "cost": total,
+                "lead_weeks": float(row["lead_weeks"]),
+                "members_cost_share": _fmt_shares(shares),
+                "max_share": np.nan,
+                "stock_weeks": np.nan,
+                "members_cost_share_proportional": _fmt_shares(shares),
+                "added_capacity": float(row["added_capacity"]),
             }
         )
     # opened edges with the share that counts (larger max_share of the openers bought)
@@ -152,6 +181,41 @@ def _actions(
         pd.DataFrame(opened, columns=["supplier", "buyer", "item", "max_share", "lead_weeks"]),
         pd.DataFrame(stock_rows, columns=["facility", "item", "weeks"]),
     )
+
+
+EXPANSION_COLUMNS = ["facility", "item", "added_capacity", "lead_weeks", "cost", "expansion"]
+"""``Strategy.expansions``: the expansions built (``expansion`` their row of the network's
+``expansions`` table)."""
+
+
+def _built(inst: _Instance, plan: np.ndarray) -> pd.DataFrame:
+    """The expansions the plan builds (``EXPANSION_COLUMNS``), in table order."""
+    arr = inst.network.arrays
+    table = inst.network.expansions
+    chosen = [e for e in range(inst.n_exp) if plan[inst.exp_start + e] > 0.5]
+    added, lead, cost = (table[col].to_numpy(dtype=float) for col in ("added_capacity", "lead_weeks", "cost"))
+    records = []
+    for e in chosen:
+        r = int(inst.exp_rows[e])
+        v = int(inst.exp_facility[e])
+        records.append(
+            {
+                "facility": arr.facility_ids[v],
+                "item": inst.network.facilities["produces"].iat[v],
+                "added_capacity": float(added[r]),
+                "lead_weeks": float(lead[r]),
+                "cost": float(cost[r]),
+                "expansion": r,
+            }
+        )
+    return pd.DataFrame(records, columns=EXPANSION_COLUMNS)
+
+
+def _owners(inst: _Instance, facility: int) -> set[str]:
+    """The members an expansion at ``facility`` belongs to (its country, company or id), or
+    every member when it is no member's (a joint purchase); empty without a consortium."""
+    own = set(inst.member_of.get(facility, []))
+    return own if own else set(inst.members)
 
 
 def _fmt_shares(shares: dict[str, float]) -> str:

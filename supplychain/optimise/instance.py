@@ -1,10 +1,20 @@
 """The problem data of the strategy optimiser (docs/model.md §5): first-stage actions, the edges
 they open, their capacities, and the scenario samples the second stage is solved over.
 
-**Plan vector** π = [y (C candidates), z (J certifications), w (W pairs), σ (R' stock recipes)]:
-binaries y_c, z_j; w_x ∈ [0, 1] for an edge x opened by both a candidate and a certification
-(w_x = y_c · z_j, enforced by ``model.define_overlap``); σ_r ∈ [0, H − s_r] for recipes with a
-``stock_cost``. ``_Instance.cost`` is C_c, C_j, 0, S_r over the same vector.
+**Plan vector** π = [y (C candidates), z (J certifications), b (B expansions), w (W pairs),
+σ (R' stock recipes)]: binaries y_c, z_j, b_e; w_x ∈ [0, 1] for an edge x opened by both a
+candidate and a certification (w_x = y_c · z_j, enforced by ``model.define_overlap``);
+σ_r ∈ [0, H − s_r] for recipes with a ``stock_cost``. ``_Instance.cost`` is C_c, C_j, C_e, 0,
+S_r over the same vector. The expansions b are there only when the scenario's
+``optimise.expansions`` is true (B = 0 otherwise, so a scenario without it has the plan vector,
+and the plan, it had before the ``expansions`` table existed).
+
+**Expansions.** Row e of ``expansions`` (facility v, added capacity Δ_e units per week, lead
+time L_e) raises v's capacity over the horizon, in weeks of v's normal output, by
+κ_e = Δ_e / c_v · max(0, H − L_e): the second stage's x_v ≤ o_v · (H + Σ_{e at v} κ_e b_e), i.e.
+P_v ≤ o_v · (c_v H + Δ_e · max(0, H − L_e)) (docs/model.md §5). The added output needs its
+inputs through v's own recipes and suppliers like the rest of v's output, and is subject to v's
+own factor o_v (a disruption of the site hits the new capacity too).
 
 **Opened edges.** A candidate opens its own u → v for k (a parallel path when the relation is
 already qualified); a certification (supplier u, item k) opens u → v for every member buyer v
@@ -54,7 +64,7 @@ class _Instance:
     scenario: Scenario
     compiled: CompiledScenario
     horizon: float
-    # first stage: plan vector = [y (C), z (J), w (W), sigma (R')]
+    # first stage: plan vector = [y (C), z (J), b (B), w (W), sigma (R')]
     n_cand: int
     n_cert: int
     n_pair: int
@@ -76,14 +86,50 @@ class _Instance:
     members: list[str]
     member_final: np.ndarray  # (final outputs,) bool: whose loss the optimiser minimises
     notes: list[str] = field(default_factory=list)
+    # expansions (b): the facility of each, κ_e in weeks of its normal output, and the rows of
+    # the network's expansions table they are (all empty unless optimise.expansions)
+    exp_facility: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    exp_weeks: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    exp_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n_plan(self) -> int:
         return len(self.cost)
 
     @property
-    def n_binary(self) -> int:
+    def n_exp(self) -> int:
+        """Number of expansions b in the plan vector (0 unless ``optimise.expansions``)."""
+        return len(self.exp_facility)
+
+    @property
+    def exp_start(self) -> int:
+        """Index of the first expansion b in the plan vector."""
         return self.n_cand + self.n_cert
+
+    @property
+    def n_binary(self) -> int:
+        return self.n_cand + self.n_cert + self.n_exp
+
+    def added_weeks(self, plan: np.ndarray) -> np.ndarray:
+        """Σ_{e at v} κ_e b_e per facility (N,): the capacity the plan adds over the horizon, in
+        weeks of each facility's normal output."""
+        n = self.network.arrays.n_facilities
+        if not self.n_exp:
+            return np.zeros(n)
+        built = np.asarray(plan, dtype=float)[self.exp_start : self.exp_start + self.n_exp]
+        return np.bincount(self.exp_facility, weights=self.exp_weeks * built, minlength=n)
+
+    @property
+    def exp_room(self) -> np.ndarray:
+        """Σ_{e at v} κ_e per facility (N,): the most capacity every expansion together can add."""
+        n = self.network.arrays.n_facilities
+        if not self.n_exp:
+            return np.zeros(n)
+        return np.bincount(self.exp_facility, weights=self.exp_weeks, minlength=n)
+
+    def expands(self, plan: np.ndarray) -> bool:
+        """Whether the plan builds some expansion."""
+        return bool(self.n_exp) and bool((plan[self.exp_start : self.exp_start + self.n_exp] > 0.5).any())
 
     @property
     def n_new(self) -> int:
@@ -202,15 +248,18 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
     stock_cost = network.recipes["stock_cost"].to_numpy(dtype=float)
     stock_recipes = np.flatnonzero(np.isfinite(stock_cost))
     stock_upper = np.maximum(0.0, horizon - arr.stock_weeks[stock_recipes])
+    exp_rows, exp_facility, exp_weeks, exp_cost = _expansions(network, scenario, horizon)
+    n_exp = len(exp_rows)
     cost = np.concatenate(
         [
             cand["cost"].to_numpy(dtype=float),
             cert["cost"].to_numpy(dtype=float),
+            exp_cost,
             np.zeros(len(pairs)),
             stock_cost[stock_recipes],
         ]
     )
-    upper = np.concatenate([np.ones(n_cand + n_cert + len(pairs)), stock_upper])
+    upper = np.concatenate([np.ones(n_cand + n_cert + n_exp + len(pairs)), stock_upper])
 
     def kappa(share: float, lead: float) -> float:
         return float(share) * max(0.0, horizon - float(lead))
@@ -223,7 +272,7 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         both = kappa(max(cand_share[c], cert_share[j]), min(cand_lead[c], cert_lead[j]))
         kc = kappa(cand_share[c], cand_lead[c])
         kj = kappa(cert_share[j], cert_lead[j])
-        cap[x, n_cand + n_cert + p] = both - kc - kj
+        cap[x, n_cand + n_cert + n_exp + p] = both - kc - kj
     for x in range(len(keys)):
         c, j = int(edge_cand[x]), int(edge_cert[x])
         if c >= 0:
@@ -244,6 +293,8 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         else np.zeros((len(scenario.controls), 0), dtype=bool)
     )
     notes: list[str] = []
+    # a network's expansions enter only with optimise.expansions (no note otherwise: a scenario
+    # written before the table existed keeps its outputs exactly)
     finals = np.flatnonzero(arr.is_final)
     member_final = np.array([int(v) in member_of for v in finals.tolist()], dtype=bool) if members else None
     if member_final is not None and not member_final.any():
@@ -270,6 +321,9 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         upper=upper,
         pair_cand=edge_cand[pairs],
         pair_cert=n_cand + edge_cert[pairs],
+        exp_facility=exp_facility,
+        exp_weeks=exp_weeks,
+        exp_rows=exp_rows,
         new_src=src,
         new_dst=dst,
         new_item=item,
@@ -285,6 +339,25 @@ def _instance(network: Network | None, scenario: Scenario | CompiledScenario) ->
         member_final=member_final if member_final is not None else np.ones(len(finals), dtype=bool),
         notes=notes,
     )
+
+
+def _expansions(
+    network: Network, scenario: Scenario, horizon: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The expansions the plan may build (every row of ``network.expansions`` when the
+    scenario's ``optimise.expansions`` is true, none otherwise): their rows, facility indices,
+    κ_e = added_capacity / capacity · max(0, H − lead_weeks) (weeks of the facility's normal
+    output over the horizon) and costs."""
+    table = network.expansions
+    settings = scenario.optimise
+    if settings is None or not settings.expansions or table.empty:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
+    arr = network.arrays
+    facility = np.array([arr.index[f] for f in table["facility"].tolist()], dtype=np.int64)
+    added = table["added_capacity"].to_numpy(dtype=float)
+    lead = table["lead_weeks"].to_numpy(dtype=float)
+    weeks = added / arr.capacity[facility] * np.maximum(0.0, horizon - lead)
+    return np.arange(len(table), dtype=np.int64), facility, weeks, table["cost"].to_numpy(dtype=float)
 
 
 def _new_factor(inst: _Instance, control_active: np.ndarray, compiled: CompiledScenario) -> np.ndarray:

@@ -7,9 +7,13 @@
                    the consortium, cost C_j once; it opens u → v for every member buyer v with a
                    recipe for k that u does not already supply
     w_x ∈ [0, 1]   w_x = y_c · z_j for an edge x opened by both a candidate and a certification
+    b_e ∈ {0, 1}   build expansion e (a row of ``expansions``: Δ_e units per week more at
+                   facility v, in use from lead_weeks L_e on), cost C_e; only with the scenario's
+                   ``optimise.expansions``
+    w_x ∈ [0, 1]   (as above)
     σ_r ≥ 0        extra stock weeks of recipe r (only recipes with a ``stock_cost`` S_r), σ_r ≤ H − s_r
 
-    cost(π) = Σ_c C_c y_c + Σ_j C_j z_j + Σ_r S_r σ_r
+    cost(π) = Σ_c C_c y_c + Σ_j C_j z_j + Σ_e C_e b_e + Σ_r S_r σ_r
 
 **Second stage**, per scenario sample s of probability p_s: the flow LP of docs/model.md §4 with
 t = H, the sample's own factors o_vs and edge factors a_es, written in weeks as in
@@ -17,6 +21,7 @@ t = H, the sample's own factors o_vs and edge factors a_es, written in weeks as 
 opened edge x in weeks of the buyer's need):
 
     x_vs ≤ o_vs · H                                            (capacity; a bound)
+    x_vs − o_vs · Σ_{e at v} κ_e b_e ≤ o_vs · H                facilities with expansions
     y_es ≤ a_es · share_e · H         for edges a control covers (a bound)
     x_vs − Σ_{e into r} y_es − Σ_{x into r} u_xs − σ_r ≤ s_r   every recipe r = (v, k)
     Σ_{e out of u} (c_v q_vk / c_u) y_es + Σ_{x out of u} (c_v q_vk / c_u) u_xs − x_us ≤ 0
@@ -24,6 +29,8 @@ opened edge x in weeks of the buyer's need):
     x_vs + l_vs ≥ H                                            every final output v
     loss_s = Σ_{final v ∈ M} value_v · c_v · l_vs / H          (final-output value per week)
 
+with κ_e = Δ_e / c_v · max(0, H − L_e) the weeks of v's normal output an expansion adds over the
+horizon (P_v ≤ o_v · (c_v · H + Δ_e · max(0, H − L_e)), docs/model.md §5),
 where M, whose loss counts, is the consortium members' final outputs (in a member country, of a
 member company, or member facilities), or every final output without a consortium
 (``_loss_weights``).
@@ -54,6 +61,7 @@ from ..errors import InputError
 from .instance import _Instance
 
 __all__ = [
+    "define_added_capacity",
     "define_benders_cut",
     "define_budget",
     "define_final_demand",
@@ -111,7 +119,9 @@ def _second_stage(
     arr = inst.network.arrays
     horizon = inst.horizon
     n, n_edges = arr.n_facilities, arr.n_edges
-    x_ub = [None] * n if own is None else (own * horizon).tolist()
+    # with expansions the bound is the loosest (every expansion built); define_added_capacity
+    # adds the row that ties it to the plan
+    x_ub = [None] * n if own is None else (own * (horizon + inst.exp_room)).tolist()
     if edge is None:
         y_ub: list[float | None] = [None] * n_edges
     else:
@@ -213,6 +223,37 @@ def define_opened_edges(
     return count
 
 
+def define_added_capacity(
+    problem: pulp.LpProblem,
+    blocks: Sequence[_Block],
+    inst: _Instance,
+    plan: Sequence[pulp.LpVariable],
+    own: np.ndarray,
+) -> int:
+    """Capacity with expansions, per sample s and facility v with expansions and o_vs > 0:
+
+        x_vs − o_vs · Σ_{e at v} κ_e b_e ≤ o_vs · H
+
+    (P_v ≤ o_v · (c_v H + Σ_e Δ_e · max(0, H − L_e) b_e) in weeks of v's normal output; the
+    variable's own bound is o_vs · (H + Σ_e κ_e), every expansion built).
+    """
+    if not inst.n_exp:
+        return 0
+    sites = _segments(inst.exp_facility, inst.network.arrays.n_facilities)
+    built = [(v, [(plan[inst.exp_start + e], float(inst.exp_weeks[e])) for e in rows]) for v, rows in enumerate(sites)]
+    built = [(v, pairs) for v, pairs in built if pairs]
+    count = 0
+    for s, b in enumerate(blocks):
+        for v, pairs in built:
+            o = float(own[s, v])
+            if o <= 0:
+                continue
+            row = [(b.x[v], 1.0)] + [(var, -o * kappa) for var, kappa in pairs]
+            _add(problem, f"expanded_{s}_{v}", row, pulp.LpConstraintLE, o * inst.horizon)
+            count += 1
+    return count
+
+
 def define_overlap(problem: pulp.LpProblem, inst: _Instance, plan: Sequence[pulp.LpVariable]) -> int:
     """w_x = y_c · z_j for an edge opened by candidate c and certification j:
 
@@ -300,12 +341,13 @@ def define_benders_cut(
 
 
 def _plan_variables(problem: pulp.LpProblem, inst: _Instance) -> list[pulp.LpVariable]:
-    """π in one pass: binaries y, z; continuous w ∈ [0, 1]; σ_r ∈ [0, H − s_r]."""
+    """π in one pass: binaries y, z, b; continuous w ∈ [0, 1]; σ_r ∈ [0, H − s_r]."""
     b, w = inst.n_binary, inst.n_pair
     arr = inst.network.arrays
     names = (
         [f"qualify_{c}" for c in range(inst.n_cand)]
         + [f"certify_{j}" for j in range(inst.n_cert)]
+        + [f"expand_{arr.facility_ids[v]}_{e}" for e, v in enumerate(inst.exp_facility.tolist())]
         + [f"both_{p}" for p in range(w)]
         + [f"stock_{arr.facility_ids[arr.recipe_facility[r]]}_{r}" for r in inst.stock_recipes.tolist()]
     )
@@ -316,7 +358,8 @@ def _plan_variables(problem: pulp.LpProblem, inst: _Instance) -> list[pulp.LpVar
 
 
 def _cost_expression(inst: _Instance, plan: Sequence[pulp.LpVariable]) -> pulp.LpAffineExpression:
-    """cost(π) = Σ_c C_c y_c + Σ_j C_j z_j + Σ_r S_r σ_r (the zero-cost pair columns w left out)."""
+    """cost(π) = Σ_c C_c y_c + Σ_j C_j z_j + Σ_e C_e b_e + Σ_r S_r σ_r (the zero-cost pair columns
+    w left out)."""
     return pulp.LpAffineExpression([(v, float(c)) for v, c in zip(plan, inst.cost.tolist(), strict=True) if c])
 
 

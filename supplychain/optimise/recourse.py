@@ -3,13 +3,14 @@
 One sample block of ``model`` (the families ``define_recipes``, ``define_supplier_output`` and
 ``define_final_demand``) whose bounds carry both the sample and the plan:
 
-    x_v ≤ o_vs · H,   y_e ≤ a_es · share_e · H (a_es < 1),   u_x ≤ a_xs · κ_x(π),   σ_r = π's σ_r
+    x_v ≤ o_vs · (H + Σ_{e at v} κ_e b_e),   y_e ≤ a_es · share_e · H (a_es < 1),
+    u_x ≤ a_xs · κ_x(π),   σ_r = π's σ_r
 
 so that only bounds change between samples and plans (``solvers.ReusableProblem`` re-solves in
 place). The LP's value loss_s(π) is convex in its bounds and the bounds are linear in π, so the
 reduced costs d of the bounded columns give a subgradient
 
-    g_s = Σ_x min(0, d_ux) · a_xs · ∂κ_x/∂π + Σ_r min(0, d_σr) · e_σr,
+    g_s = Σ_x min(0, d_ux) · a_xs · ∂κ_x/∂π + Σ_r min(0, d_σr) · e_σr + Σ_e min(0, d_xv(e)) · o_v(e)s · κ_e · e_be,
 
 the slope a Benders cut (``model.define_benders_cut``) needs.
 """
@@ -63,7 +64,7 @@ class _Recourse:
         x_vs (weeks) of one sample with factors ``edge``, ``own`` and ``new``."""
         inst, arr = self.inst, self.inst.network.arrays
         horizon = inst.horizon
-        x_ub: list[float | None] = (own * horizon).tolist()
+        x_ub: list[float | None] = (own * (horizon + inst.added_weeks(plan))).tolist()
         y_ub: list[float | None] = [
             c if a < 1.0 else None for c, a in zip((edge * arr.share * horizon).tolist(), edge.tolist(), strict=True)
         ]
@@ -87,6 +88,9 @@ class _Recourse:
         grad = (d_u * new) @ inst.new_cap if inst.n_new else np.zeros(inst.n_plan)
         grad = np.asarray(grad, dtype=float).reshape(inst.n_plan)
         grad[inst.stock_start :] += np.minimum(0.0, d_sigma)
+        if inst.n_exp:  # ∂loss/∂b_e through the capacity bound of its facility
+            d_x = np.minimum(0.0, dj[:n_x])[inst.exp_facility]
+            grad[inst.exp_start : inst.exp_start + inst.n_exp] += d_x * own[inst.exp_facility] * inst.exp_weeks
         return loss, grad, production
 
     def _reduced_costs(self) -> np.ndarray:

@@ -42,6 +42,7 @@ from .model import (
     _loss_weights,
     _plan_variables,
     _second_stage,
+    define_added_capacity,
     define_benders_cut,
     define_budget,
     define_final_demand,
@@ -202,6 +203,7 @@ class _Extensive:
         define_recipes(problem, blocks, inst, self.plan[inst.stock_start :])
         define_supplier_output(problem, blocks, inst)
         define_opened_edges(problem, blocks, inst, self.plan, samples.new)
+        define_added_capacity(problem, blocks, inst, self.plan, samples.own)
         define_final_demand(problem, blocks, inst)
         define_overlap(problem, inst, self.plan)
         define_budget(problem, inst, self.plan, self.budget)

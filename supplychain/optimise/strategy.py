@@ -27,9 +27,11 @@ STRATEGY_COLUMNS = [
     "max_share",
     "stock_weeks",
     "members_cost_share_proportional",
+    "added_capacity",
 ]
 """strategy.csv: the seven columns of docs/model.md §6, then ``max_share`` (qualify/certify),
-``stock_weeks`` (stock rows: extra weeks bought) and the proportional-to-use allocation."""
+``stock_weeks`` (stock rows: extra weeks bought), the proportional-to-use allocation and
+``added_capacity`` (expand rows: units per week built at the facility)."""
 
 FRONTIER_COLUMNS = ["budget", "expected_lost_output", "cvar_lost_output", "cost", "actions"]
 """frontier.csv: one row per budget of the sweep; the losses are the members' (the optimiser's
@@ -45,7 +47,11 @@ class Strategy:
       the member buyer facilities it opens, ';'-joined; ``members_cost_share`` the Shapley
       allocation ``member=amount;…``, ``members_cost_share_proportional`` the allocation in
       proportion to each member's expected use), ``stock`` (``buyer`` the facility, ``item``
-      the input, ``stock_weeks`` the extra weeks, ``cost`` = weeks × stock_cost);
+      the input, ``stock_weeks`` the extra weeks, ``cost`` = weeks × stock_cost), ``expand``
+      (an expansion: ``supplier`` the facility where capacity is built, ``buyer`` empty,
+      ``item`` what it makes, ``added_capacity`` units per week in use from ``lead_weeks`` on;
+      ``members_cost_share`` charges the members the facility belongs to, equally, or every
+      member equally when it is no member's);
     - ``frontier``: frontier.csv, one row per budget of the sweep;
     - ``cost``: first-stage cost of the actions;
     - ``expected_loss_before`` / ``expected_loss_after``: the **world's** expected final-output
@@ -67,7 +73,10 @@ class Strategy:
       ``bound`` (a proven lower bound of the objective; None when the solver does not say);
     - ``notes``: why the strategy is empty, cost-sharing sampling errors, capacity trims;
     - ``opened`` (supplier, buyer, item, max_share, lead_weeks) and ``stock`` (facility, item,
-      weeks): what ``apply`` puts in force; ``plan`` the first-stage vector π of the model.
+      weeks): what ``apply`` puts in force; ``expansions`` (facility, item, added_capacity,
+      lead_weeks, cost, expansion): the capacity built, which ``apply`` leaves out (a network's
+      capacity is also its normal demand, so new capacity is not a change of its tables: the
+      optimiser's LPs and the verification carry it); ``plan`` the first-stage vector π.
     """
 
     actions: pd.DataFrame
@@ -99,6 +108,7 @@ class Strategy:
     members_expected_loss_before: float = float("nan")
     members_expected_loss_after: float = float("nan")
     consortium: str | None = None
+    expansions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def empty(self) -> bool:

@@ -10,7 +10,12 @@ and the stress re-run, without changing the strategy (the result is returned).
 - static: ``stress`` on the network with the strategy applied for the horizon
   (``strategy.apply_plan`` with ``horizon_weeks``: each opened edge takes its max_share of the
   buyer's need from its lead time on, so its horizon-mean share is max_share · max(0, H − L) / H,
-  the existing shares shrinking in proportion), for the scenario with everything in force;
+  the existing shares shrinking in proportion), for the scenario with everything in force; an
+  expansion adds its capacity from its lead time on (``_expanded_own``: in week t facility v
+  makes at most o_v(t) · (c_v + Σ_{e at v, t ≥ L_e} Δ_e) of a normal output of c_v, so its own
+  factor becomes the horizon mean (1/H) Σ_t min(1, o_v(t) · (1 + Σ_{e ready} Δ_e / c_v)),
+  SPEC 3.2's horizon means taken week by week); the static engine's fixed shares mean new
+  capacity helps there only where the facility's own factor is below 1;
 - the adaptive availability after: every control and disruption in force, the world's least
   loss, then the fair split among final outputs and the most production
   (``analysis.flow.fair_plan``, as ``adaptive_stress``).
@@ -22,7 +27,7 @@ its budget-0 point is the "before" of the verification.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,13 +35,16 @@ import pulp
 
 from ..analysis.flow import fair_plan
 from ..errors import InputError
-from ..scenario import Scenario
-from ..stress import stress
+from ..scenario import CompiledScenario, Scenario, compile_rules
+from ..stress import propagate, stress
 from .instance import _all_samples, _Instance, _Samples
 from .model import _loss_weights
 from .recourse import _lp_solver, _Recourse
 from .reduction import weighted_cvar
 from .strategy import apply_plan
+
+if TYPE_CHECKING:
+    from ..network import Network
 
 SETTLED = 1e-12
 """A sample whose do-nothing loss is at most this fraction of the final-output value per week
@@ -100,7 +108,7 @@ class _Evaluation:
             scale = float(recourse.loss_weight.sum() * self.inst.horizon) or 1.0
             needed = upper - lower > SETTLED * scale
             inst = self.inst
-            if not (plan[inst.stock_start :] > 0).any():
+            if not (plan[inst.stock_start :] > 0).any() and not inst.expands(plan):
                 opens = (inst.new_cap @ plan) > 0 if inst.n_new else np.zeros(0, dtype=bool)
                 needed &= (samples.new[:, opens] > 0).any(axis=1)
             out = upper
@@ -190,10 +198,54 @@ def _verify(
         notes.append(f"apply: the strategy could not be applied to the network ({exc.summary})")
     else:
         notes += apply_notes
-        static_after = stress(applied, scenario)
-        result["static_lost_output_after"] = static_after.metric("lost_output")
-        result["members_static_lost_output_after"] = _members_static_loss(inst, static_after.facilities)
+        if inst.expands(plan):
+            after = _static_with_expansions(inst, applied, plan)
+            arr = network.arrays
+            finals = np.flatnonzero(arr.is_final)
+            result["static_lost_output_after"] = float((arr.value * arr.capacity)[finals] @ (1.0 - after[finals]))
+            result["members_static_lost_output_after"] = _members_static_loss(
+                inst, pd.DataFrame({"availability": after})
+            )
+        else:
+            static_after = stress(applied, scenario)
+            result["static_lost_output_after"] = static_after.metric("lost_output")
+            result["members_static_lost_output_after"] = _members_static_loss(inst, static_after.facilities)
     return _Verification(result, availability, notes)
+
+
+def _expanded_own(inst: _Instance, compiled: CompiledScenario, plan: np.ndarray) -> np.ndarray:
+    """Static own factors (N,) with the plan's expansions, every disruption in force: for a
+    facility v with built expansions, (1/H) Σ_t min(1, o_v(t) · (1 + Σ_{e at v, t ≥ L_e} Δ_e / c_v))
+    (its capacity over its normal output, capped at the normal output the static engine
+    measures); every other facility keeps the engine's own factor."""
+    own = compiled.own_factor()[0].copy()
+    built = np.flatnonzero(plan[inst.exp_start : inst.exp_start + inst.n_exp] > 0.5)
+    if not len(built):
+        return own
+    arr = inst.network.arrays
+    table = inst.network.expansions
+    horizon = int(inst.horizon)
+    rows = inst.exp_rows[built]
+    facility = inst.exp_facility[built]
+    ratio = table["added_capacity"].to_numpy(dtype=float)[rows] / arr.capacity[facility]
+    lead = table["lead_weeks"].to_numpy(dtype=float)[rows]
+    ready = np.arange(horizon)[:, None] >= lead[None, :]  # (H, B): expansion e in use in week t
+    extra = np.zeros((arr.n_facilities, horizon))
+    np.add.at(extra, facility, (ready * ratio[None, :]).T)
+    sites = np.unique(facility)
+    weekly = compiled.own_week_factors().dense(horizon)[:, sites]  # (H, sites)
+    own[sites] = np.minimum(1.0, weekly * (1.0 + extra[sites].T)).mean(axis=0)
+    return own
+
+
+def _static_with_expansions(inst: _Instance, applied: Network, plan: np.ndarray) -> np.ndarray:
+    """Static availability α (N,) of ``applied`` (the network with the plan's opened edges and
+    stock in force) with the plan's expansions (``_expanded_own``), every control and
+    disruption in force (docs/model.md §3.2)."""
+    compiled = compile_rules(applied, inst.scenario)
+    own = _expanded_own(inst, compiled, plan)
+    alpha, _ = propagate(applied.arrays.plan, compiled.edge_factor(), own[None, :], compiled.stock_term)
+    return np.asarray(alpha[0], dtype=float)
 
 
 def _deterministic(inst: _Instance, full: _Samples) -> _Samples:
@@ -237,7 +289,9 @@ def _availability(inst: _Instance, plan: np.ndarray, det: _Samples) -> np.ndarra
         loss,
         horizon=inst.horizon,
         loss_scale=float((arr.value * arr.capacity)[finals].sum()),  # the loss is per week here
-        ceiling=np.asarray(det.own[0], dtype=float)[finals],
+        ceiling=np.minimum(1.0, np.asarray(det.own[0], dtype=float) * (1.0 + inst.added_weeks(plan) / inst.horizon))[
+            finals
+        ],
         first_plan=production,
     )
     return np.clip(fair.production / inst.horizon, 0.0, 1.0)

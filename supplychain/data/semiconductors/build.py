@@ -374,6 +374,95 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
         "2025",
         "https://evertiq.com/news/2025-06-26-advanced-chip-capacity-to-surge-69-by-2028-on-ai-demand",
     ),
+    # --- capacity-expansion options in the consortium's member countries (docs/research/expansions) ---
+    "infineon_kulim2024": (
+        "Infineon Technologies (press release of 8 Aug 2024, reprinted by Evertiq); EUR 2 bn revenue potential "
+        "from Infineon's announcement of 17 Feb 2022",
+        "Infineon opens the first phase of Kulim 3, a 200 mm SiC power fab in Kulim, Malaysia (EUR 2 bn)",
+        "2024",
+        "https://evertiq.com/design/56163",
+    ),
+    "eenews_kulim2024": (
+        "eeNews Europe (Infineon FY2024 results, CEO Jochen Hanebeck); phase 2 announced by Infineon on 3 Aug 2023",
+        "Infineon delays Kulim fab expansion: phase 2 of Kulim 3 (up to EUR 5 bn) postponed",
+        "2024",
+        "https://www.eenewseurope.com/en/infineon-delays-kulim-fab-expansion/",
+    ),
+    "malaymail_intel2025": (
+        "Bernama via Malay Mail (Prime Minister Anwar Ibrahim after meeting Intel's CEO)",
+        "Intel commits extra RM860m as Malaysia becomes its assembly and test hub (Penang advanced packaging "
+        "factory, RM12 bn, 99 % complete), 1 Dec 2025",
+        "2025",
+        "https://www.malaymail.com/news/malaysia/2025/12/01/intel-commits-extra-rm860m-as-malaysia-becomes-its-"
+        "assembly-and-test-hub-says-anwar/200412",
+    ),
+    "amkor_bacninh2021": (
+        "Amkor Technology (press release of 4 Nov 2021, Business Wire reprint); USD 1.6 bn to 2035 and USD 520 M "
+        "for phase 1 from Bac Ninh province via VNA (VietnamPlus, 11 Oct 2023)",
+        "Amkor Technology announces plans to expand advanced packaging capacity with a new factory in Bac Ninh, "
+        "Vietnam",
+        "2021",
+        "https://www.eagletribune.com/region/amkor-technology-announces-plans-to-expand-advanced-packaging-"
+        "technology-capacity-with-new-factory-in-bac/article_cb9b46a1-ebc1-53ad-9a53-b5c5eab40d3e.html",
+    ),
+    "fpt_aifactory2024": (
+        "FPT Smart Cloud (company page); FPT-NVIDIA joint statement of 23 Apr 2024",
+        "FPT AI Factory: a USD 200 million bet on sovereign AI (H100/H200 HGX, online from late 2024)",
+        "2025",
+        "https://fptcloud.com/en/fpt-ai-factory-200-million-bold-bet-on-sovereign-ai",
+    ),
+    "taipeitimes_foxconn2025": (
+        "Taipei Times (Bloomberg interview with Jalisco governor Pablo Lemus); Foxconn Tech Day, 8 Oct 2024",
+        "Foxconn's GB200 server plant in Guadalajara, Mexico: two phases, about USD 900 million, opening late 2025 "
+        "or early 2026",
+        "2025",
+        "https://www.taipeitimes.com/News/biz/archives/2025/03/05/2003832879",
+    ),
+    "coatlicue2025": (
+        "Estadão Conteúdo via Acessa (President Sheinbaum's press conference with ATDT head José Merino)",
+        "Mexico announces the 'Coatlicue' public supercomputer: 14,480 GPUs, 314 PF, MXN 6 bn, built from "
+        "January 2026 over 24 months",
+        "2025",
+        "https://www.acessa.com/economia/2025/11/297355-mexico-anuncia-plano-de-supercomputador-para-tentar-"
+        "tirar-lideranca-do-brasil-na-america-latina.html",
+    ),
+    "techcentral_cassava2025": (
+        "TechCentral (Bloomberg interview with Cassava CEO Hardy Pemhiwa); Cassava press release of 24 Mar 2025",
+        "Cassava's African AI factory: 3,000 NVIDIA GPUs in South Africa first, of 12,000 for Africa, up to "
+        "USD 720 million",
+        "2025",
+        "https://techcentral.co.za/cassava-african-ai-factory-720-million/261991/",
+    ),
+    "itweb_cassava2025": (
+        "ITWeb (Strive Masiyiwa's keynote, Africa Tech Festival, 11 Nov 2025)",
+        "Cassava's Cape-based AI factory makes headway: 12,000 GPUs distributed across five sites (ZAF, EGY, KEN, "
+        "MAR, NGA)",
+        "2025",
+        "https://www.itweb.co.za/article/cassavas-cape-based-ai-factory-makes-headway/G98Yd7LGZpBvX2PD",
+    ),
+    "moneycontrol_indosat2025": (
+        "Moneycontrol, summarising The Wall Street Journal (also Tom's Hardware, Selular.id, 17 Nov 2025)",
+        "How a Chinese AI firm tapped Nvidia's top chips via Indonesia: Indosat's 32 GB200 NVL72 racks (2,304 "
+        "GPUs, about USD 100 million), installed October 2025",
+        "2025",
+        "https://www.moneycontrol.com/world/how-a-chinese-ai-firm-tapped-nvidia-s-top-chips-via-indonesia-article-"
+        "13674006.html",
+    ),
+    "scbr_pbia2025": (
+        "SCBR News (MCTI secretary Henrique Miguel); PBIA plan of 30 Jul 2024 (Telesíntese, Correio da Manhã)",
+        "Federal government postpones the purchase of the R$1.8 bn PBIA supercomputer (tender moved to "
+        "March/April 2026)",
+        "2025",
+        "https://scbrnews.com.br/governo-federal-adia-compra-de-supercomputador-de-r-18-bi-por-falta-de-infraestrutura",
+    ),
+    "bs_indiaai2026": (
+        "Business Standard, citing MeitY officials",
+        "Govt likely to open bids to onboard nearly 12,000-15,000 Nvidia GPUs (IndiaAI Mission, Blackwell "
+        "B100/B200), 8 Jan 2026",
+        "2026",
+        "https://www.business-standard.com/industry/news/govt-likely-to-open-bids-to-onboard-nearly-12-000-15-"
+        "000-nvidia-gpus-126010801270_1.html",
+    ),
 }
 
 ESTIMATES: dict[str, tuple[str, str]] = {
@@ -469,6 +558,44 @@ ESTIMATES: dict[str, tuple[str, str]] = {
         "Costs (USD), lead times and maximum shares of qualifying a second source or certifying a "
         "supplier: a 5 nm foundry port USD 500 million and 18 months, a server platform USD 10-20 "
         "million and 3-6 months.",
+    ),
+    "est:expansion-capacity": (
+        "capacity of an announced expansion",
+        "Units per week added by an announced plant or phase whose owner publishes no unit capacity: from its "
+        "stated revenue (Infineon Kulim 3: EUR 2 bn a year at an assumed EUR 6,000 per 200 mm SiC device wafer, "
+        "x (200/300)^2 for 300 mm-equivalents), scaled from a sibling phase by capex (Kulim 3 phase 2), from "
+        "the units per dollar of the Indian OSATs with stated capacity (15.2 M units a day per USD bn) divided "
+        "by 20 for 3D packaging (Intel Penang) or 4 for system-in-package (Amkor Bac Ninh), or +50 % of the "
+        "network's derived line for a second building (Foxconn Guadalajara); each row's arithmetic is in "
+        "docs/research/expansions/expansions.csv.",
+    ),
+    "est:expansion-compute": (
+        "compute of an announced GPU deployment",
+        "Compute brought online by an announced GPU deployment, counted as the network counts compute "
+        "(accelerators brought online per week): GPUs x TPP / 15 832 (H100-equivalents) / 52, one year's "
+        "deliveries; 1 H100e per GPU where the GPU model is not stated (36 000 / 15 832 for Blackwell B200 "
+        "and GB200); where no GPU count is published, GPUs from the stated cost at USD 35 000 per installed "
+        "H100-class GPU (FPT) or at Coatlicue's USD 22 600 per GPU (Brazil), and per-site counts of a "
+        "multi-site programme as an equal split of what remains (Cassava: (12 000 - 3 000) / 4).",
+    ),
+    "est:expansion-cost": (
+        "cost of an announced deployment",
+        "One-off cost not stated for the site: the pro rata share of a stated programme (Cassava's up to USD "
+        "720 M for 12 000 GPUs) or GPUs x USD 50 000 all-in per Blackwell GPU (IndiaAI), within the USD 45-60k "
+        "per GPU Cassava quotes.",
+    ),
+    "est:expansion-fx": (
+        "currency conversion",
+        "A cost stated in euros or reais converted to USD at an approximate market rate on the announcement "
+        "date (EUR 1.136 USD on 17 Feb 2022, 1.094 on 3 Aug 2023; BRL 5.65 per USD on 30 Jul 2024); the rates "
+        "are not from a cited source, and an error of a few percent is small beside the capacity estimates.",
+    ),
+    "est:expansion-lead": (
+        "time to first output",
+        "Weeks from 1 July 2025 (week 0 of the library's mid-2025 scenarios) to the first output of an "
+        "announced plant, phase or deployment with no firm date: assumed from the stated schedule (a tender "
+        "date plus about 15 months to delivery, six months to deploy after a letter of intent, a postponed "
+        "phase not before 2028, 'later stage' sites in mid-2026); 0 when output began before that date.",
     ),
 }
 
@@ -3238,6 +3365,180 @@ CERTIFICATIONS = [
 ]
 
 # =============================================================================================
+# expansions: capacity that could be built at existing facilities in the consortium's member
+# countries (docs/research/expansions: expansions.csv, NOTES.md)
+# =============================================================================================
+
+EXPANSION_START = "2025-07-01"
+"""Week 0 of lead_weeks: the start of the library's mid-2025 scenarios. The research counts weeks
+to first output from 2025-01-01; 2025-01-01 -> 2025-07-01 is 181 days, round(181 / 7) = 26 weeks,
+so lead_weeks = max(0, research weeks - 26)."""
+EXPANSION_SHIFT = 26
+
+EXPANSIONS = [
+    # facility, added capacity (per week, the facility item's unit), cost (USD), weeks to first output
+    # from 2025-01-01 (the research's count), description, added_capacity source, cost source,
+    # lead_weeks source, first output
+    (
+        "india_ai",
+        590.3,
+        675e6,
+        91,
+        "IndiaAI Mission: new round of about 12,000-15,000 NVIDIA Blackwell GPUs (midpoint 13,500)",
+        "bs_indiaai2026;est:expansion-compute",
+        "est:expansion-cost",
+        "est:expansion-lead",
+        "about 30 Sep 2026",
+    ),
+    (
+        "infineon_kulim",
+        2.85,
+        2.272e9,
+        0,
+        "Infineon Kulim 3, phase 1: 200 mm SiC power fab (EUR 2 bn), production launched 8 Aug 2024",
+        "infineon_kulim2024;est:expansion-capacity",
+        "infineon_kulim2024;est:expansion-fx",
+        "infineon_kulim2024",
+        "Aug 2024 (full ramp end-2026/early-2027)",
+    ),
+    (
+        "infineon_kulim",
+        7.12,
+        5.47e9,
+        156,
+        "Infineon Kulim 3, phase 2 (up to EUR 5 bn), postponed in Nov 2024",
+        "eenews_kulim2024;est:expansion-capacity",
+        "eenews_kulim2024;est:expansion-fx",
+        "est:expansion-lead",
+        "not before 2028 (assumed)",
+    ),
+    (
+        "intel_penang",
+        15.4,
+        2905569007,
+        78,
+        "Intel advanced packaging factory, Penang (RM12 bn at 4.13 MYR/USD, the rate RM860 M = USD 208 M implies)",
+        "malaymail_intel2025;est:expansion-capacity",
+        "malaymail_intel2025",
+        "est:expansion-lead",
+        "mid-2026 (assumed)",
+    ),
+    (
+        "amkor_vietnam",
+        28.7,
+        1.08e9,
+        104,
+        "Amkor Bac Ninh: phases after phase 1 (USD 1.6 bn to 2035 less USD 520 M)",
+        "amkor_bacninh2021;est:expansion-capacity",
+        "amkor_bacninh2021",
+        "est:expansion-lead",
+        "2027 (assumed)",
+    ),
+    (
+        "vietnam_ai",
+        109.9,
+        2e8,
+        0,
+        "FPT AI Factory (USD 200 M, NVIDIA H100/H200), online from late 2024",
+        "fpt_aifactory2024;est:expansion-compute",
+        "fpt_aifactory2024",
+        "fpt_aifactory2024",
+        "late 2024",
+    ),
+    (
+        "foxconn_mex_gb200",
+        6555,
+        9e8,
+        52,
+        "Foxconn GB200 NVL72 server plant, Guadalajara: the second-phase building (USD 900 M for both phases)",
+        "taipeitimes_foxconn2025;est:expansion-capacity",
+        "taipeitimes_foxconn2025",
+        "taipeitimes_foxconn2025",
+        "late 2025 or early 2026",
+    ),
+    (
+        "mexico_ai",
+        278.5,
+        3.27e8,
+        156,
+        "'Coatlicue' public supercomputer: 14,480 GPUs, MXN 6 bn (USD 327 M in the source)",
+        "coatlicue2025;est:expansion-compute",
+        "coatlicue2025",
+        "coatlicue2025",
+        "Jan 2028 (built Jan 2026 + 24 months)",
+    ),
+    (
+        "south_africa_ai",
+        57.7,
+        1.8e8,
+        45,
+        "Cassava AI factory, Cape Town: the first 3,000 NVIDIA GPUs of 12,000 for Africa",
+        "techcentral_cassava2025;est:expansion-compute",
+        "techcentral_cassava2025;est:expansion-cost",
+        "itweb_cassava2025",
+        "Nov 2025",
+    ),
+    (
+        "nigeria_ai",
+        43.3,
+        1.35e8,
+        78,
+        "Cassava AI factory, Lagos: an equal share of the 9,000 GPUs planned outside South Africa",
+        "itweb_cassava2025;est:expansion-compute",
+        "techcentral_cassava2025;est:expansion-cost",
+        "est:expansion-lead",
+        "mid-2026 (assumed)",
+    ),
+    (
+        "kenya_ai",
+        43.3,
+        1.35e8,
+        78,
+        "Cassava AI factory, Nairobi: an equal share of the 9,000 GPUs planned outside South Africa",
+        "itweb_cassava2025;est:expansion-compute",
+        "techcentral_cassava2025;est:expansion-cost",
+        "est:expansion-lead",
+        "mid-2026 (assumed)",
+    ),
+    (
+        "indonesia_ai",
+        100.8,
+        1e8,
+        41,
+        "Indosat GPU cloud, South Jakarta: 32 GB200 NVL72 racks (2,304 Blackwell GPUs), installed Oct 2025",
+        "moneycontrol_indosat2025;est:expansion-compute",
+        "moneycontrol_indosat2025",
+        "moneycontrol_indosat2025",
+        "Oct 2025",
+    ),
+    (
+        "brazil_ai",
+        271.3,
+        318584071,
+        130,
+        "PBIA national AI supercomputer (R$1.8 bn), tender postponed to Mar/Apr 2026",
+        "scbr_pbia2025;est:expansion-compute",
+        "scbr_pbia2025;est:expansion-fx",
+        "est:expansion-lead",
+        "mid-2027 (assumed)",
+    ),
+]
+"""13 of the 20 researched options: the other 7 (Tata-PSMC Dholera, Tata TSAT Assam, CG Semi G1 and
+G2, Kaynes, Micron Sanand, HCL-Foxconn Jewar) are plants that do not exist in the network yet;
+the README's Expansions section says why they are not added."""
+
+EXPANSIONS_NOT_INCLUDED = [
+    # facility (proposed), item, added capacity, cost USD bn, first output, source
+    ("tata_dholera", "logic_28nm", "11.54 kwafer", "10.98", "end-2026 target", "Tata / Cabinet release, 29 Feb 2024"),
+    ("tata_tsat_assam", "assembly_test", "336 munit", "3.26", "Mar 2026 target", "Tata press release; Cabinet"),
+    ("cg_semi_sanand (G1)", "assembly_test", "3.5 munit", "0.031", "28 Aug 2025", "CG Semi JV release; PTI"),
+    ("cg_semi_sanand (G2)", "assembly_test", "101.5 munit", "0.886", "end-2026", "CG Semi JV release; PTI"),
+    ("kaynes_sanand", "assembly_test", "44.1 munit", "0.394", "Oct 2025", "Cabinet briefing"),
+    ("micron_sanand", "assembly_test", "3.85 munit (estimate)", "2.75", "Feb 2026", "Micron release"),
+    ("hcl_foxconn_jewar", "assembly_test", "8.31 munit", "0.434", "2027", "Cabinet briefing, 14 May 2025"),
+]
+
+# =============================================================================================
 # headquarters corrections and ownership
 # =============================================================================================
 
@@ -4034,6 +4335,21 @@ def build() -> dict:
         for c in CERTIFICATIONS
     ]
     assert set(item_ids) >= {r["produces"] for r in facilities}
+    expansions = []
+    for e in EXPANSIONS:
+        assert e[0] in fac_rows, f"expansion at an unknown facility {e[0]}"
+        expansions.append(
+            {
+                "facility": e[0],
+                "added_capacity": e[1],
+                "cost": e[2],
+                "lead_weeks": max(0, e[3] - EXPANSION_SHIFT),
+                "description": e[4],
+                "added_capacity_source": e[5],
+                "cost_source": e[6],
+                "lead_weeks_source": e[7],
+            }
+        )
     companies = {f[2] for f in F}
     assert set(HQ_CORRECTIONS) <= set(fac_rows), "hq correction for an unknown facility"
     ownership: list[dict[str, Any]] = []
@@ -4053,6 +4369,7 @@ def build() -> dict:
         "supplies": supplies,
         "candidates": candidates,
         "certifications": certifications,
+        "expansions": expansions,
         "ownership": ownership,
     }
     used: set[str] = set()
@@ -4113,6 +4430,16 @@ COLUMNS = {
     "supplies": ["supplier", "buyer", "item", "share", "source"],
     "candidates": ["supplier", "buyer", "item", "cost", "lead_weeks", "max_share", "source"],
     "certifications": ["supplier", "item", "cost", "lead_weeks", "max_share", "source"],
+    "expansions": [
+        "facility",
+        "added_capacity",
+        "cost",
+        "lead_weeks",
+        "description",
+        "added_capacity_source",
+        "cost_source",
+        "lead_weeks_source",
+    ],
     "ownership": ["owner", "owned", "share", "source"],
     "sources": ["key", "kind", "author", "title", "year", "url", "licence", "method"],
 }
@@ -4545,6 +4872,64 @@ def fab_capacity_text(facs: list[dict]) -> str:
     )
 
 
+def expansions_text(tables: dict) -> str:
+    """The README's Expansions section: every option with its figures, sources and first output."""
+    units = {f["id"]: f["produces"] for f in tables["facilities"]}
+    item_unit = {i["id"]: i["unit"] for i in tables["items"]}
+    first = {(e[0], e[1]): e[8] for e in EXPANSIONS}
+    rows = [
+        [
+            f"`{e['facility']}`",
+            e["description"],
+            f"{_fmt(e['added_capacity'])} `{item_unit[units[e['facility']]]}`",
+            _fmt(e["cost"]),
+            _fmt(e["lead_weeks"]),
+            first[(e["facility"], e["added_capacity"])],
+            e["added_capacity_source"],
+            e["cost_source"],
+            e["lead_weeks_source"],
+        ]
+        for e in tables["expansions"]
+    ]
+    left = [[f"`{r[0]}`", f"`{r[1]}`", r[2], r[3], r[4], r[5]] for r in EXPANSIONS_NOT_INCLUDED]
+    return (
+        "## Expansions\n\nCapacity that could be built at existing facilities in the member countries of the "
+        "library's consortium scenarios (`expansions.csv`: facility, added_capacity per week in the unit of the "
+        "facility's item, one-off cost in USD, lead_weeks): announced fabs, assembly and test plants, a server "
+        "plant and AI compute deployments with their stated costs and timelines, researched in "
+        "`docs/research/expansions/` (NOTES.md gives the reasoning, expansions.csv each row's arithmetic). "
+        f"`lead_weeks` counts weeks to first output from {EXPANSION_START}, week 0 of the library's mid-2025 "
+        f"scenarios (the research counts from 2025-01-01; {EXPANSION_SHIFT} weeks less, floored at 0); first "
+        "output is not full output, and the ramps (years for the large plants) are not modelled. Each figure "
+        "has its own source column (`added_capacity_source`, `cost_source`, `lead_weeks_source`). Caveats: "
+        "compute capacity is a flow (accelerators brought online per week), so a one-off cluster is entered "
+        "as one year's deliveries; the `vietnam_ai` baseline ('Viettel, FPT') and the `foxconn_mex_gb200` "
+        "line (derived from demand) may already hold part of the FPT AI Factory and of the Guadalajara "
+        "plant; Kulim 3 phase 1 was producing before week 0 (an option that is in fact already bought). "
+        "The optimiser builds them only when a scenario sets `optimise.expansions: true`.\n\n"
+        + _md_table(
+            [
+                "facility",
+                "option",
+                "added capacity per week",
+                "cost (USD)",
+                "lead weeks",
+                "first output",
+                "capacity source",
+                "cost source",
+                "lead source",
+            ],
+            rows,
+        )
+        + "\n\nNot included: seven researched options are plants the network does not have (no Indian fab or "
+        "OSAT exists in it). Adding them would need new facilities with recipes (tools, chemicals), suppliers "
+        "and buyers sourced as the other plants are, and a positive capacity (a facility's capacity must be "
+        "above 0, so a plant that does not produce yet cannot be a row of `facilities`); they stay in "
+        "`docs/research/expansions/new_facilities_proposed.csv` until then.\n\n"
+        + _md_table(["proposed facility", "item", "added per week", "cost USD bn", "first output", "source"], left)
+    )
+
+
 def readme_text(tables: dict) -> str:
     items, facs = tables["items"], tables["facilities"]
     parts = [INTRO]
@@ -4561,6 +4946,7 @@ def readme_text(tables: dict) -> str:
                 ["supplies (edges)", str(len(tables["supplies"]))],
                 ["candidates", str(len(tables["candidates"]))],
                 ["certifications", str(len(tables["certifications"]))],
+                ["expansions", str(len(tables["expansions"]))],
                 ["ownership", str(len(tables["ownership"]))],
             ],
         )
@@ -4671,6 +5057,7 @@ docs/research/tools-materials.md) |
         for c in tables["certifications"]
     ]
     parts.append(_md_table(["certified supplier", "item", "cost", "lead weeks", "max share", "source"], rows))
+    parts.append(expansions_text(tables))
     parts.append("""## Data gaps (estimates to replace with sourced figures)
 
 - Fab capacities per fab (company totals are sourced, their split across fabs is not), Micron's
@@ -4865,6 +5252,7 @@ FIGURES = {
     "supplies": ["share"],
     "candidates": ["cost", "lead_weeks", "max_share"],
     "certifications": ["cost", "lead_weeks", "max_share"],
+    "expansions": ["added_capacity", "cost", "lead_weeks"],
     "ownership": ["share"],
 }
 """The figure columns of each table (what provenance must cover)."""
@@ -4875,6 +5263,8 @@ def provenance_counts(tables: dict) -> list[tuple[str, str, int, int]]:
     kind = {r["key"]: r["kind"] for r in tables["sources"]}
     out = []
     for table, cols in FIGURES.items():
+        if table not in tables:  # a caller's subset of the tables
+            continue
         for col in cols:
             pub = est = 0
             for r in tables[table]:
