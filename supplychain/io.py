@@ -387,8 +387,8 @@ def read_network(name_or_path: str | Path, *, base: str | Path | None = None) ->
     """Read a network: a bundled name, a ``.yaml``/``.yml`` file or a folder of CSV files.
 
     - A folder holds ``items.csv``, ``facilities.csv``, ``recipes.csv``, ``supplies.csv`` and
-      optionally ``candidates.csv``, ``certifications.csv``, ``ownership.csv`` and
-      ``sources.csv``, one table each with a header row (or a ``network.yaml``). Cells are
+      optionally ``candidates.csv``, ``certifications.csv``, ``expansions.csv``,
+      ``ownership.csv`` and ``sources.csv``, one table each with a header row (or a ``network.yaml``). Cells are
       read as text and parsed by :class:`Network`, so ids are never mangled; an empty cell is
       a missing value.
     - A YAML file maps each table name to a list of rows, each a mapping of column -> value.
@@ -637,7 +637,7 @@ def _read_network_csv(folder: Path, name: str) -> Network:
                 Problem(
                     f"{folder}",
                     f"no table CSV files found; expected {', '.join(t + '.csv' for t in TABLES)} "
-                    "(candidates.csv, certifications.csv, ownership.csv and sources.csv optional)",
+                    "(candidates.csv, certifications.csv, expansions.csv, ownership.csv and sources.csv optional)",
                 )
             ],
         )

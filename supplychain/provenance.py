@@ -38,6 +38,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "candidates": ("supplier", "buyer", "item"),
     "certifications": ("supplier", "item"),
     "ownership": ("owner", "owned"),
+    "expansions": ("facility", "lead_weeks"),  # two phases at one facility differ in their lead
 }
 
 

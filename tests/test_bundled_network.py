@@ -126,6 +126,7 @@ def test_no_figure_lacks_provenance(net):
                 "supplies",
                 "candidates",
                 "certifications",
+                "expansions",
                 "ownership",
                 "sources",
             )
