@@ -108,3 +108,21 @@ def test_report_tells_the_strategy(twelve: sc.StressResult, tmp_path: Path) -> N
     assert "Qualify srv_mx as a supplier of server to dc_in (IND): USD 5" in page
     assert "Which members use which action" in page
     assert "Frontier: the members&#x27; lost output per week against the plan&#x27;s cost" in page
+
+
+def test_expansion_in_words() -> None:
+    """tests/test_expansions.py's build network within a budget of 6: expand A, srv_mx + 20 a
+    week from week 0 (cost 6), paid by every member alike (srv_mx is in MEX, no member's):
+    IND and BRA 3 each; the members' loss 40 -> 20."""
+    from test_expansions import build_network, build_scenario
+
+    res = sc.run_scenario(
+        build_network(), build_scenario({"budget": 6}, ["IND", "BRA"]), analyses=False, exposure=False, progress=False
+    )
+    sentences = strategy_sentences(res)
+    assert sentences[0] == (
+        "Build 20 units per week more server at srv_mx (MEX): USD 6, shared by 2 members that use it, USD 3 each; "
+        "in use at once."
+    )
+    assert "from 40 to 20 per week (50.0 % less)" in sentences[-1]
+    assert members_use(res).index.tolist() == ["expand srv_mx"]
