@@ -570,8 +570,18 @@ class Scenario(_Model):
         file (``controls[0].destinatons: unknown key 'destinatons'; did you mean
         'destinations'?``), instead of pydantic's ``ValidationError``."""
         files: list[Path] = []
+        if isinstance(obj, dict) and any(
+            isinstance(e, dict) and "from" in e for sec in BORROWED for e in (obj.get(sec) or []) if isinstance(e, dict)
+        ):
+            name = obj.get("name")
+            label = f"scenario {quoted(name)}" if isinstance(name, str) else "scenario"
+            problems: list[Problem] = []
+            obj, _, files = _borrow(obj, {}, Path.cwd(), label, problems, ())
+            if problems:
+                raise InputError(f"{label}: invalid scenario", problems)
         if isinstance(obj, dict) and obj.get("extends") is not None:
-            obj, files = _extended(obj)
+            obj, parents = _extended(obj)
+            files = [*parents, *files]
         try:
             scenario = cls._validated(obj, **options)
             scenario._files = files
@@ -837,7 +847,14 @@ def _load_chain(
     place of every key path, and the files of the chain (the root first). A problem with the
     chain itself (an unknown parent, a cycle, an unknown name under ``remove``) is appended to
     ``problems``; a parent's own problems raise, naming the parent's file."""
-    data, lines = load_yaml(path, problems=problems)
+    data, raw_lines = load_yaml(path, problems=problems)
+    lines: dict[KeyPath, Where] = dict(raw_lines)
+    borrowed: list[Path] = []
+    if isinstance(data, dict):
+        mine: list[Problem] = []
+        data, lines, borrowed = _borrow(data, lines, path.parent, str(path), mine, (*seen, path.resolve()))
+        if mine:  # an entry that cannot be borrowed would only add noise to validation
+            raise InputError(f"{path}: invalid scenario", [*problems, *mine])
     places: dict[KeyPath, Where] = dict(lines)
     if isinstance(data, dict) and "remove" in data and "extends" not in data:
         problems.append(
@@ -849,7 +866,7 @@ def _load_chain(
         )
         data = {k: v for k, v in data.items() if k != "remove"}
     if not isinstance(data, dict) or "extends" not in data:
-        return data, places, [path]
+        return data, places, [path, *borrowed]
     ref = data.get("extends")
     here = f"{path} line {lines.get(('extends',), 1)}"
     if not isinstance(ref, str) or not ref.strip():
@@ -876,7 +893,91 @@ def _load_chain(
         problems.append(Problem(here, f"extends: {target} is not a scenario mapping"))
         return data, places, [path]
     merged, merged_places = _merge(parent, parent_places, target, data, lines, path, problems)
-    return merged, merged_places, [*files, path]
+    return merged, merged_places, [*files, path, *borrowed]
+
+
+BORROWED = ("controls", "disruptions")
+"""The lists whose entries may say ``from: SCENARIO``: the entry of the same name in that
+scenario (a bundled name or a path relative to the file), with the keys written here replacing
+its own. So a control is written once, in the scenario that documents it, and reused."""
+
+
+def _borrow(
+    data: dict[str, Any],
+    lines: dict[KeyPath, Where],
+    base: Path,
+    label: str,
+    problems: list[Problem],
+    seen: tuple[Path, ...],
+) -> tuple[dict[str, Any], dict[KeyPath, Where], list[Path]]:
+    """``data`` with every entry that says ``from: SCENARIO`` replaced by that scenario's entry
+    of the same name (its whole ``extends`` chain read), the keys the entry writes winning;
+    places of borrowed keys become (that file, line). Returns the files read for them too."""
+    out = dict(data)
+    places = dict(lines)
+    files: list[Path] = []
+    for section in BORROWED:
+        entries = data.get(section)
+        if not isinstance(entries, list) or not any(isinstance(e, dict) and "from" in e for e in entries):
+            continue
+        new = list(entries)
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict) or "from" not in entry:
+                continue
+            here = f"{label} line {_line(lines, (section, i, 'from'), (section, i))}"
+            ref, name = entry.get("from"), entry.get("name")
+            kind = section.removesuffix("s")
+            if not isinstance(ref, str) or not ref.strip():
+                problems.append(Problem(here, f"{section}[{i}].from: give the name of a bundled scenario or a path"))
+                continue
+            if not isinstance(name, str):
+                problems.append(Problem(here, f"{section}[{i}].from: needs the name of the {kind} to take"))
+                continue
+            try:
+                target = resolve_scenario_path(ref, base=base)
+            except InputError as exc:
+                problems.append(Problem(here, f"{section}[{i}].from: {'; '.join(p.message for p in exc.problems)}"))
+                continue
+            if target.resolve() in seen:
+                problems.append(Problem(here, f"{section}[{i}].from: {target.name} is this file or extends it"))
+                continue
+            if not target.is_file():
+                problems.append(Problem(here, f"{section}[{i}].from: no such scenario file {quoted(str(target))}"))
+                continue
+            source_problems: list[Problem] = []
+            source, source_places, source_files = _load_chain(target, source_problems, seen)
+            if source_problems:
+                raise InputError(f"{target}: invalid scenario (borrowed from by {label})", source_problems)
+            theirs = source.get(section) if isinstance(source, dict) else None
+            names = [e.get("name") for e in theirs or [] if isinstance(e, dict)]
+            if name not in names:
+                problems.append(
+                    Problem(
+                        here,
+                        f"{section}[{i}].from: {target.stem} has no {kind} named {quoted(name)}"
+                        f"{_suggest(name, [str(n) for n in names])}; its {section}: {', '.join(map(str, names)) or '(none)'}",
+                    )
+                )
+                continue
+            j = names.index(name)
+            assert theirs is not None
+            new[i] = {**theirs[j], **{k: v for k, v in entry.items() if k != "from"}}
+            for kp in [kp for kp in places if kp[:2] == (section, i) and len(kp) > 2 and kp[2] == "from"]:
+                del places[kp]
+            for kp, where in source_places.items():
+                if kp[:2] == (section, j) and len(kp) > 2 and kp[2] not in entry:
+                    places[(section, i, *kp[2:])] = where if isinstance(where, tuple) else (str(target), where)
+            files += [f for f in source_files if f not in files]
+        out[section] = new
+    return out, places, files
+
+
+def _line(lines: dict[KeyPath, Where], *keys: KeyPath) -> int | str:
+    for key in keys:
+        if key in lines:
+            where = lines[key]
+            return where if isinstance(where, int) else where[1]
+    return 1
 
 
 def _merge(
@@ -884,7 +985,7 @@ def _merge(
     parent_places: dict[KeyPath, Where],
     parent_path: Path,
     child: dict[str, Any],
-    child_lines: dict[KeyPath, int],
+    child_lines: dict[KeyPath, Where],
     child_path: Path,
     problems: list[Problem],
 ) -> tuple[dict[str, Any], dict[KeyPath, Where]]:
@@ -1110,8 +1211,18 @@ def scenario_json_schema() -> dict[str, Any]:
     partial: dict[str, Any] = {}
     for section, model in (("controls", "Control"), ("disruptions", "Disruption"), ("observed", "Observation")):
         required = defs.get(model, {}).pop("required", None)
+        if section in BORROWED and model in defs:
+            defs[model]["properties"]["from"] = {
+                "type": "string",
+                "title": "From",
+                "description": f"take the {model.lower()} of this name from that scenario (a bundled name or a path "
+                "relative to this file); the keys written here replace its own",
+            }
         if required:
-            full[section] = {"items": {"required": required}}
+            whole: dict[str, Any] = {"required": required}
+            if section in BORROWED:  # an entry that borrows needs only its name
+                whole = {"if": {"required": ["from"]}, "then": {"required": ["name"]}, "else": whole}
+            full[section] = {"items": whole}
             partial[section] = {"items": {"required": ["name"]}}
     if full:
         schema["if"] = {"required": ["extends"]}

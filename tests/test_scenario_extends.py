@@ -143,3 +143,68 @@ def test_model_validate_resolves_extends_and_round_trips() -> None:
     assert [c.name for c in scen.controls] == ["us-chips"]
     again = sc.Scenario.model_validate(scen.model_dump(by_alias=True))  # merged once: extends is spent
     assert again.model_dump() == scen.model_dump()
+
+
+# ---- from: one entry taken from another scenario ------------------------------------------------
+
+
+def test_an_entry_from_another_scenario_is_taken_whole_and_overridden(tmp_path: Path) -> None:
+    """us-chips from tiny-export-controls (chips to China, licensed at 0.2, foreign-direct-product
+    reach), licensed here at 0.5; nl-litho taken as it is. With the 13 weeks of EUV stock:
+    dc_cn = 0.6 · 0.5 · 1 + 0.4 · 0.5 · 0.25 = 0.35 (the module docstring's child, no outage)."""
+    path = write(
+        tmp_path,
+        "mine.yaml",
+        "name: mine\nnetwork: tiny\ncontrols:\n"
+        "  - {name: nl-litho, from: tiny-export-controls}\n"
+        "  - name: us-chips\n    from: tiny-export-controls\n    licence_approval: 0.5\n",
+    )
+    scen = sc.read_scenario(path)
+    source = {c.name: c for c in sc.read_scenario("tiny-export-controls").controls}
+    assert scen.controls[0] == source["nl-litho"]
+    assert scen.controls[1] == source["us-chips"].model_copy(update={"licence_approval": 0.5})
+    assert sc.stress(None, scen).facilities.loc["dc_cn", "availability"] == pytest.approx(0.35, abs=1e-12)
+    assert len(scen._files) == 2  # the hash covers the file borrowed from
+    assert sc.Scenario.model_validate(
+        {"name": "m", "network": "tiny", "controls": [{"name": "us-chips", "from": "tiny-export-controls"}]}
+    ).controls == [source["us-chips"]]
+
+
+def test_from_errors_name_the_line_and_what_is_there(tmp_path: Path) -> None:
+    path = write(tmp_path, "mine.yaml", "name: mine\ncontrols:\n  - {name: us-chip, from: tiny-export-controls}\n")
+    with pytest.raises(InputError) as info:
+        sc.read_scenario(path)
+    text = str(info.value)
+    assert "mine.yaml line 3: controls[0].from: tiny-export-controls has no control named 'us-chip'" in text
+    assert "did you mean 'us-chips'" in text
+    assert "unknown key 'from'" not in text  # no noise from validation
+    path.write_text("name: mine\ncontrols:\n  - {name: us-chips, from: no-such-scenario}\n")
+    with pytest.raises(InputError, match=r"line 3: controls\[0\]\.from: no such file or bundled scenario"):
+        sc.read_scenario(path)
+    path.write_text("name: mine\ncontrols:\n  - {name: x, from: mine.yaml}\n")
+    with pytest.raises(InputError, match=r"controls\[0\]\.from: mine.yaml is this file or extends it"):
+        sc.read_scenario(path)
+
+
+def test_an_error_in_a_borrowed_key_names_the_file_that_wrote_it(tmp_path: Path) -> None:
+    write(tmp_path, "rules.yaml", "name: rules\ncontrols:\n  - name: c\n    issuer: NLD\n    licence_approval: 2\n")
+    path = write(tmp_path, "mine.yaml", "name: mine\ncontrols:\n  - {name: c, from: rules.yaml}\n")
+    with pytest.raises(InputError, match=r"rules.yaml line 5: controls\[0\]\.licence_approval"):
+        sc.read_scenario(path)
+
+
+def test_the_library_writes_each_control_once() -> None:
+    """A control is written in full in one bundled file; the others take it with ``from:``, or
+    inherit it with ``extends:`` (an entry naming a parent's control there changes it)."""
+    import yaml
+
+    from supplychain.scenario import SCENARIO_DIR
+
+    written: dict[str, list[str]] = {}
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        parents = {c.name for c in sc.read_scenario(data["extends"]).controls} if "extends" in data else set()
+        for entry in data.get("controls") or []:
+            if "from" not in entry and entry["name"] not in parents:
+                written.setdefault(entry["name"], []).append(path.stem)
+    assert {name: files for name, files in written.items() if len(files) > 1} == {}
