@@ -955,7 +955,8 @@ def _borrow(
                     Problem(
                         here,
                         f"{section}[{i}].from: {target.stem} has no {kind} named {quoted(name)}"
-                        f"{_suggest(name, [str(n) for n in names])}; its {section}: {', '.join(map(str, names)) or '(none)'}",
+                        f"{_suggest(name, [str(n) for n in names])}; its {section}: "
+                        f"{', '.join(map(str, names)) or '(none)'}",
                     )
                 )
                 continue
