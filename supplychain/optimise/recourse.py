@@ -16,6 +16,7 @@ the slope a Benders cut (``model.define_benders_cut``) needs.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -55,33 +56,60 @@ class _Recourse:
         self.columns = self.block.x + self.block.y + self.block.u + self.stock
         self.run = ReusableProblem(problem, solver, what="strategy second-stage LP")
         self.solves = 0
+        self._lower: np.ndarray | None = None  # the bounds of the last solve (``_set_bounds``)
+        self._upper: np.ndarray | None = None
+        self._index: np.ndarray | None = None  # the columns' positions in the HiGHS model
+
+    def bounds(
+        self, plan: np.ndarray, edge: np.ndarray, own: np.ndarray, new: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of ``self.columns`` (±inf where none) for ``plan`` in one
+        sample with factors ``edge``, ``own`` and ``new``: x ≤ o·H, y ≤ a·share·H where a < 1,
+        u_x ≤ a_x · κ(π), σ fixed at π's stock."""
+        inst, arr = self.inst, self.inst.network.arrays
+        horizon = inst.horizon
+        x_ub = own * horizon
+        y_ub = np.where(edge < 1.0, edge * arr.share * horizon, np.inf)
+        kappa = inst.new_cap @ plan if inst.n_new else np.zeros(0)
+        u_ub = np.maximum(0.0, new * kappa)
+        stock = np.asarray(plan[inst.stock_start :], dtype=float)
+        lower = np.concatenate([np.zeros(len(x_ub) + len(y_ub) + len(u_ub)), stock])
+        return lower, np.concatenate([x_ub, y_ub, u_ub, stock])
+
+    def _set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Push the bounds that differ from the last solve's (all of them the first time): a
+        sample or plan changes a few hundred of the LP's columns, not its 14 000."""
+        if self._lower is None or self._upper is None:
+            changed = np.arange(len(lower))
+        else:
+            changed = np.flatnonzero((lower != self._lower) | (upper != self._upper))
+        if changed.size:
+            lo = [None if math.isinf(v) else v for v in lower[changed].tolist()]
+            hi = [None if math.isinf(v) else v for v in upper[changed].tolist()]
+            self.run.set_bounds([self.columns[i] for i in changed.tolist()], lo, hi)
+        self._lower, self._upper = lower, upper
+
+    def loss(self, plan: np.ndarray, edge: np.ndarray, own: np.ndarray, new: np.ndarray) -> float:
+        """loss_s(π) per week of one sample with factors ``edge``, ``own`` and ``new``."""
+        self._set_bounds(*self.bounds(plan, edge, own, new))
+        status = self.run.solve()
+        self.solves += 1
+        if not status.optimal or status.objective is None:
+            raise SolverError(f"strategy second-stage LP ended {status.status} ({status.solver})")
+        return max(0.0, float(status.objective))
 
     def evaluate(
         self, plan: np.ndarray, edge: np.ndarray, own: np.ndarray, new: np.ndarray, gradient: bool = True
     ) -> tuple[float, np.ndarray | None, np.ndarray]:
         """loss_s(π) per week, its subgradient g_s (None unless ``gradient``) and the production
         x_vs (weeks) of one sample with factors ``edge``, ``own`` and ``new``."""
-        inst, arr = self.inst, self.inst.network.arrays
-        horizon = inst.horizon
-        x_ub: list[float | None] = (own * horizon).tolist()
-        y_ub: list[float | None] = [
-            c if a < 1.0 else None for c, a in zip((edge * arr.share * horizon).tolist(), edge.tolist(), strict=True)
-        ]
-        kappa = inst.new_cap @ plan if inst.n_new else np.zeros(0)
-        u_ub: list[float | None] = np.maximum(0.0, new * kappa).tolist()
-        stock: list[float | None] = plan[inst.stock_start :].tolist()
-        lower: list[float | None] = [0.0] * (len(x_ub) + len(y_ub) + len(u_ub))
-        self.run.set_bounds(self.columns, lower + stock, x_ub + y_ub + u_ub + stock)
-        status = self.run.solve()
-        self.solves += 1
-        if not status.optimal or status.objective is None:
-            raise SolverError(f"strategy second-stage LP ended {status.status} ({status.solver})")
-        loss = max(0.0, float(status.objective))
+        inst = self.inst
+        loss = self.loss(plan, edge, own, new)
         production = self.run.values(self.block.x)
         if not gradient:
             return loss, None, production
         dj = self._reduced_costs()
-        n_x, n_y = len(x_ub), len(y_ub)
+        n_x, n_y = len(self.block.x), len(self.block.y)
         d_u = np.minimum(0.0, dj[n_x + n_y : n_x + n_y + inst.n_new])  # ∂loss/∂(cap of u) ≤ 0
         d_sigma = dj[n_x + n_y + inst.n_new :]
         grad = (d_u * new) @ inst.new_cap if inst.n_new else np.zeros(inst.n_plan)
@@ -94,18 +122,26 @@ class _Recourse:
         highs = self.run._highs if self.run.in_place else None
         if highs is not None:
             dual = np.asarray(highs.getSolution().col_dual, dtype=np.float64)
-            index = np.fromiter((v.index for v in self.columns), dtype=np.int64, count=len(self.columns))
-            return dual[index]
+            if self._index is None:
+                self._index = np.fromiter((v.index for v in self.columns), dtype=np.int64, count=len(self.columns))
+            return dual[self._index]
         return np.array([v.dj or 0.0 for v in self.columns], dtype=float)
 
     def losses(
-        self, plan: np.ndarray, samples: _Samples, gradient: bool = False
+        self, plan: np.ndarray, samples: _Samples, gradient: bool = False, production: bool = False
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-        """Loss (K,), subgradients (K × P) or None, production of each sample (K × N)."""
+        """Loss (K,), subgradients (K × P) or None, and with ``production`` the production of
+        each sample (K × N; K × 0 without)."""
+        if not gradient and not production:
+            losses = np.array(
+                [self.loss(plan, samples.edge[s], samples.own[s], samples.new[s]) for s in range(samples.k)]
+            )
+            return losses, None, np.zeros((samples.k, 0))
         out = [self.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient) for s in range(samples.k)]
         losses = np.array([o[0] for o in out])
         grads = np.array([o[1] for o in out]) if gradient else None
-        return losses, grads, np.array([o[2] for o in out])
+        made = np.array([o[2] for o in out]) if production else np.zeros((samples.k, 0))
+        return losses, grads, made
 
     def expected_new_flow(self, plan: np.ndarray, samples: _Samples) -> np.ndarray:
         """Expected value delivered over each opened edge, Σ_s p_s u_xs · c_v q_vk · value_k
@@ -115,7 +151,7 @@ class _Recourse:
         unit = arr.capacity[inst.new_dst] * arr.quantity[inst.new_recipe] * arr.item_value[inst.new_item]
         total = np.zeros(inst.n_new)
         for s in range(samples.k):
-            self.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient=False)
+            self.loss(plan, samples.edge[s], samples.own[s], samples.new[s])
             total += samples.weight[s] * self.run.values(self.block.u) * unit
         return total
 
