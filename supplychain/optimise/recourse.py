@@ -65,33 +65,54 @@ class _Recourse:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bounds of ``self.columns`` (±inf where none) for ``plan`` in one
         sample with factors ``edge``, ``own`` and ``new``: x ≤ o·H, y ≤ a·share·H where a < 1,
-        u_x ≤ a_x · κ(π), σ fixed at π's stock."""
+        u_x ≤ a_x · κ(π), σ fixed at π's stock. Factors of several samples (S × …) give S rows."""
         inst, arr = self.inst, self.inst.network.arrays
         horizon = inst.horizon
         x_ub = own * horizon
         y_ub = np.where(edge < 1.0, edge * arr.share * horizon, np.inf)
         kappa = inst.new_cap @ plan if inst.n_new else np.zeros(0)
         u_ub = np.maximum(0.0, new * kappa)
-        stock = np.asarray(plan[inst.stock_start :], dtype=float)
-        lower = np.concatenate([np.zeros(len(x_ub) + len(y_ub) + len(u_ub)), stock])
-        return lower, np.concatenate([x_ub, y_ub, u_ub, stock])
+        stock = np.broadcast_to(
+            np.asarray(plan[inst.stock_start :], dtype=float), (*x_ub.shape[:-1], inst.n_plan - inst.stock_start)
+        )
+        lower = np.concatenate(
+            [np.zeros((*x_ub.shape[:-1], x_ub.shape[-1] + y_ub.shape[-1] + u_ub.shape[-1])), stock], axis=-1
+        )
+        return lower, np.concatenate([x_ub, y_ub, u_ub, stock], axis=-1)
 
-    def _set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+    def _set_bounds(self, lower: np.ndarray, upper: np.ndarray, columns: np.ndarray | None = None) -> None:
         """Push the bounds that differ from the last solve's (all of them the first time): a
-        sample or plan changes a few hundred of the LP's columns, not its 14 000."""
+        sample or plan changes a few hundred of the LP's columns, not its 14 000. With
+        ``columns`` (after a full push), ``lower``/``upper`` are those columns' bounds only."""
         if self._lower is None or self._upper is None:
+            if columns is not None:
+                raise ValueError("the first bounds pushed must be every column's")
             changed = np.arange(len(lower))
-        else:
+            self._lower, self._upper = lower.copy(), upper.copy()
+        elif columns is None:
             changed = np.flatnonzero((lower != self._lower) | (upper != self._upper))
+            self._lower[changed], self._upper[changed] = lower[changed], upper[changed]
+        else:
+            moved = (lower != self._lower[columns]) | (upper != self._upper[columns])
+            changed = columns[moved]
+            self._lower[changed], self._upper[changed] = lower[moved], upper[moved]
         if changed.size:
-            lo = [None if math.isinf(v) else v for v in lower[changed].tolist()]
-            hi = [None if math.isinf(v) else v for v in upper[changed].tolist()]
+            lo = [None if math.isinf(v) else v for v in self._lower[changed].tolist()]
+            hi = [None if math.isinf(v) else v for v in self._upper[changed].tolist()]
             self.run.set_bounds([self.columns[i] for i in changed.tolist()], lo, hi)
-        self._lower, self._upper = lower, upper
 
     def loss(self, plan: np.ndarray, edge: np.ndarray, own: np.ndarray, new: np.ndarray) -> float:
         """loss_s(π) per week of one sample with factors ``edge``, ``own`` and ``new``."""
         self._set_bounds(*self.bounds(plan, edge, own, new))
+        return self._solve()
+
+    def loss_at(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+        """loss_s(π) per week with the bounds of ``columns`` set to ``lower``/``upper`` and every
+        other column's left as the last solve had it (the caller knows those do not change)."""
+        self._set_bounds(lower, upper, columns)
+        return self._solve()
+
+    def _solve(self) -> float:
         status = self.run.solve()
         self.solves += 1
         if not status.optimal or status.objective is None:
@@ -122,10 +143,24 @@ class _Recourse:
         highs = self.run._highs if self.run.in_place else None
         if highs is not None:
             dual = np.asarray(highs.getSolution().col_dual, dtype=np.float64)
-            if self._index is None:
-                self._index = np.fromiter((v.index for v in self.columns), dtype=np.int64, count=len(self.columns))
-            return dual[self._index]
+            return dual[self._positions()]
         return np.array([v.dj or 0.0 for v in self.columns], dtype=float)
+
+    def _positions(self) -> np.ndarray:
+        if self._index is None:
+            self._index = np.fromiter((v.index for v in self.columns), dtype=np.int64, count=len(self.columns))
+        return self._index
+
+    def certificate(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The last solve's values and reduced costs of ``self.columns[columns]``, what a
+        ``_Certificates`` keeps; None without a live HiGHS model (CBC)."""
+        highs = self.run._highs if self.run.in_place else None
+        if highs is None:
+            return None
+        solution = highs.getSolution()
+        where = self._positions()[columns]
+        value = np.asarray(solution.col_value, dtype=np.float64)[where]
+        return value, np.asarray(solution.col_dual, dtype=np.float64)[where]
 
     def losses(
         self, plan: np.ndarray, samples: _Samples, gradient: bool = False, production: bool = False
@@ -154,6 +189,76 @@ class _Recourse:
             self.loss(plan, samples.edge[s], samples.own[s], samples.new[s])
             total += samples.weight[s] * self.run.values(self.block.u) * unit
         return total
+
+
+class _Certificates:
+    """What the LPs already solved say about the LP at other bounds (same rows, same costs),
+    over the columns whose bounds differ between the LPs asked for (``columns``, positions in
+    ``_Recourse.columns``).
+
+    A solve at bounds [l, u] gives its value z, a primal solution x and the reduced costs
+    d = c − Aᵀπ of a dual solution π. At other bounds [l', u'] (equal on every other column):
+
+    - **upper bound** z, when x lies within [l', u'] (it is feasible there; same costs);
+    - **lower bound** z + Σ_j (t_j(l', u') − t_j(l, u)), t_j(l, u) = d_j l_j for d_j > 0,
+      d_j u_j for d_j < 0, 0 for d_j = 0: the Lagrangian dual function of π, which is a lower
+      bound at any bounds (weak duality: π's feasibility does not involve the column bounds)
+      and equals z at [l, u] (strong duality).
+
+    Where the largest lower bound and the smallest upper bound meet (within the caller's
+    tolerance) the LP's value is the upper bound, an LP optimum already found: e.g. a sample
+    whose licence outcomes differ from a solved one's only on edges that carry no flow there
+    and are not binding. Reduced costs within ``DUAL_ZERO`` of 0 count as 0 (HiGHS' dual
+    feasibility tolerance is 1e-7), values within ``PRIMAL_SLACK`` (relative) of a bound as
+    within it.
+    """
+
+    def __init__(self, columns: np.ndarray) -> None:
+        self.columns = columns
+        self._x: list[np.ndarray] = []
+        self._d: list[np.ndarray] = []
+        self._base: list[float] = []
+        self._value: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def add(self, value: float, x: np.ndarray, d: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """A solve of value ``value`` at ``lower``/``upper`` (over ``columns``) with solution ``x``
+        and reduced costs ``d`` there."""
+        d = np.where(np.abs(d) <= DUAL_ZERO, 0.0, d)
+        self._x.append(x)
+        self._d.append(d)
+        self._base.append(float(_dual_terms(d, lower[None, :], upper[None, :])[0]))
+        self._value.append(float(value))
+
+    def bound(self, lower: np.ndarray, upper: np.ndarray, which: range | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(largest lower bound, smallest upper bound) of the LP's value at each row of
+        ``lower``/``upper`` (S × columns) from the certificates ``which`` (default all)."""
+        low = np.full(len(lower), -np.inf)
+        high = np.full(len(lower), np.inf)
+        slack = PRIMAL_SLACK * np.maximum(1.0, np.abs(np.where(np.isfinite(upper), upper, 0.0)))
+        for k in which if which is not None else range(len(self)):
+            x, d, base, value = self._x[k], self._d[k], self._base[k], self._value[k]
+            inside = np.all((x >= lower - slack) & (x <= upper + slack), axis=1)
+            high = np.where(inside, np.minimum(high, value), high)
+            if math.isfinite(base):
+                low = np.maximum(low, value + _dual_terms(d, lower, upper) - base)
+        return low, high
+
+
+def _dual_terms(d: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Σ_j t_j per row: d_j l_j where d_j > 0, d_j u_j where d_j < 0 (−inf at an infinite bound)."""
+    with np.errstate(invalid="ignore"):
+        terms = np.where(d > 0, d * lower, 0.0) + np.where(d < 0, d * upper, 0.0)
+    return terms.sum(axis=1)  # never nan: d · ±inf is taken only where its sign makes it −inf
+
+
+DUAL_ZERO = 1e-10
+"""Reduced costs at most this in magnitude count as 0 in a ``_Certificates`` lower bound."""
+
+PRIMAL_SLACK = 1e-9
+"""A solution within this (relative to the bound, at least 1) of a bound counts as within it."""
 
 
 def _lp_solver(solver: Any) -> Any:
