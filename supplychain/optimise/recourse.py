@@ -23,7 +23,7 @@ import numpy as np
 import pulp
 
 from ..errors import SolverError
-from ..solvers import ReusableProblem, available_solvers, get_solver
+from ..solvers import ReusableProblem, _highs_status, available_solvers, get_solver
 from .instance import _Instance, _Samples
 from .model import _loss_weights, _second_stage, define_final_demand, define_recipes, define_supplier_output
 
@@ -189,6 +189,100 @@ class _Recourse:
             self.loss(plan, samples.edge[s], samples.own[s], samples.new[s])
             total += samples.weight[s] * self.run.values(self.block.u) * unit
         return total
+
+
+class _Cone:
+    """The second-stage LP cut to the cone of the final outputs whose loss counts: the
+    facilities upstream of a final output of positive loss weight (through supply and opened
+    edges), their columns (x, the y and u into them, l of those finals, σ of their recipes) and
+    the rows that keep a column; a copy of ``recourse``'s live HiGHS model, solved in its place
+    for loss-only solves (``_Evaluation``).
+
+    The value is the same: every column left out belongs to a facility no counted final output
+    depends on, and setting it to 0 (x, y, u, σ) or to the shortfall (l of an uncounted final)
+    keeps every row feasible (a supplier's row only relaxes when its flows to facilities outside
+    the cone are 0) and changes no counted loss. For the members' loss of the consortium
+    scenario the cone holds 312 of 434 facilities and 5 379 of 13 670 edges, and a solve takes
+    about 60 % of the full LP's time; bounds of columns outside the cone are ignored.
+    """
+
+    def __init__(self, recourse: _Recourse) -> None:
+        import highspy
+
+        recourse.run.build()
+        full = recourse.run._highs
+        inst, arr = recourse.inst, recourse.inst.network.arrays
+        finals = np.flatnonzero(arr.is_final)
+        inside = np.zeros(arr.n_facilities, dtype=bool)
+        inside[finals[recourse.loss_weight > 0]] = True
+        src = np.concatenate([arr.edge_src, inst.new_src])
+        dst = np.concatenate([arr.edge_dst, inst.new_dst])
+        while True:  # upstream, one supply level per pass
+            grown = inside.copy()
+            grown[src[inside[dst]]] = True
+            if (grown == inside).all():
+                break
+            inside = grown
+        keep = np.ones(int(full.getNumCol()), dtype=bool)
+        positions = recourse._positions()
+        kept = np.concatenate(
+            [inside, inside[arr.edge_dst], inside[inst.new_dst], inside[arr.recipe_facility[inst.stock_recipes]]]
+        )
+        keep[positions[~kept]] = False
+        lost = np.fromiter((v.index for v in recourse.block.lost), dtype=np.int64, count=len(recourse.block.lost))
+        keep[lost[~inside[finals]]] = False
+        self.highs = highspy.Highs()
+        self.highs.passOptions(full.getOptions())
+        self.highs.passModel(full.getLp())
+        dropped = np.flatnonzero(~keep).astype(np.int32)
+        self.highs.deleteCols(len(dropped), dropped)
+        matrix = self.highs.getLp().a_matrix_
+        used = np.zeros(int(self.highs.getNumRow()), dtype=bool)
+        used[np.asarray(matrix.index_, dtype=np.int64)] = True
+        empty = np.flatnonzero(~used).astype(np.int32)
+        if len(empty):
+            self.highs.deleteRows(len(empty), empty)
+        index = np.cumsum(keep) - 1
+        self.index = np.where(kept, index[positions], -1)  # cone column of each recourse column, or -1
+        self.facilities = int(inside.sum())
+        self._lower: np.ndarray | None = None
+        self._upper: np.ndarray | None = None
+
+    def loss_at(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+        """As ``_Recourse.loss_at``: ``columns`` (recourse positions) get ``lower``/``upper``
+        (those outside the cone are ignored), every other column keeps its bounds."""
+        where = self.index[columns]
+        inside = where >= 0
+        where, lower, upper = where[inside], lower[inside], upper[inside]
+        if self._lower is None or self._upper is None:
+            moved = np.ones(len(where), dtype=bool)
+            self._lower, self._upper = np.full(len(self.index), np.nan), np.full(len(self.index), np.nan)
+        else:
+            moved = (lower != self._lower[columns[inside]]) | (upper != self._upper[columns[inside]])
+        if moved.any():
+            self.highs.changeColsBounds(
+                int(moved.sum()), where[moved].astype(np.int32), lower[moved].copy(), upper[moved].copy()
+            )
+            self._lower[columns[inside][moved]] = lower[moved]
+            self._upper[columns[inside][moved]] = upper[moved]
+        self.highs.run()
+        status, _ = _highs_status(self.highs)
+        if status != "optimal":  # as ``ReusableProblem.solve``: once more from scratch
+            self.highs.clearSolver()
+            self.highs.run()
+            status, _ = _highs_status(self.highs)
+            if status != "optimal":
+                raise SolverError(f"strategy second-stage LP (cone) ended {status} (highs)")
+        return max(0.0, float(self.highs.getInfo().objective_function_value))
+
+    def certificate(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """As ``_Recourse.certificate`` for the ``columns`` in the cone (all of ``columns`` must be)."""
+        solution = self.highs.getSolution()
+        where = self.index[columns]
+        return (
+            np.asarray(solution.col_value, dtype=np.float64)[where],
+            np.asarray(solution.col_dual, dtype=np.float64)[where],
+        )
 
 
 class _Certificates:

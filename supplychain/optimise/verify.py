@@ -34,7 +34,7 @@ from ..scenario import CompiledScenario, Scenario, prepare
 from ..stress import propagate
 from .instance import _all_samples, _Instance, _Samples
 from .model import _loss_weights
-from .recourse import _Certificates, _lp_solver, _Recourse
+from .recourse import _Certificates, _Cone, _lp_solver, _Recourse
 from .reduction import weighted_cvar
 from .strategy import apply_plan
 
@@ -81,6 +81,7 @@ class _Evaluation:
         self._zero = inst.zero_plan()
         self._shortcuts = shortcuts
         self._certificates: dict[str, _Certificates] = {}
+        self._cones: dict[str, _Cone] = {}
         self._varying: np.ndarray | None = None  # columns whose bounds differ between the LPs
         self._reference: tuple[np.ndarray, np.ndarray] | None = None  # the other columns' bounds
         self.solves = 0
@@ -157,6 +158,11 @@ class _Evaluation:
         lower, upper = recourse.bounds(plan, samples.edge[todo], samples.own[todo], samples.new[todo])
         if (lower[:, fixed] != ref_lower[fixed]).any() or (upper[:, fixed] != ref_upper[fixed]).any():
             varying = np.arange(len(ref_lower))  # a bound the survey did not see vary: compare all
+        recourse._set_bounds(ref_lower, ref_upper)  # the cone copies them; then only the varying columns move
+        cone = self._cones.get(whose)
+        if cone is None:
+            cone = self._cones[whose] = _Cone(recourse)
+        varying = varying[cone.index[varying] >= 0]  # bounds outside the cone change nothing
         lower, upper = lower[:, varying], upper[:, varying]
         certificates = self._certificates.get(whose)
         if certificates is None or not np.array_equal(certificates.columns, varying):
@@ -164,18 +170,17 @@ class _Evaluation:
         low, high = certificates.bound(lower, upper)
         low = np.maximum(low, floor)
         high = np.minimum(high, out[todo])
-        recourse._set_bounds(ref_lower, ref_upper)  # then only the varying columns move
         collect, hits = True, 0
         for i, s in enumerate(todo.tolist()):
             if high[i] - low[i] <= tolerance:
                 out[s] = high[i]
                 hits += 1
                 continue
-            out[s] = recourse.loss_at(varying, lower[i], upper[i])
+            out[s] = cone.loss_at(varying, lower[i], upper[i])
             self.solves += 1
             if collect and i >= CERTIFICATE_TRIAL and hits < CERTIFICATE_HITS * i:
                 collect = False  # the samples left differ where it matters: stop paying for certificates
-            solution = recourse.certificate(varying) if collect and i + 1 < len(todo) else None
+            solution = cone.certificate(varying) if collect and i + 1 < len(todo) else None
             if solution is None:
                 continue
             certificates.add(out[s], *solution, lower[i], upper[i])
