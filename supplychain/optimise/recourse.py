@@ -248,6 +248,11 @@ class _Cone:
         self._lower: np.ndarray | None = None
         self._upper: np.ndarray | None = None
 
+    @property
+    def usable(self) -> bool:
+        """False when nothing is left (no counted final output): the whole LP is solved instead."""
+        return int(self.highs.getNumCol()) > 0 and int(self.highs.getNumRow()) > 0
+
     def loss_at(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
         """As ``_Recourse.loss_at``: ``columns`` (recourse positions) get ``lower``/``upper``
         (those outside the cone are ignored), every other column keeps its bounds."""

@@ -168,7 +168,10 @@ class _Evaluation:
         cone = self._cones.get(whose)
         if cone is None:
             cone = self._cones[whose] = _Cone(recourse)
-        varying = varying[cone.index[varying] >= 0]  # bounds outside the cone change nothing
+        lp: _Cone | _Recourse = recourse
+        if cone.usable:
+            lp = cone
+            varying = varying[cone.index[varying] >= 0]  # bounds outside the cone change nothing
         lower, upper = lower[:, varying], upper[:, varying]
         certificates = self._certificates.get(whose)
         if certificates is None or not np.array_equal(certificates.columns, varying):
@@ -179,18 +182,18 @@ class _Evaluation:
         collect, hits = True, 0
         # similar samples one after the other (lexicographic in their bounds): fewer simplex
         # iterations from the previous basis, and more samples settled by a neighbour's certificate
-        order = np.lexsort(upper[:, ::-1].T)
+        order = np.lexsort(upper[:, ::-1].T) if upper.shape[1] else np.arange(len(todo))
         todo, lower, upper, low, high = todo[order], lower[order], upper[order], low[order], high[order]
         for i, s in enumerate(todo.tolist()):
             if high[i] - low[i] <= tolerance:
                 out[s] = high[i]
                 hits += 1
                 continue
-            out[s] = cone.loss_at(varying, lower[i], upper[i])
+            out[s] = lp.loss_at(varying, lower[i], upper[i])
             self.solves += 1
             if collect and i >= CERTIFICATE_TRIAL and hits < CERTIFICATE_HITS * i:
                 collect = False  # the samples left differ where it matters: stop paying for certificates
-            solution = cone.certificate(varying) if collect and i + 1 < len(todo) else None
+            solution = lp.certificate(varying) if collect and i + 1 < len(todo) else None
             if solution is None:
                 continue
             certificates.add(out[s], *solution, lower[i], upper[i])
