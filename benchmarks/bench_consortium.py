@@ -62,7 +62,8 @@ raise SystemExit(main({arguments!r}))
 
 def run(variant: str, source: Path, scenario: Path, out: Path) -> dict[str, float]:
     """One run of the command line in a fresh interpreter; returns its breakdown (seconds)."""
-    setup = "import supplychain.optimise.verify as v; v.SHORTCUTS = False" if variant == "plain" else ""
+    setup = 'import importlib; importlib.import_module("supplychain.optimise.verify").SHORTCUTS = False'
+    setup = setup if variant == "plain" else ""
     arguments = [str(scenario), "--out", str(out), "--quiet"]
     code = PROGRAM.format(source=str(source), setup=setup, arguments=arguments)
     start = time.perf_counter()
