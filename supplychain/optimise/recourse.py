@@ -168,9 +168,14 @@ class _Recourse:
         """Loss (K,), subgradients (K × P) or None, and with ``production`` the production of
         each sample (K × N; K × 0 without)."""
         if not gradient and not production:
-            losses = np.array(
-                [self.loss(plan, samples.edge[s], samples.own[s], samples.new[s]) for s in range(samples.k)]
-            )
+            # the bounds of every sample at once. Not memoised: which optimal vertex each solve
+            # lands on (the flows, not the loss) depends on the basis left by the solve before,
+            # and the proportional cost split reads those flows (``expected_new_flow``)
+            lower, upper = self.bounds(plan, samples.edge, samples.own, samples.new)
+            losses = np.zeros(samples.k)
+            for s in range(samples.k):
+                self._set_bounds(lower[s], upper[s])
+                losses[s] = self._solve()
             return losses, None, np.zeros((samples.k, 0))
         out = [self.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient) for s in range(samples.k)]
         losses = np.array([o[0] for o in out])
