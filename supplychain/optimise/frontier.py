@@ -122,14 +122,25 @@ def _frontier(
     least-risk affordable plan (see the module docstring)."""
     grid = _budget_grid(inst, inst.scenario.optimise.budget if inst.scenario.optimise else None, budgets)
     plans: list[np.ndarray] = []
-    previous = inst.zero_plan()
-    prev_losses, _, _ = recourse.losses(previous, samples)
     if engine is None and inst.n_plan:
         engine = (
             _Extensive(inst, samples, objective, solver, None)
             if method == "extensive"
             else _Benders(inst, samples, objective, solver, recourse, None)
         )
+    known: dict[bytes, np.ndarray] = {}
+
+    def model_losses(plan: np.ndarray) -> np.ndarray:
+        """The plan's losses on the optimiser's samples: solved once per plan, or taken from the
+        Benders cuts, which evaluated every plan its sweep points return."""
+        key = plan.tobytes()
+        if key not in known:
+            cut = engine.evaluations.get(key) if isinstance(engine, _Benders) else None
+            known[key] = cut[0] if cut is not None else recourse.losses(plan, samples)[0]
+        return known[key]
+
+    previous = inst.zero_plan()
+    prev_losses = model_losses(previous)
     for b in grid:
         if engine is not None and (inst.cost <= b + 1e-9).any() and inst.n_plan:
             cap = objective.risk(prev_losses)
@@ -140,7 +151,7 @@ def _frontier(
             else:
                 sol = engine.sweep_point(b, cap, start, gap, time_limit)
             trial = inst.complete(sol.plan)
-            trial_losses, _, _ = recourse.losses(trial, samples)
+            trial_losses = model_losses(trial)
             if objective.risk(trial_losses) <= objective.risk(prev_losses) + 1e-9 * objective.loss_scale:
                 previous, prev_losses = trial, trial_losses
         plans.append(previous)

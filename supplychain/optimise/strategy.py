@@ -243,11 +243,8 @@ def apply_plan(
     if len(opened):
         cap = network.facilities.set_index("id")["capacity"]
         qty = recipes.set_index(["facility", "item"])["quantity"]
-        need = (
-            supplies["buyer"].map(cap).to_numpy()
-            * np.array([qty[(b, i)] for b, i in zip(supplies["buyer"], supplies["item"], strict=True)])
-            * supplies["share"]
-        )
+        recipe_of = qty.index.get_indexer(pd.MultiIndex.from_arrays([supplies["buyer"], supplies["item"]]))
+        need = supplies["buyer"].map(cap).to_numpy() * qty.to_numpy(dtype=float)[recipe_of] * supplies["share"]
         existing = pd.Series(need.to_numpy(), index=supplies["supplier"]).groupby(level=0).sum()
         shares = opened["max_share"].to_numpy(dtype=float).copy()
         lead = opened["lead_weeks"].to_numpy(dtype=float)
@@ -283,9 +280,8 @@ def apply_plan(
         )
         frame = frame[frame["share"] > 0]
         taken = frame.groupby(["buyer", "item"], sort=False)["share"].sum()
-        shrink = pd.MultiIndex.from_arrays([supplies["buyer"], supplies["item"]]).map(
-            lambda key: 1.0 - float(taken.get(key, 0.0))
-        )
+        where = taken.index.get_indexer(pd.MultiIndex.from_arrays([supplies["buyer"], supplies["item"]]))
+        shrink = 1.0 - np.where(where >= 0, taken.to_numpy(dtype=float)[where], 0.0)
         supplies["share"] = supplies["share"] * np.asarray(shrink, dtype=float)
         new_rows = frame.to_dict("records")
         supplies = supplies[supplies["share"] > 1e-12]

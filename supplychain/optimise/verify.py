@@ -35,16 +35,28 @@ import pulp
 
 from ..analysis.flow import fair_plan
 from ..errors import InputError
-from ..scenario import CompiledScenario, Scenario, compile_rules
-from ..stress import propagate, stress
+from ..scenario import CompiledScenario, Scenario, compile_rules, prepare
+from ..stress import propagate
 from .instance import _all_samples, _Instance, _Samples
 from .model import _loss_weights
-from .recourse import _lp_solver, _Recourse
+from .recourse import _Certificates, _Cone, _lp_solver, _Recourse
 from .reduction import weighted_cvar
 from .strategy import apply_plan
 
 if TYPE_CHECKING:
     from ..network import Network
+
+SHORTCUTS = True
+"""Whether ``_Evaluation`` takes its exact shortcuts by default (False: the plain loop)."""
+
+CERTIFICATE_TRIAL = 32
+CERTIFICATE_HITS = 0.25
+"""Certificates stop being collected for a plan once, after ``CERTIFICATE_TRIAL`` samples,
+fewer than ``CERTIFICATE_HITS`` of its samples were settled by them (collecting one reads
+the whole solution; those already collected are still used)."""
+
+SURVEY_CHUNK = 64
+"""Samples whose LP bounds are compared at once when looking for the columns that vary."""
 
 SETTLED = 1e-12
 """A sample whose do-nothing loss is at most this fraction of the final-output value per week
@@ -61,15 +73,28 @@ class _Evaluation:
     less (and at least 0) and no more (and doing nothing). A sample where those bounds meet
     (within ``SETTLED``: e.g. doing nothing loses nothing there) is not solved again for a
     plan, nor is a sample where every edge the plan opens is shut (a_xs = 0) and no stock is
-    bought (the LP is the do-nothing LP). Both shortcuts are exact.
+    bought (the LP is the do-nothing LP). With HiGHS, every LP solved also bounds the LP at the
+    other samples and plans (``recourse._Certificates``: its solution where it stays feasible,
+    its duals always), and a sample where those bounds meet within ``SETTLED`` is not solved
+    either: most samples differ from one already solved only in licences on edges that carry no
+    flow there; those solves run on the LP cut to the cone of the counted final outputs
+    (``recourse._Cone``), samples in lexicographic order of their bounds. The shortcuts are
+    exact (to the solver's tolerances); ``shortcuts=False`` (default ``SHORTCUTS``) solves every
+    sample of every plan on the whole LP, re-using it with changed bounds (the plain loop, for
+    tests and ``benchmarks/bench_consortium.py``).
     """
 
-    def __init__(self, inst: _Instance, samples: _Samples, solver: Any) -> None:
+    def __init__(self, inst: _Instance, samples: _Samples, solver: Any, *, shortcuts: bool | None = None) -> None:
         self.inst, self.samples, self._solver = inst, samples, solver
         self._recourse: dict[str, _Recourse] = {"members": _Recourse(inst, solver, "members")}
         self._same = not inst.consortium  # without a consortium the members' loss is the world's
         self._cache: dict[tuple[str, bytes], np.ndarray] = {}
         self._zero = inst.zero_plan()
+        self._shortcuts = SHORTCUTS if shortcuts is None else shortcuts
+        self._certificates: dict[str, _Certificates] = {}
+        self._cones: dict[str, _Cone] = {}
+        self._varying: np.ndarray | None = None  # columns whose bounds differ between the LPs
+        self._reference: tuple[np.ndarray, np.ndarray] | None = None  # the other columns' bounds
         self.solves = 0
 
     def members(self, plan: np.ndarray) -> np.ndarray:
@@ -89,9 +114,11 @@ class _Evaluation:
         if recourse is None:
             recourse = self._recourse[whose] = _Recourse(self.inst, self._solver, whose)
         samples = self.samples
-        if np.array_equal(plan, self._zero):
+        scale = float(recourse.loss_weight.sum() * self.inst.horizon) or 1.0
+        if np.array_equal(plan, self._zero) or not self._shortcuts:
             todo = np.arange(samples.k)
-            out = np.zeros(samples.k)
+            out = np.full(samples.k, np.inf)  # no upper bound yet: every sample is solved or certified
+            lower = np.zeros(samples.k)
         else:
             # sandwich: a plan's loss lies between those of the plans evaluated that buy no
             # less (lower bounds) and no more (upper bounds; doing nothing among them)
@@ -105,7 +132,6 @@ class _Evaluation:
                     lower = np.maximum(lower, other)
                 if self._buys_no_less(plan, other_plan):
                     upper = np.minimum(upper, other)
-            scale = float(recourse.loss_weight.sum() * self.inst.horizon) or 1.0
             needed = upper - lower > SETTLED * scale
             inst = self.inst
             if not (plan[inst.stock_start :] > 0).any() and not inst.expands(plan):
@@ -113,11 +139,90 @@ class _Evaluation:
                 needed &= (samples.new[:, opens] > 0).any(axis=1)
             out = upper
             todo = np.flatnonzero(needed)
-        for s in todo.tolist():
-            out[s] = recourse.evaluate(plan, samples.edge[s], samples.own[s], samples.new[s], gradient=False)[0]
-        self.solves += len(todo)
+        if self._shortcuts and recourse.run.in_place and len(todo):
+            self._certified(whose, recourse, plan, todo, out, lower[todo], SETTLED * scale)
+        else:
+            for s in todo.tolist():
+                out[s] = recourse.loss(plan, samples.edge[s], samples.own[s], samples.new[s])
+            self.solves += len(todo)
         self._cache[key] = out
         return out
+
+    def _certified(
+        self,
+        whose: str,
+        recourse: _Recourse,
+        plan: np.ndarray,
+        todo: np.ndarray,
+        out: np.ndarray,
+        floor: np.ndarray,
+        tolerance: float,
+    ) -> None:
+        """``out[todo]``: each sample's loss, solved where the certificates of the LPs solved so
+        far (``_Certificates``; ``out[todo]`` and ``floor`` are upper and lower bounds already
+        known) do not fix it within ``tolerance``; in sample order, each solve adding its
+        certificate."""
+        samples = self.samples
+        varying, (ref_lower, ref_upper) = self._varying_columns(recourse)
+        fixed = np.ones(len(ref_lower), dtype=bool)
+        fixed[varying] = False
+        lower, upper = recourse.bounds(plan, samples.edge[todo], samples.own[todo], samples.new[todo])
+        if (lower[:, fixed] != ref_lower[fixed]).any() or (upper[:, fixed] != ref_upper[fixed]).any():
+            varying = np.arange(len(ref_lower))  # a bound the survey did not see vary: compare all
+        recourse._set_bounds(ref_lower, ref_upper)  # the cone copies them; then only the varying columns move
+        cone = self._cones.get(whose)
+        if cone is None:
+            cone = self._cones[whose] = _Cone(recourse)
+        lp: _Cone | _Recourse = recourse
+        if cone.usable:
+            lp = cone
+            varying = varying[cone.index[varying] >= 0]  # bounds outside the cone change nothing
+        lower, upper = lower[:, varying], upper[:, varying]
+        certificates = self._certificates.get(whose)
+        if certificates is None or not np.array_equal(certificates.columns, varying):
+            certificates = self._certificates[whose] = _Certificates(varying)
+        low, high = certificates.bound(lower, upper)
+        low = np.maximum(low, floor)
+        high = np.minimum(high, out[todo])
+        collect, hits = True, 0
+        # similar samples one after the other (lexicographic in their bounds): fewer simplex
+        # iterations from the previous basis, and more samples settled by a neighbour's certificate
+        order = np.lexsort(upper[:, ::-1].T) if upper.shape[1] else np.arange(len(todo))
+        todo, lower, upper, low, high = todo[order], lower[order], upper[order], low[order], high[order]
+        for i, s in enumerate(todo.tolist()):
+            if high[i] - low[i] <= tolerance:
+                out[s] = high[i]
+                hits += 1
+                continue
+            out[s] = lp.loss_at(varying, lower[i], upper[i])
+            self.solves += 1
+            if collect and i >= CERTIFICATE_TRIAL and hits < CERTIFICATE_HITS * i:
+                collect = False  # the samples left differ where it matters: stop paying for certificates
+            solution = lp.certificate(varying) if collect and i + 1 < len(todo) else None
+            if solution is None:
+                continue
+            certificates.add(out[s], *solution, lower[i], upper[i])
+            last = range(len(certificates) - 1, len(certificates))
+            new_low, new_high = certificates.bound(lower[i + 1 :], upper[i + 1 :], last)
+            low[i + 1 :] = np.maximum(low[i + 1 :], new_low)
+            high[i + 1 :] = np.minimum(high[i + 1 :], new_high)
+
+    def _varying_columns(self, recourse: _Recourse) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """The LP columns whose bounds differ between samples or between doing nothing and
+        buying everything (the only ones a certificate compares), and every column's bounds in
+        the first sample with nothing bought."""
+        if self._varying is None or self._reference is None:
+            samples, inst = self.samples, self.inst
+            everything = inst.complete(inst.upper.copy())
+            ref_lower, ref_upper = recourse.bounds(self._zero, samples.edge[0], samples.own[0], samples.new[0])
+            differs = np.zeros(len(ref_lower), dtype=bool)
+            for start in range(0, samples.k, SURVEY_CHUNK):
+                rows = slice(start, start + SURVEY_CHUNK)
+                for plan in (self._zero, everything):
+                    lower, upper = recourse.bounds(plan, samples.edge[rows], samples.own[rows], samples.new[rows])
+                    differs |= ((lower != ref_lower) | (upper != ref_upper)).any(axis=0)
+            self._varying, self._reference = np.flatnonzero(differs), (ref_lower, ref_upper)
+        return self._varying, self._reference
 
     def _buys_no_less(self, more: np.ndarray, less: np.ndarray) -> bool:
         """Every action of ``less`` is in ``more`` (binaries and stock weeks), so every opened
@@ -189,9 +294,8 @@ def _verify(
     # availability after: every control and disruption in force, the most production at least loss
     det = _deterministic(inst, full)
     availability = _availability(inst, plan, det)
-    static_before = stress(network, inst.compiled)
-    result["static_lost_output_before"] = static_before.metric("lost_output")
-    result["members_static_lost_output_before"] = _members_static_loss(inst, static_before.facilities)
+    alpha_before, result["static_lost_output_before"] = _static(network, inst.compiled)
+    result["members_static_lost_output_before"] = _members_static_loss(inst, alpha_before)
     try:
         applied, apply_notes = apply_plan(network, opened, stock, horizon_weeks=inst.horizon)
     except InputError as exc:
@@ -203,13 +307,10 @@ def _verify(
             arr = network.arrays
             finals = np.flatnonzero(arr.is_final)
             result["static_lost_output_after"] = float((arr.value * arr.capacity)[finals] @ (1.0 - after[finals]))
-            result["members_static_lost_output_after"] = _members_static_loss(
-                inst, pd.DataFrame({"availability": after})
-            )
+            result["members_static_lost_output_after"] = _members_static_loss(inst, after)
         else:
-            static_after = stress(applied, scenario)
-            result["static_lost_output_after"] = static_after.metric("lost_output")
-            result["members_static_lost_output_after"] = _members_static_loss(inst, static_after.facilities)
+            alpha_after, result["static_lost_output_after"] = _static(applied, prepare(applied, scenario, "verify"))
+            result["members_static_lost_output_after"] = _members_static_loss(inst, alpha_after)
     return _Verification(result, availability, notes)
 
 
@@ -249,19 +350,37 @@ def _static_with_expansions(inst: _Instance, applied: Network, plan: np.ndarray)
 
 
 def _deterministic(inst: _Instance, full: _Samples) -> _Samples:
-    """The scenario with every control and disruption in force (``full`` itself when it is that)."""
+    """What ``_all_samples(inst, None, None)`` gives, whose first sample the availability after
+    is computed on: ``full`` itself when it is that draw (the scenario's own samples and seed),
+    without drawing it again."""
     scenario = inst.scenario
     if scenario.monte_carlo is None and full.fidelity.get("seed") is None:
+        return full
+    settings = scenario.monte_carlo
+    if settings is not None and (full.fidelity.get("samples"), full.fidelity.get("seed")) == (
+        settings.samples,
+        settings.seed,
+    ):
         return full
     return _all_samples(inst, None, None)
 
 
-def _members_static_loss(inst: _Instance, facilities: pd.DataFrame) -> float:
+def _static(network: Network, compiled: CompiledScenario) -> tuple[np.ndarray, float]:
+    """The static availability α (N,) with every control and disruption in force and the
+    final-output value lost per week, Σ_final value · capacity · (1 − α): row 0 of ``stress``
+    and its ``lost_output`` metric, without the batch of lifted rules and the attribution
+    ``stress`` adds (the verification reads neither)."""
+    arr = network.arrays
+    alpha = propagate(arr.plan, compiled.edge_factor(), compiled.own_factor(), compiled.stock_term)[0][0]
+    return alpha, float((arr.value * arr.capacity * (1 - alpha))[arr.is_final].sum())
+
+
+def _members_static_loss(inst: _Instance, availability: np.ndarray) -> float:
     """Σ over the members' final outputs of value · capacity · (1 − α): the static loss of the
-    final outputs whose loss the optimiser minimises (value per week)."""
+    final outputs whose loss the optimiser minimises (value per week), α per facility."""
     arr = inst.network.arrays
     finals = np.flatnonzero(arr.is_final)
-    alpha = facilities["availability"].to_numpy(dtype=float)[finals]
+    alpha = np.asarray(availability, dtype=float)[finals]
     weight = _loss_weights(inst) * inst.horizon  # value · capacity of the members' final outputs
     return float(weight @ (1.0 - alpha))
 
