@@ -482,3 +482,21 @@ def test_evaluation_shortcuts_are_exact(contest: sc.Network) -> None:
             assert losses(plans[i]) == pytest.approx(expected, rel=1e-9, abs=1e-9), (whose, i)
             solved += full.k
     assert evaluation.solves < solved  # the shortcuts did skip samples
+
+
+def test_availability_after_has_everything_in_force(contest: sc.Network) -> None:
+    """With Monte Carlo, availability_after is still the adaptive availability of the one
+    scenario with every rule in force (not of a sample): at budget 0 (no action) the US control
+    in force licenses half of every srv_us edge and srv_mx is down, so dc_in, dc_br and dc_de
+    each get half their need: 0.5, as ``adaptive_stress`` of the scenario gives."""
+    from supplychain.analysis.flow import adaptive_stress
+    from supplychain.scenario import compile_scenario
+
+    scen = mc_contest_scenario(budget=0, budgets=[0])
+    strategy = optimise(contest, scen, k=2)
+    assert strategy.actions.empty
+    ids = list(contest.facilities["id"])
+    after = dict(zip(ids, strategy.availability_after, strict=True))
+    assert [after[f] for f in ("dc_in", "dc_br", "dc_de")] == pytest.approx([0.5, 0.5, 0.5], abs=1e-9)
+    adaptive = adaptive_stress(contest, compile_scenario(contest, scen))
+    assert np.asarray(strategy.availability_after) == pytest.approx(np.asarray(adaptive.availability), abs=1e-9)

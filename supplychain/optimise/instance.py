@@ -412,20 +412,28 @@ def _reduced_samples(inst: _Instance, samples: int | None, seed: int | None, k: 
     )
 
 
+def _in_force(inst: _Instance) -> _Samples:
+    """The one scenario with every control and disruption in force: the static factors a_e and
+    o_v of docs/model.md §3.2 (licences at their approval share, rules over their weeks in
+    force), as the static and adaptive stresses see it."""
+    compiled = inst.compiled
+    active = np.ones((1, len(inst.scenario.controls)), dtype=bool)
+    return _Samples(
+        compiled.edge_factor()[:1],
+        compiled.own_factor()[:1],
+        _new_factor(inst, active, compiled),
+        np.ones(1),
+        {"samples": 1},
+    )
+
+
 def _all_samples(inst: _Instance, samples: int | None, seed: int | None) -> _Samples:
     """Every Monte Carlo sample (identical draws merged, weights = frequencies), or the one
     deterministic scenario when the scenario has no ``monte_carlo`` and ``samples`` is None."""
     network, scenario, compiled = inst.network, inst.scenario, inst.compiled
     settings = scenario.monte_carlo
     if settings is None and samples is None:
-        active = np.ones((1, len(scenario.controls)), dtype=bool)
-        return _Samples(
-            compiled.edge_factor()[:1],
-            compiled.own_factor()[:1],
-            _new_factor(inst, active, compiled),
-            np.ones(1),
-            {"samples": 1},
-        )
+        return _in_force(inst)
     n_samples = samples if samples is not None else (settings.samples if settings else 1000)
     seed = seed if seed is not None else (settings.seed if settings else 0)
     model = MonteCarloModel(network, scenario, compiled, engine="numpy")

@@ -37,7 +37,7 @@ from ..analysis.flow import fair_plan
 from ..errors import InputError
 from ..scenario import CompiledScenario, Scenario, compile_rules, prepare
 from ..stress import propagate
-from .instance import _all_samples, _Instance, _Samples
+from .instance import _in_force, _Instance, _Samples
 from .model import _loss_weights
 from .recourse import _Certificates, _Cone, _lp_solver, _Recourse
 from .reduction import weighted_cvar
@@ -292,8 +292,7 @@ def _verify(
     if not confirmed:
         notes.append("VERIFICATION FAILED: the strategy raises the loss in some sample (a bug)")
     # availability after: every control and disruption in force, the most production at least loss
-    det = _deterministic(inst, full)
-    availability = _availability(inst, plan, det)
+    availability = _availability(inst, plan, _in_force(inst))
     alpha_before, result["static_lost_output_before"] = _static(network, inst.compiled)
     result["members_static_lost_output_before"] = _members_static_loss(inst, alpha_before)
     try:
@@ -347,22 +346,6 @@ def _static_with_expansions(inst: _Instance, applied: Network, plan: np.ndarray)
     own = _expanded_own(inst, compiled, plan)
     alpha, _ = propagate(applied.arrays.plan, compiled.edge_factor(), own[None, :], compiled.stock_term)
     return np.asarray(alpha[0], dtype=float)
-
-
-def _deterministic(inst: _Instance, full: _Samples) -> _Samples:
-    """What ``_all_samples(inst, None, None)`` gives, whose first sample the availability after
-    is computed on: ``full`` itself when it is that draw (the scenario's own samples and seed),
-    without drawing it again."""
-    scenario = inst.scenario
-    if scenario.monte_carlo is None and full.fidelity.get("seed") is None:
-        return full
-    settings = scenario.monte_carlo
-    if settings is not None and (full.fidelity.get("samples"), full.fidelity.get("seed")) == (
-        settings.samples,
-        settings.seed,
-    ):
-        return full
-    return _all_samples(inst, None, None)
 
 
 def _static(network: Network, compiled: CompiledScenario) -> tuple[np.ndarray, float]:
