@@ -483,22 +483,9 @@ def write_folder_atomically(target: Path, files: dict[str, bytes]) -> Path:
 
 
 def _tables(result: Any) -> Iterable[tuple[str, pd.DataFrame]]:
-    for name in (
-        "facilities",
-        "countries",
-        "controls",
-        "disruptions",
-        "concentration",
-        "chokepoints",
-        "exposure",
-        "timeline",
-        "backtest",
-        "monte_carlo",
-        "strategy",
-        "frontier",
-        "companies",
-        "summary",
-    ):
+    from .results import _TABLES
+
+    for name in (*_TABLES, "summary"):
         if hasattr(result, "table"):
             try:
                 table = result.table(name)
