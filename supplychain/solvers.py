@@ -482,6 +482,21 @@ class ReusableProblem:
             objective += float(self.problem.objective.constant) if self.problem.objective is not None else 0.0
         return SolveStatus(status, objective, self.name, seconds, _gap(self.problem, status, self._highs, self._is_mip))
 
+    def basis(self) -> Any:
+        """The last solve's basis (a ``highspy.HighsBasis``) to start a later solve from with
+        ``set_basis``; None with CBC, which keeps no basis between solves."""
+        if self._highs is None:
+            return None
+        return self._highs.getBasis()
+
+    def set_basis(self, basis: Any) -> None:
+        """Start the next solve from ``basis`` (from ``basis()``) instead of the last one: for
+        a series of solves that each change the same model a little in a different place,
+        re-solving from the model's own basis repairs one change, not two (a no-op with CBC or
+        None)."""
+        if self._highs is not None and basis is not None:
+            self._highs.setBasis(basis)
+
     def duals(self, constraints: Sequence[pulp.LpConstraint]) -> np.ndarray:
         """The last solution's row duals (shadow prices) of ``constraints``, in the solver's own
         sign convention (NaN where the solver gave none). Only their magnitude is portable:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pulp
 import pytest
 from builders import facility, network, recipe, scenario, supply
 from hypothesis import HealthCheck, given, settings
@@ -95,6 +96,35 @@ def test_two_suppliers_one_lost(solver: str) -> None:
     assert df["recovery_weeks"].tolist() == [60, 26, 4]
 
 
+def test_idle_facility_settled_without_its_own_lp(solver: str) -> None:
+    """s1 at 200/wk can serve b alone (b needs 100/wk, and holds 1 000 units of stock).
+
+    With nothing down the chain survives the longest window searched, 60 weeks (s1's TTR).
+    A solution over 60 weeks with least production of the facilities not yet settled makes
+    b's 6 000 − 1 000 = 5 000 units of mat at s1 (25 weeks of its capacity) and leaves s2 idle:
+    that solution is one with s2 down, so s2's TTS is its limit max(H, 26) = 52 without an LP
+    of its own, and it loses nothing over its 26 weeks. s1 down: s2's 80/wk leave b short by
+    20/wk, TTS = 1 000 / 20 = 50 < 60; over 60 weeks 80·60 + 1 000 = 5 800 of 6 000 made, 200
+    lost, value 2 → 400. b down: TTS 0, over 4 weeks 400 lost → 800. Only s1's and b's TTS LPs
+    are solved; the same numbers come from each facility alone (one LP per question).
+    """
+    base = two_suppliers()
+    net = sc.Network(base.items, base.facilities.assign(capacity=[200.0, 80.0, 100.0]), base.recipes, base.supplies)
+    df = sc.exposure(net, solver=solver)
+    row = by_facility(df)
+    assert row["s2"]["tts_weeks"] == 52.0
+    assert row["s2"]["lost_output"] == 0.0
+    assert close(row["s1"]["tts_weeks"], 50, 52)
+    assert close(row["s1"]["lost_output"], 400, 800)
+    assert close(row["b"]["tts_weeks"], 0, 52)
+    assert close(row["b"]["lost_output"], 800, 800)
+    assert df.attrs["lps"]["tts"] == 2
+    assert df.attrs["lps"]["loss"] == 2
+    assert (df["status"] == "optimal").all()
+    alone = sc.exposure(net, facilities=["s2"], solver=solver)
+    assert alone["tts_weeks"].tolist() == [52.0]
+
+
 def test_no_loss_when_recovery_within_survival(solver: str) -> None:
     """With s1's TTR cut to 40 weeks (≤ its TTS 50) the loss over TTR is 0 and no loss LP is
     needed; s2 (TTS 25 < TTR 26) still loses 80. The facilities asked for come in that order."""
@@ -110,7 +140,8 @@ def test_no_loss_when_recovery_within_survival(solver: str) -> None:
     assert close(row["s2"]["lost_output"], 80, 80)
     assert close(row["s1"]["risk_exposure_index"], 0.0)
     assert close(row["s2"]["risk_exposure_index"], 1.0)
-    assert df.attrs["lps_solved"] == 3  # two TTS LPs and one loss LP
+    assert df.attrs["lps"]["tts"] == 2
+    assert df.attrs["lps"]["loss"] == 1
 
 
 def chain(stock_a: float, stock_f: float) -> sc.Network:
@@ -156,7 +187,7 @@ def test_tts_searched_up_to_recovery(solver: str) -> None:
     assert not df["tts_below_ttr"].any()
     assert df["risk_exposure_index"].tolist() == [0.0, 0.0]
     assert df.attrs["horizon_weeks"] == 12
-    assert df.attrs["lps_solved"] == 2  # no loss LP: each survives its recovery
+    assert df.attrs["lps"]["loss"] == 0  # no loss LP: each survives its recovery
     row = by_facility(sc.exposure(chain(0, 100), facilities=["m"], horizon_weeks=26, solver=solver))
     assert close(row["m"]["tts_weeks"], 26, 26)
 
@@ -542,6 +573,51 @@ def test_exposure_monotone_in_stock(case: tuple[sc.Network, sc.Scenario], data: 
         flagged = frame["tts_below_ttr"].to_numpy(dtype=bool)
         assert (flagged == (frame["lost_output"].to_numpy() > 0)).all()
         assert (flagged == (frame["tts_weeks"] < frame["recovery_weeks"] - 1e-6)).all()
+
+
+def _plain_exposure(net: sc.Network, scen: sc.Scenario | None, horizon: float) -> pd.DataFrame:
+    """The reference loop: for each facility a fresh flow LP for its TTS (max t ≤ max(H, TTR)
+    with it down and no valued loss) and, unless it survives its TTR, a fresh one for its loss
+    over TTR; no shared model, no basis, no certificate."""
+    edge_factor = None if scen is None else sc.compile_scenario(net, scen).edge_factor()[0]
+    rows = []
+    for j, ttr in enumerate(net.facilities["recovery_weeks"].to_numpy(dtype=float)):
+        limit = max(horizon, ttr)
+        model = build_flow_model(net, edge_factor=edge_factor)
+        model.production[j].upBound = 0.0
+        for var, weight in zip(model.lost, model.loss_weight, strict=True):
+            var.upBound = 0.0 if weight > 0 else None
+        model.window.upBound = limit
+        model.problem.setObjective(model.window_objective())
+        model.problem.sense = pulp.LpMaximize
+        model.problem.solve(pulp.HiGHS(msg=False))
+        tts = min(max(float(model.window.varValue), 0.0), limit)
+        lost = 0.0
+        if ttr > tts + 1e-6:
+            for var in model.lost:
+                var.upBound = None
+            model.window.lowBound = model.window.upBound = ttr
+            model.problem.setObjective(model.loss_objective())
+            model.problem.sense = pulp.LpMinimize
+            model.problem.solve(pulp.HiGHS(msg=False))
+            lost = float(pulp.value(model.problem.objective))
+        rows.append((tts, lost))
+    return pd.DataFrame(rows, columns=["tts_weeks", "lost_output"])
+
+
+@settings(derandomize=True, max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network_and_scenario(), st.booleans())
+def test_exposure_equals_plain_loop(case: tuple[sc.Network, sc.Scenario], with_controls: bool) -> None:
+    """The shared model with its certificates (idle facilities settled from other solutions,
+    bases reused) gives the TTS and losses of a fresh LP per facility and question."""
+    net, scen = case
+    kwargs: dict[str, Any] = {"scenario": scen} if with_controls else {"horizon_weeks": float(scen.horizon_weeks)}
+    fast = sc.exposure(net, **kwargs)
+    plain = _plain_exposure(net, scen if with_controls else None, float(scen.horizon_weeks))
+    arr = net.arrays
+    scale = float(np.sum((arr.value * arr.capacity)[arr.is_final])) * float(net.facilities["recovery_weeks"].max())
+    np.testing.assert_allclose(fast["tts_weeks"], plain["tts_weeks"], rtol=0, atol=1e-6 * 52)
+    np.testing.assert_allclose(fast["lost_output"], plain["lost_output"], rtol=0, atol=1e-6 * max(1.0, scale))
 
 
 @settings(derandomize=True, max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
