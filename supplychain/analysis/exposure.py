@@ -218,6 +218,7 @@ def exposure(
     tts = np.full(n, np.nan)
     lost = np.full(n, np.nan)
     status = ["optimal"] * n
+    settled = np.zeros(n, dtype=bool)  # TTS known, or its LP tried and failed (status says so)
     lps = {"base": 0, "cover": 0, "tts": 0, "loss": 0}
     steps = 0
 
@@ -237,8 +238,9 @@ def exposure(
     def certify(window: float) -> None:
         """Settle every facility not yet settled that the last solution leaves idle at a window
         of at least its limit: its TTS is its limit (see ``exposure``)."""
-        idle = np.isnan(tts) & (produced() <= IDLE_PRODUCTION) & (limit <= window + TTS_TOLERANCE)
+        idle = ~settled & (produced() <= IDLE_PRODUCTION) & (limit <= window + TTS_TOLERANCE)
         tts[idle] = limit[idle]
+        settled[idle] = True
         step(int(idle.sum()))
 
     # Time to survive: max t in [0, max(H, TTR_j)] with no final-output value lost (l_v = 0 for
@@ -257,26 +259,27 @@ def exposure(
         for window in sorted({float(v) for v in limit if v <= reach + TTS_TOLERANCE}, reverse=True):
             run.set_bounds([model.window], [window], [window])
             while True:
-                open_ = np.flatnonzero(np.isnan(tts) & (limit <= window + TTS_TOLERANCE))
+                open_ = np.flatnonzero(~settled & (limit <= window + TTS_TOLERANCE))
                 if not len(open_):
                     break
                 idle = pulp.LpAffineExpression([(model.production[positions[i]], 1.0) for i in open_.tolist()])
                 run.set_objective(idle, pulp.LpMinimize)
                 result = run.solve()
                 lps["cover"] += 1
-                before = int(np.isnan(tts).sum())
+                before = int(settled.sum())
                 if result.optimal:
                     certify(window)
-                if not result.optimal or int(np.isnan(tts).sum()) == before:
+                if not result.optimal or int(settled.sum()) == before:
                     break
         run.set_objective(model.window_objective(), pulp.LpMaximize)
     for i, j in enumerate(positions):
-        if not np.isnan(tts[i]):
+        if settled[i]:
             continue
         run.set_bounds([model.window], [0.0], [float(limit[i])])
         down(j, True)
         result = run.solve()
         lps["tts"] += 1
+        settled[i] = True
         if result.optimal:
             tts[i] = min(max(float(run.values([model.window])[0]), 0.0), float(limit[i])) + 0.0  # no -0.0
             step()
