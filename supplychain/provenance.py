@@ -78,7 +78,9 @@ def figures(network: Network) -> pd.DataFrame:
         frame: pd.DataFrame = getattr(network, table)
         if frame.empty:
             continue
-        row_key = frame[list(keys)].astype(str).agg("|".join, axis=1)
+        row_key = frame[keys[0]].astype(str)
+        for k in keys[1:]:
+            row_key = row_key + "|" + frame[k].astype(str)
         for col in _figure_columns(table, frame):
             values = pd.to_numeric(frame[col], errors="coerce")
             present = values.notna().to_numpy()
