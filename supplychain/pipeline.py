@@ -8,11 +8,13 @@ into every report file.
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._background import BackgroundExposure
 from .analysis import adaptive_stress, chokepoints, concentration
 from .analysis import exposure as exposure_table
 from .attribution import attribute_compiled
@@ -31,6 +33,18 @@ if TYPE_CHECKING:
     from .results import StressResult
 
 __all__ = ["run_scenario"]
+
+BACKGROUND_CPUS = 2
+"""``run_scenario`` runs the exposure LPs in a second process beside the optimiser when this
+many CPUs are available to it and ``exposure_in_background`` is None (automatic)."""
+
+
+def _cpus() -> int:
+    """CPUs this process may run on (its affinity where the platform tells)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def no_effect(compiled: CompiledScenario) -> list[str]:
@@ -102,6 +116,7 @@ def run_scenario(
     engine: str = "auto",
     timeline: bool | None = None,
     budgets: Sequence[float] | None = None,
+    exposure_in_background: bool | None = None,
 ) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
@@ -132,7 +147,12 @@ def run_scenario(
     attributed columns of ``controls`` and ``disruptions``) is then of the timeline's mean
     weekly loss instead of the static loss (docs/model.md §3.4). A scenario with an ``observed:`` block (a backtest,
     docs/model.md §8) also gets the ``backtest`` table (backtest.csv), and the timeline runs
-    whenever one of its metrics needs it.
+    whenever one of its metrics needs it. ``exposure_in_background`` True runs the exposure
+    LPs in a second process (``_background.BackgroundExposure``) while this one runs the
+    optimiser and the other analyses, False here after them; None (default) in the
+    background when the optimiser runs and at least ``BACKGROUND_CPUS`` CPUs are available.
+    The table is the same either way; run.json's ``exposure_s`` is the time of its LPs and,
+    in the background, ``exposure_wait_s`` the time the run waited for them at the end.
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario(None, "scenarios/tiny-export-controls.yaml")
@@ -179,6 +199,68 @@ def run_scenario(
         result.attach_monte_carlo(mc)
         result.timings.update(mc.timings)
         result.timings["monte_carlo_s"] = time.perf_counter() - t0
+    exposure_arguments: dict[str, Any] = {
+        "network": network,
+        "scenario": compiled if exposure_controls else None,
+        "horizon_weeks": None if exposure_controls else scen.horizon_weeks,
+        "solver": solver,
+        "time_limit": time_limit,
+        "gap": gap,
+    }
+    if exposure_in_background is None:
+        exposure_in_background = optimise and scen.optimise is not None and _cpus() >= BACKGROUND_CPUS
+    background = BackgroundExposure(exposure_arguments) if analyses and exposure and exposure_in_background else None
+    try:
+        _main_steps(
+            result,
+            network,
+            compiled,
+            steps,
+            analyses,
+            optimise,
+            solver,
+            time_limit,
+            gap,
+            samples,
+            seed,
+            progress,
+            budgets,
+        )
+        if background is not None:
+            result.exposure = background.result(progress_callback(progress, "exposure"))
+            result.timings["exposure_s"] = background.seconds
+            result.timings["exposure_wait_s"] = background.waited
+        elif analyses and exposure:
+            t0 = time.perf_counter()
+            result.exposure = exposure_table(**exposure_arguments, progress=progress_callback(progress, "exposure"))
+            result.timings["exposure_s"] = time.perf_counter() - t0
+        if analyses and exposure:
+            result.extras["exposure_controls"] = exposure_controls
+    finally:
+        if background is not None:
+            background.cancel()
+    result.extras["solver"] = solver_name(get_solver(solver))
+    return result
+
+
+def _main_steps(
+    result: StressResult,
+    network: Network,
+    compiled: CompiledScenario,
+    steps: Any,
+    analyses: bool,
+    optimise: bool,
+    solver: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    samples: int | None,
+    seed: int | None,
+    progress: ProgressArg,
+    budgets: Sequence[float] | None,
+) -> None:
+    """The steps of ``run_scenario`` after the Monte Carlo stress, in this process: the
+    optimiser, concentration, chokepoints, the adaptive stress and the backtest that needs it."""
+    scen = compiled.scenario
     if optimise and scen.optimise is not None:
         from .optimise import optimise as optimise_strategy
 
@@ -198,7 +280,7 @@ def run_scenario(
         result.timings["optimise_s"] = time.perf_counter() - t0
         result.extras["solver"] = solver_name(get_solver(solver))
     if not analyses:
-        return result
+        return
     t0 = time.perf_counter()
     result.concentration = concentration(network)
     result.timings["concentration_s"] = time.perf_counter() - t0
@@ -210,18 +292,3 @@ def run_scenario(
     result.timings["adaptive_s"] = time.perf_counter() - t0
     if scen.observed and scen.observations_need_adaptive:
         _attach_backtest(result, compiled, steps, network, solver, time_limit, gap)
-    if exposure:
-        t0 = time.perf_counter()
-        result.exposure = exposure_table(
-            network,
-            compiled if exposure_controls else None,
-            horizon_weeks=None if exposure_controls else scen.horizon_weeks,
-            solver=solver,
-            time_limit=time_limit,
-            gap=gap,
-            progress=progress_callback(progress, "exposure"),
-        )
-        result.timings["exposure_s"] = time.perf_counter() - t0
-        result.extras["exposure_controls"] = exposure_controls
-    result.extras["solver"] = solver_name(get_solver(solver))
-    return result

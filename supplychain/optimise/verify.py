@@ -90,6 +90,7 @@ class _Evaluation:
         self._same = not inst.consortium  # without a consortium the members' loss is the world's
         self._cache: dict[tuple[str, bytes], np.ndarray] = {}
         self._zero = inst.zero_plan()
+        self._everything = inst.complete(inst.upper.copy())  # every action bought
         self._shortcuts = SHORTCUTS if shortcuts is None else shortcuts
         self._certificates: dict[str, _Certificates] = {}
         self._cones: dict[str, _Cone] = {}
@@ -164,11 +165,8 @@ class _Evaluation:
         certificate."""
         samples = self.samples
         varying, (ref_lower, ref_upper) = self._varying_columns(recourse)
-        fixed = np.ones(len(ref_lower), dtype=bool)
-        fixed[varying] = False
-        lower, upper = recourse.bounds(plan, samples.edge[todo], samples.own[todo], samples.new[todo])
-        if (lower[:, fixed] != ref_lower[fixed]).any() or (upper[:, fixed] != ref_upper[fixed]).any():
-            varying = np.arange(len(ref_lower))  # a bound the survey did not see vary: compare all
+        if not self._buys_no_less(self._everything, plan):  # outside what the survey covers: compare all
+            varying = np.arange(len(ref_lower))
         recourse._set_bounds(ref_lower, ref_upper)  # the cone copies them; then only the varying columns move
         cone = self._cones.get(whose)
         if cone is None:
@@ -177,7 +175,7 @@ class _Evaluation:
         if cone.usable:
             lp = cone
             varying = varying[cone.index[varying] >= 0]  # bounds outside the cone change nothing
-        lower, upper = lower[:, varying], upper[:, varying]
+        lower, upper = recourse.bounds(plan, samples.edge[todo], samples.own[todo], samples.new[todo], varying)
         certificates = self._certificates.get(whose)
         if certificates is None or not np.array_equal(certificates.columns, varying):
             certificates = self._certificates[whose] = _Certificates(varying)
@@ -210,10 +208,15 @@ class _Evaluation:
     def _varying_columns(self, recourse: _Recourse) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """The LP columns whose bounds differ between samples or between doing nothing and
         buying everything (the only ones a certificate compares), and every column's bounds in
-        the first sample with nothing bought."""
+        the first sample with nothing bought.
+
+        Every other plan's bounds on the other columns are the reference's too: each bound is
+        monotone in the plan between doing nothing and buying everything (x ≤ o·(H + Σ κ_e b_e),
+        u ≤ a·κ(π) with κ linear and nonnegative in π, σ = π's stock), so a bound equal at both
+        ends in every sample is equal for every plan in between (``_buys_no_less``)."""
         if self._varying is None or self._reference is None:
-            samples, inst = self.samples, self.inst
-            everything = inst.complete(inst.upper.copy())
+            samples = self.samples
+            everything = self._everything
             ref_lower, ref_upper = recourse.bounds(self._zero, samples.edge[0], samples.own[0], samples.new[0])
             differs = np.zeros(len(ref_lower), dtype=bool)
             for start in range(0, samples.k, SURVEY_CHUNK):

@@ -1,0 +1,179 @@
+"""The exposure LPs in a second process while this one runs the optimiser (``run_scenario``).
+
+The exposure table (docs/model.md §4: each facility down alone) depends on nothing else the
+run computes, and both it and the optimiser are thousands of short HiGHS solves with Python
+between them, so on two cores they can run side by side. A thread cannot: the two would wait
+for each other's turn at the GIL after every solve (tried: the optimiser 40 % slower). So the
+exposure runs in a child interpreter, ``python -m supplychain._background FOLDER``:
+
+- ``FOLDER`` (a temporary folder of this process) holds ``arguments.pickle``, the keyword
+  arguments of ``analysis.exposure`` (the network and scenario, about 2 MB); the child writes
+  ``result.pickle`` (``("result", frame, seconds)`` or ``("error", exception, seconds)``)
+  atomically and its standard error to ``stderr.txt``;
+- progress comes on the child's standard output, one ``done total`` line per step;
+- the child is started as a command, not with ``multiprocessing``: its ``spawn`` would re-run
+  the user's script in the child (every script without ``if __name__ == "__main__":`` would
+  run twice and fail), and a ``fork`` would copy this process's solver threads and locks;
+- SIGINT is ignored in the child (a terminal sends it to every process of the job: this
+  process decides and ``cancel`` ends the child), and the child exits at its next step once
+  its parent is gone (killed without unwinding).
+
+The table is the same as ``exposure`` in this process gives, number for number: the same LPs
+in the same order from a fresh model.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .errors import SolverError
+from .progress import ProgressCallback
+
+__all__ = ["BackgroundExposure"]
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+class BackgroundExposure:
+    """``analysis.exposure(**arguments)`` running in a child process from construction on.
+
+    ``result(progress)`` waits for it, relaying its progress to ``progress`` (``(done,
+    total)``), and returns the exposure table or raises the child's error (a ``SolverError``
+    naming the child's last words when it ended without a result). ``cancel()`` ends the child
+    if it still runs and removes its folder: call it in a ``finally``, so that a run that fails
+    or is interrupted leaves no process and no file behind. ``seconds``: the child's time in
+    ``exposure`` (what run.json's ``exposure_s`` reports); ``waited``: the time ``result``
+    waited for it.
+    """
+
+    POLL = 0.05
+    """Seconds between looks at the child while ``result`` waits."""
+
+    def __init__(self, arguments: dict[str, Any]) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="supplychain-exposure-"))
+        self._state = (0, 0)
+        self.seconds = 0.0
+        self.waited = 0.0
+        try:
+            (self._folder / "arguments.pickle").write_bytes(pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL))
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+            self._stderr = open(self._folder / "stderr.txt", "wb")  # noqa: SIM115 - closed in cancel()
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "supplychain._background", str(self._folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                env=env,
+                text=True,
+            )
+        except BaseException:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
+        self._reader = threading.Thread(target=self._read_progress, name="supplychain exposure progress", daemon=True)
+        self._reader.start()
+
+    def __repr__(self) -> str:
+        state = "running" if self._process.poll() is None else f"ended ({self._process.returncode})"
+        return f"<BackgroundExposure: {state}, {self._state[0]}/{self._state[1]} steps>"
+
+    def _read_progress(self) -> None:
+        stream = self._process.stdout
+        if stream is None:
+            return
+        for line in stream:
+            parts = line.split()
+            if len(parts) == 2 and all(p.isdigit() for p in parts):
+                self._state = (int(parts[0]), int(parts[1]))
+
+    def result(self, progress: ProgressCallback | None = None) -> Any:
+        """The exposure table, once the child has it (see the class)."""
+        start = time.perf_counter()
+        shown = (0, 0)
+        while True:
+            ended = self._process.poll() is not None
+            state = self._state
+            if progress is not None and state != shown and state[1] > 0:
+                shown = state
+                progress(*state)
+            if ended:
+                break
+            time.sleep(self.POLL)
+        self._reader.join(timeout=1)
+        self.waited = time.perf_counter() - start
+        path = self._folder / "result.pickle"
+        if not path.exists():
+            code = self._process.returncode
+            raise SolverError(f"the exposure process ended without a result (exit code {code}){self._last_words()}")
+        try:
+            kind, value, self.seconds = pickle.loads(path.read_bytes())
+        except Exception as exc:  # an exception of the child's that does not unpickle here
+            raise SolverError(f"the exposure process's result could not be read: {exc}") from exc
+        if progress is not None and self._state != shown and self._state[1] > 0:
+            progress(*self._state)
+        if kind == "error":
+            raise value
+        return value
+
+    def _last_words(self) -> str:
+        self._stderr.flush()
+        text = (self._folder / "stderr.txt").read_text(errors="replace").strip()
+        return f": {text.splitlines()[-1]}" if text else ""
+
+    def cancel(self) -> None:
+        """End the child if it still runs (SIGTERM, SIGKILL after 2 s) and remove its folder."""
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._stderr.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _child(folder: Path) -> int:
+    """The child's side (see the module): exposure with the pickled arguments."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    from .analysis import exposure
+
+    def record(done: int, total: int) -> None:
+        if os.getppid() != parent:  # the parent is gone: nobody wants the table
+            os._exit(1)
+        sys.stdout.write(f"{done} {total}\n")
+        sys.stdout.flush()
+
+    arguments = pickle.loads((folder / "arguments.pickle").read_bytes())
+    start = time.perf_counter()
+    payload: tuple[str, Any, float]
+    try:
+        payload = ("result", exposure(**arguments, progress=record), 0.0)
+    except Exception as exc:  # handed to the parent, which raises it
+        payload = ("error", exc, 0.0)
+    payload = (payload[0], payload[1], time.perf_counter() - start)
+    try:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that does not pickle: its text still reaches the parent
+        data = pickle.dumps(("error", SolverError(f"{type(payload[1]).__name__}: {payload[1]}"), payload[2]))
+    partial = folder / "result.pickle.partial"
+    partial.write_bytes(data)
+    os.replace(partial, folder / "result.pickle")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child(Path(sys.argv[1])))
