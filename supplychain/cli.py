@@ -148,7 +148,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=["auto", "numba", "numpy"],
         default="auto",
         help='Monte Carlo cone engine: numba (compiled, pip install "supplychain[fast]"), numpy, '
-        "or auto (numba when installed; default). Both agree within 1e-12",
+        "or auto (numba when installed and samples x edges reaches 1e9, else numpy; default). "
+        "Both agree within 1e-12",
     )
     p.add_argument(
         "--timeline",
@@ -554,7 +555,8 @@ def _run(args: argparse.Namespace, started: float) -> int:
         from .machine import check_dask_address
 
         check_dask_address(args.dask, "--dask")
-    resolve_engine(args.mc_engine)  # a missing numba is reported before any work
+    if args.mc_engine != "auto":  # a missing numba is reported before any work (auto needs none)
+        resolve_engine(args.mc_engine)
     scenario = read_scenario(args.scenario)
     if args.overrides:
         from .sweep import parse_assignment, set_value

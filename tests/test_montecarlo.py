@@ -485,16 +485,23 @@ def test_compiled_cone_output_grows_in_parts(
 
 
 def test_engine_choice(monkeypatch: pytest.MonkeyPatch, tiny_mc: tuple[sc.Network, sc.Scenario]) -> None:
-    """``auto`` takes numba when it is installed, else numpy; asking for numba without it, or
-    for an unknown engine, is an input error that says what to install or what is valid."""
+    """``auto`` takes numba when it is installed, else numpy (``monte_carlo``: only once
+    samples × edges reaches ``AUTO_NUMBA_WORK``); asking for numba without it, or for an
+    unknown engine, is an input error that says what to install or what is valid."""
     network, scenario = tiny_mc
     assert MonteCarloModel(network, scenario, engine="numpy").engine == "numpy"
     expected = "numba" if numba_available() else "numpy"
     assert MonteCarloModel(network, scenario).engine == expected
     with pytest.raises(sc.InputError, match="auto, numba, numpy"):
         MonteCarloModel(network, scenario, engine="fortran")
+    # monte_carlo's auto weighs the work: 10 samples × the tiny network's edges stay in numpy
+    assert sc.monte_carlo(network, scenario, samples=10).engine == "numpy"
+    monkeypatch.setattr(montecarlo, "AUTO_NUMBA_WORK", 10 * network.arrays.n_edges)
+    assert sc.monte_carlo(network, scenario, samples=10).engine == expected
+    assert sc.monte_carlo(network, scenario, samples=9).engine == "numpy"
     monkeypatch.setattr(montecarlo, "numba_available", lambda: False)
     assert MonteCarloModel(network, scenario).engine == "numpy"
+    assert sc.monte_carlo(network, scenario, samples=10).engine == "numpy"
     with pytest.raises(sc.InputError, match=r'pip install "supplychain\[fast\]"'):
         sc.monte_carlo(network, scenario, samples=10, engine="numba")
 
@@ -933,7 +940,7 @@ def test_cli_reports(cli_runs: dict[str, Path]) -> None:
 
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert (info["seed"], info["samples"]) == (5, 3000)
-    assert info["mc_engine"] == ("numba" if numba_available() else "numpy")
+    assert info["mc_engine"] == "numpy"  # 3000 samples of the tiny network: below AUTO_NUMBA_WORK
 
 
 @pytest.mark.slow
