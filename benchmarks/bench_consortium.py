@@ -10,10 +10,11 @@ markdown table of the wall time and, per step, the minimum and median over ``--r
   (the MILP or the Benders loop), ``verification`` (the strategy re-stressed over every
   sample: members' and world's loss before and after, static, availability after) and
   ``frontier`` (the budget sweep and its points on the verification's samples);
-- the rest of the run (``monte_carlo``, ``exposure``: the exposure LPs, in a second process
-  beside the optimiser on two or more CPUs; ``exposure_wait``: the time the run waited for
-  them at the end, all of ``exposure`` when they run in line; ``other``: compile, static
-  stress and its attribution, chokepoints, adaptive stress).
+- the rest of the run (``monte_carlo``; ``adaptive`` and ``exposure``: the adaptive stress
+  and the exposure LPs, in a second process beside the optimiser on two or more CPUs;
+  ``background_wait``: the time the run waited for that process at the end, 0 in line;
+  ``other``: compile, static stress and its attribution, concentration, chokepoints, and
+  the run's own share of the adaptive stress and exposure — the wait, or all of them in line).
 
 Variants (``--variants``, comma-separated):
 
@@ -22,8 +23,9 @@ Variants (``--variants``, comma-separated):
   verification and the frontier's points solve every sample of every plan on the whole
   second-stage LP, re-used with changed bounds (the reference loop; no certificates, no cone,
   no sandwich between plans);
-- ``inline``: this source tree with the exposure LPs in the run's own process after the
-  optimiser (``supplychain.pipeline.BACKGROUND_CPUS`` out of reach), as on one CPU;
+- ``inline``: this source tree with the adaptive stress and the exposure LPs in the run's own
+  process after the optimiser (``supplychain.pipeline.BACKGROUND_CPUS`` out of reach), as on
+  one CPU;
 - ``before``: another checkout given by ``--before PATH`` (e.g. a ``git worktree`` of the
   commit before the speed work), run with its own sources first on ``sys.path``.
 
@@ -60,8 +62,9 @@ STEPS = (
     "frontier",
     "optimise",
     "monte_carlo",
+    "adaptive",
     "exposure",
-    "exposure_wait",
+    "background_wait",
     "other",
 )
 COMPARED = ("strategy.csv", "frontier.csv", "summary.csv", "facilities.csv")
@@ -97,10 +100,14 @@ def run(variant: str, source: Path, scenario: Path, out: Path) -> dict[str, floa
         "frontier": opt_t.get("frontier_s", 0.0),
         "optimise": run_t.get("optimise_s", 0.0),
         "monte_carlo": run_t.get("monte_carlo_s", 0.0),
+        "adaptive": run_t.get("adaptive_s", 0.0),
         "exposure": run_t.get("exposure_s", 0.0),
-        "exposure_wait": run_t.get("exposure_wait_s", run_t.get("exposure_s", 0.0)),
+        "background_wait": run_t.get("background_wait_s", 0.0),
     }
-    steps["other"] = run_t.get("total_s", 0.0) - steps["optimise"] - steps["monte_carlo"] - steps["exposure_wait"]
+    # the time this process spent on the adaptive stress and exposure: waiting for the
+    # background process, or running them itself
+    here = steps["background_wait"] if "background_wait_s" in run_t else steps["adaptive"] + steps["exposure"]
+    steps["other"] = run_t.get("total_s", 0.0) - steps["optimise"] - steps["monte_carlo"] - here
     return steps
 
 

@@ -1,25 +1,27 @@
-"""The exposure LPs in a second process while this one runs the optimiser (``run_scenario``).
+"""Analyses in a second process while this one runs the optimiser (``run_scenario``).
 
-The exposure table (docs/model.md §4: each facility down alone) depends on nothing else the
-run computes, and both it and the optimiser are thousands of short HiGHS solves with Python
-between them, so on two cores they can run side by side. A thread cannot: the two would wait
-for each other's turn at the GIL after every solve (tried: the optimiser 40 % slower). So the
-exposure runs in a child interpreter, ``python -m supplychain._background FOLDER``:
+The adaptive stress and the exposure table (docs/model.md §4) depend on nothing else the run
+computes, and they and the optimiser are thousands of short HiGHS solves with Python between
+them, so on two cores they can run side by side. A thread cannot: the two would wait for each
+other's turn at the GIL after every solve (tried: the optimiser 40 % slower). So they run in a
+child interpreter, ``python -m supplychain._background FOLDER``:
 
-- ``FOLDER`` (a temporary folder of this process) holds ``arguments.pickle``, the keyword
-  arguments of ``analysis.exposure`` (the network and scenario, about 2 MB); the child writes
-  ``result.pickle`` (``("result", frame, seconds)`` or ``("error", exception, seconds)``)
-  atomically and its standard error to ``stderr.txt``;
-- progress comes on the child's standard output, one ``done total`` line per step;
+- ``FOLDER`` (a temporary folder of this process) holds ``tasks.pickle``: each task's name
+  (``TASKS``) and keyword arguments (the network and scenario, about 2 MB). The child runs
+  them in order and writes ``result.pickle`` (``("result", {name: value}, {name: seconds})``
+  or ``("error", exception, {})``) atomically, its standard error to ``stderr.txt`` and its
+  temporary files (CBC's model files) into ``tmp/`` (``TMPDIR``), removed with the folder;
+- the exposure task's progress comes on the child's standard output, a ``done total`` line
+  per step;
 - the child is started as a command, not with ``multiprocessing``: its ``spawn`` would re-run
-  the user's script in the child (every script without ``if __name__ == "__main__":`` would
-  run twice and fail), and a ``fork`` would copy this process's solver threads and locks;
+  the user's script in the child (every script without a main guard would run twice and
+  fail), and a ``fork`` would copy this process's solver threads and locks;
 - SIGINT is ignored in the child (a terminal sends it to every process of the job: this
-  process decides and ``cancel`` ends the child), and the child exits at its next step once
-  its parent is gone (killed without unwinding).
+  process decides and ``cancel`` ends the child), and the child exits at its next exposure
+  step once its parent is gone (killed without unwinding).
 
-The table is the same as ``exposure`` in this process gives, number for number: the same LPs
-in the same order from a fresh model.
+Each result is the one the function gives in this process, number for number: the same LPs
+in the same order from fresh models.
 """
 
 from __future__ import annotations
@@ -39,35 +41,45 @@ from typing import Any
 from .errors import SolverError
 from .progress import ProgressCallback
 
-__all__ = ["BackgroundExposure"]
+__all__ = ["TASKS", "Background"]
+
+TASKS = {"adaptive": "adaptive_stress", "exposure": "exposure"}
+"""The tasks a ``Background`` runs: name → its function in ``supplychain.analysis``."""
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
-class BackgroundExposure:
-    """``analysis.exposure(**arguments)`` running in a child process from construction on.
+class Background:
+    """``tasks`` ({name: keyword arguments}, names of ``TASKS``) run one after the other in a
+    child process from construction on.
 
-    ``result(progress)`` waits for it, relaying its progress to ``progress`` (``(done,
-    total)``), and returns the exposure table or raises the child's error (a ``SolverError``
-    naming the child's last words when it ended without a result). ``cancel()`` ends the child
-    if it still runs and removes its folder: call it in a ``finally``, so that a run that fails
-    or is interrupted leaves no process and no file behind. ``seconds``: the child's time in
-    ``exposure`` (what run.json's ``exposure_s`` reports); ``waited``: the time ``result``
-    waited for it.
+    ``result(progress)`` waits for them, relaying the exposure task's progress to ``progress``
+    (``(done, total)``), and returns {name: value} or raises the child's error (a
+    ``SolverError`` naming the child's last words when it ended without a result).
+    ``cancel()`` ends the child if it still runs and removes its folder: call it in a
+    ``finally``, so that a run that fails or is interrupted leaves no process and no file
+    behind. ``seconds``: {name: the child's time in it} (run.json's ``adaptive_s`` and
+    ``exposure_s``); ``waited``: the time ``result`` waited for the child.
     """
 
     POLL = 0.05
     """Seconds between looks at the child while ``result`` waits."""
 
-    def __init__(self, arguments: dict[str, Any]) -> None:
-        self._folder = Path(tempfile.mkdtemp(prefix="supplychain-exposure-"))
+    def __init__(self, tasks: dict[str, dict[str, Any]]) -> None:
+        unknown = sorted(set(tasks) - set(TASKS))
+        if unknown:
+            raise ValueError(f"unknown background tasks {unknown}; known: {sorted(TASKS)}")
+        self._folder = Path(tempfile.mkdtemp(prefix="supplychain-background-"))
         self._state = (0, 0)
-        self.seconds = 0.0
+        self.seconds: dict[str, float] = {}
         self.waited = 0.0
         try:
-            (self._folder / "arguments.pickle").write_bytes(pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL))
+            (self._folder / "tasks.pickle").write_bytes(pickle.dumps(tasks, protocol=pickle.HIGHEST_PROTOCOL))
             env = dict(os.environ)
             env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+            scratch = self._folder / "tmp"  # the child's temporary files (a solver's) go when the folder goes
+            scratch.mkdir()
+            env["TMPDIR"] = str(scratch)
             self._stderr = open(self._folder / "stderr.txt", "wb")  # noqa: SIM115 - closed in cancel()
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "supplychain._background", str(self._folder)],
@@ -80,12 +92,12 @@ class BackgroundExposure:
         except BaseException:
             shutil.rmtree(self._folder, ignore_errors=True)
             raise
-        self._reader = threading.Thread(target=self._read_progress, name="supplychain exposure progress", daemon=True)
+        self._reader = threading.Thread(target=self._read_progress, name="supplychain background progress", daemon=True)
         self._reader.start()
 
     def __repr__(self) -> str:
         state = "running" if self._process.poll() is None else f"ended ({self._process.returncode})"
-        return f"<BackgroundExposure: {state}, {self._state[0]}/{self._state[1]} steps>"
+        return f"<Background: {state}, exposure {self._state[0]}/{self._state[1]} steps>"
 
     def _read_progress(self) -> None:
         stream = self._process.stdout
@@ -96,8 +108,8 @@ class BackgroundExposure:
             if len(parts) == 2 and all(p.isdigit() for p in parts):
                 self._state = (int(parts[0]), int(parts[1]))
 
-    def result(self, progress: ProgressCallback | None = None) -> Any:
-        """The exposure table, once the child has it (see the class)."""
+    def result(self, progress: ProgressCallback | None = None) -> dict[str, Any]:
+        """{task name: its value}, once the child has them all (see the class)."""
         start = time.perf_counter()
         shown = (0, 0)
         while True:
@@ -114,16 +126,16 @@ class BackgroundExposure:
         path = self._folder / "result.pickle"
         if not path.exists():
             code = self._process.returncode
-            raise SolverError(f"the exposure process ended without a result (exit code {code}){self._last_words()}")
+            raise SolverError(f"the background process ended without a result (exit code {code}){self._last_words()}")
         try:
             kind, value, self.seconds = pickle.loads(path.read_bytes())
         except Exception as exc:  # an exception of the child's that does not unpickle here
-            raise SolverError(f"the exposure process's result could not be read: {exc}") from exc
+            raise SolverError(f"the background process's result could not be read: {exc}") from exc
         if progress is not None and self._state != shown and self._state[1] > 0:
             progress(*self._state)
         if kind == "error":
             raise value
-        return value
+        return dict(value)
 
     def _last_words(self) -> str:
         self._stderr.flush()
@@ -146,29 +158,34 @@ class BackgroundExposure:
 
 
 def _child(folder: Path) -> int:
-    """The child's side (see the module): exposure with the pickled arguments."""
+    """The child's side (see the module): the pickled tasks, in order."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
-    from .analysis import exposure
+    from . import analysis
 
     def record(done: int, total: int) -> None:
-        if os.getppid() != parent:  # the parent is gone: nobody wants the table
+        if os.getppid() != parent:  # the parent is gone: nobody wants the results
             os._exit(1)
         sys.stdout.write(f"{done} {total}\n")
         sys.stdout.flush()
 
-    arguments = pickle.loads((folder / "arguments.pickle").read_bytes())
-    start = time.perf_counter()
-    payload: tuple[str, Any, float]
+    tasks = pickle.loads((folder / "tasks.pickle").read_bytes())
+    values: dict[str, Any] = {}
+    seconds: dict[str, float] = {}
+    payload: tuple[str, Any, dict[str, float]]
     try:
-        payload = ("result", exposure(**arguments, progress=record), 0.0)
+        for name, arguments in tasks.items():
+            function = getattr(analysis, TASKS[name])
+            start = time.perf_counter()
+            values[name] = function(**arguments, progress=record) if name == "exposure" else function(**arguments)
+            seconds[name] = time.perf_counter() - start
+        payload = ("result", values, seconds)
     except Exception as exc:  # handed to the parent, which raises it
-        payload = ("error", exc, 0.0)
-    payload = (payload[0], payload[1], time.perf_counter() - start)
+        payload = ("error", exc, seconds)
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # an exception that does not pickle: its text still reaches the parent
-        data = pickle.dumps(("error", SolverError(f"{type(payload[1]).__name__}: {payload[1]}"), payload[2]))
+        data = pickle.dumps(("error", SolverError(f"{type(payload[1]).__name__}: {payload[1]}"), seconds))
     partial = folder / "result.pickle.partial"
     partial.write_bytes(data)
     os.replace(partial, folder / "result.pickle")

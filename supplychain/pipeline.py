@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._background import BackgroundExposure
+from ._background import Background
 from .analysis import adaptive_stress, chokepoints, concentration
 from .analysis import exposure as exposure_table
 from .attribution import attribute_compiled
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["run_scenario"]
 
 BACKGROUND_CPUS = 2
-"""``run_scenario`` runs the exposure LPs in a second process beside the optimiser when this
-many CPUs are available to it and ``exposure_in_background`` is None (automatic)."""
+"""``run_scenario`` runs the adaptive stress and the exposure LPs in a second process beside
+the optimiser when this many CPUs are available to it and ``background`` is None (automatic)."""
 
 
 def _cpus() -> int:
@@ -116,7 +116,7 @@ def run_scenario(
     engine: str = "auto",
     timeline: bool | None = None,
     budgets: Sequence[float] | None = None,
-    exposure_in_background: bool | None = None,
+    background: bool | None = None,
 ) -> StressResult:
     """Stress a network with a scenario and run the risk analyses on it.
 
@@ -147,12 +147,13 @@ def run_scenario(
     attributed columns of ``controls`` and ``disruptions``) is then of the timeline's mean
     weekly loss instead of the static loss (docs/model.md §3.4). A scenario with an ``observed:`` block (a backtest,
     docs/model.md §8) also gets the ``backtest`` table (backtest.csv), and the timeline runs
-    whenever one of its metrics needs it. ``exposure_in_background`` True runs the exposure
-    LPs in a second process (``_background.BackgroundExposure``) while this one runs the
-    optimiser and the other analyses, False here after them; None (default) in the
-    background when the optimiser runs and at least ``BACKGROUND_CPUS`` CPUs are available.
-    The table is the same either way; run.json's ``exposure_s`` is the time of its LPs and,
-    in the background, ``exposure_wait_s`` the time the run waited for them at the end.
+    whenever one of its metrics needs it. ``background`` True runs the adaptive stress (unless
+    a backtest needs it first) and the exposure LPs in a second process
+    (``_background.Background``) while this one runs the optimiser and the other analyses,
+    False here after them; None (default) in the background when the optimiser runs and at
+    least ``BACKGROUND_CPUS`` CPUs are available. The results are the same either way;
+    run.json's ``adaptive_s`` and ``exposure_s`` are their time in whichever process ran them
+    and, in the background, ``background_wait_s`` the time the run waited for them at the end.
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario(None, "scenarios/tiny-export-controls.yaml")
@@ -207,9 +208,21 @@ def run_scenario(
         "time_limit": time_limit,
         "gap": gap,
     }
-    if exposure_in_background is None:
-        exposure_in_background = optimise and scen.optimise is not None and _cpus() >= BACKGROUND_CPUS
-    background = BackgroundExposure(exposure_arguments) if analyses and exposure and exposure_in_background else None
+    if background is None:
+        background = optimise and scen.optimise is not None and _cpus() >= BACKGROUND_CPUS
+    tasks: dict[str, dict[str, Any]] = {}
+    if analyses and background:
+        if not (scen.observed and scen.observations_need_adaptive):  # else the backtest needs it here
+            tasks["adaptive"] = {
+                "network": network,
+                "scenario": compiled,
+                "solver": solver,
+                "time_limit": time_limit,
+                "gap": gap,
+            }
+        if exposure:
+            tasks["exposure"] = exposure_arguments
+    job = Background(tasks) if tasks else None
     try:
         _main_steps(
             result,
@@ -225,20 +238,25 @@ def run_scenario(
             seed,
             progress,
             budgets,
+            adaptive="adaptive" not in tasks,
         )
-        if background is not None:
-            result.exposure = background.result(progress_callback(progress, "exposure"))
-            result.timings["exposure_s"] = background.seconds
-            result.timings["exposure_wait_s"] = background.waited
-        elif analyses and exposure:
+        if job is not None:
+            values = job.result(progress_callback(progress, "exposure") if "exposure" in tasks else None)
+            if "adaptive" in values:
+                result.attach_adaptive(values["adaptive"])
+            if "exposure" in values:
+                result.exposure = values["exposure"]
+            result.timings.update({f"{name}_s": seconds for name, seconds in job.seconds.items()})
+            result.timings["background_wait_s"] = job.waited
+        if analyses and exposure and "exposure" not in tasks:
             t0 = time.perf_counter()
             result.exposure = exposure_table(**exposure_arguments, progress=progress_callback(progress, "exposure"))
             result.timings["exposure_s"] = time.perf_counter() - t0
         if analyses and exposure:
             result.extras["exposure_controls"] = exposure_controls
     finally:
-        if background is not None:
-            background.cancel()
+        if job is not None:
+            job.cancel()
     result.extras["solver"] = solver_name(get_solver(solver))
     return result
 
@@ -257,9 +275,12 @@ def _main_steps(
     seed: int | None,
     progress: ProgressArg,
     budgets: Sequence[float] | None,
+    *,
+    adaptive: bool = True,
 ) -> None:
     """The steps of ``run_scenario`` after the Monte Carlo stress, in this process: the
-    optimiser, concentration, chokepoints, the adaptive stress and the backtest that needs it."""
+    optimiser, concentration, chokepoints, the adaptive stress (unless ``adaptive`` is False:
+    it runs in the background) and the backtest that needs it."""
     scen = compiled.scenario
     if optimise and scen.optimise is not None:
         from .optimise import optimise as optimise_strategy
@@ -287,8 +308,9 @@ def _main_steps(
     t0 = time.perf_counter()
     result.chokepoints = chokepoints(network, compiled, progress=progress_callback(progress, "chokepoints"))
     result.timings["chokepoints_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result.attach_adaptive(adaptive_stress(network, compiled, solver=solver, time_limit=time_limit, gap=gap))
-    result.timings["adaptive_s"] = time.perf_counter() - t0
+    if adaptive:
+        t0 = time.perf_counter()
+        result.attach_adaptive(adaptive_stress(network, compiled, solver=solver, time_limit=time_limit, gap=gap))
+        result.timings["adaptive_s"] = time.perf_counter() - t0
     if scen.observed and scen.observations_need_adaptive:
         _attach_backtest(result, compiled, steps, network, solver, time_limit, gap)

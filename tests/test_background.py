@@ -1,5 +1,6 @@
-"""The exposure LPs in a second process (``supplychain._background``): the same table as in
-this process, the child's errors raised here, and nothing left behind when a run stops."""
+"""The adaptive stress and the exposure LPs in a second process (``supplychain._background``):
+the same results as in this process, the child's errors raised here, and nothing left behind
+when a run stops."""
 
 from __future__ import annotations
 
@@ -18,27 +19,31 @@ from builders import TINY_OPTIMISE
 
 import supplychain as sc
 import supplychain.pipeline as pipeline
-from supplychain._background import BackgroundExposure
+from supplychain._background import Background
 from supplychain.errors import InputError, SolverError
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_background_table_equals_the_one_computed_here(tiny: sc.Network) -> None:
-    """The tiny optimise scenario's exposure, in the background and in line: the same frame,
-    number for number (the same LPs in the same order from a fresh model); the background run
-    reports how long it waited for the child, and progress reaches 100 %."""
+def test_background_results_equal_the_ones_computed_here(tiny: sc.Network) -> None:
+    """The tiny optimise scenario in the background and in line: the same exposure frame and
+    the same adaptive columns, number for number (the same LPs in the same order from fresh
+    models); the background run says how long it waited, and progress reaches 100 %."""
     seen: list[tuple[int, int]] = []
 
     def progress(done: int, total: int) -> None:
         seen.append((done, total))
 
-    here = sc.run_scenario(tiny, TINY_OPTIMISE, exposure_in_background=False)
-    there = sc.run_scenario(tiny, TINY_OPTIMISE, exposure_in_background=True, progress=progress)
+    here = sc.run_scenario(tiny, TINY_OPTIMISE, background=False)
+    there = sc.run_scenario(tiny, TINY_OPTIMISE, background=True, progress=progress)
     pd.testing.assert_frame_equal(here.exposure, there.exposure, check_exact=True)
-    assert "exposure_wait_s" in there.timings
-    assert "exposure_wait_s" not in here.timings
+    pd.testing.assert_frame_equal(here.facilities, there.facilities, check_exact=True)
+    pd.testing.assert_series_equal(here.summary, there.summary, check_exact=True)
+    assert "availability_adaptive" in there.facilities.columns
+    assert "background_wait_s" in there.timings
+    assert "background_wait_s" not in here.timings
     assert there.timings["exposure_s"] > 0
+    assert there.timings["adaptive_s"] > 0
     exposure_steps = [p for p in seen if p[1] == seen[-1][1]]
     assert exposure_steps[-1][0] == exposure_steps[-1][1]
 
@@ -46,16 +51,16 @@ def test_background_table_equals_the_one_computed_here(tiny: sc.Network) -> None
 def test_automatic_choice(tiny: sc.Network, monkeypatch: pytest.MonkeyPatch) -> None:
     """None: in the background when the optimiser runs and two CPUs are there, else in line."""
     monkeypatch.setattr(pipeline, "_cpus", lambda: 2)
-    assert "exposure_wait_s" in sc.run_scenario(tiny, TINY_OPTIMISE).timings
-    assert "exposure_wait_s" not in sc.run_scenario(tiny, TINY_OPTIMISE, optimise=False).timings
+    assert "background_wait_s" in sc.run_scenario(tiny, TINY_OPTIMISE).timings
+    assert "background_wait_s" not in sc.run_scenario(tiny, TINY_OPTIMISE, optimise=False).timings
     monkeypatch.setattr(pipeline, "_cpus", lambda: 1)
-    assert "exposure_wait_s" not in sc.run_scenario(tiny, TINY_OPTIMISE).timings
+    assert "background_wait_s" not in sc.run_scenario(tiny, TINY_OPTIMISE).timings
 
 
 def test_child_error_is_raised_here_and_nothing_is_left(tiny: sc.Network) -> None:
     """An InputError in the child reaches the caller as that InputError; the child has ended
     and its folder is gone after ``cancel``."""
-    job = BackgroundExposure({"network": tiny, "scenario": None, "horizon_weeks": -1.0})
+    job = Background({"exposure": {"network": tiny, "scenario": None, "horizon_weeks": -1.0}})
     try:
         with pytest.raises(InputError, match="horizon_weeks must be a positive number"):
             job.result()
@@ -67,7 +72,7 @@ def test_child_error_is_raised_here_and_nothing_is_left(tiny: sc.Network) -> Non
 
 def test_child_killed_gives_a_solver_error(tiny: sc.Network) -> None:
     """A child that dies without a result (killed) gives a SolverError naming its exit code."""
-    job = BackgroundExposure({"network": tiny, "scenario": None})
+    job = Background({"exposure": {"network": tiny, "scenario": None}})
     job._process.kill()
     try:
         with pytest.raises(SolverError, match="ended without a result"):
@@ -77,9 +82,14 @@ def test_child_killed_gives_a_solver_error(tiny: sc.Network) -> None:
     assert not job._folder.exists()
 
 
+def test_unknown_task_is_refused(tiny: sc.Network) -> None:
+    with pytest.raises(ValueError, match="unknown background tasks"):
+        Background({"chokepoints": {"network": tiny}})
+
+
 def test_cancel_stops_a_running_child(tiny: sc.Network) -> None:
     """``cancel`` while the child still works: it is ended and its folder removed."""
-    job = BackgroundExposure({"network": tiny, "scenario": None})
+    job = Background({"exposure": {"network": tiny, "scenario": None}})
     job.cancel()
     assert job._process.poll() is not None
     assert not job._folder.exists()
@@ -93,7 +103,7 @@ def test_script_without_main_guard(tmp_path: Path) -> None:
         textwrap.dedent(
             f"""
             import supplychain as sc
-            res = sc.run_scenario(None, {str(TINY_OPTIMISE)!r}, exposure_in_background=True)
+            res = sc.run_scenario(None, {str(TINY_OPTIMISE)!r}, background=True)
             print("rows", len(res.exposure))
             """
         )
@@ -125,11 +135,11 @@ def _running(pid: int) -> bool:
 @pytest.mark.parametrize(
     ("signum", "whole_group"), [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["ctrl-c", "sigterm"]
 )
-def test_signal_during_the_optimiser_ends_the_exposure_child(
+def test_signal_during_the_optimiser_ends_the_background_child(
     tmp_path: Path, signum: signal.Signals, whole_group: bool
 ) -> None:
     """Ctrl-C (the whole process group) or SIGTERM (the run alone) while the optimiser runs
-    beside the exposure child: the run exits with its one line, the child is gone and so is
+    beside the background child: the run exits with its one line, the child is gone and so is
     its temporary folder (TMPDIR points at ``tmp_path``)."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
