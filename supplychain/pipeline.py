@@ -9,6 +9,7 @@ into every report file.
 from __future__ import annotations
 
 import os
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -209,7 +210,8 @@ def run_scenario(
         "gap": gap,
     }
     if background is None:
-        background = optimise and scen.optimise is not None and _cpus() >= BACKGROUND_CPUS
+        # (an embedded interpreter may have no executable to start a second one with)
+        background = optimise and scen.optimise is not None and _cpus() >= BACKGROUND_CPUS and bool(sys.executable)
     tasks: dict[str, dict[str, Any]] = {}
     if analyses and background:
         if not (scen.observed and scen.observations_need_adaptive):  # else the backtest needs it here
