@@ -7,9 +7,10 @@ markdown table of the wall time and, per step, the minimum and median over ``--r
 - ``total``: the whole command, wall clock (interpreter start, imports and reports included);
 - the optimiser (``optimise``, run.json ``optimise.timings``): ``reduction`` (Monte Carlo
   samples to K weighted scenarios), ``build`` (the MILP, or the Benders master), ``solve``
-  (the MILP or the Benders loop), ``verification`` (the strategy re-stressed over every
-  sample: members' and world's loss before and after, static, availability after) and
-  ``frontier`` (the budget sweep and its points on the verification's samples);
+  (the MILP or the Benders loop), ``frontier`` (the budget sweep, then the members' loss of
+  its plans and of the strategy's before and after on the verification's samples, evaluated
+  together) and ``verification`` (the rest of the re-stress over every sample: the world's
+  loss before and after, static, availability after);
 - the rest of the run (``monte_carlo``; ``adaptive`` and ``exposure``: the adaptive stress
   and the exposure LPs, in a second process beside the optimiser on two or more CPUs;
   ``background_wait``: the time the run waited for that process at the end, 0 in line;

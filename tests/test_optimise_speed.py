@@ -111,6 +111,28 @@ def test_shortcuts_give_the_plain_loop_losses(servers: sc.Network) -> None:
     assert cone.facilities == len(MAKERS) + 1 + 2  # the US makers, srv_mx, dc_in, dc_br
 
 
+@pytest.mark.parametrize("name", ["members", "world"])
+def test_prefetch_gives_the_plain_loop_losses(servers: sc.Network, name: str) -> None:
+    """Every plan at once, sample by sample (``_Evaluation.prefetch``, what the frontier does
+    with its plans and the before/after): each plan's losses are the plain loop's, duplicates
+    and doing nothing among them, and fewer LPs than one per plan and sample are solved."""
+    inst = _instance(servers, servers_scenario(budget=12))
+    full = _all_samples(inst, None, None)
+    fast = _Evaluation(inst, full, _lp_solver(None))
+    plain = _Evaluation(inst, full, _lp_solver(None), shortcuts=False)
+    rest = np.zeros(inst.n_plan - inst.n_binary)
+    plans = [
+        inst.complete(np.concatenate([bits, rest])) for bits in itertools.product([0.0, 1.0], repeat=inst.n_binary)
+    ]
+    fast.prefetch(name, [*plans[::-1], plans[-1], plans[0]])
+    solves = fast.solves
+    assert 0 < solves < len(plans) * full.k
+    for plan in plans:
+        got, expected = getattr(fast, name)(plan), getattr(plain, name)(plan)
+        assert got == pytest.approx(expected, rel=1e-9, abs=1e-9), plan
+    assert fast.solves == solves  # every plan was memoised by the prefetch
+
+
 def test_optimise_is_the_same_with_and_without_shortcuts(servers: sc.Network, monkeypatch: pytest.MonkeyPatch) -> None:
     scen = servers_scenario(budget=9, budgets=[0, 3, 5, 9, 12])
     fast = optimise(servers, scen, k=3)

@@ -221,23 +221,11 @@ def optimise(
     model_after = float(reduced.weight @ losses_after)
     expected_before = members_before = model_before
     expected_after = members_after = model_after
-    verification: dict[str, Any] = {}
-    availability_after = None
-    evaluation = None
-    if verify:
-        t0 = time.perf_counter()
-        evaluation = _Evaluation(inst, _all_samples(inst, samples, seed), _lp_solver(milp_solver))
-        checked = _verify(inst, plan, opened, stock, evaluation)
-        verification, availability_after = checked.result, checked.availability_after
-        expected_before, expected_after = checked.expected_loss_before, checked.expected_loss_after
-        members_before, members_after = checked.members_expected_loss_before, checked.members_expected_loss_after
-        notes += checked.notes
-        timings["verify_s"] = time.perf_counter() - t0
-    elif inst.consortium:
-        # the world's loss on the optimiser's samples (the members' is the model's own)
-        world = _Recourse(inst, _lp_solver(milp_solver), "world")
-        expected_before = float(reduced.weight @ world.losses(zero, reduced)[0])
-        expected_after = float(reduced.weight @ world.losses(plan, reduced)[0])
+    # the verification's samples; the frontier (first) evaluates the members' losses of its plans
+    # and of the "before" and "after" there together (``_Evaluation.prefetch``)
+    t0 = time.perf_counter()
+    evaluation = _Evaluation(inst, _all_samples(inst, samples, seed), _lp_solver(milp_solver)) if verify else None
+    sampling = time.perf_counter() - t0
     frontier_table = pd.DataFrame(columns=FRONTIER_COLUMNS)
     if frontier:
         t0 = time.perf_counter()
@@ -257,6 +245,21 @@ def optimise(
             plan,
         )
         timings["frontier_s"] = time.perf_counter() - t0
+    verification: dict[str, Any] = {}
+    availability_after = None
+    if evaluation is not None:
+        t0 = time.perf_counter() - sampling
+        checked = _verify(inst, plan, opened, stock, evaluation)
+        verification, availability_after = checked.result, checked.availability_after
+        expected_before, expected_after = checked.expected_loss_before, checked.expected_loss_after
+        members_before, members_after = checked.members_expected_loss_before, checked.members_expected_loss_after
+        notes += checked.notes
+        timings["verify_s"] = time.perf_counter() - t0
+    elif inst.consortium:
+        # the world's loss on the optimiser's samples (the members' is the model's own)
+        world = _Recourse(inst, _lp_solver(milp_solver), "world")
+        expected_before = float(reduced.weight @ world.losses(zero, reduced)[0])
+        expected_after = float(reduced.weight @ world.losses(plan, reduced)[0])
     timings["optimise_s"] = time.perf_counter() - started
     return Strategy(
         actions=actions,

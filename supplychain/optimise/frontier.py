@@ -155,6 +155,9 @@ def _frontier(
             if objective.risk(trial_losses) <= objective.risk(prev_losses) + 1e-9 * objective.loss_scale:
                 previous, prev_losses = trial, trial_losses
         plans.append(previous)
+    if evaluation is not None:  # the members' losses of every plan reported, and the "before" and "after", at once
+        extra = [] if strategy_plan is None else [strategy_plan]
+        evaluation.prefetch("members", [inst.zero_plan(), *extra, *plans])
     return _report(inst, grid, plans, samples, objective, recourse, cvar_alpha, evaluation, strategy_plan)
 
 

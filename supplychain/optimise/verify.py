@@ -44,6 +44,8 @@ from .reduction import weighted_cvar
 from .strategy import apply_plan
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..network import Network
 
 SHORTCUTS = True
@@ -111,43 +113,117 @@ class _Evaluation:
         key = (whose, plan.tobytes())
         if key in self._cache:
             return self._cache[key]
-        recourse = self._recourse.get(whose)
-        if recourse is None:
-            recourse = self._recourse[whose] = _Recourse(self.inst, self._solver, whose)
-        samples = self.samples
-        scale = float(recourse.loss_weight.sum() * self.inst.horizon) or 1.0
-        if np.array_equal(plan, self._zero) or not self._shortcuts:
-            todo = np.arange(samples.k)
-            out = np.full(samples.k, np.inf)  # no upper bound yet: every sample is solved or certified
-            lower = np.zeros(samples.k)
-        else:
-            # sandwich: a plan's loss lies between those of the plans evaluated that buy no
-            # less (lower bounds) and no more (upper bounds; doing nothing among them)
-            upper = self._losses(whose, self._zero).copy()
-            lower = np.zeros(samples.k)
-            for (who, other_key), other in self._cache.items():
-                other_plan = np.frombuffer(other_key)
-                if who != whose:
-                    continue
-                if self._buys_no_less(other_plan, plan):
-                    lower = np.maximum(lower, other)
-                if self._buys_no_less(plan, other_plan):
-                    upper = np.minimum(upper, other)
-            needed = upper - lower > SETTLED * scale
-            inst = self.inst
-            if not (plan[inst.stock_start :] > 0).any() and not inst.expands(plan):
-                opens = (inst.new_cap @ plan) > 0 if inst.n_new else np.zeros(0, dtype=bool)
-                needed &= (samples.new[:, opens] > 0).any(axis=1)
-            out = upper
-            todo = np.flatnonzero(needed)
+        recourse = self._lp(whose)
+        out, lower, todo, tolerance = self._known(whose, recourse, plan)
         if self._shortcuts and recourse.run.in_place and len(todo):
-            self._certified(whose, recourse, plan, todo, out, lower[todo], SETTLED * scale)
+            self._certified(whose, recourse, plan, todo, out, lower[todo], tolerance)
         else:
             for s in todo.tolist():
-                out[s] = recourse.loss(plan, samples.edge[s], samples.own[s], samples.new[s])
+                out[s] = recourse.loss(plan, self.samples.edge[s], self.samples.own[s], self.samples.new[s])
             self.solves += len(todo)
         self._cache[key] = out
         return out
+
+    def _lp(self, whose: str) -> _Recourse:
+        recourse = self._recourse.get(whose)
+        if recourse is None:
+            recourse = self._recourse[whose] = _Recourse(self.inst, self._solver, whose)
+        return recourse
+
+    def _known(
+        self, whose: str, recourse: _Recourse, plan: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """What the plans evaluated so far say of ``plan`` (completed): per sample an upper
+        bound (the loss where it is settled; inf where nothing is known) and a lower bound,
+        the samples still to solve, and the tolerance within which bounds that meet settle."""
+        samples = self.samples
+        tolerance = SETTLED * (float(recourse.loss_weight.sum() * self.inst.horizon) or 1.0)
+        if np.array_equal(plan, self._zero) or not self._shortcuts:
+            # no upper bound yet: every sample is solved or certified
+            return np.full(samples.k, np.inf), np.zeros(samples.k), np.arange(samples.k), tolerance
+        # sandwich: a plan's loss lies between those of the plans evaluated that buy no
+        # less (lower bounds) and no more (upper bounds; doing nothing among them)
+        upper = self._losses(whose, self._zero).copy()
+        lower = np.zeros(samples.k)
+        for (who, other_key), other in self._cache.items():
+            other_plan = np.frombuffer(other_key)
+            if who != whose:
+                continue
+            if self._buys_no_less(other_plan, plan):
+                lower = np.maximum(lower, other)
+            if self._buys_no_less(plan, other_plan):
+                upper = np.minimum(upper, other)
+        needed = upper - lower > tolerance
+        inst = self.inst
+        if not (plan[inst.stock_start :] > 0).any() and not inst.expands(plan):
+            opens = (inst.new_cap @ plan) > 0 if inst.n_new else np.zeros(0, dtype=bool)
+            needed &= (samples.new[:, opens] > 0).any(axis=1)
+        return upper, lower, np.flatnonzero(needed), tolerance
+
+    def prefetch(self, whose: str, plans: Sequence[np.ndarray]) -> None:
+        """Evaluate several plans at once, each memoised as ``members``/``world`` would give it:
+        sample by sample, each plan that needs a solve there in turn (fewest actions first),
+        so that one solve differs from the last in one plan's options at one sample, not in
+        one sample's licences and disruptions from the next. Within a sample, a plan's loss
+        lies between those of the plans already solved there that buy no less and no more,
+        and is not solved when those meet. Measured on the consortium scenario's six plans over
+        its 500 samples: 14 400 simplex iterations against 66 500 plan by plan, 5.0 s against
+        7.4 s. Without the shortcuts or a live HiGHS model, each plan is evaluated alone."""
+        recourse = self._lp(whose)
+        unique: list[np.ndarray] = []
+        for plan in (self.inst.complete(p) for p in plans):
+            seen = any(np.array_equal(plan, other) for other in unique)
+            if not seen and (whose, plan.tobytes()) not in self._cache:
+                unique.append(plan)
+        if not self._shortcuts or not recourse.run.in_place:
+            for plan in unique:
+                self._losses(whose, plan)
+            return
+        if any(np.array_equal(plan, self._zero) for plan in unique):
+            self._losses(whose, self._zero)  # every other plan's upper bound
+            unique = [plan for plan in unique if not np.array_equal(plan, self._zero)]
+        if not unique:
+            return
+        inst, samples = self.inst, self.samples
+        unique.sort(key=lambda plan: (int((plan[: inst.n_binary] > 0.5).sum()), float(inst.cost @ plan)))
+        known = [self._known(whose, recourse, plan) for plan in unique]
+        tolerance = known[0][3]
+        varying, (ref_lower, ref_upper) = self._varying_columns(recourse)
+        if not all(self._buys_no_less(self._everything, plan) for plan in unique):
+            varying = np.arange(len(ref_lower))
+        recourse._set_bounds(ref_lower, ref_upper)
+        cone = self._cones.get(whose)
+        if cone is None:
+            cone = self._cones[whose] = _Cone(recourse)
+        lp: _Cone | _Recourse = recourse
+        if cone.usable:
+            lp = cone
+            varying = varying[cone.index[varying] >= 0]
+        bounds = [recourse.bounds(plan, samples.edge, samples.own, samples.new, varying) for plan in unique]
+        n = len(unique)
+        # contains[p, q]: plan p buys everything plan q buys (q's loss bounds p's from above)
+        contains = np.array([[self._buys_no_less(unique[p], unique[q]) for q in range(n)] for p in range(n)])
+        out = np.array([k[0] for k in known])
+        lower = np.array([k[1] for k in known])
+        todo = np.zeros((n, samples.k), dtype=bool)
+        for p, k in enumerate(known):
+            todo[p, k[2]] = True
+        solved = np.zeros((n, samples.k), dtype=bool)
+        upper0 = bounds[0][1]
+        order = np.lexsort(upper0[:, ::-1].T) if upper0.shape[1] else np.arange(samples.k)
+        for s in order[todo[:, order].any(axis=0)].tolist():
+            for p in np.flatnonzero(todo[:, s]).tolist():
+                done = np.flatnonzero(solved[:, s])
+                low = max([lower[p, s], *(out[q, s] for q in done if contains[q, p])])
+                high = min([out[p, s], *(out[q, s] for q in done if contains[p, q])])
+                if high - low <= tolerance:
+                    out[p, s] = high
+                    continue
+                out[p, s] = lp.loss_at(varying, bounds[p][0][s], bounds[p][1][s])
+                solved[p, s] = True
+                self.solves += 1
+        for p, plan in enumerate(unique):
+            self._cache[(whose, plan.tobytes())] = out[p]
 
     def _certified(
         self,
