@@ -1,16 +1,19 @@
 """Analyses in a second process while this one runs the optimiser (``run_scenario``).
 
-The adaptive stress and the exposure table (docs/model.md §4) depend on nothing else the run
-computes, and they and the optimiser are thousands of short HiGHS solves with Python between
-them, so on two cores they can run side by side. A thread cannot: the two would wait for each
-other's turn at the GIL after every solve (tried: the optimiser 40 % slower). So they run in a
-child interpreter, ``python -m supplychain._background FOLDER``:
+The world's loss with nothing done over the optimiser's verification samples
+(``optimise.verify.world_before``), the adaptive stress and the exposure table (docs/model.md
+§4) depend on nothing else the run computes, and they and the optimiser are thousands of
+short HiGHS solves with Python between them, so on two cores they can run side by side. A
+thread cannot: the two would wait for each other's turn at the GIL after every solve (tried:
+the optimiser 40 % slower). So they run in a child interpreter,
+``python -m supplychain._background FOLDER``:
 
 - ``FOLDER`` (a temporary folder of this process) holds ``tasks.pickle``: each task's name
   (``TASKS``) and keyword arguments (the network and scenario, about 2 MB). The child runs
-  them in order and writes ``result.pickle`` (``("result", {name: value}, {name: seconds})``
-  or ``("error", exception, {})``) atomically, its standard error to ``stderr.txt`` and its
-  temporary files (CBC's model files) into ``tmp/`` (``TMPDIR``), removed with the folder;
+  them in order and writes each one's ``NAME.pickle`` (``("result", value, seconds)`` or
+  ``("error", exception, seconds)``, after which it stops) atomically as soon as it has it,
+  its standard error to ``stderr.txt`` and its temporary files (CBC's model files) into
+  ``tmp/`` (``TMPDIR``), removed with the folder;
 - the exposure task's progress comes on the child's standard output, a ``done total`` line
   per step;
 - the child is started as a command, not with ``multiprocessing``: its ``spawn`` would re-run
@@ -26,6 +29,7 @@ in the same order from fresh models.
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import shutil
@@ -43,8 +47,12 @@ from .progress import ProgressCallback
 
 __all__ = ["TASKS", "Background"]
 
-TASKS = {"adaptive": "adaptive_stress", "exposure": "exposure"}
-"""The tasks a ``Background`` runs: name → its function in ``supplychain.analysis``."""
+TASKS = {
+    "world_before": "supplychain.optimise.verify:world_before",
+    "adaptive": "supplychain.analysis:adaptive_stress",
+    "exposure": "supplychain.analysis:exposure",
+}
+"""The tasks a ``Background`` runs: name → ``module:function``."""
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
@@ -53,13 +61,14 @@ class Background:
     """``tasks`` ({name: keyword arguments}, names of ``TASKS``) run one after the other in a
     child process from construction on.
 
-    ``result(progress)`` waits for them, relaying the exposure task's progress to ``progress``
-    (``(done, total)``), and returns {name: value} or raises the child's error (a
-    ``SolverError`` naming the child's last words when it ended without a result).
+    ``get(name)`` waits for one task's value (the child writes each as soon as it has it);
+    ``result(progress)`` waits for the child to end, relaying the exposure task's progress to
+    ``progress`` (``(done, total)``), and returns {name: value}. Both raise the child's error
+    (a ``SolverError`` naming the child's last words when it ended without a value).
     ``cancel()`` ends the child if it still runs and removes its folder: call it in a
     ``finally``, so that a run that fails or is interrupted leaves no process and no file
     behind. ``seconds``: {name: the child's time in it} (run.json's ``adaptive_s`` and
-    ``exposure_s``); ``waited``: the time ``result`` waited for the child.
+    ``exposure_s``); ``waited``: the time ``get`` and ``result`` waited for the child.
     """
 
     POLL = 0.05
@@ -70,6 +79,8 @@ class Background:
         if unknown:
             raise ValueError(f"unknown background tasks {unknown}; known: {sorted(TASKS)}")
         self._folder = Path(tempfile.mkdtemp(prefix="supplychain-background-"))
+        self._tasks = list(tasks)
+        self._values: dict[str, Any] = {}
         self._state = (0, 0)
         self.seconds: dict[str, float] = {}
         self.waited = 0.0
@@ -108,6 +119,30 @@ class Background:
             if len(parts) == 2 and all(p.isdigit() for p in parts):
                 self._state = (int(parts[0]), int(parts[1]))
 
+    def get(self, name: str) -> Any:
+        """Task ``name``'s value, once the child has it (see the class)."""
+        if name in self._values:
+            return self._values[name]
+        if name not in self._tasks:
+            raise KeyError(f"no background task {name!r}; the tasks are {self._tasks}")
+        path = self._folder / f"{name}.pickle"
+        start = time.perf_counter()
+        while not path.exists() and self._process.poll() is None:
+            time.sleep(self.POLL)
+        self.waited += time.perf_counter() - start
+        if not path.exists():
+            code = self._process.returncode
+            raise SolverError(f"the background process ended without a result (exit code {code}){self._last_words()}")
+        try:
+            kind, value, seconds = pickle.loads(path.read_bytes())
+        except Exception as exc:  # an exception of the child's that does not unpickle here
+            raise SolverError(f"the background process's result could not be read: {exc}") from exc
+        self.seconds[name] = seconds
+        if kind == "error":
+            raise value
+        self._values[name] = value
+        return value
+
     def result(self, progress: ProgressCallback | None = None) -> dict[str, Any]:
         """{task name: its value}, once the child has them all (see the class)."""
         start = time.perf_counter()
@@ -122,20 +157,10 @@ class Background:
                 break
             time.sleep(self.POLL)
         self._reader.join(timeout=1)
-        self.waited = time.perf_counter() - start
-        path = self._folder / "result.pickle"
-        if not path.exists():
-            code = self._process.returncode
-            raise SolverError(f"the background process ended without a result (exit code {code}){self._last_words()}")
-        try:
-            kind, value, self.seconds = pickle.loads(path.read_bytes())
-        except Exception as exc:  # an exception of the child's that does not unpickle here
-            raise SolverError(f"the background process's result could not be read: {exc}") from exc
+        self.waited += time.perf_counter() - start
         if progress is not None and self._state != shown and self._state[1] > 0:
             progress(*self._state)
-        if kind == "error":
-            raise value
-        return dict(value)
+        return {name: self.get(name) for name in self._tasks}
 
     def _last_words(self) -> str:
         self._stderr.flush()
@@ -161,7 +186,6 @@ def _child(folder: Path) -> int:
     """The child's side (see the module): the pickled tasks, in order."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
-    from . import analysis
 
     def record(done: int, total: int) -> None:
         if os.getppid() != parent:  # the parent is gone: nobody wants the results
@@ -170,25 +194,25 @@ def _child(folder: Path) -> int:
         sys.stdout.flush()
 
     tasks = pickle.loads((folder / "tasks.pickle").read_bytes())
-    values: dict[str, Any] = {}
-    seconds: dict[str, float] = {}
-    payload: tuple[str, Any, dict[str, float]]
-    try:
-        for name, arguments in tasks.items():
-            function = getattr(analysis, TASKS[name])
-            start = time.perf_counter()
-            values[name] = function(**arguments, progress=record) if name == "exposure" else function(**arguments)
-            seconds[name] = time.perf_counter() - start
-        payload = ("result", values, seconds)
-    except Exception as exc:  # handed to the parent, which raises it
-        payload = ("error", exc, seconds)
-    try:
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an exception that does not pickle: its text still reaches the parent
-        data = pickle.dumps(("error", SolverError(f"{type(payload[1]).__name__}: {payload[1]}"), seconds))
-    partial = folder / "result.pickle.partial"
-    partial.write_bytes(data)
-    os.replace(partial, folder / "result.pickle")
+    for name, arguments in tasks.items():
+        module, function = TASKS[name].split(":")
+        start = time.perf_counter()
+        payload: tuple[str, Any, float]
+        try:
+            run = getattr(importlib.import_module(module), function)
+            value = run(**arguments, progress=record) if name == "exposure" else run(**arguments)
+            payload = ("result", value, time.perf_counter() - start)
+        except Exception as exc:  # handed to the parent, which raises it
+            payload = ("error", exc, time.perf_counter() - start)
+        try:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an exception that does not pickle: its text still reaches the parent
+            data = pickle.dumps(("error", SolverError(f"{type(payload[1]).__name__}: {payload[1]}"), payload[2]))
+        partial = folder / f"{name}.pickle.partial"
+        partial.write_bytes(data)
+        os.replace(partial, folder / f"{name}.pickle")
+        if payload[0] == "error":
+            break
     return 0
 
 

@@ -23,12 +23,12 @@ from .backtest import observations
 from .montecarlo import monte_carlo
 from .progress import ProgressArg, progress_callback
 from .scenario import CompiledScenario, Scenario, prepare
-from .solvers import get_solver, solver_name
+from .solvers import available_solvers, get_solver, solver_name
 from .stress import stress
 from .timeline import timeline as weekly
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from .network import Network
     from .results import StressResult
@@ -213,6 +213,9 @@ def run_scenario(
         # (an embedded interpreter may have no executable to start a second one with)
         background = optimise and scen.optimise is not None and _cpus() >= BACKGROUND_CPUS and bool(sys.executable)
     tasks: dict[str, dict[str, Any]] = {}
+    consortium = optimise and scen.optimise is not None and scen.optimise.consortium is not None
+    if background and consortium and "highs" in available_solvers():  # the verification's LPs, in place
+        tasks["world_before"] = {"network": network, "scenario": compiled, "samples": samples, "seed": seed}
     if analyses and background:
         if not (scen.observed and scen.observations_need_adaptive):  # else the backtest needs it here
             tasks["adaptive"] = {
@@ -241,6 +244,7 @@ def run_scenario(
             progress,
             budgets,
             adaptive="adaptive" not in tasks,
+            world_before=(lambda: job.get("world_before")) if job is not None and "world_before" in tasks else None,
         )
         if job is not None:
             values = job.result(progress_callback(progress, "exposure") if "exposure" in tasks else None)
@@ -279,10 +283,12 @@ def _main_steps(
     budgets: Sequence[float] | None,
     *,
     adaptive: bool = True,
+    world_before: Callable[[], Any] | None = None,
 ) -> None:
     """The steps of ``run_scenario`` after the Monte Carlo stress, in this process: the
-    optimiser, concentration, chokepoints, the adaptive stress (unless ``adaptive`` is False:
-    it runs in the background) and the backtest that needs it."""
+    optimiser (``world_before``: the background's world loss with nothing done, for its
+    verification), concentration, chokepoints, the adaptive stress (unless ``adaptive`` is
+    False: it runs in the background) and the backtest that needs it."""
     scen = compiled.scenario
     if optimise and scen.optimise is not None:
         from .optimise import optimise as optimise_strategy
@@ -298,6 +304,7 @@ def _main_steps(
             seed=seed,
             progress=progress_callback(progress, "optimise"),
             budgets=budgets,
+            world_before=world_before,
         )
         result.attach_strategy(strategy)
         result.timings["optimise_s"] = time.perf_counter() - t0

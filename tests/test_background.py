@@ -39,6 +39,9 @@ def test_background_results_equal_the_ones_computed_here(tiny: sc.Network) -> No
     pd.testing.assert_frame_equal(here.exposure, there.exposure, check_exact=True)
     pd.testing.assert_frame_equal(here.facilities, there.facilities, check_exact=True)
     pd.testing.assert_series_equal(here.summary, there.summary, check_exact=True)
+    for table in ("strategy", "frontier"):  # the verification read the world's "before" from the child
+        pd.testing.assert_frame_equal(here.table(table), there.table(table), check_exact=True)
+    assert "world_before_s" in there.timings
     assert "availability_adaptive" in there.facilities.columns
     assert "background_wait_s" in there.timings
     assert "background_wait_s" not in here.timings

@@ -146,6 +146,27 @@ def test_optimise_is_the_same_with_and_without_shortcuts(servers: sc.Network, mo
     np.testing.assert_allclose(fast.availability_after, plain.availability_after, rtol=0, atol=1e-9)
 
 
+def test_world_before_given_from_elsewhere(servers: sc.Network) -> None:
+    """``optimise(world_before=...)`` (run_scenario's background process computes it): the same
+    strategy and figures as computing it here, the provider asked once; losses of the wrong
+    length are refused."""
+    scen = servers_scenario(budget=9)
+    here = optimise(servers, scen, k=3)
+    calls: list[int] = []
+
+    def provider() -> np.ndarray:
+        calls.append(1)
+        return verify_module.world_before(servers, scen)
+
+    there = optimise(servers, scen, k=3, world_before=provider)
+    assert calls == [1]
+    np.testing.assert_array_equal(here.plan, there.plan)
+    pd.testing.assert_frame_equal(here.frontier, there.frontier, check_exact=True)
+    assert here.verification == there.verification
+    with pytest.raises(ValueError, match="world_before gave"):
+        optimise(servers, scen, k=3, world_before=lambda: np.zeros(2))
+
+
 def test_shortcuts_are_reproducible(servers: sc.Network) -> None:
     scen = servers_scenario(budget=9)
     first, second = optimise(servers, scen, k=3), optimise(servers, scen, k=3)

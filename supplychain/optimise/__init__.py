@@ -24,7 +24,7 @@ One module per step, imports pointing down the list:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -103,6 +103,7 @@ def optimise(
     frontier: bool = True,
     verify: bool = True,
     progress: ProgressArg = None,
+    world_before: Callable[[], np.ndarray] | None = None,
 ) -> Strategy:
     """Propose a diversification / certification / stock / capacity strategy for a scenario
     (docs/model.md §5).
@@ -128,8 +129,11 @@ def optimise(
     the scenario's budget and the total);
     ``frontier=False`` skips the sweep, ``verify=False`` the re-stress over every sample;
     ``progress``: True draws a bar on a terminal, or a callable ``progress(done, total)`` is
-    called as the work advances. ``network`` None means the network the scenario names;
-    ``scenario`` may be a path or a ``CompiledScenario``.
+    called as the work advances. ``world_before``: a callable giving the world's loss per
+    verification sample with nothing done (``verify.world_before``), when something else
+    computes it (``run_scenario``'s background process); called when the verification needs
+    it. ``network`` None means the network the scenario names; ``scenario`` may be a path or a
+    ``CompiledScenario``.
 
     Raises ``InputError`` for a scenario without ``optimise`` or unknown consortium members
     (each named, with the nearest valid name), and ``SolverError`` when a solver fails.
@@ -224,7 +228,11 @@ def optimise(
     # the verification's samples; the frontier (first) evaluates the members' losses of its plans
     # and of the "before" and "after" there together (``_Evaluation.prefetch``)
     t0 = time.perf_counter()
-    evaluation = _Evaluation(inst, _all_samples(inst, samples, seed), _lp_solver(milp_solver)) if verify else None
+    evaluation = (
+        _Evaluation(inst, _all_samples(inst, samples, seed), _lp_solver(milp_solver), world_before=world_before)
+        if verify
+        else None
+    )
     sampling = time.perf_counter() - t0
     frontier_table = pd.DataFrame(columns=FRONTIER_COLUMNS)
     if frontier:

@@ -146,7 +146,7 @@ class _Instance:
         return self.n_binary + self.n_pair
 
     def complete(self, plan: np.ndarray) -> np.ndarray:
-        """Round binaries, set w = y · z, clip stock: a consistent plan vector."""
+        """Round binaries, set w = y · z, clip stock: a consistent plan vector (no -0.0)."""
         plan = np.asarray(plan, dtype=float).copy()
         b = self.n_binary
         plan[:b] = np.round(np.clip(plan[:b], 0, 1))
@@ -155,7 +155,7 @@ class _Instance:
         s0 = self.stock_start
         plan[s0:] = np.clip(plan[s0:], 0, self.upper[s0:])
         plan[s0:][plan[s0:] < 1e-9] = 0.0
-        return plan
+        return plan + 0.0  # no -0.0: equal plans have equal bytes (the evaluations' memo keys)
 
     def zero_plan(self) -> np.ndarray:
         """The do-nothing plan."""

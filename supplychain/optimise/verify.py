@@ -27,6 +27,7 @@ its budget-0 point is the "before" of the verification.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,15 +37,16 @@ import pulp
 from ..analysis.flow import fair_plan
 from ..errors import InputError
 from ..scenario import CompiledScenario, Scenario, compile_rules, prepare
+from ..solvers import get_solver
 from ..stress import propagate
-from .instance import _in_force, _Instance, _Samples
+from .instance import _all_samples, _in_force, _Instance, _instance, _Samples
 from .model import _loss_weights
 from .recourse import _Certificates, _Cone, _lp_solver, _Recourse
 from .reduction import weighted_cvar
 from .strategy import apply_plan
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from ..network import Network
 
@@ -86,8 +88,17 @@ class _Evaluation:
     tests and ``benchmarks/bench_consortium.py``).
     """
 
-    def __init__(self, inst: _Instance, samples: _Samples, solver: Any, *, shortcuts: bool | None = None) -> None:
+    def __init__(
+        self,
+        inst: _Instance,
+        samples: _Samples,
+        solver: Any,
+        *,
+        shortcuts: bool | None = None,
+        world_before: Callable[[], np.ndarray] | None = None,
+    ) -> None:
         self.inst, self.samples, self._solver = inst, samples, solver
+        self._world_before = world_before  # the world's losses of doing nothing, computed elsewhere
         self._recourse: dict[str, _Recourse] = {"members": _Recourse(inst, solver, "members")}
         self._same = not inst.consortium  # without a consortium the members' loss is the world's
         self._cache: dict[tuple[str, bytes], np.ndarray] = {}
@@ -113,6 +124,12 @@ class _Evaluation:
         key = (whose, plan.tobytes())
         if key in self._cache:
             return self._cache[key]
+        if whose == "world" and self._world_before is not None and np.array_equal(plan, self._zero):
+            given = np.asarray(self._world_before(), dtype=float)
+            if given.shape != (self.samples.k,):
+                raise ValueError(f"world_before gave {given.shape} losses for {self.samples.k} samples")
+            self._cache[key] = given
+            return given
         recourse = self._lp(whose)
         out, lower, todo, tolerance = self._known(whose, recourse, plan)
         if self._shortcuts and recourse.run.in_place and len(todo):
@@ -309,6 +326,26 @@ class _Evaluation:
         inst = self.inst
         b, s0 = inst.n_binary, inst.stock_start
         return bool(np.all(more[:b] >= less[:b]) and np.all(more[s0:] >= less[s0:] - 1e-12))
+
+
+def world_before(
+    network: Network | None,
+    scenario: Scenario | CompiledScenario | str | Path,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    solver: str | None = None,
+) -> np.ndarray:
+    """The world's loss per verification sample (value per week) with nothing done: what
+    ``optimise``'s verification computes first for a consortium (``_Evaluation.world`` of the
+    do-nothing plan over ``_all_samples``), on its own. It depends on the scenario alone, so
+    ``run_scenario`` computes it in its background process while the optimiser runs and hands
+    it to ``optimise(world_before=...)``: the same numbers, from the same LPs in the same
+    order."""
+    compiled = prepare(network, scenario, "world_before")
+    inst = _instance(compiled.network, compiled)
+    evaluation = _Evaluation(inst, _all_samples(inst, samples, seed), _lp_solver(get_solver(solver)))
+    return evaluation.world(inst.zero_plan())
 
 
 @dataclass(frozen=True, eq=False)
