@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["run_scenario"]
 
 BACKGROUND_CPUS = 2
-"""``run_scenario`` runs the adaptive stress and the exposure LPs in a second process beside
-the optimiser when this many CPUs are available to it and ``background`` is None (automatic)."""
+"""``run_scenario`` runs the LP loops that do not depend on the optimiser (the world's loss with
+nothing done, the adaptive stress, the exposure) in a second process beside it when this many
+CPUs are available to it and ``background`` is None (automatic)."""
 
 
 def _cpus() -> int:
@@ -148,13 +149,15 @@ def run_scenario(
     attributed columns of ``controls`` and ``disruptions``) is then of the timeline's mean
     weekly loss instead of the static loss (docs/model.md §3.4). A scenario with an ``observed:`` block (a backtest,
     docs/model.md §8) also gets the ``backtest`` table (backtest.csv), and the timeline runs
-    whenever one of its metrics needs it. ``background`` True runs the adaptive stress (unless
-    a backtest needs it first) and the exposure LPs in a second process
-    (``_background.Background``) while this one runs the optimiser and the other analyses,
-    False here after them; None (default) in the background when the optimiser runs and at
-    least ``BACKGROUND_CPUS`` CPUs are available. The results are the same either way;
-    run.json's ``adaptive_s`` and ``exposure_s`` are their time in whichever process ran them
-    and, in the background, ``background_wait_s`` the time the run waited for them at the end.
+    whenever one of its metrics needs it. ``background`` True runs, in a second process
+    (``_background.Background``) while this one runs the optimiser and the other analyses:
+    with a consortium (and HiGHS) the world's loss with nothing done over the verification's
+    samples (``optimise.verify.world_before``, handed to the optimiser's verification), the
+    adaptive stress (unless a backtest needs it first) and the exposure LPs; False runs them
+    here; None (default) in the background when the optimiser runs and at least
+    ``BACKGROUND_CPUS`` CPUs are available. The results are the same either way; run.json's
+    ``world_before_s``, ``adaptive_s`` and ``exposure_s`` are their time in whichever process
+    ran them and, in the background, ``background_wait_s`` the time the run waited for them.
 
     >>> import supplychain as sc
     >>> res = sc.run_scenario(None, "scenarios/tiny-export-controls.yaml")
