@@ -20,10 +20,10 @@ markdown table of the wall time and, per step, the minimum and median over ``--r
 Variants (``--variants``, comma-separated):
 
 - ``fast``: this source tree as it is;
-- ``plain``: this source tree with ``supplychain.optimise.verify.SHORTCUTS = False``: the
-  verification and the frontier's points solve every sample of every plan on the whole
-  second-stage LP, re-used with changed bounds (the reference loop; no certificates, no cone,
-  no sandwich between plans);
+- ``plain``: this source tree with ``supplychain.optimise.verify.SHORTCUTS = False``, in one
+  process: the verification and the frontier's points solve every sample of every plan on the
+  whole second-stage LP, re-used with changed bounds (the reference loop; no certificates, no
+  cone, no sandwich between plans, no second process);
 - ``inline``: this source tree with the adaptive stress and the exposure LPs in the run's own
   process after the optimiser (``supplychain.pipeline.BACKGROUND_CPUS`` out of reach), as on
   one CPU;
@@ -82,7 +82,8 @@ raise SystemExit(main({arguments!r}))
 def run(variant: str, source: Path, scenario: Path, out: Path) -> dict[str, float]:
     """One run of the command line in a fresh interpreter; returns its breakdown (seconds)."""
     setup = {
-        "plain": 'import importlib; importlib.import_module("supplychain.optimise.verify").SHORTCUTS = False',
+        "plain": 'import importlib; importlib.import_module("supplychain.optimise.verify").SHORTCUTS = False; '
+        'importlib.import_module("supplychain.pipeline").BACKGROUND_CPUS = 10**6',  # all of it here, no shortcut
         "inline": 'import importlib; importlib.import_module("supplychain.pipeline").BACKGROUND_CPUS = 10**6',
     }.get(variant, "")
     arguments = [str(scenario), "--out", str(out), "--quiet"]
