@@ -12,6 +12,7 @@ or capacities matter (the flow LP) pass them explicitly.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Sequence
@@ -202,3 +203,21 @@ def contest_network() -> sc.Network:
             [{"supplier": "srv_mx", "item": "server", "cost": 4, "lead_weeks": 26, "max_share": 1}]
         ),
     )
+
+
+def children(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (read from /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (an orphan keeps running)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")

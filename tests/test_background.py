@@ -13,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import builders
 import pandas as pd
 import pytest
 from builders import TINY_OPTIMISE
@@ -116,22 +117,6 @@ def test_script_without_main_guard(tmp_path: Path) -> None:
     assert done.stdout.count("rows") == 1
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
 @pytest.mark.skipif(
     not Path(f"/proc/self/task/{os.getpid()}/children").exists(), reason="reads the process tree from /proc"
 )
@@ -161,7 +146,7 @@ def test_signal_during_the_optimiser_ends_the_background_child(
         children: list[int] = []
         while not children and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-            children = [c for c in _children(process.pid) if _running(c)]
+            children = [c for c in builders.children(process.pid) if builders.running(c)]
         assert children, process.communicate()
         time.sleep(1.0)  # the child is solving
         if whole_group:
@@ -170,7 +155,7 @@ def test_signal_during_the_optimiser_ends_the_background_child(
             os.kill(process.pid, signum)
         _, stderr = process.communicate(timeout=60)
         time.sleep(0.2)
-        orphans = [c for c in children if _running(c)]
+        orphans = [c for c in children if builders.running(c)]
     finally:
         running = process.poll() is None
         with contextlib.suppress(ProcessLookupError):

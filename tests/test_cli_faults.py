@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import builders
 import numpy as np
 import pandas as pd
 import pytest
@@ -634,23 +635,6 @@ def test_concurrent_runs_to_one_out(tmp_path: Path, scenario: Path) -> None:
 # ---- signals ---------------------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _running(pid: int) -> bool:
-    """True while ``pid`` exists and is not a zombie (an orphan keeps running)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
 @pytest.mark.skipif(
     not Path(f"/proc/self/task/{os.getpid()}/children").exists(), reason="reads the process tree from /proc"
 )
@@ -683,7 +667,7 @@ def test_signals_stop_the_workers_and_exit_cleanly(
         workers: list[int] = []
         while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-            workers = _children(process.pid)
+            workers = builders.children(process.pid)
         assert len(workers) >= 2, process.communicate()
         time.sleep(0.5)  # the workers are sampling
         if whole_group:
@@ -692,7 +676,7 @@ def test_signals_stop_the_workers_and_exit_cleanly(
             os.kill(process.pid, signum)
         stdout, stderr = process.communicate(timeout=30)
         time.sleep(0.2)
-        orphans = [w for w in workers if _running(w)]
+        orphans = [w for w in workers if builders.running(w)]
     finally:
         running = process.poll() is None
         with contextlib.suppress(ProcessLookupError):  # whatever is left of the run's process group

@@ -205,17 +205,7 @@ class _Evaluation:
         unique.sort(key=lambda plan: (int((plan[: inst.n_binary] > 0.5).sum()), float(inst.cost @ plan)))
         known = [self._known(whose, recourse, plan) for plan in unique]
         tolerance = known[0][3]
-        varying, (ref_lower, ref_upper) = self._varying_columns(recourse)
-        if not all(self._buys_no_less(self._everything, plan) for plan in unique):
-            varying = np.arange(len(ref_lower))
-        recourse._set_bounds(ref_lower, ref_upper)
-        cone = self._cones.get(whose)
-        if cone is None:
-            cone = self._cones[whose] = _Cone(recourse)
-        lp: _Cone | _Recourse = recourse
-        if cone.usable:
-            lp = cone
-            varying = varying[cone.index[varying] >= 0]
+        lp, varying = self._solving_lp(whose, recourse, unique)
         bounds = [recourse.bounds(plan, samples.edge, samples.own, samples.new, varying) for plan in unique]
         n = len(unique)
         # contains[p, q]: plan p buys everything plan q buys (q's loss bounds p's from above)
@@ -257,17 +247,7 @@ class _Evaluation:
         known) do not fix it within ``tolerance``; in sample order, each solve adding its
         certificate."""
         samples = self.samples
-        varying, (ref_lower, ref_upper) = self._varying_columns(recourse)
-        if not self._buys_no_less(self._everything, plan):  # outside what the survey covers: compare all
-            varying = np.arange(len(ref_lower))
-        recourse._set_bounds(ref_lower, ref_upper)  # the cone copies them; then only the varying columns move
-        cone = self._cones.get(whose)
-        if cone is None:
-            cone = self._cones[whose] = _Cone(recourse)
-        lp: _Cone | _Recourse = recourse
-        if cone.usable:
-            lp = cone
-            varying = varying[cone.index[varying] >= 0]  # bounds outside the cone change nothing
+        lp, varying = self._solving_lp(whose, recourse, [plan])
         lower, upper = recourse.bounds(plan, samples.edge[todo], samples.own[todo], samples.new[todo], varying)
         certificates = self._certificates.get(whose)
         if certificates is None or not np.array_equal(certificates.columns, varying):
@@ -297,6 +277,24 @@ class _Evaluation:
             new_low, new_high = certificates.bound(lower[i + 1 :], upper[i + 1 :], last)
             low[i + 1 :] = np.maximum(low[i + 1 :], new_low)
             high[i + 1 :] = np.minimum(high[i + 1 :], new_high)
+
+    def _solving_lp(
+        self, whose: str, recourse: _Recourse, plans: Sequence[np.ndarray]
+    ) -> tuple[_Cone | _Recourse, np.ndarray]:
+        """The LP that loss-only solves of ``plans`` run on (the cone of ``whose``'s counted
+        final outputs, else the whole LP) and the recourse columns whose bounds a solve sets
+        (``_varying_columns``; all of them for a plan outside what the survey covers), with
+        every other column at its reference bounds."""
+        varying, (ref_lower, ref_upper) = self._varying_columns(recourse)
+        if not all(self._buys_no_less(self._everything, plan) for plan in plans):
+            varying = np.arange(len(ref_lower))
+        recourse._set_bounds(ref_lower, ref_upper)  # the cone copies them; then only the varying columns move
+        cone = self._cones.get(whose)
+        if cone is None:
+            cone = self._cones[whose] = _Cone(recourse)
+        if not cone.usable:
+            return recourse, varying
+        return cone, varying[cone.index[varying] >= 0]  # bounds outside the cone change nothing
 
     def _varying_columns(self, recourse: _Recourse) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """The LP columns whose bounds differ between samples or between doing nothing and
